@@ -1,0 +1,40 @@
+package io.ember.api;
+
+import io.ember.protocol.ErrorCode;
+
+/**
+ * The user's code threw. Carries the remote exception's type, message and stack as text (the
+ * remote class may not exist here), and the id of the task that threw.
+ */
+public class TaskFailedException extends EmberException {
+  private final String taskId;
+  private final String remoteType;
+  private final String remoteMessage;
+  private final String remoteStack;
+
+  public TaskFailedException(String taskId, String function, String remoteType, String remoteMessage, String remoteStack) {
+    super(ErrorCode.TASK_FAILED, "task " + taskId + " (" + function + ") failed: " + remoteType
+        + (remoteMessage == null ? "" : ": " + remoteMessage));
+    this.taskId = taskId;
+    this.remoteType = remoteType;
+    this.remoteMessage = remoteMessage;
+    this.remoteStack = remoteStack;
+  }
+
+  public String taskId() {
+    return taskId;
+  }
+
+  public String remoteType() {
+    return remoteType;
+  }
+
+  public String remoteMessage() {
+    return remoteMessage;
+  }
+
+  /** The remote stack trace, one frame a line. */
+  public String remoteStack() {
+    return remoteStack;
+  }
+}

@@ -1,0 +1,53 @@
+package io.ember.protocol;
+
+import io.ember.ids.NodeId;
+
+/**
+ * Every event-bus address Ember listens on. The public ones (no node id in them) are the
+ * user-facing API and are listed in the README; any node answers them. The per-node ones carry
+ * traffic between Ember's own components.
+ */
+public final class Addresses {
+  private Addresses() {}
+
+  /** Public: submit a task. JSON request, replies {@code {"taskId", "objectIds":[..]}}. */
+  public static final String SUBMIT = "ember.submit";
+  /** Public: get an object's value. JSON request {@code {"objectId", "timeoutMs"}}. */
+  public static final String GET = "ember.get";
+  /** Public: store a value. JSON request {@code {"value"}}, replies {@code {"objectId"}}. */
+  public static final String PUT = "ember.put";
+  /** Public: cluster status as JSON. */
+  public static final String STATUS = "ember.status";
+
+  /** Heartbeats of every scheduler and object manager (publish). */
+  public static final String HEARTBEAT = "ember.monitor.heartbeat";
+  /** Scheduler load reports used for spillback placement (publish). */
+  public static final String LOAD = "ember.scheduler.load";
+
+  private static final String NODE = "ember.node.";
+
+  /** A node's scheduler: binary task submission from Java clients on this or other JVMs. */
+  public static String submitTo(NodeId node) {
+    return NODE + node + ".submit";
+  }
+
+  /** A node's scheduler: run a task that another scheduler placed here (spillback). */
+  public static String executeOn(NodeId node) {
+    return NODE + node + ".execute";
+  }
+
+  /** A node's object manager: look up a stored object (inline value or transfer endpoint). */
+  public static String objectsOf(NodeId node) {
+    return NODE + node + ".objects";
+  }
+
+  /** A node's scheduler: wait for an object whose creating task it owns. */
+  public static String waitAt(NodeId node) {
+    return NODE + node + ".wait";
+  }
+
+  /** A client's completion inbox: the scheduler sends task results there. */
+  public static String clientInbox(String clientId) {
+    return "ember.client." + clientId + ".done";
+  }
+}
