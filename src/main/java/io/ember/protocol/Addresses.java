@@ -41,9 +41,9 @@ public final class Addresses {
     return NODE + node + ".objects";
   }
 
-  /** A node's scheduler: wait for an object whose creating task it owns. */
-  public static String waitAt(NodeId node) {
-    return NODE + node + ".wait";
+  /** A client (a node's own, or a driver's): where its owned objects are, once they exist. */
+  public static String clientWait(String clientId) {
+    return "ember.client." + clientId + ".wait";
   }
 
   /** A client's completion inbox: the scheduler sends task results there. */

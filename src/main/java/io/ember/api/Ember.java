@@ -1,0 +1,155 @@
+package io.ember.api;
+
+import io.ember.api.Funcs.*;
+import io.vertx.core.Future;
+
+/**
+ * Ember's entry point, shaped like Ray's Java API: {@code ember.task(Fns::add, 1, 2).remote()}
+ * returns an {@link ObjectRef}; any argument may be a plain value or an {@code ObjectRef} of the
+ * parameter's type. Get one with {@code EmberClient.connect(vertx)} from any clustered Vert.x
+ * instance, or {@link #current()} inside a task (where nested submissions get deterministic ids).
+ * The typed {@code task} overloads are generated.
+ */
+public interface Ember {
+
+  /** The Ember of the task running on this thread, or of the in-process driver; null if none. */
+  static Ember current() {
+    return Current.get();
+  }
+
+  /** Stores a value in the cluster's object store; it is kept in two places. */
+  <T> ObjectRef<T> put(T value);
+
+  /** Status of the whole cluster as JSON (the same document as {@code status --json}). */
+  Future<io.vertx.core.json.JsonObject> status();
+
+  /** Submits a registered function by name with already-encoded-in-JSON arguments: the untyped door. */
+  <R> TaskCall<R> taskByName(String function, Object... args);
+
+  default <R> TaskCall<R> task(Func0<R> f) {
+    return call(f);
+  }
+
+  default <A0, R> TaskCall<R> task(Func1<A0, R> f, A0 a0) {
+    return call(f, a0);
+  }
+
+  default <A0, R> TaskCall<R> task(Func1<A0, R> f, ObjectRef<A0> a0) {
+    return call(f, a0);
+  }
+
+  default <A0, A1, R> TaskCall<R> task(Func2<A0, A1, R> f, A0 a0, A1 a1) {
+    return call(f, a0, a1);
+  }
+
+  default <A0, A1, R> TaskCall<R> task(Func2<A0, A1, R> f, A0 a0, ObjectRef<A1> a1) {
+    return call(f, a0, a1);
+  }
+
+  default <A0, A1, R> TaskCall<R> task(Func2<A0, A1, R> f, ObjectRef<A0> a0, A1 a1) {
+    return call(f, a0, a1);
+  }
+
+  default <A0, A1, R> TaskCall<R> task(Func2<A0, A1, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1) {
+    return call(f, a0, a1);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, A0 a0, A1 a1, A2 a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, A0 a0, A1 a1, ObjectRef<A2> a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, A0 a0, ObjectRef<A1> a1, A2 a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, A0 a0, ObjectRef<A1> a1, ObjectRef<A2> a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, ObjectRef<A0> a0, A1 a1, A2 a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, ObjectRef<A0> a0, A1 a1, ObjectRef<A2> a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, A2 a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> TaskCall<R> task(Func3<A0, A1, A2, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, ObjectRef<A2> a2) {
+    return call(f, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, A1 a1, A2 a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, A1 a1, A2 a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, A1 a1, ObjectRef<A2> a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, A1 a1, ObjectRef<A2> a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, ObjectRef<A1> a1, A2 a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, ObjectRef<A1> a1, A2 a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, ObjectRef<A1> a1, ObjectRef<A2> a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, A0 a0, ObjectRef<A1> a1, ObjectRef<A2> a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, A1 a1, A2 a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, A1 a1, A2 a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, A1 a1, ObjectRef<A2> a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, A1 a1, ObjectRef<A2> a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, A2 a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, A2 a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, ObjectRef<A2> a2, A3 a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  default <A0, A1, A2, A3, R> TaskCall<R> task(Func4<A0, A1, A2, A3, R> f, ObjectRef<A0> a0, ObjectRef<A1> a1, ObjectRef<A2> a2, ObjectRef<A3> a3) {
+    return call(f, a0, a1, a2, a3);
+  }
+
+  /** The untyped core every overload ends in: {@code f} is a method reference to a {@link Remote} function. */
+  <R> TaskCall<R> call(java.io.Serializable f, Object... args);
+}

@@ -1,0 +1,44 @@
+package io.ember.api;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * How a task runs: its resource demand (default {@code cpu: 1}) and its retry budgets. System
+ * failures (the node running it died) are retried up to {@code maxRetries} times (default 3);
+ * an exception thrown by user code is retried only if {@code retryExceptions} is set.
+ */
+public final class TaskOptions {
+  private final Map<String, Double> resources = new LinkedHashMap<>(Map.of("cpu", 1.0));
+  private int maxRetries = 3;
+  private boolean retryExceptions;
+
+  public TaskOptions resource(String name, double amount) {
+    if (amount < 0) throw new IllegalArgumentException("resource '" + name + "' must be >= 0, got " + amount);
+    resources.put(name, amount);
+    return this;
+  }
+
+  public TaskOptions maxRetries(int n) {
+    if (n < 0) throw new IllegalArgumentException("maxRetries must be >= 0, got " + n);
+    this.maxRetries = n;
+    return this;
+  }
+
+  public TaskOptions retryExceptions(boolean retry) {
+    this.retryExceptions = retry;
+    return this;
+  }
+
+  public Map<String, Double> resources() {
+    return resources;
+  }
+
+  public int maxRetries() {
+    return maxRetries;
+  }
+
+  public boolean retryExceptions() {
+    return retryExceptions;
+  }
+}

@@ -1,0 +1,409 @@
+package io.ember.client;
+
+import io.ember.api.Current;
+import io.ember.api.Ember;
+import io.ember.api.EmberException;
+import io.ember.api.ObjectRef;
+import io.ember.api.TaskCall;
+import io.ember.api.TaskFailedException;
+import io.ember.api.TaskOptions;
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.node.NodeRuntime;
+import io.ember.object.Location;
+import io.ember.object.TransferClient;
+import io.ember.protocol.Addresses;
+import io.ember.protocol.Codecs;
+import io.ember.protocol.ErrorCode;
+import io.ember.protocol.TaskDone;
+import io.ember.protocol.TaskSpec;
+import io.ember.serial.Values;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The Java API's implementation. A client owns the tasks it submits: their results come to its
+ * inbox, and it answers other nodes that wait for them. A node has one client of its own (for
+ * the event-bus API and for tasks submitted from inside tasks); a driver JVM that is not a node
+ * connects with {@link #connect(Vertx)} and sends its tasks to one node, its home.
+ */
+public final class EmberClient implements Ember {
+  private static final int RECENT_MAX = 100_000;
+  private static final int RECENT_INLINE_MAX = 1024;
+
+  private final Vertx vertx;
+  private final String clientId;
+  private final NodeRuntime local;
+  private final JobId job;
+  private final IdSource ids;
+  private final long defaultTimeoutMs;
+  private final TransferClient transfers;
+  private final Map<TaskId, Promise<TaskDone>> pending = new ConcurrentHashMap<>();
+  private final Map<TaskId, TaskDone> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<TaskId, TaskDone> eldest) {
+      return size() > RECENT_MAX;
+    }
+  });
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private volatile NodeId home;
+
+  private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
+      TransferClient transfers) {
+    this.vertx = vertx;
+    this.clientId = clientId;
+    this.local = local;
+    this.home = home;
+    this.job = job;
+    this.ids = new IdSource(TaskId.driverOf(job));
+    this.defaultTimeoutMs = defaultTimeoutMs;
+    this.transfers = transfers;
+  }
+
+  /** The client of a node: owner of its event-bus submissions and nested tasks. */
+  public static Future<EmberClient> forNode(NodeRuntime rt) {
+    EmberClient c = new EmberClient(rt.vertx, rt.nodeId.value(), rt, rt.nodeId, JobId.named("node:" + rt.nodeId),
+        rt.conf.scheduler().getTimeoutMs(), rt.transfers);
+    return c.listen();
+  }
+
+  /** A driver on a clustered Vert.x that is not itself a node; its tasks go to any one node. */
+  public static Future<EmberClient> connect(Vertx vertx) {
+    return connect(vertx, JobId.random(), 60_000);
+  }
+
+  /** As {@link #connect(Vertx)}, for a named job: a restarted driver regenerates the same ids. */
+  public static Future<EmberClient> connect(Vertx vertx, JobId job, long defaultTimeoutMs) {
+    Codecs.register(vertx.eventBus());
+    return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("brief", true),
+            new DeliveryOptions().setSendTimeout(10_000))
+        .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
+            "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
+        .compose(m -> {
+          NodeId home = new NodeId(m.body().getString("self"));
+          EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
+              new TransferClient(vertx, Long.MAX_VALUE));
+          return c.listen();
+        });
+  }
+
+  private Future<EmberClient> listen() {
+    Codecs.register(vertx.eventBus());
+    MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> onDone(m.body()));
+    MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
+    consumers.add(inbox);
+    consumers.add(waits);
+    return Future.all(inbox.completion(), waits.completion()).map(v -> this);
+  }
+
+  public String id() {
+    return clientId;
+  }
+
+  public NodeId home() {
+    return home;
+  }
+
+  long defaultTimeoutMs() {
+    return defaultTimeoutMs;
+  }
+
+  /** The Ember that a task running on a worker thread sees: nested submissions descend from its id. */
+  public Ember forTask(TaskId task) {
+    return new Scoped(new IdSource(task));
+  }
+
+  // ---- submission -----------------------------------------------------------------------
+
+  @Override
+  public <R> TaskCall<R> call(Serializable f, Object... args) {
+    return new Call<>(ids, Lambdas.functionName(f), args);
+  }
+
+  @Override
+  public <R> TaskCall<R> taskByName(String function, Object... args) {
+    return new Call<>(ids, function, args);
+  }
+
+  <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
+    List<TaskSpec.Arg> encoded = new ArrayList<>(args.length);
+    for (Object a : args) {
+      if (a instanceof ObjectRefImpl<?> r) encoded.add(TaskSpec.Arg.ref(r.id));
+      else if (a instanceof ObjectRef<?> r) encoded.add(TaskSpec.Arg.ref(ObjectId.parse(r.id())));
+      else encoded.add(TaskSpec.Arg.value(Values.encode(a)));
+    }
+    TaskId id = source.next();
+    TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
+        opts.retryExceptions(), clientId, 0);
+    pending.computeIfAbsent(id, k -> Promise.promise());
+    vertx.eventBus().send(Addresses.submitTo(home), spec);
+    return new ObjectRefImpl<>(spec.returnId(), this);
+  }
+
+  @Override
+  public <T> ObjectRef<T> put(T value) {
+    return put(ids, value);
+  }
+
+  <T> ObjectRef<T> put(IdSource source, T value) {
+    Buffer bytes = Values.encode(value);
+    ObjectId id = ObjectId.of(source.next(), 0);
+    Promise<TaskDone> p = Promise.promise();
+    pending.put(id.task(), p);
+    Future<Location> stored;
+    if (local != null) {
+      stored = local.store.put(id, bytes).map(v -> {
+        local.writer.objectCreated(id, bytes.length(), id.task(), "put", local.nodeId);
+        return local.directory.self(bytes.length());
+      });
+    } else {
+      DeliveryOptions o = new DeliveryOptions().addHeader("op", "put").addHeader("objectId", id.toString()).setSendTimeout(defaultTimeoutMs);
+      stored = vertx.eventBus().<JsonObject>request(Addresses.objectsOf(home), bytes, o)
+          .map(m -> Location.fromJson(m.body()))
+          .recover(err -> Future.failedFuture(translate(id, err)));
+    }
+    stored.onComplete(ar -> {
+      if (ar.succeeded()) {
+        Location l = ar.result();
+        onDone(TaskDone.ok(id.task(), l.node(), l.host(), l.port(), l.size(), bytes.length() <= RECENT_INLINE_MAX ? bytes : null));
+      } else {
+        onDone(TaskDone.failed(id.task(), home, failure(ar.cause())));
+      }
+    });
+    return new ObjectRefImpl<>(id, this);
+  }
+
+  // ---- results --------------------------------------------------------------------------
+
+  private void onDone(TaskDone done) {
+    recent.put(done.task(), done.inline() != null && done.inline().length() > RECENT_INLINE_MAX
+        ? new TaskDone(done.task(), done.node(), done.transferHost(), done.transferPort(), done.size(), null, done.error())
+        : done);
+    Promise<TaskDone> p = pending.remove(done.task());
+    if (p != null) p.tryComplete(done);
+  }
+
+  private Future<TaskDone> ownedDone(TaskId task) {
+    TaskDone d = recent.get(task);
+    if (d != null) return Future.succeededFuture(d);
+    Promise<TaskDone> p = pending.get(task);
+    if (p != null) return p.future();
+    d = recent.get(task); // completed between the two looks
+    return d == null ? null : Future.succeededFuture(d);
+  }
+
+  /** Where an object this client owns is, once its task is done; null if this client does not own it. */
+  public Future<Location> ownedLocation(ObjectId id) {
+    Future<TaskDone> f = ownedDone(id.task());
+    if (f == null) return null;
+    return f.compose(d -> d.ok() ? Future.succeededFuture(new Location(d.node(), d.transferHost(), d.transferPort(), d.size()))
+        : Future.failedFuture(exception(id, d)));
+  }
+
+  private void onWait(Message<JsonObject> m) {
+    ObjectId id;
+    try {
+      id = ObjectId.parse(m.body().getString("objectId"));
+    } catch (RuntimeException e) {
+      m.fail(ErrorCode.BAD_REQUEST.code, e.getMessage());
+      return;
+    }
+    Future<Location> f = ownedLocation(id);
+    if (f == null) {
+      m.fail(ErrorCode.UNKNOWN_OBJECT.code, "client " + clientId + " does not own object " + id);
+      return;
+    }
+    long timeout = m.body().getLong("timeoutMs", defaultTimeoutMs);
+    f.timeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
+      if (ar.succeeded()) m.reply(ar.result().toJson());
+      else fail(m, ar.cause());
+    });
+  }
+
+  static void fail(Message<?> m, Throwable err) {
+    if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
+    else if (err instanceof java.util.concurrent.TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
+    else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
+  }
+
+  /** The decoded value of any object, within {@code timeoutMs}. */
+  public Future<Object> valueOf(ObjectId id, long timeoutMs) {
+    return bytesOf(id, System.currentTimeMillis() + timeoutMs).map(Values::decode);
+  }
+
+  /** A reference to an existing object by id, resolved through this client. */
+  public <T> ObjectRef<T> ref(ObjectId id) {
+    return new ObjectRefImpl<>(id, this);
+  }
+
+  /** The bytes of an object: inline from its task's completion, from the local store, or fetched. */
+  Future<Buffer> bytesOf(ObjectId id, long deadline) {
+    Future<TaskDone> owned = ownedDone(id.task());
+    Future<Buffer> f;
+    if (owned != null) {
+      f = owned.compose(d -> {
+        if (!d.ok()) return Future.failedFuture(exception(id, d));
+        if (d.inline() != null) return Future.succeededFuture(d.inline());
+        return fetchFrom(id, new Location(d.node(), d.transferHost(), d.transferPort(), d.size()), deadline);
+      });
+    } else if (local != null) {
+      f = local.directory.fetch(id, deadline);
+    } else {
+      f = askHome(id, deadline);
+    }
+    long left = deadline - System.currentTimeMillis();
+    return f.timeout(Math.max(1, left), java.util.concurrent.TimeUnit.MILLISECONDS)
+        .recover(err -> Future.failedFuture(err instanceof java.util.concurrent.TimeoutException
+            ? new io.ember.api.GetTimeoutException(id.toString(), java.time.Duration.ofMillis(Math.max(0, left)), null) : err));
+  }
+
+  private Future<Buffer> fetchFrom(ObjectId id, Location l, long deadline) {
+    if (local != null) {
+      if (l.node().equals(local.nodeId)) {
+        Buffer b = local.store.getIfInMemory(id);
+        if (b != null) return Future.succeededFuture(b);
+      }
+      return local.directory.fetch(id, deadline);
+    }
+    return transfers.fetch(l.host(), l.port(), id).compose(b -> b != null ? Future.succeededFuture(b) : askHome(id, deadline));
+  }
+
+  private Future<Buffer> askHome(ObjectId id, long deadline) {
+    long left = Math.max(1, deadline - System.currentTimeMillis());
+    DeliveryOptions o = new DeliveryOptions().addHeader("op", "get").addHeader("objectId", id.toString())
+        .addHeader("timeoutMs", Long.toString(left)).setSendTimeout(left + 1000);
+    return vertx.eventBus().<Object>request(Addresses.objectsOf(home), null, o).compose(m -> {
+      if (m.body() instanceof Buffer b) return Future.succeededFuture(b);
+      Location l = Location.fromJson((JsonObject) m.body());
+      return transfers.fetch(l.host(), l.port(), id);
+    }).recover(err -> Future.failedFuture(translate(id, err)));
+  }
+
+  static Throwable translate(ObjectId id, Throwable err) {
+    if (err instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case RECIPIENT_FAILURE -> new EmberException(ErrorCode.of(re.failureCode()), re.getMessage());
+        case TIMEOUT -> new EmberException(ErrorCode.TIMEOUT, "object " + id + ": no answer in time");
+        default -> new EmberException(ErrorCode.UNAVAILABLE, "object " + id + ": node unreachable (" + re.getMessage() + ")");
+      };
+    }
+    return err;
+  }
+
+  static TaskDone.Failure failure(Throwable err) {
+    if (err instanceof EmberException e) return new TaskDone.Failure(e.code(), null, e.getClass().getName(), e.getMessage(), null);
+    return new TaskDone.Failure(ErrorCode.INTERNAL, null, err.getClass().getName(), String.valueOf(err.getMessage()), null);
+  }
+
+  static EmberException exception(ObjectId id, TaskDone d) {
+    TaskDone.Failure f = d.error();
+    if (f.code() == ErrorCode.TASK_FAILED) {
+      return new TaskFailedException(d.task().toString(), f.function(), f.type(), f.message(), f.stack());
+    }
+    return new EmberException(f.code(), f.message());
+  }
+
+  @Override
+  public Future<JsonObject> status() {
+    return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject()).map(Message::body);
+  }
+
+  public Future<Void> close() {
+    List<Future<Void>> fs = new ArrayList<>();
+    for (MessageConsumer<?> c : consumers) fs.add(c.unregister());
+    return Future.all(fs).mapEmpty();
+  }
+
+  /** Installs this client as what {@link Ember#current()} returns outside tasks. */
+  public EmberClient makeDefault() {
+    Current.setProcessDefault(this);
+    return this;
+  }
+
+  // ---- the two faces: driver and task ---------------------------------------------------
+
+  private final class Scoped implements Ember {
+    private final IdSource source;
+
+    Scoped(IdSource source) {
+      this.source = source;
+    }
+
+    @Override
+    public <T> ObjectRef<T> put(T value) {
+      return EmberClient.this.put(source, value);
+    }
+
+    @Override
+    public Future<JsonObject> status() {
+      return EmberClient.this.status();
+    }
+
+    @Override
+    public <R> TaskCall<R> taskByName(String function, Object... args) {
+      return new Call<>(source, function, args);
+    }
+
+    @Override
+    public <R> TaskCall<R> call(Serializable f, Object... args) {
+      return new Call<>(source, Lambdas.functionName(f), args);
+    }
+  }
+
+  private final class Call<R> implements TaskCall<R> {
+    private final IdSource source;
+    private final String function;
+    private final Object[] args;
+    private final TaskOptions options = new TaskOptions();
+
+    Call(IdSource source, String function, Object[] args) {
+      this.source = source;
+      this.function = function;
+      this.args = args == null ? new Object[] {null} : args;
+    }
+
+    @Override
+    public TaskCall<R> resource(String name, double amount) {
+      options.resource(name, amount);
+      return this;
+    }
+
+    @Override
+    public TaskCall<R> maxRetries(int n) {
+      options.maxRetries(n);
+      return this;
+    }
+
+    @Override
+    public TaskCall<R> retryExceptions(boolean retry) {
+      options.retryExceptions(retry);
+      return this;
+    }
+
+    @Override
+    public TaskCall<R> options(java.util.function.Consumer<TaskOptions> edit) {
+      edit.accept(options);
+      return this;
+    }
+
+    @Override
+    public ObjectRef<R> remote() {
+      return submit(source, function, args, options);
+    }
+  }
+}

@@ -1,0 +1,40 @@
+package io.ember.client;
+
+import java.io.Serializable;
+import java.lang.invoke.MethodHandleInfo;
+import java.lang.invoke.SerializedLambda;
+import java.lang.reflect.Method;
+
+/**
+ * Reads which static method a serialisable method reference points to, without calling it:
+ * {@code Fns::add} becomes {@code "com.example.Fns.add"}. Lambdas and instance-method
+ * references are refused: only a named, registered function can run remotely.
+ */
+final class Lambdas {
+  private Lambdas() {}
+
+
+  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+
+  static String functionName(Serializable f) {
+    if (f == null) throw new IllegalArgumentException("the function is null");
+    return CACHE.computeIfAbsent(f.getClass(), c -> resolve(f));
+  }
+
+  private static String resolve(Serializable f) {
+    SerializedLambda sl;
+    try {
+      Method wr = f.getClass().getDeclaredMethod("writeReplace");
+      wr.setAccessible(true);
+      sl = (SerializedLambda) wr.invoke(f);
+    } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
+      throw new IllegalArgumentException("cannot tell which function " + f.getClass().getName()
+          + " refers to; pass a method reference like Fns::add", e);
+    }
+    if (sl.getImplMethodKind() != MethodHandleInfo.REF_invokeStatic || sl.getImplMethodName().startsWith("lambda$")) {
+      throw new IllegalArgumentException("only method references to public static @Remote methods can run remotely (like Fns::add), not "
+          + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName());
+    }
+    return sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName();
+  }
+}

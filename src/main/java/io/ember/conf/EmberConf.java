@@ -1,0 +1,134 @@
+package io.ember.conf;
+
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A node's configuration: the validated contents of a {@code conf/*.json} file with every
+ * default filled in. Each key is documented in the README; {@link ConfSchema} lists them.
+ */
+public record EmberConf(
+    String source,
+    String nodeName,
+    Map<String, Double> resources,
+    Path dataDir,
+    Cluster cluster,
+    Redis redis,
+    Heartbeat heartbeat,
+    Objects objects,
+    Scheduler scheduler,
+    List<String> functions) {
+
+  /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
+  public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {}
+
+  /** Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one). */
+  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
+    public String endpoint() {
+      return host + ":" + port;
+    }
+  }
+
+  public record Heartbeat(int intervalMs, int timeoutMs) {}
+
+  public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
+
+  public record Scheduler(int maxBlockedWorkers, int getTimeoutMs) {}
+
+  public static EmberConf load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw new ConfException(file + ": cannot read the conf file: " + e.getMessage());
+    }
+    JsonObject json;
+    try {
+      json = new JsonObject(text);
+    } catch (DecodeException e) {
+      throw new ConfException(file + ": not a JSON object: " + e.getMessage());
+    }
+    return from(file.toString(), json);
+  }
+
+  /** Validates {@code json} (naming {@code source} in errors) and fills in defaults. */
+  public static EmberConf from(String source, JsonObject json) {
+    ConfSchema.validate(source, json);
+    JsonObject node = json.getJsonObject("node", new JsonObject());
+    JsonObject cluster = json.getJsonObject("cluster", new JsonObject());
+    JsonObject hb = json.getJsonObject("heartbeat", new JsonObject());
+    JsonObject obj = json.getJsonObject("objects", new JsonObject());
+    JsonObject sch = json.getJsonObject("scheduler", new JsonObject());
+    Path dataDir = Path.of(node.getString("dataDir", "data"));
+
+    Map<String, Double> resources = new LinkedHashMap<>();
+    resources.put("cpu", (double) Runtime.getRuntime().availableProcessors());
+    JsonObject res = node.getJsonObject("resources", new JsonObject());
+    for (String k : res.fieldNames()) resources.put(k, res.getNumber(k).doubleValue());
+    for (Map.Entry<String, Double> e : resources.entrySet()) {
+      if (e.getValue() < 0) throw new ConfException(source + ": key 'node.resources." + e.getKey() + "' must be >= 0");
+    }
+
+    List<String> members = new ArrayList<>();
+    for (Object m : cluster.getJsonArray("members", new JsonArray().add("127.0.0.1"))) members.add((String) m);
+    Cluster c = new Cluster(cluster.getString("name", "ember"), cluster.getString("host", "127.0.0.1"),
+        port(source, "cluster.port", cluster.getInteger("port", 5701)), cluster.getBoolean("portAutoIncrement", true),
+        members, port(source, "cluster.busPort", cluster.getInteger("busPort", 0)));
+
+    Redis r = redis(source, json.getJsonObject("redis"), dataDir);
+
+    int interval = positive(source, "heartbeat.intervalMs", hb.getInteger("intervalMs", 100));
+    int timeout = positive(source, "heartbeat.timeoutMs", hb.getInteger("timeoutMs", 800));
+    if (timeout <= interval) {
+      throw new ConfException(source + ": key 'heartbeat.timeoutMs' (" + timeout + ") must be greater than 'heartbeat.intervalMs' (" + interval + ")");
+    }
+    Objects o = new Objects(
+        mb(positive(source, "objects.capacityMb", obj.getInteger("capacityMb", 2048))),
+        mb(positive(source, "objects.maxObjectMb", obj.getInteger("maxObjectMb", 1024))),
+        Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())),
+        port(source, "objects.transferPort", obj.getInteger("transferPort", 0)),
+        positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)));
+    Scheduler s = new Scheduler(positive(source, "scheduler.maxBlockedWorkers", sch.getInteger("maxBlockedWorkers", 1024)),
+        positive(source, "scheduler.getTimeoutMs", sch.getInteger("getTimeoutMs", 60_000)));
+    List<String> functions = new ArrayList<>();
+    for (Object f : json.getJsonArray("functions", new JsonArray())) functions.add((String) f);
+    return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout), o, s, functions);
+  }
+
+  private static Redis redis(String source, JsonObject redis, Path dataDir) {
+    if (redis == null) {
+      // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"));
+    }
+    boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host"));
+    int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
+    return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
+        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())));
+  }
+
+  private static long mb(int n) {
+    return n * 1024L * 1024L;
+  }
+
+  private static int port(String source, String key, int v) {
+    if (v < 0 || v > 65535) throw new ConfException(source + ": key '" + key + "' must be a port number 0-65535, got " + v);
+    return v;
+  }
+
+  private static int positive(String source, String key, int v) {
+    if (v <= 0) throw new ConfException(source + ": key '" + key + "' must be > 0, got " + v);
+    return v;
+  }
+
+  public int cpus() {
+    return (int) Math.max(1, Math.round(resources.getOrDefault("cpu", 1.0)));
+  }
+}

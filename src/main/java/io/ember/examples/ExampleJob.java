@@ -1,0 +1,58 @@
+package io.ember.examples;
+
+import io.ember.api.ObjectRef;
+import io.ember.client.EmberClient;
+import io.ember.node.EmberNode;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Ember's main job: starts a single node with an embedded Redis, computes the sum of the
+ * squares of 1..N as a DAG of tasks (N square tasks, then a tree of add tasks over their
+ * results) plus a nested recursive Fibonacci, prints the results and the cluster status, stops.
+ */
+public final class ExampleJob {
+  private ExampleJob() {}
+
+  public static int run(String[] args) {
+    int n = 1000;
+    for (int i = 0; i < args.length - 1; i++) if (args[i].equals("-n")) n = Integer.parseInt(args[i + 1]);
+    JsonObject conf = new JsonObject()
+        .put("cluster", new JsonObject().put("name", "ember-example-" + ProcessHandle.current().pid()).put("port", 5901))
+        .put("node", new JsonObject().put("dataDir", System.getProperty("java.io.tmpdir") + "/ember-example"));
+    EmberNode node;
+    try {
+      node = EmberNode.start(conf, "example").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      System.err.println("example: the node did not start: " + e);
+      return 1;
+    }
+    try {
+      EmberClient ember = node.client();
+      long t0 = System.nanoTime();
+      List<ObjectRef<Long>> level = new ArrayList<>();
+      for (long i = 1; i <= n; i++) level.add(ember.task(Fns::square, i).remote());
+      while (level.size() > 1) {
+        List<ObjectRef<Long>> next = new ArrayList<>();
+        for (int i = 0; i + 1 < level.size(); i += 2) next.add(ember.task(Fns::add, level.get(i), level.get(i + 1)).remote());
+        if (level.size() % 2 == 1) next.add(level.get(level.size() - 1));
+        level = next;
+      }
+      long sum = level.get(0).get();
+      long ms = (System.nanoTime() - t0) / 1_000_000;
+      long expected = (long) n * (n + 1) * (2L * n + 1) / 6;
+      System.out.printf("sum of squares 1..%d = %d (expected %d) in %d ms, %d tasks%n", n, sum, expected, ms, 2 * n - 1);
+      long fib = ember.task(Fns::fib, 12).remote().get();
+      System.out.printf("fib(12) by nested tasks = %d (expected 144)%n", fib);
+      System.out.println(io.ember.monitor.StatusReport.render(ember.status().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)));
+      return sum == expected && fib == 144 ? 0 : 1;
+    } catch (Exception e) {
+      System.err.println("example failed: " + e);
+      return 1;
+    } finally {
+      node.stop().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+}

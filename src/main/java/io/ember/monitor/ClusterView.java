@@ -1,0 +1,92 @@
+package io.ember.monitor;
+
+import io.ember.ids.NodeId;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * What this node knows of the others, from their heartbeats: when each component was last heard
+ * from, how busy each scheduler is, and where each node's object transfers are served. Fed by
+ * the monitor, read by placement and the object directory. Thread-safe.
+ */
+public final class ClusterView {
+
+  /** One node as last reported. {@code forwarded} counts tasks sent there since its last report. */
+  public static final class Peer {
+    public final NodeId id;
+    public volatile long epoch;
+    public volatile String host;
+    public volatile int transferPort;
+    public volatile Map<String, Double> resources = Map.of();
+    public volatile int slots;
+    public volatile int busy;
+    public volatile int queued;
+    public volatile long schedulerSeenAt;
+    public volatile long objectsSeenAt;
+    public volatile boolean dead;
+    public final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
+
+    Peer(NodeId id) {
+      this.id = id;
+    }
+
+    public int estimatedFree() {
+      return slots - busy - queued - forwarded.get();
+    }
+
+    public boolean feasible(Map<String, Double> demand) {
+      for (Map.Entry<String, Double> e : demand.entrySet()) {
+        if (e.getValue() > 0 && resources.getOrDefault(e.getKey(), 0.0) < e.getValue()) return false;
+      }
+      return true;
+    }
+  }
+
+  private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
+
+  public Peer peer(NodeId id) {
+    return peers.computeIfAbsent(id, Peer::new);
+  }
+
+  public Peer find(NodeId id) {
+    return peers.get(id);
+  }
+
+  /** Applies one heartbeat (see {@link Heartbeat}). */
+  public void onHeartbeat(JsonObject hb, long now) {
+    Peer p = peer(new NodeId(hb.getString("node")));
+    long epoch = hb.getLong("epoch", 0L);
+    if (epoch < p.epoch) return; // a stale incarnation's heartbeat
+    p.epoch = epoch;
+    if (Heartbeat.SCHEDULER.equals(hb.getString("component"))) {
+      p.schedulerSeenAt = now;
+      p.slots = hb.getInteger("slots", 0);
+      p.busy = hb.getInteger("busy", 0);
+      p.queued = hb.getInteger("queued", 0);
+      p.forwarded.set(0);
+      JsonObject res = hb.getJsonObject("resources");
+      if (res != null) {
+        Map<String, Double> m = new java.util.LinkedHashMap<>();
+        for (String k : res.fieldNames()) m.put(k, res.getNumber(k).doubleValue());
+        p.resources = m;
+      }
+    } else {
+      p.objectsSeenAt = now;
+      p.host = hb.getString("host");
+      p.transferPort = hb.getInteger("transferPort", 0);
+    }
+  }
+
+  public List<Peer> alive() {
+    List<Peer> out = new ArrayList<>();
+    for (Peer p : peers.values()) if (!p.dead && p.schedulerSeenAt > 0) out.add(p);
+    return out;
+  }
+
+  public Map<NodeId, Peer> all() {
+    return peers;
+  }
+}

@@ -1,0 +1,78 @@
+package io.ember.monitor;
+
+import io.ember.gcs.Gcs;
+import io.ember.gcs.NodeRecord;
+import io.ember.scheduler.TaskState;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The cluster status document, built from the GCS (so the CLI can print it without joining the
+ * cluster): nodes with state and heartbeat age, tasks by state, objects, actors, recent
+ * recoveries. Shape (documented in the README): {@code {nodes:[{id,state,epoch,host,
+ * heartbeatAgeMs,resources,load}], tasks:{STATE:n}, objects:{count,bytes}, actors:{count},
+ * recoveries:[...]}}.
+ */
+public final class StatusReport {
+  private StatusReport() {}
+
+  public static Future<JsonObject> build(Gcs gcs, long now) {
+    Future<List<NodeRecord>> nodes = gcs.nodes();
+    Future<Map<String, Long>> counts = gcs.counts();
+    Future<List<JsonObject>> recoveries = gcs.recoveries(20);
+    return Future.all(nodes, counts, recoveries).map(v -> {
+      JsonArray ns = new JsonArray();
+      for (NodeRecord n : nodes.result()) {
+        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state()).put("epoch", n.epoch());
+        Map<String, String> f = n.fields();
+        o.put("host", f.get("host"));
+        String hb = f.get("heartbeatAt");
+        o.put("heartbeatAgeMs", hb == null ? null : now - Long.parseLong(hb));
+        o.put("resources", json(f.get("resources")));
+        o.put("load", json(f.get("load")));
+        if (f.get("deadAt") != null) o.put("deadAt", Long.parseLong(f.get("deadAt"))).put("deadReason", f.get("deadReason"));
+        ns.add(o);
+      }
+      Map<String, Long> c = counts.result();
+      JsonObject tasks = new JsonObject();
+      for (TaskState s : TaskState.values()) tasks.put(s.name(), c.getOrDefault("task." + s.name(), 0L));
+      return new JsonObject().put("nodes", ns).put("tasks", tasks)
+          .put("objects", new JsonObject().put("count", c.getOrDefault("objects", 0L)).put("bytes", c.getOrDefault("objectBytes", 0L)))
+          .put("actors", new JsonObject().put("count", c.getOrDefault("actors", 0L)))
+          .put("recoveries", new JsonArray(recoveries.result()));
+    });
+  }
+
+  private static Object json(String text) {
+    if (text == null) return null;
+    try {
+      return new JsonObject(text);
+    } catch (RuntimeException e) {
+      return text;
+    }
+  }
+
+  /** The human-readable form printed by {@code status}. */
+  public static String render(JsonObject s) {
+    StringBuilder sb = new StringBuilder();
+    sb.append(String.format("%-14s %-6s %-6s %-16s %10s  %s%n", "NODE", "STATE", "EPOCH", "HOST", "HEARTBEAT", "RESOURCES / LOAD"));
+    for (Object o : s.getJsonArray("nodes")) {
+      JsonObject n = (JsonObject) o;
+      Long age = n.getLong("heartbeatAgeMs");
+      sb.append(String.format("%-14s %-6s %-6d %-16s %10s  %s %s%n", n.getString("id"), n.getString("state"), n.getLong("epoch"),
+          n.getString("host"), age == null ? "-" : age + " ms", n.getValue("resources"), n.getValue("load") == null ? "" : n.getValue("load")));
+    }
+    sb.append("tasks:   ");
+    s.getJsonObject("tasks").forEach(e -> sb.append(e.getKey()).append('=').append(e.getValue()).append(' '));
+    JsonObject obj = s.getJsonObject("objects");
+    sb.append(String.format("%nobjects: %d (%d bytes)%nactors:  %d%n", obj.getLong("count"), obj.getLong("bytes"),
+        s.getJsonObject("actors").getLong("count")));
+    JsonArray rec = s.getJsonArray("recoveries");
+    sb.append("recent recoveries: ").append(rec.isEmpty() ? "none" : "").append('\n');
+    for (Object r : rec) sb.append("  ").append(r).append('\n');
+    return sb.toString();
+  }
+}

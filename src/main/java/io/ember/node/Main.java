@@ -1,0 +1,90 @@
+package io.ember.node;
+
+import io.ember.bench.Microbenchmark;
+import io.ember.conf.ConfException;
+import io.ember.conf.EmberConf;
+import io.ember.examples.ExampleJob;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.VertxApplication;
+import io.vertx.launcher.application.VertxApplicationHooks;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * The jar's entry point. {@code status}, {@code example} and {@code microbenchmark} are Ember
+ * commands; anything else goes to the Vert.x launcher ({@code -cluster -conf <file>}), which
+ * deploys {@link NodeVerticle}. The conf is validated here first, so a bad key stops the node
+ * with a message naming the file, the key and the expected type.
+ */
+public final class Main {
+  private Main() {}
+
+  public static void main(String[] args) {
+    String cmd = args.length > 0 ? args[0] : "";
+    String[] rest = args.length > 0 ? Arrays.copyOfRange(args, 1, args.length) : args;
+    try {
+      switch (cmd) {
+        case "status" -> System.exit(StatusCommand.run(rest));
+        case "example" -> System.exit(ExampleJob.run(rest));
+        case "microbenchmark" -> System.exit(Microbenchmark.run(rest));
+        case "help", "-h", "--help" -> {
+          System.out.println(usage());
+          System.exit(0);
+        }
+        default -> launchNode(args);
+      }
+    } catch (ConfException e) {
+      System.err.println("ember: " + e.getMessage());
+      System.exit(2);
+    }
+  }
+
+  static String usage() {
+    return String.join("\n",
+        "usage: java -jar node.jar -cluster -conf conf/<file>.json   start a node",
+        "       java -jar node.jar status [-conf <file>] [--json]    print the cluster's state",
+        "       java -jar node.jar example                           run the example job on a fresh single node",
+        "       java -jar node.jar microbenchmark [--quick]          measure a local cluster it starts itself");
+  }
+
+  /** The conf from {@code -conf} (a file, or inline JSON as the launcher allows), validated. */
+  static EmberConf confFrom(String[] args) {
+    String value = option(args, "-conf");
+    if (value == null) return EmberConf.from("(no -conf: defaults)", new JsonObject());
+    if (value.trim().startsWith("{")) {
+      try {
+        return EmberConf.from("-conf", new JsonObject(value));
+      } catch (io.vertx.core.json.DecodeException e) {
+        throw new ConfException("-conf: not a JSON object: " + e.getMessage());
+      }
+    }
+    return EmberConf.load(Path.of(value));
+  }
+
+  static String option(String[] args, String name) {
+    for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return args[i + 1];
+    return null;
+  }
+
+  private static void launchNode(String[] args) {
+    EmberConf conf = confFrom(args);
+    System.setProperty("ember.conf.source", conf.source());
+    VertxApplicationHooks hooks = new VertxApplicationHooks() {
+      @Override
+      public VertxBuilder createVertxBuilder(VertxOptions options) {
+        options.getEventBusOptions().setHost(conf.cluster().host()).setPort(conf.cluster().busPort());
+        return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster()));
+      }
+
+      @Override
+      public void afterFailureToDeployVerticle(io.vertx.launcher.application.HookContext context, Throwable t) {
+        System.err.println("ember: the node failed to start: " + t);
+      }
+    };
+    int code = new VertxApplication(args, hooks).launch();
+    if (code != 0) System.exit(code);
+  }
+}

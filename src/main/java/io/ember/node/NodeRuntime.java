@@ -1,0 +1,45 @@
+package io.ember.node;
+
+import io.ember.client.EmberClient;
+import io.ember.conf.EmberConf;
+import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisProcess;
+import io.ember.gcs.TableWriter;
+import io.ember.ids.NodeId;
+import io.ember.monitor.ClusterView;
+import io.ember.object.ObjectDirectory;
+import io.ember.object.ObjectStore;
+import io.ember.object.TransferClient;
+import io.ember.scheduler.FunctionRegistry;
+import io.vertx.core.Vertx;
+
+/**
+ * The services one node's components share: its identity and epoch, the GCS connection and
+ * fenced writer, the local object store, the function table, the view of its peers and the
+ * node's own client (owner of tasks submitted through the event-bus API and from inside tasks).
+ * Built once by {@link NodeVerticle} before the component verticles deploy; holds no logic.
+ */
+public final class NodeRuntime {
+  public final Vertx vertx;
+  public final EmberConf conf;
+  public final NodeId nodeId;
+  public final FunctionRegistry functions;
+  public final ClusterView view = new ClusterView();
+  public volatile long epoch;
+  public Gcs gcs;
+  public TableWriter writer;
+  public ObjectStore store;
+  public TransferClient transfers;
+  public ObjectDirectory directory;
+  public String transferHost;
+  public int transferPort;
+  public EmberClient client;
+  public RedisProcess embeddedRedis;
+
+  public NodeRuntime(Vertx vertx, EmberConf conf, NodeId nodeId, FunctionRegistry functions) {
+    this.vertx = vertx;
+    this.conf = conf;
+    this.nodeId = nodeId;
+    this.functions = functions;
+  }
+}

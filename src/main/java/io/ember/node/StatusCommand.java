@@ -1,0 +1,42 @@
+package io.ember.node;
+
+import io.ember.conf.EmberConf;
+import io.ember.gcs.Gcs;
+import io.ember.monitor.StatusReport;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.Arrays;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@code status [-conf file] [--json]}: reads the cluster's state straight from Redis (the
+ * address in the conf), so it answers in well under a second without joining the cluster.
+ */
+final class StatusCommand {
+  private StatusCommand() {}
+
+  static int run(String[] args) {
+    EmberConf conf = Main.confFrom(args);
+    boolean json = Arrays.asList(args).contains("--json");
+    EmberConf.Redis r = conf.redis();
+    if (r.port() == 0) {
+      System.err.println("ember status: " + conf.source() + " names no Redis port (an embedded Redis on a free port);"
+          + " give the conf of a node whose Redis has a fixed port, e.g. -conf conf/worker.json");
+      return 2;
+    }
+    Vertx vertx = Vertx.vertx();
+    try {
+      JsonObject s = Gcs.connect(vertx, r.host(), r.port())
+          .compose(gcs -> StatusReport.build(gcs, System.currentTimeMillis()).eventually(gcs::close))
+          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+      System.out.print(json ? s.encodePrettily() + "\n" : StatusReport.render(s));
+      return 0;
+    } catch (Exception e) {
+      Throwable c = e.getCause() != null ? e.getCause() : e;
+      System.err.println("ember status: cannot read the cluster state from Redis at " + r.endpoint() + ": " + c.getMessage());
+      return 1;
+    } finally {
+      vertx.close();
+    }
+  }
+}

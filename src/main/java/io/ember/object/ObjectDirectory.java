@@ -1,0 +1,111 @@
+package io.ember.object;
+
+import io.ember.api.EmberException;
+import io.ember.gcs.ObjectRecord;
+import io.ember.gcs.TaskRecord;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.monitor.ClusterView;
+import io.ember.node.NodeRuntime;
+import io.ember.protocol.Addresses;
+import io.ember.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * Finds where an object lives and brings a copy here. Looks, in order: in the local store; at
+ * the owner of its creating task when that owner is in this JVM; in the object table; then asks
+ * the owner recorded in the task table to answer once the task finishes. Polls with backoff when
+ * nothing is known yet (the creating task's record may still be in flight), until the deadline.
+ */
+public final class ObjectDirectory {
+  private final NodeRuntime rt;
+
+  public ObjectDirectory(NodeRuntime rt) {
+    this.rt = rt;
+  }
+
+  public Location self(long size) {
+    return new Location(rt.nodeId, rt.transferHost, rt.transferPort, size);
+  }
+
+  public Future<Location> locate(ObjectId id, long deadline) {
+    if (rt.store.contains(id)) return Future.succeededFuture(self(rt.store.sizeOf(id)));
+    Future<Location> owned = rt.client.ownedLocation(id);
+    if (owned != null) return owned;
+    return fromTables(id, deadline, 2);
+  }
+
+  private Future<Location> fromTables(ObjectId id, long deadline, long backoffMs) {
+    return rt.gcs.object(id).compose(rec -> {
+      Location l = alive(rec);
+      if (l != null) return Future.succeededFuture(l);
+      return rt.gcs.task(id.task()).compose(task -> askOwner(id, task, deadline));
+    }).recover(err -> {
+      if (err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT && System.currentTimeMillis() + backoffMs < deadline) {
+        Promise<Location> p = Promise.promise();
+        rt.vertx.setTimer(backoffMs, t -> fromTables(id, deadline, Math.min(backoffMs * 2, 200)).onComplete(p));
+        return p.future();
+      }
+      return Future.failedFuture(err);
+    });
+  }
+
+  private Location alive(ObjectRecord rec) {
+    if (rec == null) return null;
+    for (NodeId n : rec.locations()) {
+      if (n.equals(rt.nodeId) && rt.store.contains(rec.id())) return self(rec.size());
+      ClusterView.Peer p = rt.view.find(n);
+      if (p != null && !p.dead && p.host != null && p.transferPort > 0) return new Location(n, p.host, p.transferPort, rec.size());
+    }
+    return null;
+  }
+
+  private Future<Location> askOwner(ObjectId id, TaskRecord task, long deadline) {
+    if (task == null || task.owner() == null) {
+      return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
+    }
+    long left = Math.max(1, deadline - System.currentTimeMillis());
+    JsonObject req = new JsonObject().put("objectId", id.toString()).put("timeoutMs", left);
+    return rt.vertx.eventBus().<JsonObject>request(Addresses.clientWait(task.owner().value()), req,
+            new DeliveryOptions().setSendTimeout(left + 1000))
+        .map(m -> Location.fromJson(m.body()))
+        .recover(err -> Future.failedFuture(translate(id, err)));
+  }
+
+  static Throwable translate(ObjectId id, Throwable err) {
+    if (err instanceof ReplyException re) {
+      return switch (re.failureType()) {
+        case RECIPIENT_FAILURE -> new EmberException(ErrorCode.of(re.failureCode()), re.getMessage());
+        case TIMEOUT -> new EmberException(ErrorCode.TIMEOUT, "object " + id + ": its owner did not answer in time");
+        default -> new EmberException(ErrorCode.UNAVAILABLE, "object " + id + ": its owner is gone (" + re.getMessage() + ")");
+      };
+    }
+    return err;
+  }
+
+  /** Makes sure a copy is in the local store and returns its bytes. */
+  public Future<Buffer> fetch(ObjectId id, long deadline) {
+    Buffer mem = rt.store.getIfInMemory(id);
+    if (mem != null) return Future.succeededFuture(mem);
+    return locate(id, deadline).compose(loc -> {
+      if (loc.node().equals(rt.nodeId)) {
+        return rt.store.get(id).compose(b -> b != null ? Future.succeededFuture(b)
+            : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " vanished from this node's store")));
+      }
+      return rt.transfers.fetch(loc.host(), loc.port(), id).compose(bytes -> {
+        if (bytes == null) {
+          return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));
+        }
+        return rt.store.put(id, bytes).map(v -> {
+          rt.writer.objectCreated(id, bytes.length(), id.task(), "copy", rt.nodeId);
+          return bytes;
+        });
+      });
+    });
+  }
+}

@@ -1,0 +1,65 @@
+package io.ember.protocol;
+
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.eventbus.MessageCodec;
+import java.util.function.BiConsumer;
+import java.util.function.Function;
+
+/**
+ * Event-bus codecs for Ember's binary messages. Registered once per Vert.x instance as default
+ * codecs, so senders need no delivery options. Local delivery passes the object itself; the
+ * round-trip tests exercise the wire form.
+ */
+public final class Codecs {
+  private Codecs() {}
+
+  public static void register(EventBus bus) {
+    try {
+      bus.registerDefaultCodec(TaskSpec.class, codec("ember.TaskSpec", (b, s) -> s.encodeTo(b), TaskSpec::decode));
+      bus.registerDefaultCodec(TaskDone.class, codec("ember.TaskDone", (b, d) -> d.encodeTo(b), TaskDone::decode));
+    } catch (IllegalStateException alreadyRegistered) {
+      // Several Ember components in one Vert.x instance: the first registration serves all.
+    }
+  }
+
+  static <T> MessageCodec<T, T> codec(String name, BiConsumer<Buffer, T> enc, Function<Wire, T> dec) {
+    return new MessageCodec<>() {
+      @Override
+      public void encodeToWire(Buffer buffer, T t) {
+        Buffer body = Buffer.buffer();
+        enc.accept(body, t);
+        buffer.appendInt(body.length()).appendBuffer(body);
+      }
+
+      @Override
+      public T decodeFromWire(int pos, Buffer buffer) {
+        return dec.apply(new Wire(buffer, pos + 4));
+      }
+
+      @Override
+      public T transform(T t) {
+        return t;
+      }
+
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public byte systemCodecID() {
+        return -1;
+      }
+    };
+  }
+
+  /** For tests: the codec a class is registered with. */
+  public static MessageCodec<TaskSpec, TaskSpec> taskSpecCodec() {
+    return codec("ember.TaskSpec", (b, s) -> s.encodeTo(b), TaskSpec::decode);
+  }
+
+  public static MessageCodec<TaskDone, TaskDone> taskDoneCodec() {
+    return codec("ember.TaskDone", (b, d) -> d.encodeTo(b), TaskDone::decode);
+  }
+}

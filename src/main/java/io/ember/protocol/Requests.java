@@ -1,0 +1,96 @@
+package io.ember.protocol;
+
+import io.ember.api.EmberException;
+import io.ember.ids.ObjectId;
+import io.vertx.core.json.DecodeException;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.Set;
+
+/**
+ * Reads fields of JSON requests from the event bus, refusing anything malformed with a
+ * {@link ErrorCode#BAD_REQUEST} that names the field and what it must be.
+ */
+public final class Requests {
+  private Requests() {}
+
+  public static EmberException bad(String what) {
+    return new EmberException(ErrorCode.BAD_REQUEST, what);
+  }
+
+  /** The body as a JSON object: a JsonObject, or a String holding one. */
+  public static JsonObject object(Object body) {
+    if (body instanceof JsonObject o) return o;
+    if (body instanceof String s) {
+      try {
+        return new JsonObject(s);
+      } catch (DecodeException e) {
+        throw bad("the request is not a JSON object: " + e.getMessage());
+      }
+    }
+    throw bad("the request must be a JSON object, got " + (body == null ? "nothing" : body.getClass().getSimpleName()));
+  }
+
+  public static String string(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    if (!(v instanceof String s) || s.isEmpty()) throw bad("'" + key + "' is required and must be a non-empty string, got " + show(v));
+    return s;
+  }
+
+  public static JsonArray array(JsonObject o, String key, JsonArray dflt) {
+    Object v = o.getValue(key);
+    if (v == null && !o.containsKey(key)) return dflt;
+    if (!(v instanceof JsonArray a)) throw bad("'" + key + "' must be a JSON array, got " + show(v));
+    return a;
+  }
+
+  public static JsonObject object(JsonObject o, String key, JsonObject dflt) {
+    Object v = o.getValue(key);
+    if (v == null && !o.containsKey(key)) return dflt;
+    if (!(v instanceof JsonObject j)) throw bad("'" + key + "' must be a JSON object, got " + show(v));
+    return j;
+  }
+
+  public static int integer(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() != ((Number) v).intValue()) {
+      throw bad("'" + key + "' must be an integer, got " + show(v));
+    }
+    return ((Number) v).intValue();
+  }
+
+  public static long longValue(JsonObject o, String key, long dflt) {
+    if (!o.containsKey(key)) return dflt;
+    Object v = o.getValue(key);
+    if (!(v instanceof Integer || v instanceof Long)) throw bad("'" + key + "' must be an integer, got " + show(v));
+    return ((Number) v).longValue();
+  }
+
+  public static boolean bool(JsonObject o, String key) {
+    Object v = o.getValue(key);
+    if (!(v instanceof Boolean b)) throw bad("'" + key + "' must be true or false, got " + show(v));
+    return b;
+  }
+
+  public static ObjectId objectId(JsonObject o, String key) {
+    String s = string(o, key);
+    try {
+      return ObjectId.parse(s);
+    } catch (IllegalArgumentException e) {
+      throw bad("'" + key + "': " + e.getMessage());
+    }
+  }
+
+  public static void onlyKeys(JsonObject o, String... allowed) {
+    Set<String> ok = Set.of(allowed);
+    for (String k : o.fieldNames()) {
+      if (!ok.contains(k)) throw bad("unknown field '" + k + "' (allowed: " + String.join(", ", allowed) + ")");
+    }
+  }
+
+  private static String show(Object v) {
+    if (v == null) return "nothing";
+    String s = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+    return (s.length() > 50 ? s.substring(0, 47) + "..." : s) + " (" + v.getClass().getSimpleName() + ")";
+  }
+}

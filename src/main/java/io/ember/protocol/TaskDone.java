@@ -1,0 +1,63 @@
+package io.ember.protocol;
+
+import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
+import io.vertx.core.buffer.Buffer;
+
+/**
+ * The outcome of a task, sent to its owner's inbox. On success the value travels inline when it
+ * is small; otherwise {@code node}/{@code transferHost}/{@code transferPort} say where to fetch
+ * it. On failure {@code error} says why.
+ */
+public record TaskDone(
+    TaskId task,
+    NodeId node,
+    String transferHost,
+    int transferPort,
+    long size,
+    Buffer inline,
+    Failure error) {
+
+  /** A failure in a form that crosses JVMs: the code, and the remote exception as text. */
+  public record Failure(ErrorCode code, String function, String type, String message, String stack) {}
+
+  public static TaskDone ok(TaskId task, NodeId node, String host, int port, long size, Buffer inline) {
+    return new TaskDone(task, node, host, port, size, inline, null);
+  }
+
+  public static TaskDone failed(TaskId task, NodeId node, Failure error) {
+    return new TaskDone(task, node, null, 0, 0, null, error);
+  }
+
+  public boolean ok() {
+    return error == null;
+  }
+
+  public void encodeTo(Buffer b) {
+    Wire.putTask(b, task);
+    Wire.putString(b, node == null ? null : node.value());
+    Wire.putString(b, transferHost);
+    b.appendInt(transferPort).appendLong(size);
+    Wire.putBytes(b, inline);
+    b.appendByte((byte) (error == null ? 0 : 1));
+    if (error != null) {
+      b.appendInt(error.code().code);
+      Wire.putString(b, error.function());
+      Wire.putString(b, error.type());
+      Wire.putString(b, error.message());
+      Wire.putString(b, error.stack());
+    }
+  }
+
+  public static TaskDone decode(Wire w) {
+    TaskId task = w.getTask();
+    String node = w.getString();
+    String host = w.getString();
+    int port = w.getInt();
+    long size = w.getLong();
+    Buffer inline = w.getBytes();
+    Failure f = null;
+    if (w.getByte() == 1) f = new Failure(ErrorCode.of(w.getInt()), w.getString(), w.getString(), w.getString(), w.getString());
+    return new TaskDone(task, node == null ? null : new NodeId(node), host, port, size, inline, f);
+  }
+}

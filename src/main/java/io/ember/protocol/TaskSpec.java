@@ -1,0 +1,103 @@
+package io.ember.protocol;
+
+import io.ember.ids.JobId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to run a task again anywhere: this is the lineage kept in the task table.
+ * {@code owner} is the client id whose inbox gets the result (and which answers waits for it);
+ * {@code attempt} counts system-failure re-executions.
+ */
+public record TaskSpec(
+    TaskId id,
+    JobId job,
+    String function,
+    List<Arg> args,
+    Map<String, Double> resources,
+    int maxRetries,
+    boolean retryExceptions,
+    String owner,
+    int attempt) {
+
+  /** One argument: an encoded value, or a reference to an object. */
+  public record Arg(Buffer value, ObjectId ref) {
+    public static Arg value(Buffer encoded) {
+      return new Arg(encoded, null);
+    }
+
+    public static Arg ref(ObjectId id) {
+      return new Arg(null, id);
+    }
+
+    public boolean isRef() {
+      return ref != null;
+    }
+  }
+
+  public ObjectId returnId() {
+    return ObjectId.of(id, 1);
+  }
+
+  public double cpu() {
+    return resources.getOrDefault("cpu", 1.0);
+  }
+
+  public TaskSpec withAttempt(int n) {
+    return new TaskSpec(id, job, function, args, resources, maxRetries, retryExceptions, owner, n);
+  }
+
+  public Buffer encode() {
+    Buffer b = Buffer.buffer(96);
+    encodeTo(b);
+    return b;
+  }
+
+  public void encodeTo(Buffer b) {
+    Wire.putTask(b, id);
+    b.appendLong(job.hi()).appendLong(job.lo());
+    Wire.putString(b, function);
+    b.appendInt(args.size());
+    for (Arg a : args) {
+      if (a.isRef()) {
+        b.appendByte((byte) 1);
+        Wire.putObject(b, a.ref());
+      } else {
+        b.appendByte((byte) 0);
+        Wire.putBytes(b, a.value());
+      }
+    }
+    b.appendInt(resources.size());
+    for (Map.Entry<String, Double> e : resources.entrySet()) {
+      Wire.putString(b, e.getKey());
+      b.appendDouble(e.getValue());
+    }
+    b.appendInt(maxRetries).appendByte((byte) (retryExceptions ? 1 : 0));
+    Wire.putString(b, owner);
+    b.appendInt(attempt);
+  }
+
+  public static TaskSpec decodeBuffer(Buffer b) {
+    return decode(new Wire(b, 0));
+  }
+
+  public static TaskSpec decode(Wire w) {
+    TaskId id = w.getTask();
+    JobId job = new JobId(w.getLong(), w.getLong());
+    String function = w.getString();
+    int n = w.getInt();
+    List<Arg> args = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      args.add(w.getByte() == 1 ? Arg.ref(w.getObject()) : Arg.value(w.getBytes()));
+    }
+    int r = w.getInt();
+    Map<String, Double> resources = new LinkedHashMap<>();
+    for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());
+    return new TaskSpec(id, job, function, args, resources, w.getInt(), w.getBoolean(), w.getString(), w.getInt());
+  }
+}

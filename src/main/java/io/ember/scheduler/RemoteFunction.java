@@ -1,0 +1,97 @@
+package io.ember.scheduler;
+
+import io.ember.api.EmberException;
+import io.ember.protocol.ErrorCode;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Method;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One registered function and how to call it: arguments are checked against the parameter
+ * types and widened where that is lossless (a JSON number to {@code int} when it fits, a JSON
+ * array to {@code List}); anything else is an {@link ErrorCode#ARGUMENT_MISMATCH} naming the
+ * parameter.
+ */
+public record RemoteFunction(String name, Method method) {
+
+  public int arity() {
+    return method.getParameterCount();
+  }
+
+  /** Calls the function; user exceptions come out as {@link InvocationTargetException}'s cause. */
+  public Object invoke(Object[] args) throws Throwable {
+    Object[] coerced = coerce(args);
+    try {
+      return method.invoke(null, coerced);
+    } catch (InvocationTargetException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Checks arity and the types of the plain-value arguments ({@code isRef[i]}: an object reference, checked when it runs). */
+  public void check(Object[] args, boolean[] isRef) {
+    Class<?>[] types = method.getParameterTypes();
+    if (args.length != types.length) {
+      throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, name + " takes " + types.length + " argument(s), got " + args.length);
+    }
+    for (int i = 0; i < args.length; i++) if (!isRef[i]) coerce(i, types[i], args[i]);
+  }
+
+  public Object[] coerce(Object[] args) {
+    Class<?>[] types = method.getParameterTypes();
+    if (args.length != types.length) {
+      throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, name + " takes " + types.length + " argument(s), got " + args.length);
+    }
+    Object[] out = new Object[args.length];
+    for (int i = 0; i < args.length; i++) out[i] = coerce(i, types[i], args[i]);
+    return out;
+  }
+
+  private Object coerce(int i, Class<?> type, Object v) {
+    if (v == null) {
+      if (type.isPrimitive()) throw mismatch(i, type, null);
+      return null;
+    }
+    Class<?> boxed = box(type);
+    if (boxed.isInstance(v)) return v;
+    if (v instanceof Number n) {
+      if (boxed == Integer.class && n.longValue() == n.doubleValue() && n.longValue() >= Integer.MIN_VALUE
+          && n.longValue() <= Integer.MAX_VALUE) return n.intValue();
+      if (boxed == Long.class && n.doubleValue() == n.longValue()) return n.longValue();
+      if (boxed == Double.class) return n.doubleValue();
+      if (boxed == Float.class) return n.floatValue();
+      if (boxed == Short.class && n.longValue() == n.shortValue() && n.doubleValue() == n.longValue()) return n.shortValue();
+      if (boxed == Byte.class && n.longValue() == n.byteValue() && n.doubleValue() == n.longValue()) return n.byteValue();
+    }
+    if (v instanceof JsonArray a && type.isAssignableFrom(List.class)) return a.getList();
+    if (v instanceof JsonObject o && type.isAssignableFrom(Map.class)) return o.getMap();
+    if (v instanceof String s && boxed == Character.class && s.length() == 1) return s.charAt(0);
+    throw mismatch(i, type, v);
+  }
+
+  private EmberException mismatch(int i, Class<?> type, Object v) {
+    String got = v == null ? "null" : v.getClass().getName() + " " + abbreviate(String.valueOf(v));
+    return new EmberException(ErrorCode.ARGUMENT_MISMATCH,
+        name + ": argument " + i + " must be " + type.getName() + ", got " + got);
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
+  }
+
+  static Class<?> box(Class<?> t) {
+    if (!t.isPrimitive()) return t;
+    if (t == int.class) return Integer.class;
+    if (t == long.class) return Long.class;
+    if (t == double.class) return Double.class;
+    if (t == boolean.class) return Boolean.class;
+    if (t == float.class) return Float.class;
+    if (t == short.class) return Short.class;
+    if (t == byte.class) return Byte.class;
+    if (t == char.class) return Character.class;
+    return Void.class;
+  }
+}
