@@ -32,8 +32,8 @@ final class RedisLink {
   private int generation;
   private Redis client;
   private RedisConnection connection;
-  private boolean ready;
-  private boolean closed;
+  private volatile boolean ready;
+  private volatile boolean closed;
   private long backoffMs;
 
   RedisLink(Context context, RedisOptions options, WriterOptions tuning, Runnable onReady, Handler<Throwable> onLost) {

@@ -158,6 +158,11 @@ public final class TableWriter {
     return fenced;
   }
 
+  /** True while the dedicated connection is up and the write script loaded (a snapshot, any thread). */
+  public boolean connected() {
+    return link.ready();
+  }
+
   /** Called once, on the writer's context, with Redis's reason, when this node's epoch is rejected. */
   public TableWriter onFenced(Handler<String> h) {
     fencedHandler = h;
