@@ -1,0 +1,107 @@
+package io.ember.gcs;
+
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+
+/**
+ * The key schema of Ember's global control store: every Redis key Ember reads or writes is
+ * named here (and, for the batched write path, mirrored in {@code table-writer.lua}, which
+ * builds the same names from the same prefix). Nothing else in Ember spells a key.
+ *
+ * <table>
+ *   <caption>Redis keys (prefix {@code ember:})</caption>
+ *   <tr><th>key</th><th>type</th><th>contents</th><th>written by</th></tr>
+ *   <tr><td>{@code ember:epoch}</td><td>STRING (counter)</td>
+ *       <td>INCR hands out node epochs (incarnation numbers), strictly increasing</td><td>registerNode</td></tr>
+ *   <tr><td>{@code ember:nodes}</td><td>SET</td><td>every node id ever registered</td><td>registerNode</td></tr>
+ *   <tr><td>{@code ember:node:<nodeId>}</td><td>HASH</td>
+ *       <td>{@code epoch}, {@code state} ({@code ALIVE}|{@code DEAD}), {@code host}, {@code busAddress},
+ *       {@code transferPort}, {@code resources} (JSON), {@code startedAt}, {@code heartbeatAt} (ms),
+ *       {@code load} (JSON), {@code deadAt}, {@code deadReason}. The fence: a write batch applies only
+ *       if {@code epoch} equals the writer's and {@code state} is {@code ALIVE}</td>
+ *       <td>registerNode, heartbeat, markNodeDead</td></tr>
+ *   <tr><td>{@code ember:node:<nodeId>:tasks}</td><td>SET</td>
+ *       <td>ids of tasks QUEUED or RUNNING on that node (a dead node's tasks without a scan)</td><td>write script</td></tr>
+ *   <tr><td>{@code ember:node:<nodeId>:objects}</td><td>SET</td><td>ids of objects that node holds</td><td>write script</td></tr>
+ *   <tr><td>{@code ember:task:<taskId>}</td><td>HASH</td>
+ *       <td>{@code spec} (binary-safe bytes), {@code state} (a TaskState), {@code node}, {@code owner},
+ *       {@code job}, {@code function}, {@code attempts}, {@code updatedAt} (ms), {@code error} ({@code ""} = none)</td>
+ *       <td>write script</td></tr>
+ *   <tr><td>{@code ember:obj:<objectId>}</td><td>HASH</td>
+ *       <td>{@code size} (bytes), {@code task}, {@code kind} ({@code task}|{@code put}), {@code createdAt} (ms)</td>
+ *       <td>write script</td></tr>
+ *   <tr><td>{@code ember:loc:<objectId>}</td><td>SET</td><td>ids of nodes holding a copy (absent = none)</td><td>write script</td></tr>
+ *   <tr><td>{@code ember:counts}</td><td>HASH</td>
+ *       <td>exact counters: {@code task.<STATE>} per TaskState, {@code objects} (objects with at least one
+ *       location), {@code objectBytes} (their total size)</td><td>write script only</td></tr>
+ *   <tr><td>{@code ember:job:<jobId>}</td><td>HASH</td>
+ *       <td>{@code name}, {@code state}, {@code driver}, {@code submittedAt}, {@code updatedAt}, free-form fields</td>
+ *       <td>write script</td></tr>
+ *   <tr><td>{@code ember:jobs}</td><td>SET</td><td>every job id</td><td>write script</td></tr>
+ *   <tr><td>{@code ember:actor:<actorId>}</td><td>HASH</td>
+ *       <td>{@code class}, {@code args}, {@code node}, {@code state}, {@code log} (key of its method log) (schema only)</td>
+ *       <td>(actor manager)</td></tr>
+ *   <tr><td>{@code ember:actors}</td><td>SET</td><td>every actor id (schema only)</td><td>(actor manager)</td></tr>
+ *   <tr><td>{@code ember:recoveries}</td><td>LIST</td>
+ *       <td>recovery records as JSON text, newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script</td></tr>
+ * </table>
+ *
+ * <p>Ids are in their {@code toString()} form: 32 hex digits for task and job ids,
+ * {@code <task>.<index>} for object ids, the node id as given.
+ */
+public final class Keys {
+  public static final String PREFIX = "ember:";
+  public static final String EPOCH = PREFIX + "epoch";
+  public static final String NODES = PREFIX + "nodes";
+  public static final String COUNTS = PREFIX + "counts";
+  public static final String JOBS = PREFIX + "jobs";
+  public static final String ACTORS = PREFIX + "actors";
+  public static final String RECOVERIES = PREFIX + "recoveries";
+  public static final int RECOVERIES_CAP = 1000;
+
+  /** Field names of {@link #COUNTS} other than the per-state task counters. */
+  public static final String COUNT_OBJECTS = "objects";
+  public static final String COUNT_OBJECT_BYTES = "objectBytes";
+
+  private Keys() {
+  }
+
+  public static String node(NodeId id) {
+    return PREFIX + "node:" + id;
+  }
+
+  public static String nodeTasks(NodeId id) {
+    return node(id) + ":tasks";
+  }
+
+  public static String nodeObjects(NodeId id) {
+    return node(id) + ":objects";
+  }
+
+  public static String task(TaskId id) {
+    return PREFIX + "task:" + id;
+  }
+
+  public static String object(ObjectId id) {
+    return PREFIX + "obj:" + id;
+  }
+
+  public static String locations(ObjectId id) {
+    return PREFIX + "loc:" + id;
+  }
+
+  public static String job(JobId id) {
+    return PREFIX + "job:" + id;
+  }
+
+  public static String actor(String actorId) {
+    return PREFIX + "actor:" + actorId;
+  }
+
+  /** The {@link #COUNTS} field counting tasks in {@code state}. */
+  public static String taskCount(io.ember.scheduler.TaskState state) {
+    return "task." + state.name();
+  }
+}

@@ -1,0 +1,130 @@
+package io.ember.gcs;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+
+/**
+ * One dedicated Redis connection that stays up: it connects, loads the write script, reports
+ * "ready", and after any loss (end or exception handler, a failed send, or a transient error
+ * reported by its user) drops the connection and reconnects with a doubling, capped delay.
+ *
+ * <p>A plain {@link RedisConnection} fails every send forever once Redis has gone away, so a
+ * lost connection is never reused. Each connection attempt has a generation number; events of
+ * an older generation (end and exception both firing, replies of a dead connection) are
+ * ignored, so one loss causes exactly one reconnect.
+ *
+ * <p>Confined to one Vert.x context: every method must be called on it. It never blocks and
+ * never retries a request itself (its user decides what to re-send).
+ */
+final class RedisLink {
+  private final Context context;
+  private final RedisOptions options;
+  private final WriterOptions tuning;
+  private final Runnable onReady;
+  private final Handler<Throwable> onLost;
+  private int generation;
+  private Redis client;
+  private RedisConnection connection;
+  private volatile boolean ready;
+  private volatile boolean closed;
+  private long backoffMs;
+
+  RedisLink(Context context, RedisOptions options, WriterOptions tuning, Runnable onReady, Handler<Throwable> onLost) {
+    this.context = context;
+    this.options = options;
+    this.tuning = tuning;
+    this.onReady = onReady;
+    this.onLost = onLost;
+    this.backoffMs = tuning.backoffInitialMs();
+  }
+
+  void start() {
+    connect();
+  }
+
+  boolean ready() {
+    return ready && !closed;
+  }
+
+  int generation() {
+    return generation;
+  }
+
+  Future<Response> send(Request request) {
+    if (!ready()) return Future.failedFuture(new IllegalStateException("not connected"));
+    return connection.send(request);
+  }
+
+  /** A request succeeded: the next outage starts again from the shortest delay. */
+  void healthy() {
+    backoffMs = tuning.backoffInitialMs();
+  }
+
+  /** The connection of generation {@code gen} is unusable: drop it and reconnect later (once per generation). */
+  void lost(int gen, Throwable cause) {
+    if (gen != generation || closed) return;
+    generation++;
+    ready = false;
+    dispose();
+    onLost.handle(cause);
+    retryLater();
+  }
+
+  void close() {
+    closed = true;
+    ready = false;
+    generation++;
+    dispose();
+  }
+
+  private void connect() {
+    if (closed) return;
+    int gen = ++generation;
+    client = Redis.createClient(context.owner(), options);
+    client.connect()
+        .compose(c -> adopt(gen, c))
+        .compose(c -> c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.WRITE)))
+        .onComplete(ar -> {
+          if (gen != generation || closed) return;
+          if (ar.succeeded()) {
+            ready = true;
+            onReady.run();
+          } else {
+            lost(gen, ar.cause());
+          }
+        });
+  }
+
+  private Future<RedisConnection> adopt(int gen, RedisConnection c) {
+    if (gen != generation || closed) {
+      c.close();
+      return Future.failedFuture("superseded");
+    }
+    connection = c;
+    c.endHandler(v -> lost(gen, new IllegalStateException("Redis connection closed")));
+    c.exceptionHandler(e -> lost(gen, e));
+    return Future.succeededFuture(c);
+  }
+
+  private void retryLater() {
+    long delay = backoffMs;
+    backoffMs = Math.min(backoffMs * 2, tuning.backoffMaxMs());
+    context.owner().setTimer(delay, t -> context.runOnContext(v -> connect()));
+  }
+
+  private void dispose() {
+    RedisConnection c = connection;
+    Redis r = client;
+    connection = null;
+    client = null;
+    if (c != null) c.close();
+    if (r != null) r.close();
+  }
+}

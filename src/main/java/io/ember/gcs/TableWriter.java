@@ -1,0 +1,350 @@
+package io.ember.gcs;
+
+import io.ember.api.EmberException;
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.protocol.ErrorCode;
+import io.ember.scheduler.TaskState;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One node's writes to the GCS tables: fenced by the node's epoch, batched, pipelined, and
+ * kept across Redis outages.
+ *
+ * <p><b>Enqueue</b>: the write methods are cheap and may be called from any thread; they put an
+ * encoded op on a lock-free queue and wake the writer's context. <b>Send</b> (on that context
+ * only): group commit — when nothing is in flight the queue is sent at once; while batches are
+ * in flight ops accumulate; a batch is at most {@link WriterOptions#maxBatchOps()} ops, at most
+ * {@link WriterOptions#maxInFlight()} batches are outstanding. Each batch is one EVALSHA of
+ * {@code table-writer.lua}, which applies all of it or — when the node's epoch is no longer
+ * current or the node is DEAD — none of it.
+ *
+ * <p><b>Fenced</b>: {@link #onFenced} is called once, queued ops are dropped and later ones
+ * ignored: a fenced node must rejoin as a new incarnation. <b>Redis lost</b>: ops stay queued
+ * (at most {@link WriterOptions#maxQueued()}; beyond that the oldest are dropped and reported
+ * through {@link #onError}), the connection is re-made with backoff, and unacknowledged
+ * batches are re-sent in order; the script's ops are idempotent, so a batch applied before the
+ * loss is harmless when applied again (except the recovery log, which may repeat an entry).
+ *
+ * <p>It never blocks its context and never lets a write of a fenced epoch reach the tables.
+ */
+public final class TableWriter {
+  private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
+      "MASTERDOWN", "READONLY", "OOM", "CLUSTERDOWN");
+
+  private final Context context;
+  private final NodeId node;
+  private final String nodeKey;
+  private final String epoch;
+  private final WriterOptions options;
+  private final RedisLink link;
+
+  private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedOps = new AtomicInteger();
+  private final AtomicInteger pendingOps = new AtomicInteger();
+  private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicBoolean fencedOnce = new AtomicBoolean();
+  private volatile boolean fenced;
+  private volatile boolean closed;
+  private volatile Handler<String> fencedHandler = msg -> { };
+  private volatile Handler<Throwable> errorHandler = e -> { };
+
+  /** Sent and not yet acknowledged, oldest first (context-confined). */
+  private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+
+  TableWriter(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options) {
+    this.context = context;
+    this.node = node;
+    this.nodeKey = Keys.node(node);
+    this.epoch = Long.toString(epoch);
+    this.options = options;
+    this.link = new RedisLink(context, redis, options, this::resend, this::connectionLost);
+    context.runOnContext(v -> link.start());
+  }
+
+  public NodeId node() {
+    return node;
+  }
+
+  public long epoch() {
+    return Long.parseLong(epoch);
+  }
+
+  // ---- the write API: any thread, never blocks -------------------------------------------
+
+  /** Records a new task (state PENDING) with its spec, the lineage kept for reconstruction. */
+  public void taskSubmitted(TaskId id, byte[] spec, JobId job, String function, NodeId owner) {
+    enqueue(WriteOp.of("S", id.toString(), spec.clone(), text(job), text(function), text(owner)));
+  }
+
+  /** Moves a task to {@code state}; {@code node} (may be null) is where it is queued, running or ended. */
+  public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
+    enqueue(WriteOp.of("T", id.toString(), state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
+  }
+
+  /** Records that {@code location} holds a copy of the object (adding the object row if new). */
+  public void objectCreated(ObjectId id, long size, TaskId task, String kind, NodeId location) {
+    if (size < 0) throw new IllegalArgumentException("an object size is >= 0, got " + size);
+    enqueue(WriteOp.of("O", id.toString(), Long.toString(size), text(task), text(kind), location.toString()));
+  }
+
+  /** Records that {@code location} no longer holds a copy of the object. */
+  public void objectLocationRemoved(ObjectId id, NodeId location) {
+    enqueue(WriteOp.of("X", id.toString(), location.toString()));
+  }
+
+  /** Writes this node's heartbeat time and load (JSON text). */
+  public void heartbeat(long nowMillis, String loadJson) {
+    enqueue(WriteOp.of("H", Long.toString(nowMillis), text(loadJson)));
+  }
+
+  /** Sets fields of a job's row (and adds the job to the job set). */
+  public void jobFields(JobId job, Map<String, String> fields) {
+    Object[] args = new Object[3 + 2 * fields.size()];
+    args[0] = "J";
+    args[1] = job.toString();
+    args[2] = Integer.toString(fields.size());
+    int i = 3;
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      args[i++] = e.getKey();
+      args[i++] = text(e.getValue());
+    }
+    enqueue(WriteOp.of(args));
+  }
+
+  /** Appends a recovery record (newest first, the list capped at {@value Keys#RECOVERIES_CAP}). */
+  public void recovery(JsonObject entry) {
+    enqueue(WriteOp.of("L", entry.encode()));
+  }
+
+  /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
+  public Future<Void> flush() {
+    Promise<Void> p = Promise.promise();
+    if (fenced) {
+      p.fail(fencedError("flush"));
+      return p.future();
+    }
+    queue.offer(WriteOp.marker(p));
+    wake();
+    return p.future();
+  }
+
+  /** Ops queued or sent and not yet acknowledged. */
+  public int pending() {
+    return pendingOps.get();
+  }
+
+  public boolean fenced() {
+    return fenced;
+  }
+
+  /** True while the dedicated connection is up and the write script loaded (a snapshot, any thread). */
+  public boolean connected() {
+    return link.ready();
+  }
+
+  /** Called once, on the writer's context, with Redis's reason, when this node's epoch is rejected. */
+  public TableWriter onFenced(Handler<String> h) {
+    fencedHandler = h;
+    return this;
+  }
+
+  /** Called on the writer's context for dropped ops and for batches Redis refused (not for fencing). */
+  public TableWriter onError(Handler<Throwable> h) {
+    errorHandler = h;
+    return this;
+  }
+
+  /** Closes the connection now: call {@link #flush()} first if the queued ops matter. */
+  public Future<Void> close() {
+    closed = true;
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      link.close();
+      failAll(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
+      p.complete();
+    });
+    return p.future();
+  }
+
+  private static String text(Object o) {
+    return o == null ? "" : o.toString();
+  }
+
+  private void enqueue(WriteOp op) {
+    if (fenced || closed) return;
+    queue.offer(op);
+    pendingOps.incrementAndGet();
+    if (queuedOps.incrementAndGet() > options.maxQueued()) dropOldest();
+    wake();
+  }
+
+  private void dropOldest() {
+    long n = 0;
+    while (queuedOps.get() > options.maxQueued()) {
+      WriteOp op = queue.poll();
+      if (op == null) break;
+      if (op.isMarker()) {
+        op.marker.tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
+        continue;
+      }
+      queuedOps.decrementAndGet();
+      pendingOps.decrementAndGet();
+      n++;
+    }
+    if (n > 0 && dropped.getAndAdd(n) == 0) {
+      context.runOnContext(v -> {
+        long total = dropped.getAndSet(0);
+        errorHandler.handle(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue of node " + node
+            + " over " + options.maxQueued() + " ops while Redis is unreachable: dropped the " + total + " oldest"));
+      });
+    }
+  }
+
+  private void wake() {
+    if (wakeScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        wakeScheduled.set(false);
+        drain();
+      });
+    }
+  }
+
+  // ---- the send side: writer context only ------------------------------------------------
+
+  private void drain() {
+    while (!fenced && link.ready() && inFlight.size() < options.maxInFlight()) {
+      Batch b = nextBatch();
+      if (b == null) return;
+      inFlight.addLast(b);
+      send(b);
+    }
+  }
+
+  /** Takes up to maxBatchOps ops off the queue; flush markers join the batch holding the ops before them. */
+  private Batch nextBatch() {
+    Batch b = new Batch();
+    while (b.ops.size() < options.maxBatchOps()) {
+      WriteOp op = queue.poll();
+      if (op == null) break;
+      if (op.isMarker()) {
+        attachMarker(b, op.marker);
+      } else {
+        queuedOps.decrementAndGet();
+        b.ops.add(op);
+      }
+    }
+    if (b.ops.isEmpty()) return null;
+    Request r = Request.cmd(Command.EVALSHA).arg(Scripts.WRITE_SHA).arg(1).arg(nodeKey).arg(epoch)
+        .arg(System.currentTimeMillis());
+    for (WriteOp op : b.ops) op.appendTo(r);
+    b.request = r;
+    return b;
+  }
+
+  private void attachMarker(Batch current, Promise<Void> marker) {
+    if (!current.ops.isEmpty()) {
+      current.markers.add(marker);
+    } else if (!inFlight.isEmpty()) {
+      inFlight.peekLast().markers.add(marker);
+    } else {
+      marker.tryComplete();
+    }
+  }
+
+  private void send(Batch b) {
+    int gen = link.generation();
+    link.send(b.request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        acknowledged(b);
+      } else {
+        refused(b, gen, ar.cause());
+      }
+    });
+  }
+
+  private void acknowledged(Batch b) {
+    if (!inFlight.remove(b)) return;
+    pendingOps.addAndGet(-b.ops.size());
+    b.complete();
+    link.healthy();
+    drain();
+  }
+
+  private void refused(Batch b, int gen, Throwable cause) {
+    if (fenced || !inFlight.contains(b)) return;
+    if (!(cause instanceof Response)) {
+      link.lost(gen, cause);   // transport failure: reconnect, then resend
+      return;
+    }
+    String msg = String.valueOf(cause.getMessage());
+    if (msg.startsWith("FENCED")) {
+      fence(msg);
+    } else if (TRANSIENT.contains(msg.split(" ", 2)[0])) {
+      link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
+    } else {
+      inFlight.remove(b);
+      pendingOps.addAndGet(-b.ops.size());
+      EmberException e = new EmberException(ErrorCode.INTERNAL, "Redis refused a batch of " + b.ops.size()
+          + " GCS writes from node " + node + ": " + msg, cause);
+      b.fail(e);
+      errorHandler.handle(e);
+      drain();
+    }
+  }
+
+  /** Connection back and script loaded: re-send everything unacknowledged, in order, then go on. */
+  private void resend() {
+    List<Batch> again = new ArrayList<>(inFlight);
+    for (Batch b : again) {
+      if (!fenced) send(b);
+    }
+    drain();
+  }
+
+  private void connectionLost(Throwable cause) {
+    // Nothing to do: batches stay in flight and are re-sent by resend() once the link is back.
+  }
+
+  private void fence(String reason) {
+    fenced = true;
+    link.close();
+    failAll(fencedError(reason));
+    if (fencedOnce.compareAndSet(false, true)) fencedHandler.handle(reason);
+  }
+
+  private void failAll(Throwable cause) {
+    for (Batch b : inFlight) b.fail(cause);
+    inFlight.clear();
+    WriteOp op;
+    while ((op = queue.poll()) != null) {
+      if (op.isMarker()) op.marker.tryFail(cause);
+    }
+    queuedOps.set(0);
+    pendingOps.set(0);
+  }
+
+  private EmberException fencedError(String reason) {
+    return new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is fenced: " + reason);
+  }
+}

@@ -1,0 +1,14 @@
+package io.ember.gcs;
+
+import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
+import io.ember.scheduler.TaskState;
+
+/**
+ * A row of the task table. {@code spec} is the task's serialised spec exactly as submitted (its
+ * lineage); {@code node} is where it is (or last was) queued or running, null if never placed;
+ * {@code error} is null when there is none.
+ */
+public record TaskRecord(TaskId id, byte[] spec, TaskState state, NodeId node, NodeId owner,
+                         String function, int attempts, String error) {
+}

@@ -1,0 +1,345 @@
+package io.ember.object;
+
+import io.ember.api.EmberException;
+import io.ember.ids.ObjectId;
+import io.ember.protocol.ErrorCode;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A node's local object store: serialised values ({@link Buffer}s) in memory up to a capacity,
+ * least-recently-used ones spilled to a local directory so that an eviction is not a loss.
+ *
+ * <p><b>Responsible for</b> exact accounting ({@link #memoryBytes()} is the sum of the sizes of
+ * the in-memory copies, {@link #diskBytes()} of the spill files), choosing victims in LRU order,
+ * and telling {@link #onDropped listeners} about every object it lost without keeping a copy.
+ *
+ * <p><b>Must never</b> do I/O, call listeners or complete futures while holding its lock (the
+ * lock only guards the maps and counters), nor drop a memory copy before its spill file is
+ * completely written: an object being spilled stays readable from memory.
+ *
+ * <p>Eviction: whenever memory use, not counting objects already being spilled, exceeds the
+ * capacity, the least recently used objects are evicted until it does not. An object that
+ * already has a spill file (it was read back from disk) just loses its memory copy; otherwise it
+ * is spilled, or, without a spill directory, dropped. {@link #put} and {@link #get} complete
+ * only once the evictions they started are finished, which pushes back on producers that outrun
+ * the disk. One exception to the capacity: without a spill directory, an object larger than the
+ * capacity is kept in memory (everything else is dropped) until a later operation evicts it,
+ * rather than being lost by its own {@code put}.
+ *
+ * <p>Returned buffers are the stored ones, not copies (objects can be large): callers must not
+ * modify them. Spill files live until {@link #delete} or {@link #close}; a directory must belong
+ * to one store.
+ */
+public final class ObjectStore {
+  private static final Logger LOG = Logger.getLogger(ObjectStore.class.getName());
+
+  /** One stored object. Fields are guarded by the store's lock. */
+  private static final class Entry {
+    final ObjectId id;
+    final long size;
+    Buffer memory;          // null when only on disk
+    boolean onDisk;         // a complete spill file exists
+    boolean spilling;       // chosen as a victim; its file is being written
+    volatile boolean lostBySpill;
+
+    Entry(ObjectId id, Buffer memory) {
+      this.id = id;
+      this.size = memory.length();
+      this.memory = memory;
+    }
+  }
+
+  /** A victim and its bytes, captured under the lock (a concurrent delete clears the entry's). */
+  private record Spill(Entry victim, Buffer bytes) {
+  }
+
+  /** What a state change asks to be done once the lock is released. */
+  private record Evictions(List<Spill> toSpill, List<ObjectId> dropped) {
+    static Evictions none() {
+      return new Evictions(List.of(), List.of());
+    }
+  }
+
+  private final long capacityBytes;
+  private final long maxObjectBytes;
+  private final SpillFiles files; // null: no spill directory
+  private final List<Consumer<ObjectId>> dropListeners = new CopyOnWriteArrayList<>();
+
+  private final Object lock = new Object();
+  private final Map<ObjectId, Entry> entries = new HashMap<>();
+  /** The entries with a memory copy, least recently used first. */
+  private final LinkedHashMap<ObjectId, Entry> lru = new LinkedHashMap<>(16, 0.75f, true);
+  private long memoryBytes;
+  private long spillingBytes;
+  private long diskBytes;
+  private boolean closed;
+
+  public ObjectStore(Vertx vertx, long capacityBytes, long maxObjectBytes, Path spillDirOrNull) {
+    if (capacityBytes < 0 || maxObjectBytes < 0) {
+      throw new IllegalArgumentException("capacity and max object size must be >= 0");
+    }
+    this.capacityBytes = capacityBytes;
+    this.maxObjectBytes = maxObjectBytes;
+    this.files = spillDirOrNull == null ? null : new SpillFiles(vertx, spillDirOrNull);
+  }
+
+  /**
+   * Stores a copy in memory, then evicts as needed. Fails with {@code OBJECT_TOO_LARGE} if the
+   * value is larger than the maximum object size. Storing an id that exists is a no-op (ids are
+   * deterministic: the same id always has the same value).
+   */
+  public Future<Void> put(ObjectId id, Buffer bytes) {
+    if (bytes.length() > maxObjectBytes) {
+      return Future.failedFuture(new EmberException(ErrorCode.OBJECT_TOO_LARGE,
+          "object " + id + " is " + bytes.length() + " bytes, more than the maximum of " + maxObjectBytes));
+    }
+    synchronized (lock) {
+      if (entries.containsKey(id)) return Future.succeededFuture();
+      if (closed) return closedFailure();
+    }
+    Entry entry = new Entry(id, bytes.copy()); // copy outside the lock: it may be 100 MB
+    Evictions evictions;
+    synchronized (lock) {
+      if (closed) return closedFailure();
+      if (entries.putIfAbsent(id, entry) != null) return Future.succeededFuture();
+      lru.put(id, entry);
+      memoryBytes += entry.size;
+      evictions = chooseVictims(entry);
+    }
+    return carryOut(evictions);
+  }
+
+  /** The value, from memory or read back from its spill file (then re-admitted as most recently used); null if absent. */
+  public Future<Buffer> get(ObjectId id) {
+    Entry entry;
+    synchronized (lock) {
+      entry = entries.get(id);
+      if (entry == null) return Future.succeededFuture();
+      if (entry.memory != null) {
+        lru.get(id);
+        return Future.succeededFuture(entry.memory);
+      }
+    }
+    return files.read(id).transform(ar -> readmit(entry, ar.result(), ar.cause()));
+  }
+
+  /** The in-memory value, or null if absent or only on disk. Counts as an access for LRU. */
+  public Buffer getIfInMemory(ObjectId id) {
+    synchronized (lock) {
+      Entry entry = lru.get(id);
+      return entry == null ? null : entry.memory;
+    }
+  }
+
+  public boolean contains(ObjectId id) {
+    synchronized (lock) {
+      return entries.containsKey(id);
+    }
+  }
+
+  /** The object's size in bytes, or -1 if absent. */
+  public long sizeOf(ObjectId id) {
+    synchronized (lock) {
+      Entry entry = entries.get(id);
+      return entry == null ? -1 : entry.size;
+    }
+  }
+
+  /** Removes the object from memory and disk; completes once its spill file (if any) is gone. */
+  public Future<Void> delete(ObjectId id) {
+    boolean hadFile;
+    synchronized (lock) {
+      Entry entry = entries.remove(id);
+      if (entry == null) return Future.succeededFuture();
+      hadFile = forget(entry);
+    }
+    return hadFile ? files.delete(id) : Future.succeededFuture();
+  }
+
+  public long memoryBytes() {
+    synchronized (lock) {
+      return memoryBytes;
+    }
+  }
+
+  public long diskBytes() {
+    synchronized (lock) {
+      return diskBytes;
+    }
+  }
+
+  public int count() {
+    synchronized (lock) {
+      return entries.size();
+    }
+  }
+
+  public long capacityBytes() {
+    return capacityBytes;
+  }
+
+  /**
+   * Registers a listener for ids evicted without a copy kept (no spill directory, or the spill
+   * write or read-back failed). Called on no particular thread; the caller removes this node
+   * from the object's location set.
+   */
+  public void onDropped(Consumer<ObjectId> listener) {
+    dropListeners.add(listener);
+  }
+
+  /** For transfers: the spill file if the object is only on disk, else null. */
+  public Path spillPathIfOnDisk(ObjectId id) {
+    synchronized (lock) {
+      Entry entry = entries.get(id);
+      return entry != null && entry.memory == null && entry.onDisk ? files.pathOf(id) : null;
+    }
+  }
+
+  /** Empties the store and deletes its spill files; later puts fail with {@code UNAVAILABLE}. */
+  public Future<Void> close() {
+    List<ObjectId> withFiles = new ArrayList<>();
+    synchronized (lock) {
+      closed = true;
+      for (Entry entry : entries.values()) {
+        if (forget(entry)) withFiles.add(entry.id);
+      }
+      entries.clear();
+    }
+    return files == null ? Future.succeededFuture() : files.deleteAll(withFiles);
+  }
+
+  // ---- under the lock ------------------------------------------------------------------------
+
+  /** Takes a removed entry out of memory and the counters; true if it has or is getting a file. */
+  private boolean forget(Entry entry) {
+    lru.remove(entry.id);
+    if (entry.memory != null) memoryBytes -= entry.size;
+    if (entry.spilling) spillingBytes -= entry.size;
+    if (entry.onDisk) diskBytes -= entry.size;
+    boolean hadFile = entry.onDisk || entry.spilling;
+    entry.memory = null;
+    entry.spilling = false;
+    entry.onDisk = false;
+    return hadFile;
+  }
+
+  private Evictions chooseVictims(Entry justAdded) {
+    List<Spill> toSpill = new ArrayList<>();
+    List<ObjectId> dropped = new ArrayList<>();
+    Iterator<Entry> it = lru.values().iterator();
+    while (memoryBytes - spillingBytes > capacityBytes && it.hasNext()) {
+      Entry victim = it.next();
+      if (victim.spilling) continue;
+      if (victim.onDisk) {
+        it.remove();
+        victim.memory = null;
+        memoryBytes -= victim.size;
+      } else if (files != null) {
+        victim.spilling = true;
+        spillingBytes += victim.size;
+        toSpill.add(new Spill(victim, victim.memory));
+      } else if (victim != justAdded) {
+        it.remove();
+        entries.remove(victim.id);
+        victim.memory = null;
+        memoryBytes -= victim.size;
+        dropped.add(victim.id);
+      }
+    }
+    return new Evictions(toSpill, dropped);
+  }
+
+  /** Settles a finished spill write; answers whether its file is still wanted. */
+  private boolean spillWritten(Entry victim, Throwable failure) {
+    synchronized (lock) {
+      if (entries.get(victim.id) != victim || !victim.spilling) return false; // deleted meanwhile
+      victim.spilling = false;
+      spillingBytes -= victim.size;
+      lru.remove(victim.id);
+      victim.memory = null;
+      memoryBytes -= victim.size;
+      if (failure == null) {
+        victim.onDisk = true;
+        diskBytes += victim.size;
+        return true;
+      }
+      entries.remove(victim.id);
+      victim.lostBySpill = true;
+    }
+    LOG.log(Level.WARNING, "spilling object " + victim.id + " failed; dropped it", failure);
+    return false;
+  }
+
+  // ---- outside the lock ----------------------------------------------------------------------
+
+  private Future<Buffer> readmit(Entry entry, Buffer read, Throwable failure) {
+    Buffer value = null;
+    Evictions evictions = Evictions.none();
+    synchronized (lock) {
+      if (entries.get(entry.id) != entry) return Future.succeededFuture(); // deleted meanwhile
+      if (failure != null) {
+        forget(entry);
+        entries.remove(entry.id);
+      } else {
+        if (entry.memory == null) {
+          entry.memory = read;
+          memoryBytes += entry.size;
+        }
+        lru.put(entry.id, entry);
+        value = entry.memory;
+        evictions = chooseVictims(null);
+      }
+    }
+    if (failure != null) {
+      notifyDropped(List.of(entry.id));
+      files.delete(entry.id);
+      return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST,
+          "object " + entry.id + " could not be read back from its spill file: " + failure.getMessage(), failure));
+    }
+    Buffer result = value;
+    return carryOut(evictions).map(result);
+  }
+
+  private Future<Void> carryOut(Evictions evictions) {
+    notifyDropped(evictions.dropped());
+    if (evictions.toSpill().isEmpty()) return Future.succeededFuture();
+    List<Future<Boolean>> spills = new ArrayList<>();
+    for (Spill spill : evictions.toSpill()) {
+      Entry victim = spill.victim();
+      spills.add(files.write(victim.id, spill.bytes(), failure -> spillWritten(victim, failure))
+          .andThen(ar -> {
+            if (victim.lostBySpill) notifyDropped(List.of(victim.id));
+          }));
+    }
+    return Future.join(spills).mapEmpty();
+  }
+
+  private void notifyDropped(List<ObjectId> ids) {
+    for (ObjectId id : ids) {
+      for (Consumer<ObjectId> listener : dropListeners) {
+        try {
+          listener.accept(id);
+        } catch (RuntimeException e) {
+          LOG.log(Level.WARNING, "an object-dropped listener failed for " + id, e);
+        }
+      }
+    }
+  }
+
+  private static <T> Future<T> closedFailure() {
+    return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the object store is closed"));
+  }
+}
