@@ -80,6 +80,11 @@ public final class Main {
       }
 
       @Override
+      public java.util.function.Supplier<? extends io.vertx.core.Deployable> verticleSupplier() {
+        return NodeVerticle::new;
+      }
+
+      @Override
       public void afterFailureToDeployVerticle(io.vertx.launcher.application.HookContext context, Throwable t) {
         System.err.println("ember: the node failed to start: " + t);
       }
