@@ -1,0 +1,230 @@
+package io.ember.testing;
+
+import io.ember.client.EmberClient;
+import io.ember.conf.EmberConf;
+import io.ember.gcs.Gcs;
+import io.ember.gcs.NodeRecord;
+import io.ember.gcs.RedisProcess;
+import io.ember.ids.JobId;
+import io.ember.node.HazelcastSetup;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxOptions;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+
+/**
+ * A real Ember cluster on this machine for tests: one real redis-server and N node JVMs
+ * ({@code java -cp <test classpath> io.ember.node.Main -cluster -conf <file>}), on loopback
+ * only, with a random cluster name and free ports. The test JVM joins the cluster as a driver
+ * (a Hazelcast member with an {@link EmberClient}, no node of its own). Nodes can be killed
+ * ({@code kill -9}), frozen ({@code SIGSTOP}) and resumed; Redis can be killed and restarted.
+ */
+public final class LocalCluster implements AutoCloseable {
+  private final Path dir;
+  private final String clusterName = "ember-test-" + UUID.randomUUID().toString().substring(0, 8);
+  private final int hzBase;
+  private final int maxNodes;
+  private final RedisProcess redis;
+  private final List<NodeProcess> nodes = new ArrayList<>();
+  private Vertx vertx;
+  private EmberClient client;
+  private Gcs gcs;
+
+  /** A started node JVM. */
+  public static final class NodeProcess {
+    public final String name;
+    public final Process process;
+    public final Path log;
+
+    NodeProcess(String name, Process process, Path log) {
+      this.name = name;
+      this.process = process;
+      this.log = log;
+    }
+
+    public long pid() {
+      return process.pid();
+    }
+  }
+
+  private LocalCluster(Path dir, int maxNodes) throws IOException {
+    this.dir = dir;
+    this.maxNodes = maxNodes;
+    this.hzBase = freeRange(maxNodes + 2);
+    this.redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir.resolve("redis"));
+  }
+
+  /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
+  public static LocalCluster start(int n, Consumer<JsonObject> edit) throws Exception {
+    LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2);
+    try {
+      for (int i = 0; i < n; i++) c.startNode("n" + i, edit);
+      c.awaitAlive(n, Duration.ofSeconds(90));
+      c.joinAsDriver();
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
+  public static LocalCluster start(int n) throws Exception {
+    return start(n, conf -> {});
+  }
+
+  /** The conf a node of this cluster gets (before {@code edit}). */
+  public JsonObject baseConf(String name) {
+    JsonArray members = new JsonArray();
+    for (int p = hzBase; p < hzBase + maxNodes + 2; p++) members.add("127.0.0.1:" + p);
+    return new JsonObject()
+        .put("node", new JsonObject().put("name", name).put("resources", new JsonObject().put("cpu", 2))
+            .put("dataDir", dir.resolve(name).toString()))
+        .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", hzBase)
+            .put("members", members))
+        .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redis.port()))
+        .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 800))
+        .put("functions", new JsonArray().add("io.ember.testing.TestFns"));
+  }
+
+  public NodeProcess startNode(String name, Consumer<JsonObject> edit) throws IOException {
+    JsonObject conf = baseConf(name);
+    edit.accept(conf);
+    Path confFile = dir.resolve(name + ".json");
+    Files.writeString(confFile, conf.encodePrettily());
+    NodeProcess p = launch(name, List.of("-cluster", "-conf", confFile.toString()));
+    nodes.add(p);
+    return p;
+  }
+
+  /** Runs {@code io.ember.node.Main} with the test classpath and the given arguments; output goes to a log file. */
+  public NodeProcess launch(String name, List<String> args) throws IOException {
+    List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
+        "-cp", System.getProperty("java.class.path"), "io.ember.node.Main"));
+    cmd.addAll(args);
+    Path log = dir.resolve(name + ".log");
+    Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    return new NodeProcess(name, p, log);
+  }
+
+  static String javaBin() {
+    return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+  }
+
+  private void joinAsDriver() throws Exception {
+    EmberConf conf = EmberConf.from("driver", baseConf("driver"));
+    VertxOptions options = new VertxOptions();
+    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
+    vertx = await(Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster())).buildClustered());
+    client = await(EmberClient.connect(vertx, JobId.random(), 60_000));
+  }
+
+  public void awaitAlive(int n, Duration timeout) throws Exception {
+    poll("" + n + " nodes ALIVE", timeout, () -> aliveCount() >= n);
+  }
+
+  public int aliveCount() {
+    try {
+      int alive = 0;
+      for (NodeRecord r : await(gcs().nodes())) if ("ALIVE".equals(r.state())) alive++;
+      return alive;
+    } catch (Exception e) {
+      return -1;
+    }
+  }
+
+  public synchronized Gcs gcs() throws Exception {
+    if (gcs == null) {
+      if (vertx == null) vertx = Vertx.vertx();
+      gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
+    }
+    return gcs;
+  }
+
+  public EmberClient client() {
+    return client;
+  }
+
+  public Vertx vertx() {
+    return vertx;
+  }
+
+  public RedisProcess redis() {
+    return redis;
+  }
+
+  public List<NodeProcess> nodes() {
+    return nodes;
+  }
+
+  public Path dir() {
+    return dir;
+  }
+
+  /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes (then fails, naming it). */
+  public static void poll(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (!condition.getAsBoolean()) {
+      if (System.nanoTime() > deadline) throw new AssertionError("timed out after " + timeout + " waiting for: " + what);
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
+  public static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+
+  public String logOf(NodeProcess p) {
+    try {
+      return Files.readString(p.log);
+    } catch (IOException e) {
+      return "(no log: " + e + ")";
+    }
+  }
+
+  private static int freeRange(int count) throws IOException {
+    for (int attempt = 0; attempt < 50; attempt++) {
+      int base = 20000 + (int) (Math.random() * 30000);
+      boolean ok = true;
+      for (int p = base; p < base + count && ok; p++) {
+        try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
+          s.setReuseAddress(true);
+        } catch (IOException busy) {
+          ok = false;
+        }
+      }
+      if (ok) return base;
+    }
+    throw new IOException("no free range of " + count + " ports");
+  }
+
+  @Override
+  public void close() {
+    for (NodeProcess p : nodes) p.process.destroyForcibly();
+    for (NodeProcess p : nodes) {
+      try {
+        p.process.waitFor(10, TimeUnit.SECONDS);
+      } catch (InterruptedException ignored) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    try {
+      if (vertx != null) vertx.close().toCompletionStage().toCompletableFuture().get(20, TimeUnit.SECONDS);
+    } catch (Exception ignored) {
+      // closing anyway
+    }
+    redis.close();
+  }
+}
