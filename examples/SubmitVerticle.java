@@ -11,6 +11,11 @@ import io.vertx.core.json.JsonObject;
 public class SubmitVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
+    run().onComplete(ar -> vertx.close()); // one-shot: exit when done
+    return Future.succeededFuture();
+  }
+
+  private Future<?> run() {
     var bus = vertx.eventBus();
     JsonObject square = new JsonObject().put("function", "io.ember.examples.Fns.square").put("args", new JsonArray().add(12));
     return bus.<JsonObject>request("ember.submit", square)
@@ -24,7 +29,6 @@ public class SubmitVerticle extends VerticleBase {
         .compose(sub -> bus.<JsonObject>request("ember.get",
             new JsonObject().put("objectId", sub.body().getString("objectId")).put("timeoutMs", 10_000)))
         .onSuccess(got -> System.out.println("square(12) + 1 = " + got.body().getValue("value")))
-        .onFailure(err -> System.err.println("Ember said: " + err))
-        .andThen(ar -> vertx.close());
+        .onFailure(err -> System.err.println("Ember said: " + err));
   }
 }
