@@ -1,0 +1,69 @@
+package io.ember.conf;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class EmberConfTest {
+
+  static String error(String json) {
+    return assertThrows(ConfException.class, () -> EmberConf.from("conf/x.json", new JsonObject(json))).getMessage();
+  }
+
+  @Test
+  void shippedConfsAreValid() {
+    EmberConf head = EmberConf.load(Path.of("conf/head.json"));
+    assertTrue(head.redis().embedded());
+    assertEquals(6390, head.redis().port());
+    EmberConf worker = EmberConf.load(Path.of("conf/worker.json"));
+    assertEquals(false, worker.redis().embedded());
+    assertEquals(6390, worker.redis().port());
+  }
+
+  @Test
+  void defaultsMakeASingleNodeWithEmbeddedRedis() {
+    EmberConf c = EmberConf.from("none", new JsonObject());
+    assertTrue(c.redis().embedded());
+    assertEquals(0, c.redis().port());
+    assertEquals("ember", c.cluster().name());
+    assertTrue(c.heartbeat().timeoutMs() > c.heartbeat().intervalMs());
+  }
+
+  @Test
+  void unknownKeysNameFileKeyAndKnownKeys() {
+    String m = error("{\"redis\": {\"hots\": \"x\"}}");
+    assertTrue(m.startsWith("conf/x.json: unknown key 'redis.hots'"), m);
+    assertTrue(m.contains("host, port"), m);
+    assertTrue(error("{\"colour\": 1}").contains("unknown key 'colour'"));
+  }
+
+  @Test
+  void wrongTypesNameTheExpectedType() {
+    String m = error("{\"redis\": {\"port\": \"6390\"}}");
+    assertEquals("conf/x.json: key 'redis.port' must be an integer, got string \"6390\"", m);
+    assertTrue(error("{\"node\": {\"resources\": {\"cpu\": \"two\"}}}").contains("'node.resources' must be an object of numbers"));
+    assertTrue(error("{\"functions\": \"a.B\"}").contains("'functions' must be an array of strings"));
+    assertTrue(error("{\"cluster\": {\"portAutoIncrement\": 1}}").contains("must be a boolean"));
+  }
+
+  @Test
+  void badValuesAreRefused() {
+    assertTrue(error("{\"heartbeat\": {\"intervalMs\": 500, \"timeoutMs\": 400}}").contains("must be greater than"));
+    assertTrue(error("{\"redis\": {\"port\": 70000}}").contains("port number"));
+    assertTrue(error("{\"objects\": {\"capacityMb\": 0}}").contains("must be > 0"));
+  }
+
+  @Test
+  void unreadableOrNonJsonFilesAreNamed() throws Exception {
+    Path f = Files.createTempFile("conf", ".json");
+    Files.writeString(f, "{ not json");
+    String m = assertThrows(ConfException.class, () -> EmberConf.load(f)).getMessage();
+    assertTrue(m.startsWith(f + ": not a JSON object"), m);
+    assertTrue(assertThrows(ConfException.class, () -> EmberConf.load(Path.of("/no/such.json"))).getMessage().contains("/no/such.json"));
+  }
+}

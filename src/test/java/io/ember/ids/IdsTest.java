@@ -1,0 +1,42 @@
+package io.ember.ids;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.HashSet;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+class IdsTest {
+
+  @Test
+  void taskIdsAreDeterministicPerSubmitterAndCounter() {
+    TaskId root = TaskId.driverOf(JobId.named("sweep"));
+    assertEquals(root, TaskId.driverOf(JobId.named("sweep")));
+    assertEquals(TaskId.child(root, 3), TaskId.child(TaskId.driverOf(JobId.named("sweep")), 3));
+    assertNotEquals(TaskId.child(root, 3), TaskId.child(root, 4));
+    assertNotEquals(root, TaskId.driverOf(JobId.named("other")));
+    Set<TaskId> seen = new HashSet<>();
+    for (int i = 0; i < 100_000; i++) seen.add(TaskId.child(root, i));
+    assertEquals(100_000, seen.size());
+  }
+
+  @Test
+  void idsParseTheirOwnStrings() {
+    TaskId t = TaskId.child(TaskId.driverOf(JobId.random()), 1);
+    assertEquals(t, TaskId.parse(t.toString()));
+    ObjectId o = ObjectId.of(t, 1);
+    assertEquals(o, ObjectId.parse(o.toString()));
+    JobId j = JobId.named("x");
+    assertEquals(j, JobId.parse(j.toString()));
+  }
+
+  @Test
+  void malformedIdsAreRefusedWithTheReason() {
+    assertThrows(IllegalArgumentException.class, () -> ObjectId.parse("nope"));
+    assertThrows(IllegalArgumentException.class, () -> ObjectId.parse("z".repeat(32) + ".1"));
+    assertThrows(IllegalArgumentException.class, () -> ObjectId.parse("0".repeat(32) + ".x"));
+    assertThrows(IllegalArgumentException.class, () -> new NodeId("has space"));
+  }
+}

@@ -1,0 +1,56 @@
+package io.ember.scheduler;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+class WorkerPoolTest {
+
+  @Test
+  @Timeout(20)
+  void neverMoreThanSlotsComputeAtOnce() throws Exception {
+    AtomicInteger now = new AtomicInteger();
+    AtomicInteger max = new AtomicInteger();
+    CountDownLatch done = new CountDownLatch(200);
+    WorkerPool<Integer> pool = new WorkerPool<>("t", 3, 10, i -> {
+      max.accumulateAndGet(now.incrementAndGet(), Math::max);
+      for (long x = 0; x < 200_000; x++) Math.sqrt(x); // some work
+      now.decrementAndGet();
+      done.countDown();
+    });
+    for (int i = 0; i < 200; i++) pool.submit(i);
+    assertTrue(done.await(15, TimeUnit.SECONDS));
+    assertTrue(max.get() <= 3, "max concurrent " + max.get());
+    assertTrue(max.get() >= 2, "the pool used its slots: " + max.get());
+    pool.shutdown();
+  }
+
+  @Test
+  @Timeout(20)
+  void blockedTasksGiveBackTheirSlotSoNestedWorkCompletes() throws Exception {
+    // 1 slot: a task that waits for a second task would deadlock unless waiting releases the slot
+    CountDownLatch inner = new CountDownLatch(1);
+    CountDownLatch outer = new CountDownLatch(1);
+    WorkerPool<Runnable>[] holder = new WorkerPool[1];
+    holder[0] = new WorkerPool<>("t", 1, 10, Runnable::run);
+    holder[0].submit(() -> {
+      holder[0].submit(inner::countDown);
+      holder[0].blocked();
+      try {
+        inner.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+      holder[0].unblocked();
+      outer.countDown();
+    });
+    assertTrue(outer.await(15, TimeUnit.SECONDS));
+    assertEquals(0, inner.getCount());
+    holder[0].shutdown();
+  }
+}
