@@ -22,4 +22,11 @@ public final class BenchFns {
   public static byte[] bytes(int n) {
     return new byte[n];
   }
+
+  /** {@code n} bytes, all {@code (byte) v}: distinct objects for the transfer rows. */
+  public static byte[] filled(int n, int v) {
+    byte[] b = new byte[n];
+    java.util.Arrays.fill(b, (byte) v);
+    return b;
+  }
 }
