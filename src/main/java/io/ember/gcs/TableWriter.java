@@ -63,6 +63,7 @@ public final class TableWriter {
   private final AtomicInteger pendingOps = new AtomicInteger();
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
   private volatile boolean closed;
@@ -154,6 +155,11 @@ public final class TableWriter {
     return pendingOps.get();
   }
 
+  /** Ops dropped so far because the queue was over its bound (each drop is also reported to onError). */
+  public long droppedOps() {
+    return droppedTotal.get();
+  }
+
   public boolean fenced() {
     return fenced;
   }
@@ -212,6 +218,7 @@ public final class TableWriter {
       pendingOps.decrementAndGet();
       n++;
     }
+    droppedTotal.addAndGet(n);
     if (n > 0 && dropped.getAndAdd(n) == 0) {
       context.runOnContext(v -> {
         long total = dropped.getAndSet(0);
