@@ -27,17 +27,28 @@ public final class TableWriterBench {
     Vertx vertx = Vertx.vertx();
     try (RedisProcess redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir)) {
       Gcs gcs = get(Gcs.connect(vertx, "127.0.0.1", redis.port()));
+      if (System.getProperty("bench.noaof") != null) {
+        get(gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.CONFIG)
+            .arg("SET").arg("appendonly").arg("no")));
+      }
       NodeId node = new NodeId("bench");
       TableWriter w = gcs.writer(node, get(gcs.registerNode(node, Map.of())));
       TaskId driver = TaskId.driverOf(JobId.named("bench"));
       run(w, node, driver, 100_000, 0);   // warm-up
       for (int round = 1; round <= 3; round++) {
+        double cpu0 = redisCpu(gcs);
         long t0 = System.nanoTime();
-        run(w, node, driver, ops, round);
+        long enqueued = run(w, node, driver, ops, round);
         double s = (System.nanoTime() - t0) / 1e9;
-        System.out.printf("round %d: %,d taskState ops in %.3f s = %,.0f ops/s%n", round, ops, s, ops / s);
+        double cpu = redisCpu(gcs) - cpu0;
+        System.out.printf("round %d: %,d taskState ops in %.3f s = %,.0f ops/s (enqueue done after %.3f s;"
+            + " redis-server used %.3f CPU s = %,.0f ops per Redis CPU second)%n",
+            round, ops, s, ops / s, (enqueued - t0) / 1e9, cpu, ops / cpu);
       }
       System.out.println("counts: " + get(gcs.counts()));
+      String stats = get(gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
+          .arg("commandstats"))).toString();
+      stats.lines().filter(l -> l.contains("evalsha")).forEach(l -> System.out.println("redis " + l));
       get(gcs.close());
     } finally {
       get(vertx.close());
@@ -45,7 +56,7 @@ public final class TableWriterBench {
     }
   }
 
-  private static void run(TableWriter w, NodeId node, TaskId driver, int ops, int round) throws Exception {
+  private static long run(TableWriter w, NodeId node, TaskId driver, int ops, int round) throws Exception {
     TaskState[] states = {TaskState.PENDING, TaskState.QUEUED, TaskState.RUNNING, TaskState.FINISHED};
     int tasks = ops / states.length;
     TaskId[] ids = new TaskId[tasks];
@@ -53,7 +64,17 @@ public final class TableWriterBench {
     for (TaskState s : states) {
       for (int i = 0; i < tasks; i++) w.taskState(ids[i], s, node, 1, null);
     }
+    long enqueued = System.nanoTime();
     get(w.flush());
+    return enqueued;
+  }
+
+  /** CPU seconds (user + sys) that redis-server has used so far: a measure the other load of the box does not skew. */
+  private static double redisCpu(Gcs gcs) throws Exception {
+    String info = get(gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
+        .arg("cpu"))).toString();
+    return info.lines().filter(l -> l.startsWith("used_cpu_user:") || l.startsWith("used_cpu_sys:"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
   }
 
   private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
