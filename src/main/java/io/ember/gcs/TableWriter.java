@@ -79,7 +79,7 @@ public final class TableWriter {
     this.nodeKey = Keys.node(node);
     this.epoch = Long.toString(epoch);
     this.options = options;
-    this.link = new RedisLink(context, redis, options, this::resend, this::connectionLost);
+    this.link = new RedisLink(context, redis, options, this::resend);
     context.runOnContext(v -> link.start());
   }
 
@@ -140,11 +140,9 @@ public final class TableWriter {
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
   public Future<Void> flush() {
+    if (fenced) return Future.failedFuture(fencedError("flush"));
+    if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
     Promise<Void> p = Promise.promise();
-    if (fenced) {
-      p.fail(fencedError("flush"));
-      return p.future();
-    }
     queue.offer(WriteOp.marker(p));
     wake();
     return p.future();
@@ -320,17 +318,16 @@ public final class TableWriter {
     }
   }
 
-  /** Connection back and script loaded: re-send everything unacknowledged, in order, then go on. */
+  /**
+   * Connection (re)made and script loaded: re-send everything unacknowledged, in order, then go
+   * on. (While the link is down nothing is sent: batches wait in flight, ops wait in the queue.)
+   */
   private void resend() {
     List<Batch> again = new ArrayList<>(inFlight);
     for (Batch b : again) {
       if (!fenced) send(b);
     }
     drain();
-  }
-
-  private void connectionLost(Throwable cause) {
-    // Nothing to do: batches stay in flight and are re-sent by resend() once the link is back.
   }
 
   private void fence(String reason) {

@@ -37,13 +37,15 @@ public final class TableWriterBench {
       run(w, node, driver, 100_000, 0);   // warm-up
       for (int round = 1; round <= 3; round++) {
         double cpu0 = redisCpu(gcs);
+        long jvm0 = jvmCpuNanos();
         long t0 = System.nanoTime();
         long enqueued = run(w, node, driver, ops, round);
         double s = (System.nanoTime() - t0) / 1e9;
         double cpu = redisCpu(gcs) - cpu0;
+        double jvm = (jvmCpuNanos() - jvm0) / 1e9;
         System.out.printf("round %d: %,d taskState ops in %.3f s = %,.0f ops/s (enqueue done after %.3f s;"
-            + " redis-server used %.3f CPU s = %,.0f ops per Redis CPU second)%n",
-            round, ops, s, ops / s, (enqueued - t0) / 1e9, cpu, ops / cpu);
+            + " redis-server used %.3f CPU s = %,.0f ops per Redis CPU second; this JVM used %.3f CPU s)%n",
+            round, ops, s, ops / s, (enqueued - t0) / 1e9, cpu, ops / cpu, jvm);
       }
       System.out.println("counts: " + get(gcs.counts()));
       String stats = get(gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.INFO)
@@ -75,6 +77,11 @@ public final class TableWriterBench {
         .arg("cpu"))).toString();
     return info.lines().filter(l -> l.startsWith("used_cpu_user:") || l.startsWith("used_cpu_sys:"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
+  }
+
+  private static long jvmCpuNanos() {
+    return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+        .getOperatingSystemMXBean()).getProcessCpuTime();
   }
 
   private static <T> T get(io.vertx.core.Future<T> f) throws Exception {
