@@ -2,7 +2,6 @@ package io.ember.gcs;
 
 import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.Handler;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisConnection;
@@ -28,7 +27,6 @@ final class RedisLink {
   private final RedisOptions options;
   private final WriterOptions tuning;
   private final Runnable onReady;
-  private final Handler<Throwable> onLost;
   private int generation;
   private Redis client;
   private RedisConnection connection;
@@ -36,12 +34,11 @@ final class RedisLink {
   private volatile boolean closed;
   private long backoffMs;
 
-  RedisLink(Context context, RedisOptions options, WriterOptions tuning, Runnable onReady, Handler<Throwable> onLost) {
+  RedisLink(Context context, RedisOptions options, WriterOptions tuning, Runnable onReady) {
     this.context = context;
     this.options = options;
     this.tuning = tuning;
     this.onReady = onReady;
-    this.onLost = onLost;
     this.backoffMs = tuning.backoffInitialMs();
   }
 
@@ -73,7 +70,6 @@ final class RedisLink {
     generation++;
     ready = false;
     dispose();
-    onLost.handle(cause);
     retryLater();
   }
 

@@ -63,6 +63,7 @@ public final class TableWriter {
   private final AtomicInteger pendingOps = new AtomicInteger();
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
   private volatile boolean closed;
@@ -78,7 +79,7 @@ public final class TableWriter {
     this.nodeKey = Keys.node(node);
     this.epoch = Long.toString(epoch);
     this.options = options;
-    this.link = new RedisLink(context, redis, options, this::resend, this::connectionLost);
+    this.link = new RedisLink(context, redis, options, this::resend);
     context.runOnContext(v -> link.start());
   }
 
@@ -139,11 +140,9 @@ public final class TableWriter {
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
   public Future<Void> flush() {
+    if (fenced) return Future.failedFuture(fencedError("flush"));
+    if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
     Promise<Void> p = Promise.promise();
-    if (fenced) {
-      p.fail(fencedError("flush"));
-      return p.future();
-    }
     queue.offer(WriteOp.marker(p));
     wake();
     return p.future();
@@ -152,6 +151,11 @@ public final class TableWriter {
   /** Ops queued or sent and not yet acknowledged. */
   public int pending() {
     return pendingOps.get();
+  }
+
+  /** Ops dropped so far because the queue was over its bound (each drop is also reported to onError). */
+  public long droppedOps() {
+    return droppedTotal.get();
   }
 
   public boolean fenced() {
@@ -212,6 +216,7 @@ public final class TableWriter {
       pendingOps.decrementAndGet();
       n++;
     }
+    droppedTotal.addAndGet(n);
     if (n > 0 && dropped.getAndAdd(n) == 0) {
       context.runOnContext(v -> {
         long total = dropped.getAndSet(0);
@@ -313,17 +318,16 @@ public final class TableWriter {
     }
   }
 
-  /** Connection back and script loaded: re-send everything unacknowledged, in order, then go on. */
+  /**
+   * Connection (re)made and script loaded: re-send everything unacknowledged, in order, then go
+   * on. (While the link is down nothing is sent: batches wait in flight, ops wait in the queue.)
+   */
   private void resend() {
     List<Batch> again = new ArrayList<>(inFlight);
     for (Batch b : again) {
       if (!fenced) send(b);
     }
     drain();
-  }
-
-  private void connectionLost(Throwable cause) {
-    // Nothing to do: batches stay in flight and are re-sent by resend() once the link is back.
   }
 
   private void fence(String reason) {

@@ -38,10 +38,11 @@ end
 local function move(id, key, s, n)
   local old = redis.call('HMGET', key, 'state', 'node')
   local os, on = old[1], old[2]
-  if os and ON_NODE[os] and on and (on ~= n or not ON_NODE[s]) then
+  local wasOn = os and ON_NODE[os] and on
+  if wasOn and (on ~= n or not ON_NODE[s]) then
     redis.call('SREM', P .. 'node:' .. on .. ':tasks', id)
   end
-  if ON_NODE[s] and n ~= '' then
+  if ON_NODE[s] and n ~= '' and wasOn ~= n then   -- already a member when it stays on its node
     redis.call('SADD', P .. 'node:' .. n .. ':tasks', id)
   end
   if os ~= s then
