@@ -11,6 +11,9 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.ember.gcs.Gcs;
+import io.ember.gcs.Recovery;
+import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;
 import io.ember.object.Location;
 import io.ember.object.TransferClient;
@@ -53,7 +56,10 @@ public final class EmberClient implements Ember {
   private final IdSource ids;
   private final long defaultTimeoutMs;
   private final TransferClient transfers;
-  private final Map<TaskId, Promise<TaskDone>> pending = new ConcurrentHashMap<>();
+  /** A task this client owns whose result has not arrived: its promise, and its spec for re-submission. */
+  record Pending(Promise<TaskDone> promise, TaskSpec spec) {}
+
+  private final Map<TaskId, Pending> pending = new ConcurrentHashMap<>();
   private final Map<TaskId, TaskDone> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<TaskId, TaskDone> eldest) {
@@ -61,11 +67,17 @@ public final class EmberClient implements Ember {
     }
   });
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final ClusterView view;
+  private final Gcs gcs;
+  private final Recovery recovery;
   private volatile NodeId home;
 
   private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
-      TransferClient transfers) {
+      TransferClient transfers, ClusterView view, Gcs gcs) {
     this.vertx = vertx;
+    this.view = view;
+    this.gcs = gcs;
+    this.recovery = Recovery.of(gcs);
     this.clientId = clientId;
     this.local = local;
     this.home = home;
@@ -78,7 +90,7 @@ public final class EmberClient implements Ember {
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
   public static Future<EmberClient> forNode(NodeRuntime rt) {
     EmberClient c = new EmberClient(rt.vertx, rt.nodeId.value(), rt, rt.nodeId, JobId.named("node:" + rt.nodeId),
-        rt.conf.scheduler().getTimeoutMs(), rt.transfers);
+        rt.conf.scheduler().getTimeoutMs(), rt.transfers, rt.view, rt.gcs);
     return c.listen();
   }
 
@@ -96,9 +108,12 @@ public final class EmberClient implements Ember {
             "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
         .compose(m -> {
           NodeId home = new NodeId(m.body().getString("self"));
-          EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
-              new TransferClient(vertx, Long.MAX_VALUE));
-          return c.listen();
+          String[] redis = m.body().getString("redis").split(":");
+          return Gcs.connect(vertx, redis[0], Integer.parseInt(redis[1])).compose(gcs -> {
+            EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
+                new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs);
+            return c.listen();
+          });
         });
   }
 
@@ -106,9 +121,24 @@ public final class EmberClient implements Ember {
     Codecs.register(vertx.eventBus());
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> onDone(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
+    MessageConsumer<JsonObject> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> onNodeDead(m.body()));
     consumers.add(inbox);
     consumers.add(waits);
-    return Future.all(inbox.completion(), waits.completion()).map(v -> this);
+    consumers.add(verdicts);
+    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion()));
+    if (local == null) {
+      // a driver that is not a node keeps its own view of the cluster, from the heartbeats
+      MessageConsumer<JsonObject> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
+        try {
+          view.onHeartbeat(m.body(), System.currentTimeMillis());
+        } catch (RuntimeException ignored) {
+          // unreadable heartbeat
+        }
+      });
+      consumers.add(hb);
+      ready.add(hb.completion());
+    }
+    return Future.all(ready).map(v -> this);
   }
 
   public String id() {
@@ -150,7 +180,7 @@ public final class EmberClient implements Ember {
     TaskId id = source.next();
     TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
         opts.retryExceptions(), clientId, 0);
-    pending.computeIfAbsent(id, k -> Promise.promise());
+    pending.computeIfAbsent(id, k -> new Pending(Promise.promise(), spec));
     vertx.eventBus().send(Addresses.submitTo(home), spec);
     return new ObjectRefImpl<>(spec.returnId(), this);
   }
@@ -163,8 +193,7 @@ public final class EmberClient implements Ember {
   <T> ObjectRef<T> put(IdSource source, T value) {
     Buffer bytes = Values.encode(value);
     ObjectId id = ObjectId.of(source.next(), 0);
-    Promise<TaskDone> p = Promise.promise();
-    pending.put(id.task(), p);
+    pending.put(id.task(), new Pending(Promise.promise(), null));
     Future<Location> stored;
     if (local != null) {
       stored = local.store.put(id, bytes).map(v -> {
@@ -191,18 +220,21 @@ public final class EmberClient implements Ember {
   // ---- results --------------------------------------------------------------------------
 
   private void onDone(TaskDone done) {
+    if (done.node() != null && view.isDead(done.node()) && done.ok()) {
+      return; // a result sent by a node declared dead (a zombie): its task has been or will be re-run
+    }
     recent.put(done.task(), done.inline() != null && done.inline().length() > RECENT_INLINE_MAX
         ? new TaskDone(done.task(), done.node(), done.transferHost(), done.transferPort(), done.size(), null, done.error())
         : done);
-    Promise<TaskDone> p = pending.remove(done.task());
-    if (p != null) p.tryComplete(done);
+    Pending p = pending.remove(done.task());
+    if (p != null) p.promise().tryComplete(done);
   }
 
   private Future<TaskDone> ownedDone(TaskId task) {
     TaskDone d = recent.get(task);
     if (d != null) return Future.succeededFuture(d);
-    Promise<TaskDone> p = pending.get(task);
-    if (p != null) return p.future();
+    Pending p = pending.get(task);
+    if (p != null) return p.promise().future();
     d = recent.get(task); // completed between the two looks
     return d == null ? null : Future.succeededFuture(d);
   }
@@ -280,7 +312,15 @@ public final class EmberClient implements Ember {
       }
       return local.directory.fetch(id, deadline);
     }
-    return transfers.fetch(l.host(), l.port(), id).compose(b -> b != null ? Future.succeededFuture(b) : askHome(id, deadline));
+    return transfers.fetch(l.host(), l.port(), id)
+        .compose(b -> b != null ? Future.succeededFuture(b) : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST,
+            "object " + id + " is no longer at node " + l.node())))
+        .recover(err -> {
+          if (System.currentTimeMillis() >= deadline) return Future.failedFuture(err);
+          // its copy is gone (node died, or evicted): re-locate, re-running its task if needed
+          return recover(id.task(), null, "object " + id + " could not be fetched from node " + l.node() + ": " + err.getMessage(), deadline)
+              .compose(loc -> transfers.fetch(loc.host(), loc.port(), id));
+        });
   }
 
   private Future<Buffer> askHome(ObjectId id, long deadline) {
@@ -316,6 +356,126 @@ public final class EmberClient implements Ember {
       return new TaskFailedException(d.task().toString(), f.function(), f.type(), f.message(), f.stack());
     }
     return new EmberException(f.code(), f.message());
+  }
+
+  // ---- recovery ---------------------------------------------------------------------------
+
+  /** The acting monitor declared a node dead: move off it, and re-run whatever we own that it took down. */
+  private void onNodeDead(JsonObject verdict) {
+    NodeId dead;
+    try {
+      dead = new NodeId(verdict.getString("node"));
+    } catch (RuntimeException e) {
+      return;
+    }
+    view.markDead(dead);
+    if (dead.equals(home)) rehome();
+    String reason = "node " + dead + " died (" + verdict.getString("reason") + ")";
+    long deadline = System.currentTimeMillis() + defaultTimeoutMs;
+    for (Map.Entry<TaskId, Pending> e : pending.entrySet()) {
+      if (e.getValue().spec() == null) continue; // a put in flight: it completes or fails by itself
+      recover(e.getKey(), e.getValue().spec(), reason, deadline).onFailure(err -> fail(e.getKey(), err));
+    }
+  }
+
+  private void rehome() {
+    if (local != null && !local.isFenced()) {
+      home = local.nodeId;
+      return;
+    }
+    for (ClusterView.Peer p : view.alive()) {
+      home = p.id;
+      return;
+    }
+  }
+
+  private void fail(TaskId task, Throwable err) {
+    Pending p = pending.remove(task);
+    if (p != null) p.promise().tryComplete(TaskDone.failed(task, null, failure(err)));
+  }
+
+  /**
+   * Makes sure {@code task}'s result will exist and says where: if no live copy exists and no
+   * live node is running it, claims it cluster-wide (one claimer wins) and re-runs it from its
+   * spec (ours, or the lineage in the task table), owned by this client. Fails with a typed
+   * error once its system-failure retries are spent, if user code threw, or if it never existed.
+   */
+  public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
+    Future<TaskSpec> spec = known != null ? Future.succeededFuture(known)
+        : gcs.task(task).map(rec -> rec == null || rec.spec() == null ? null : TaskSpec.decodeBuffer(Buffer.buffer(rec.spec())));
+    ObjectId oid = ObjectId.of(task, 1);
+    return spec.compose(s -> {
+      if (s == null) {
+        return gcs.object(ObjectId.of(task, 0)).compose(put -> Future.failedFuture(put != null
+            ? new io.ember.api.ObjectLostException(ObjectId.of(task, 0).toString(), "a put object whose every copy was on dead nodes")
+            : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)")));
+      }
+      NodeId at = home;
+      return recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).compose(c -> switch (c.outcome()) {
+        case "CLAIMED", "MISSING" -> {
+          TaskSpec again = s.withAttempt("MISSING".equals(c.outcome()) ? s.attempt() : c.attempts());
+          again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
+              again.retryExceptions(), clientId, again.attempt());
+          Pending p = pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), s));
+          vertx.eventBus().send(Addresses.submitTo(at), again);
+          if (local != null) local.writer.recovery(new JsonObject().put("kind", "task-resubmitted").put("task", task.toString())
+              .put("function", s.function()).put("attempt", again.attempt()).put("by", clientId).put("reason", reason)
+              .put("at", System.currentTimeMillis()));
+          yield locationOf(p.promise().future(), oid);
+        }
+        case "IN_PROGRESS" -> clientId.equals(c.owner()) ? awaitOwn(task, s, oid) : askOwner(c.owner(), oid, deadline)
+            .recover(err -> retryLater(task, null, reason, deadline, err));
+        case "EXISTS" -> gcs.object(oid).compose(rec -> {
+          Location l = rec == null ? null : liveLocation(rec);
+          return l != null ? Future.succeededFuture(l) : retryLater(task, s, reason, deadline,
+              new EmberException(ErrorCode.OBJECT_LOST, "object " + oid + ": its copies vanished"));
+        });
+        case "FAILED" -> Future.failedFuture(new TaskFailedException(task.toString(), s.function(), "remote", c.error(), null));
+        case "EXHAUSTED" -> Future.failedFuture(new io.ember.api.ObjectLostException(oid.toString(), "its task " + task + " ("
+            + s.function() + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries()
+            + ") are spent: " + c.error()));
+        default -> Future.failedFuture(new EmberException(ErrorCode.INTERNAL, "claim of " + task + ": " + c.outcome()));
+      });
+    });
+  }
+
+  private Future<Location> awaitOwn(TaskId task, TaskSpec s, ObjectId oid) {
+    Pending p = pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), s));
+    return locationOf(p.promise().future(), oid);
+  }
+
+  private Future<Location> locationOf(Future<TaskDone> done, ObjectId oid) {
+    return done.compose(d -> d.ok() ? Future.succeededFuture(new Location(d.node(), d.transferHost(), d.transferPort(), d.size()))
+        : Future.failedFuture(exception(oid, d)));
+  }
+
+  private Future<Location> retryLater(TaskId task, TaskSpec s, String reason, long deadline, Throwable last) {
+    if (System.currentTimeMillis() + 50 >= deadline) return Future.failedFuture(last);
+    Promise<Location> p = Promise.promise();
+    vertx.setTimer(50, t -> recover(task, s, reason, deadline).onComplete(p));
+    return p.future();
+  }
+
+  private Location liveLocation(io.ember.gcs.ObjectRecord rec) {
+    for (NodeId n : rec.locations()) {
+      if (local != null && n.equals(local.nodeId) && local.store.contains(rec.id())) return local.directory.self(rec.size());
+      ClusterView.Peer p = view.find(n);
+      if (p != null && !p.dead && p.host != null && p.transferPort > 0) return new Location(n, p.host, p.transferPort, rec.size());
+    }
+    return null;
+  }
+
+  /** Asks the owner of a task for its result's location, waiting until it is done. */
+  public Future<Location> askOwner(String owner, ObjectId id, long deadline) {
+    long left = Math.max(1, deadline - System.currentTimeMillis());
+    JsonObject req = new JsonObject().put("objectId", id.toString()).put("timeoutMs", left);
+    return vertx.eventBus().<JsonObject>request(Addresses.clientWait(owner), req, new DeliveryOptions().setSendTimeout(left + 1000))
+        .map(m -> Location.fromJson(m.body()))
+        .recover(err -> Future.failedFuture(translate(id, err)));
+  }
+
+  public ClusterView view() {
+    return view;
   }
 
   @Override

@@ -27,6 +27,9 @@ public final class ClusterView {
     public volatile long schedulerSeenAt;
     public volatile long objectsSeenAt;
     public volatile boolean dead;
+    /** Suspected by this node's own detector; placement avoids it until it is heard from again. */
+    public volatile boolean suspected;
+    public volatile String busNodeId;
     public final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
 
     Peer(NodeId id) {
@@ -59,7 +62,9 @@ public final class ClusterView {
   public void onHeartbeat(JsonObject hb, long now) {
     Peer p = peer(new NodeId(hb.getString("node")));
     long epoch = hb.getLong("epoch", 0L);
-    if (epoch < p.epoch) return; // a stale incarnation's heartbeat
+    if (epoch < p.epoch || p.dead) return; // a stale incarnation's heartbeat, or a zombie's
+    p.suspected = false;
+    if (hb.getString("busNodeId") != null) p.busNodeId = hb.getString("busNodeId");
     p.epoch = epoch;
     if (Heartbeat.SCHEDULER.equals(hb.getString("component"))) {
       p.schedulerSeenAt = now;
@@ -82,8 +87,23 @@ public final class ClusterView {
 
   public List<Peer> alive() {
     List<Peer> out = new ArrayList<>();
-    for (Peer p : peers.values()) if (!p.dead && p.schedulerSeenAt > 0) out.add(p);
+    for (Peer p : peers.values()) if (!p.dead && !p.suspected && p.schedulerSeenAt > 0) out.add(p);
     return out;
+  }
+
+  /** The peer whose Vert.x cluster node id is {@code busNodeId}, if known. */
+  public Peer byBusNode(String busNodeId) {
+    for (Peer p : peers.values()) if (busNodeId.equals(p.busNodeId)) return p;
+    return null;
+  }
+
+  public boolean isDead(NodeId id) {
+    Peer p = peers.get(id);
+    return p != null && p.dead;
+  }
+
+  public void markDead(NodeId id) {
+    peer(id).dead = true;
   }
 
   public Map<NodeId, Peer> all() {

@@ -13,4 +13,9 @@ public final class Heartbeat {
   public static JsonObject of(String component, NodeId node, long epoch, long sentAt) {
     return new JsonObject().put("component", component).put("node", node.value()).put("epoch", epoch).put("sentAt", sentAt);
   }
+
+  /** The detector's key for one component of one node. */
+  public static String key(String node, String component) {
+    return node + "/" + component;
+  }
 }

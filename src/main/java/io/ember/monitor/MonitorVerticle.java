@@ -1,21 +1,50 @@
 package io.ember.monitor;
 
+import io.ember.gcs.NodeRecord;
+import io.ember.gcs.Recovery;
+import io.ember.ids.NodeId;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.core.spi.cluster.ClusterManager;
+import io.vertx.core.spi.cluster.NodeListener;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.logging.Logger;
 
 /**
- * Receives every component's heartbeats (its own node's and its peers') into the
- * {@link ClusterView}, records this node's heartbeat and load in the node table, and answers
- * {@code ember.status}. Failure decisions (a peer silent past the timeout, membership events,
- * leader election) build on the same view.
+ * A node's monitor. Every node runs one; exactly one acts at a time: the holder of the fenced
+ * Redis lease ({@link Recovery#acquireLeadership}). Who tries for the lease is deterministic:
+ * the live node with the lowest epoch (the oldest) in this monitor's view; a lease lasts one
+ * heartbeat timeout, so when the leader dies the next oldest takes over within that timeout.
+ *
+ * <p>Every monitor receives every heartbeat into the {@link ClusterView} and the
+ * {@link FailureDetector}, and listens to Hazelcast membership (a crashed JVM leaves within
+ * ~0.4 s; a hung one does not leave, and is caught by the heartbeat timeout). The acting
+ * monitor declares a silent or departed node dead in Redis (which fences it: its writes are
+ * refused from then on), cleans its object locations and tasks, logs the recovery and publishes
+ * the verdict on {@link Addresses#NODE_DEAD}; owners then re-run their lost tasks. Every step
+ * is idempotent, so a node declared twice, or a half-done cleanup finished by a new leader,
+ * does nothing twice.
  */
 public final class MonitorVerticle extends VerticleBase {
+  private static final Logger LOG = Logger.getLogger(MonitorVerticle.class.getName());
+  private static final long CHECK_MS = 50;
+
   private final NodeRuntime rt;
+  private FailureDetector<String> detector;
+  private Recovery recovery;
+  private long term; // > 0 while this monitor acts
+  private final Set<NodeId> declaring = new HashSet<>();
+  private long checkTimer;
+  private long leaseTimer;
 
   public MonitorVerticle(NodeRuntime rt) {
     this.rt = rt;
@@ -23,34 +52,169 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
+    detector = new FailureDetector<>(rt.conf.heartbeat().timeoutMs(), CHECK_MS, System::currentTimeMillis);
+    recovery = Recovery.of(rt.gcs);
     var hb = vertx.eventBus().<JsonObject>consumer(Addresses.HEARTBEAT, this::onHeartbeat);
     var status = vertx.eventBus().<Object>consumer(Addresses.STATUS, this::onStatus);
-    return Future.all(hb.completion(), status.completion());
+    var dead = vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DEAD, m -> onVerdict(m.body()));
+    watchMembership();
+    checkTimer = vertx.setPeriodic(CHECK_MS, t -> check());
+    leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> lease());
+    return Future.all(hb.completion(), status.completion(), dead.completion());
+  }
+
+  private void watchMembership() {
+    if (!(vertx instanceof VertxInternal vi) || vi.clusterManager() == null) return;
+    ClusterManager cm = vi.clusterManager();
+    // Ember does not enable Vert.x HA, the only other user of this single listener slot.
+    cm.nodeListener(new NodeListener() {
+      @Override
+      public void nodeAdded(String busNodeId) {}
+
+      @Override
+      public void nodeLeft(String busNodeId) {
+        // Hazelcast's thread: hop to our context, do nothing here
+        context.runOnContext(v -> onMemberLeft(busNodeId));
+      }
+    });
+  }
+
+  private void onMemberLeft(String busNodeId) {
+    ClusterView.Peer p = rt.view.byBusNode(busNodeId);
+    if (p == null || p.dead || p.id.equals(rt.nodeId)) return;
+    p.suspected = true;
+    if (term > 0) declareDead(p.id, "left the cluster (Hazelcast membership)");
   }
 
   private void onHeartbeat(Message<JsonObject> m) {
     JsonObject hb = m.body();
     long now = System.currentTimeMillis();
+    String node = hb.getString("node");
+    String component = hb.getString("component");
+    if (node == null || component == null) return; // unreadable: ignored, never fatal
     try {
       rt.view.onHeartbeat(hb, now);
     } catch (RuntimeException malformed) {
-      return; // a heartbeat we cannot read is ignored, never fatal
+      return;
     }
-    if (rt.nodeId.value().equals(hb.getString("node")) && Heartbeat.SCHEDULER.equals(hb.getString("component"))) {
+    ClusterView.Peer p = rt.view.find(new NodeId(node));
+    if (p == null || p.dead) return;
+    detector.heard(Heartbeat.key(node, component));
+    if (rt.nodeId.value().equals(node) && Heartbeat.SCHEDULER.equals(component)) {
       JsonObject load = new JsonObject().put("slots", hb.getValue("slots")).put("busy", hb.getValue("busy"))
           .put("queued", hb.getValue("queued")).put("objects", rt.store.count()).put("memoryBytes", rt.store.memoryBytes());
       rt.writer.heartbeat(now, load.encode());
     }
   }
 
+  private void check() {
+    List<String> silent = detector.check();
+    for (String key : silent) {
+      String node = key.substring(0, key.indexOf('/'));
+      ClusterView.Peer p = rt.view.find(new NodeId(node));
+      if (p == null || p.dead) {
+        detector.forget(key);
+        continue;
+      }
+      p.suspected = true;
+      if (term > 0 && !p.id.equals(rt.nodeId)) {
+        declareDead(p.id, "no " + key.substring(key.indexOf('/') + 1) + " heartbeat for " + detector.silenceMs(key) + " ms");
+      }
+    }
+  }
+
+  /** The oldest live node in our view tries for the lease; the holder renews it each interval. */
+  private void lease() {
+    if (term == 0 && !oldestAlive()) return;
+    long ttl = rt.conf.heartbeat().timeoutMs();
+    recovery.acquireLeadership(rt.nodeId, rt.epoch, ttl).onComplete(ar -> {
+      long t = ar.succeeded() ? ar.result() : 0;
+      if (t > 0 && term != t) becomeLeader(t);
+      else if (t <= 0 && term > 0) {
+        LOG.warning("monitor of " + rt.nodeId + " lost the lease (term " + term + ")");
+        term = 0;
+      }
+    });
+  }
+
+  private boolean oldestAlive() {
+    long now = System.currentTimeMillis();
+    for (ClusterView.Peer p : rt.view.alive()) {
+      if (p.id.equals(rt.nodeId)) continue;
+      boolean heard = now - p.schedulerSeenAt < rt.conf.heartbeat().timeoutMs();
+      if (heard && p.epoch < rt.epoch) return false;
+    }
+    return true;
+  }
+
+  private void becomeLeader(long newTerm) {
+    term = newTerm;
+    long now = System.currentTimeMillis();
+    LOG.info("monitor of " + rt.nodeId + " is the acting monitor (term " + term + ")");
+    rt.writer.recovery(new JsonObject().put("kind", "leader").put("node", rt.nodeId.value()).put("term", term).put("at", now));
+    // Finish what a previous leader left half done, and give every node we have never heard a timeout's grace.
+    rt.gcs.nodes().onSuccess(nodes -> {
+      for (NodeRecord n : nodes) {
+        if (n.id().equals(rt.nodeId)) continue;
+        if ("DEAD".equals(n.state())) {
+          declareDead(n.id(), n.deadReason() == null ? "declared dead earlier" : n.deadReason());
+        } else if (!detector.watching(Heartbeat.key(n.id().value(), Heartbeat.SCHEDULER))) {
+          detector.heard(Heartbeat.key(n.id().value(), Heartbeat.SCHEDULER));
+        }
+      }
+    });
+  }
+
+  private void declareDead(NodeId node, String reason) {
+    if (!declaring.add(node)) return;
+    long now = System.currentTimeMillis();
+    recovery.declareDead(rt.nodeId, term, node, reason, now).onComplete(ar -> {
+      declaring.remove(node);
+      if (ar.failed()) {
+        if (String.valueOf(ar.cause().getMessage()).contains("NOT_LEADER")) term = 0;
+        LOG.warning("declaring " + node + " dead failed: " + ar.cause().getMessage());
+        return;
+      }
+      JsonObject res = ar.result();
+      if (res.getBoolean("unknown", false)) return;
+      JsonArray lost = res.getJsonArray("lost", new JsonArray());
+      if (!res.getBoolean("alreadyDead", false)) {
+        LOG.warning("node " + node + " declared dead (" + reason + "): " + lost.size() + " tasks lost, "
+            + res.getInteger("objectsDropped", 0) + " object copies dropped");
+      }
+      vertx.eventBus().publish(Addresses.NODE_DEAD, new JsonObject().put("node", node.value()).put("reason", reason)
+          .put("at", now).put("lost", lost).put("by", rt.nodeId.value()));
+    });
+  }
+
+  private void onVerdict(JsonObject v) {
+    NodeId node = new NodeId(v.getString("node"));
+    rt.view.markDead(node);
+    detector.forget(Heartbeat.key(node.value(), Heartbeat.SCHEDULER));
+    detector.forget(Heartbeat.key(node.value(), Heartbeat.OBJECTS));
+    if (node.equals(rt.nodeId)) rt.fenced("the acting monitor declared this node dead: " + v.getString("reason"));
+  }
+
   private void onStatus(Message<Object> m) {
     if (m.body() instanceof JsonObject req && req.getBoolean("brief", false)) {
-      m.reply(new JsonObject().put("self", rt.nodeId.value()));
+      m.reply(new JsonObject().put("self", rt.nodeId.value()).put("redis", rt.gcs.host() + ":" + rt.gcs.port()));
       return;
     }
     StatusReport.build(rt.gcs, System.currentTimeMillis()).onComplete(ar -> {
       if (ar.succeeded()) m.reply(ar.result().put("self", rt.nodeId.value()));
       else m.fail(ErrorCode.UNAVAILABLE.code, "status: the GCS did not answer: " + ar.cause().getMessage());
     });
+  }
+
+  public long term() {
+    return term;
+  }
+
+  @Override
+  public Future<?> stop() {
+    vertx.cancelTimer(checkTimer);
+    vertx.cancelTimer(leaseTimer);
+    if (term > 0) return recovery.releaseLeadership(rt.nodeId, term).otherwiseEmpty();
+    return Future.succeededFuture();
   }
 }

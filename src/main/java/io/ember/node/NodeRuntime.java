@@ -35,6 +35,23 @@ public final class NodeRuntime {
   public int transferPort;
   public EmberClient client;
   public RedisProcess embeddedRedis;
+  /** The Vert.x cluster node id of this node (Hazelcast member attribute), null when not clustered. */
+  public String busNodeId;
+  private final java.util.concurrent.atomic.AtomicBoolean fenced = new java.util.concurrent.atomic.AtomicBoolean();
+  /** What to do once this node learns it was declared dead: by default, exit (a new incarnation may be started). */
+  public java.util.function.Consumer<String> onFenced = why -> {
+    java.util.logging.Logger.getLogger("io.ember.node").severe("node " + "fenced: " + why + "; exiting");
+    Runtime.getRuntime().halt(3);
+  };
+
+  /** This node was declared dead (its writes are refused): stop acting, once. */
+  public void fenced(String why) {
+    if (fenced.compareAndSet(false, true)) onFenced.accept(why);
+  }
+
+  public boolean isFenced() {
+    return fenced.get();
+  }
 
   public NodeRuntime(Vertx vertx, EmberConf conf, NodeId nodeId, FunctionRegistry functions) {
     this.vertx = vertx;

@@ -43,6 +43,9 @@ public final class NodeVerticle extends VerticleBase {
     for (String c : BUILT_IN) functions.register(c, loader);
     for (String c : conf.functions()) functions.register(c, loader);
     rt = new NodeRuntime(vertx, conf, NodeId.random(), functions);
+    if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() != null) {
+      rt.busNodeId = vi.clusterManager().getNodeId();
+    }
     Codecs.register(vertx.eventBus());
     return redis()
         .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
@@ -98,11 +101,11 @@ public final class NodeVerticle extends VerticleBase {
     JsonObject resources = new JsonObject();
     rt.conf.resources().forEach(resources::put);
     Map<String, String> fields = Map.of("host", rt.conf.cluster().host(), "resources", resources.encode(),
-        "name", rt.conf.nodeName() == null ? "" : rt.conf.nodeName());
+        "name", rt.conf.nodeName() == null ? "" : rt.conf.nodeName(), "busAddress", rt.busNodeId == null ? "" : rt.busNodeId);
     return gcs.registerNode(rt.nodeId, fields).map(epoch -> {
       rt.epoch = epoch;
       rt.writer = gcs.writer(rt.nodeId, epoch);
-      rt.writer.onFenced(why -> LOG.severe("node " + rt.nodeId + " was fenced (" + why + "); it no longer writes cluster state"));
+      rt.writer.onFenced(why -> rt.fenced("Redis refused this node's writes: " + why));
       return null;
     });
   }

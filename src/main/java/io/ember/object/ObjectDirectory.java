@@ -44,9 +44,16 @@ public final class ObjectDirectory {
     return rt.gcs.object(id).compose(rec -> {
       Location l = alive(rec);
       if (l != null) return Future.succeededFuture(l);
-      return rt.gcs.task(id.task()).compose(task -> askOwner(id, task, deadline));
+      return rt.gcs.task(id.task()).compose(task -> {
+        if (task == null && rec == null) {
+          return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
+        }
+        String why = "object " + id + " needed at node " + rt.nodeId + " has no live copy";
+        return rt.client.recover(id.task(), null, why, deadline);
+      });
     }).recover(err -> {
       if (err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT && System.currentTimeMillis() + backoffMs < deadline) {
+        // the creating task's record may still be in flight: look again shortly
         Promise<Location> p = Promise.promise();
         rt.vertx.setTimer(backoffMs, t -> fromTables(id, deadline, Math.min(backoffMs * 2, 200)).onComplete(p));
         return p.future();
@@ -65,29 +72,6 @@ public final class ObjectDirectory {
     return null;
   }
 
-  private Future<Location> askOwner(ObjectId id, TaskRecord task, long deadline) {
-    if (task == null || task.owner() == null) {
-      return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
-    }
-    long left = Math.max(1, deadline - System.currentTimeMillis());
-    JsonObject req = new JsonObject().put("objectId", id.toString()).put("timeoutMs", left);
-    return rt.vertx.eventBus().<JsonObject>request(Addresses.clientWait(task.owner().value()), req,
-            new DeliveryOptions().setSendTimeout(left + 1000))
-        .map(m -> Location.fromJson(m.body()))
-        .recover(err -> Future.failedFuture(translate(id, err)));
-  }
-
-  static Throwable translate(ObjectId id, Throwable err) {
-    if (err instanceof ReplyException re) {
-      return switch (re.failureType()) {
-        case RECIPIENT_FAILURE -> new EmberException(ErrorCode.of(re.failureCode()), re.getMessage());
-        case TIMEOUT -> new EmberException(ErrorCode.TIMEOUT, "object " + id + ": its owner did not answer in time");
-        default -> new EmberException(ErrorCode.UNAVAILABLE, "object " + id + ": its owner is gone (" + re.getMessage() + ")");
-      };
-    }
-    return err;
-  }
-
   /** Makes sure a copy is in the local store and returns its bytes. */
   public Future<Buffer> fetch(ObjectId id, long deadline) {
     Buffer mem = rt.store.getIfInMemory(id);
@@ -97,7 +81,12 @@ public final class ObjectDirectory {
         return rt.store.get(id).compose(b -> b != null ? Future.succeededFuture(b)
             : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " vanished from this node's store")));
       }
-      return rt.transfers.fetch(loc.host(), loc.port(), id).compose(bytes -> {
+      return rt.transfers.fetch(loc.host(), loc.port(), id).recover(err -> {
+        if (System.currentTimeMillis() < deadline && rt.view.isDead(loc.node())) {
+          return fetch(id, deadline); // the node died mid-transfer: find another copy, or rebuild it
+        }
+        return Future.failedFuture(err);
+      }).compose(bytes -> {
         if (bytes == null) {
           return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));
         }

@@ -21,6 +21,8 @@ public final class Addresses {
 
   /** Heartbeats of every scheduler and object manager (publish). */
   public static final String HEARTBEAT = "ember.monitor.heartbeat";
+  /** The acting monitor's verdicts: {@code {"node", "epoch", "reason", "lost":[taskIds]}} (publish). */
+  public static final String NODE_DEAD = "ember.monitor.nodeDead";
   /** Scheduler load reports used for spillback placement (publish). */
   public static final String LOAD = "ember.scheduler.load";
 

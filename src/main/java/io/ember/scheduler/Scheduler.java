@@ -38,7 +38,11 @@ public final class Scheduler {
       fail(spec, ErrorCode.UNKNOWN_FUNCTION, "function '" + spec.function() + "' is not registered on node " + rt.nodeId);
       return;
     }
-    rt.writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), ownerId(spec));
+    if (spec.attempt() == 0) {
+      rt.writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), ownerId(spec));
+    }
+    // held by this node from now on: if it dies, the task is found in its task set
+    rt.writer.taskState(spec.id(), TaskState.QUEUED, rt.nodeId, spec.attempt(), null);
     List<Future<?>> deps = new ArrayList<>();
     long deadline = System.currentTimeMillis() + rt.conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {

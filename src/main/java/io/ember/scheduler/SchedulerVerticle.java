@@ -47,6 +47,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private void heartbeat() {
     WorkerPool<TaskSpec> pool = scheduler.pool();
     JsonObject hb = Heartbeat.of(Heartbeat.SCHEDULER, rt.nodeId, rt.epoch, System.currentTimeMillis())
+        .put("busNodeId", rt.busNodeId)
         .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued())
         .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources());
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);

@@ -12,8 +12,12 @@ package io.ember.scheduler;
  *                                               LOST ──(resubmitted)──▶ PENDING
  * </pre>
  *
- * A task is owned by the node whose scheduler accepted it; the {@code node} field of the task
- * table says where it is queued or running. Only the scheduler moves a task between states.
+ * PENDING: recorded, held by no node yet. QUEUED: held by a node's scheduler (waiting for its
+ * arguments or for a worker). The {@code node} field of the task table says where it is queued
+ * or running; the {@code owner} (a client) receives its result. Only schedulers move a task
+ * forward; the acting monitor moves the tasks of a dead node to LOST, and a claim for
+ * re-execution moves LOST (or unfinished on a dead node, or finished with no live copy) back
+ * to QUEUED on the claimer's node, counting the attempt.
  */
 public enum TaskState {
   PENDING,
