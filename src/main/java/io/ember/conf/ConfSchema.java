@@ -40,7 +40,7 @@ final class ConfSchema {
         "host", Type.STRING, "port", Type.INT, "embedded", Type.BOOL, "binary", Type.STRING, "dataDir", Type.STRING));
     ROOT.put("heartbeat", section("intervalMs", Type.INT, "timeoutMs", Type.INT));
     ROOT.put("objects", section(
-        "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spillDir", Type.STRING, "transferPort", Type.INT,
+        "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,
         "inlineLimitBytes", Type.INT));
     ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT));
     ROOT.put("functions", Key.of(Type.STRING_LIST));

@@ -39,6 +39,7 @@ public record EmberConf(
 
   public record Heartbeat(int intervalMs, int timeoutMs) {}
 
+  /** {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed). */
   public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
 
   public record Scheduler(int maxBlockedWorkers, int getTimeoutMs) {}
@@ -93,7 +94,7 @@ public record EmberConf(
     Objects o = new Objects(
         mb(positive(source, "objects.capacityMb", obj.getInteger("capacityMb", 2048))),
         mb(positive(source, "objects.maxObjectMb", obj.getInteger("maxObjectMb", 1024))),
-        Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())),
+        obj.getBoolean("spill", true) ? Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())) : null,
         port(source, "objects.transferPort", obj.getInteger("transferPort", 0)),
         positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)));
     Scheduler s = new Scheduler(positive(source, "scheduler.maxBlockedWorkers", sch.getInteger("maxBlockedWorkers", 1024)),

@@ -95,7 +95,7 @@ public final class NodeVerticle extends VerticleBase {
   private Future<Void> register(Gcs gcs) {
     rt.gcs = gcs;
     rt.store = new ObjectStore(vertx, rt.conf.objects().capacityBytes(), rt.conf.objects().maxObjectBytes(),
-        rt.conf.objects().spillDir().resolve(rt.nodeId.value()));
+        rt.conf.objects().spillDir() == null ? null : rt.conf.objects().spillDir().resolve(rt.nodeId.value()));
     rt.transfers = new TransferClient(vertx, rt.conf.objects().maxObjectBytes());
     rt.directory = new ObjectDirectory(rt);
     JsonObject resources = new JsonObject();

@@ -82,10 +82,11 @@ public final class ObjectDirectory {
             : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " vanished from this node's store")));
       }
       return rt.transfers.fetch(loc.host(), loc.port(), id).recover(err -> {
-        if (System.currentTimeMillis() < deadline && rt.view.isDead(loc.node())) {
-          return fetch(id, deadline); // the node died mid-transfer: find another copy, or rebuild it
-        }
-        return Future.failedFuture(err);
+        if (System.currentTimeMillis() + 100 >= deadline) return Future.failedFuture(err);
+        // the holder died or dropped it mid-way: look again (another copy, or a rebuild) once the verdict is in
+        Promise<Buffer> again = Promise.promise();
+        rt.vertx.setTimer(100, t -> fetch(id, deadline).onComplete(again));
+        return again.future();
       }).compose(bytes -> {
         if (bytes == null) {
           return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));

@@ -173,6 +173,60 @@ public final class LocalCluster implements AutoCloseable {
     return dir;
   }
 
+  public NodeProcess node(String name) {
+    for (NodeProcess p : nodes) if (p.name.equals(name)) return p;
+    throw new IllegalArgumentException("no node " + name);
+  }
+
+  /** {@code kill -9}. */
+  public void kill(String name) throws InterruptedException {
+    NodeProcess p = node(name);
+    p.process.destroyForcibly();
+    p.process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code kill -STOP}: the process hangs, Hazelcast still lists it. */
+  public void freeze(String name) throws Exception {
+    signal("STOP", node(name).pid());
+  }
+
+  /** {@code kill -CONT}. */
+  public void resume(String name) throws Exception {
+    signal("CONT", node(name).pid());
+  }
+
+  private static void signal(String sig, long pid) throws Exception {
+    Process k = new ProcessBuilder("kill", "-" + sig, Long.toString(pid)).inheritIO().start();
+    if (k.waitFor() != 0) throw new IllegalStateException("kill -" + sig + " " + pid + " failed");
+  }
+
+  /** The Ember node id of the node named {@code name} (its latest incarnation), or null. */
+  public io.ember.ids.NodeId nodeIdOf(String name) throws Exception {
+    NodeRecord best = null;
+    for (NodeRecord r : await(gcs().nodes())) {
+      if (name.equals(r.fields().get("name")) && (best == null || r.epoch() > best.epoch())) best = r;
+    }
+    return best == null ? null : best.id();
+  }
+
+  /** The name of the node with id {@code id}. */
+  public String nameOf(io.ember.ids.NodeId id) throws Exception {
+    for (NodeRecord r : await(gcs().nodes())) if (r.id().equals(id)) return r.fields().get("name");
+    return null;
+  }
+
+  public String stateOf(String name) throws Exception {
+    io.ember.ids.NodeId id = nodeIdOf(name);
+    for (NodeRecord r : await(gcs().nodes())) if (r.id().equals(id)) return r.state();
+    return null;
+  }
+
+  /** The acting monitor's node id, from its lease, or null. */
+  public io.ember.ids.NodeId leader() throws Exception {
+    String lease = await(io.ember.gcs.Recovery.of(gcs()).leader());
+    return lease == null ? null : new io.ember.ids.NodeId(lease.substring(0, lease.indexOf('|')));
+  }
+
   /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes (then fails, naming it). */
   public static void poll(String what, Duration timeout, BooleanSupplier condition) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
