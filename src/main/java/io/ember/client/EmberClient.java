@@ -411,7 +411,6 @@ public final class EmberClient implements Ember {
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)")));
       }
       NodeId at = home;
-      return recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).compose(c -> switch (c.outcome()) {
         case "CLAIMED", "MISSING" -> {
           TaskSpec again = s.withAttempt("MISSING".equals(c.outcome()) ? s.attempt() : c.attempts());
           again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
@@ -430,13 +429,35 @@ public final class EmberClient implements Ember {
           return l != null ? Future.succeededFuture(l) : retryLater(task, s, reason, deadline,
               new EmberException(ErrorCode.OBJECT_LOST, "object " + oid + ": its copies vanished"));
         });
-        case "FAILED" -> Future.failedFuture(new TaskFailedException(task.toString(), s.function(), "remote", c.error(), null));
+        case "FAILED" -> Future.failedFuture(recordedFailure(task, s, c.error()));
         case "EXHAUSTED" -> Future.failedFuture(new io.ember.api.ObjectLostException(oid.toString(), "its task " + task + " ("
             + s.function() + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries()
             + ") are spent: " + c.error()));
         default -> Future.failedFuture(new EmberException(ErrorCode.INTERNAL, "claim of " + task + ": " + c.outcome()));
       });
     });
+  }
+
+  /** The failure recorded in the task table ({@code "<CODE> <type>: <message>"}) as the exception it was. */
+  static EmberException recordedFailure(TaskId task, TaskSpec s, String error) {
+    String text = error == null ? "" : error;
+    int sp = text.indexOf(' ');
+    ErrorCode code = ErrorCode.TASK_FAILED;
+    if (sp > 0) {
+      try {
+        code = ErrorCode.valueOf(text.substring(0, sp));
+        text = text.substring(sp + 1);
+      } catch (IllegalArgumentException notACode) {
+        // an older record: no code in front
+      }
+    }
+    if (code == ErrorCode.TASK_FAILED) {
+      int colon = text.indexOf(": ");
+      return new TaskFailedException(task.toString(), s.function(), colon > 0 ? text.substring(0, colon) : text,
+          colon > 0 ? text.substring(colon + 2) : null, null);
+    }
+    int colon = text.indexOf(": ");
+    return new EmberException(code, colon > 0 ? text.substring(colon + 2) : text);
   }
 
   private Future<Location> awaitOwn(TaskId task, TaskSpec s, ObjectId oid) {

@@ -22,7 +22,7 @@ public final class StatusReport {
   public static Future<JsonObject> build(Gcs gcs, long now) {
     Future<List<NodeRecord>> nodes = gcs.nodes();
     Future<Map<String, Long>> counts = gcs.counts();
-    Future<List<JsonObject>> recoveries = gcs.recoveries(20);
+    Future<List<JsonObject>> recoveries = gcs.recoveries(50);
     return Future.all(nodes, counts, recoveries).map(v -> {
       JsonArray ns = new JsonArray();
       for (NodeRecord n : nodes.result()) {

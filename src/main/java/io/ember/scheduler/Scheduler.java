@@ -111,6 +111,8 @@ public final class Scheduler {
 
   private void forward(TaskSpec spec, ClusterView.Peer peer) {
     peer.forwarded.incrementAndGet();
+    // from now on the task is held by the peer: if it dies, the task is found in its task set
+    rt.writer.taskState(spec.id(), TaskState.QUEUED, peer.id, spec.attempt(), null);
     rt.vertx.eventBus().send(Addresses.executeOn(peer.id), spec);
   }
 

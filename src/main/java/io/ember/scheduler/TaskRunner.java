@@ -106,7 +106,8 @@ final class TaskRunner implements Consumer<TaskSpec> {
   }
 
   void finishFailed(TaskSpec spec, TaskDone.Failure f) {
-    rt.writer.taskState(spec.id(), TaskState.FAILED, rt.nodeId, spec.attempt(), f.type() + ": " + f.message());
+    // the recorded error starts with its code, so that whoever finds the task FAILED later reports the same failure
+    rt.writer.taskState(spec.id(), TaskState.FAILED, rt.nodeId, spec.attempt(), f.code() + " " + f.type() + ": " + f.message());
     rt.vertx.eventBus().send(Addresses.clientInbox(spec.owner()), TaskDone.failed(spec.id(), rt.nodeId, f));
   }
 

@@ -18,6 +18,21 @@ public final class TestFns {
     return a + b;
   }
 
+  /** A leaf of the fault tests' DAGs: x squared, after {@code ms} of simulated work. */
+  @Remote
+  public static long squareSlow(long x, int ms) {
+    java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L); // simulated work
+    return x * x;
+  }
+
+  /** A deterministic function of a byte array (for lineage chains). */
+  @Remote
+  public static byte[] mix(byte[] in, int k) {
+    byte[] out = new byte[in.length];
+    for (int i = 0; i < in.length; i++) out[i] = (byte) (in[i] * 31 + k + i);
+    return out;
+  }
+
   /** Not @Remote: registration must refuse to run it. */
   public static long secret() {
     return 42;
