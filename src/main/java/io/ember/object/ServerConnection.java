@@ -109,28 +109,41 @@ final class ServerConnection {
     socket.write(TransferProtocol.found(value.length()));
     if (value.length() == 0) return Future.succeededFuture();
     streaming = Promise.promise();
-    writeFrom(value, 0);
+    new SliceWriter(value, streaming).run();
     return streaming.future().andThen(ar -> {
       streaming = null;
       socket.drainHandler(null);
     });
   }
 
-  private void writeFrom(Buffer value, int from) {
-    Promise<Void> done = streaming;
-    int pos = from;
-    int len = value.length();
-    while (pos < len) {
-      if (closed || done.future().isComplete()) return;
-      if (socket.writeQueueFull()) {
-        int resumeAt = pos;
-        socket.drainHandler(v -> writeFrom(value, resumeAt));
-        return;
+  /**
+   * Writes one buffer in slices. Its position only moves forward, so a drain event that arrives
+   * after the last slice (the drain handler stays registered until the stream ends) cannot make
+   * it send bytes twice.
+   */
+  private final class SliceWriter implements Runnable {
+    private final Buffer value;
+    private final Promise<Void> done;
+    private int pos;
+
+    SliceWriter(Buffer value, Promise<Void> done) {
+      this.value = value;
+      this.done = done;
+    }
+
+    @Override
+    public void run() {
+      int len = value.length();
+      while (pos < len && !closed && !done.future().isComplete()) {
+        if (socket.writeQueueFull()) {
+          socket.drainHandler(v -> run());
+          return;
+        }
+        int end = Math.min(len, pos + SLICE);
+        Future<Void> written = socket.write(value.slice(pos, end));
+        pos = end;
+        if (pos == len) written.onComplete(v -> done.tryComplete(), done::tryFail);
       }
-      int end = Math.min(len, pos + SLICE);
-      Future<Void> written = socket.write(value.slice(pos, end));
-      pos = end;
-      if (pos == len) written.onComplete(done::tryComplete, done::tryFail);
     }
   }
 

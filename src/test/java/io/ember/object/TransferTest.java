@@ -170,6 +170,46 @@ class TransferTest {
     await(raw.close());
   }
 
+  /** A slow reader makes the server wait for drain many times; no byte may be sent twice. */
+  @Test
+  void aSlowReaderGetsExactlyTheFramedBytes() throws Exception {
+    int size = 20 << 20;
+    await(store.put(id(1), random(size, 1)));
+    ObjectStore memoryOnly = new ObjectStore(serverVertx, 100 << 20, 100 << 20, null);
+    await(memoryOnly.put(id(1), random(size, 1)));
+    TransferServer memoryServer = new TransferServer(serverVertx, memoryOnly);
+    int memoryPort = await(memoryServer.listen(HOST, 0));
+    Buffer requests = TransferProtocol.request(id(1)).appendBuffer(TransferProtocol.request(id(1)))
+        .appendBuffer(TransferProtocol.request(id(2)));
+    int expected = 2 * (9 + size) + 1;
+    NetClient raw = clientVertx.createNetClient();
+    NetSocket socket = await(raw.connect(memoryPort, HOST));
+    Buffer received = Buffer.buffer(expected);
+    Promise<Buffer> all = Promise.promise();
+    socket.handler(chunk -> {
+      int before = received.length();
+      received.appendBuffer(chunk);
+      if (received.length() >= expected) {
+        all.tryComplete(received);
+      } else if (received.length() / (1 << 20) != before / (1 << 20)) {
+        socket.pause();
+        clientVertx.setTimer(1, t -> socket.resume());
+      }
+    });
+    socket.write(requests);
+    Buffer wire = await(all.future());
+    assertEquals(expected, wire.length());
+    long crc = checksum(random(size, 1));
+    for (int at : new int[] {0, 9 + size}) {
+      assertEquals(TransferProtocol.FOUND, wire.getByte(at));
+      assertEquals(size, wire.getLong(at + 1));
+      assertEquals(crc, checksum(wire.getBuffer(at + 9, at + 9 + size)));
+    }
+    assertEquals(TransferProtocol.NOT_FOUND, wire.getByte(expected - 1));
+    await(raw.close());
+    await(memoryServer.close());
+  }
+
   @Test
   void failsWithUnavailableWhenTheServerClosesMidTransfer() throws Exception {
     // A fake server that announces 100 MB, sends 1 MiB of it, then hangs up.
