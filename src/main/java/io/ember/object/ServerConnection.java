@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  * {@code sendFile}. Must never block its event loop nor let a bad or vanished client take more
  * than its own connection down: any malformed request is answered with ERROR and closed, and a
  * close mid-stream abandons the stream (nothing keeps a reference to the socket afterwards).
+ * If a spill file is deleted between the FOUND header and {@code sendFile}, the connection is
+ * closed and the client sees {@code UNAVAILABLE}: the header cannot be taken back.
  */
 final class ServerConnection {
   private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
@@ -100,8 +102,8 @@ final class ServerConnection {
       if (ar.succeeded() && ar.result() != null) return sendBuffer(ar.result());
       if (ar.succeeded()) return socket.write(TransferProtocol.notFound());
       ErrorCode code = ar.cause() instanceof EmberException e ? e.code() : ErrorCode.INTERNAL;
-      socket.write(TransferProtocol.error(code, String.valueOf(ar.cause().getMessage())));
-      return Future.failedFuture(ar.cause());
+      return socket.write(TransferProtocol.error(code, String.valueOf(ar.cause().getMessage())))
+          .transform(written -> Future.<Void>failedFuture(ar.cause())); // closed once the error is out
     });
   }
 

@@ -40,13 +40,11 @@ public final class TransferClient {
   private record PoolKey(String host, int port, Context context) {
   }
 
-  private final Vertx vertx;
   private final long maxObjectBytes;
   private final NetClient client;
   private final Map<PoolKey, Deque<NetSocket>> idle = new ConcurrentHashMap<>();
 
   public TransferClient(Vertx vertx, long maxObjectBytes) {
-    this.vertx = vertx;
     this.maxObjectBytes = maxObjectBytes;
     this.client = vertx.createNetClient(new NetClientOptions()
         .setTcpNoDelay(true)
