@@ -49,6 +49,11 @@ final class ResponseReader {
     }
   }
 
+  /** Whether any byte of the response has arrived. */
+  boolean started() {
+    return state != State.STATUS;
+  }
+
   boolean done() {
     return state == State.DONE;
   }

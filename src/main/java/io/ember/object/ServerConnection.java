@@ -22,6 +22,8 @@ import java.util.logging.Logger;
  * {@code sendFile}. Must never block its event loop nor let a bad or vanished client take more
  * than its own connection down: any malformed request is answered with ERROR and closed, and a
  * close mid-stream abandons the stream (nothing keeps a reference to the socket afterwards).
+ * If a spill file is deleted between the FOUND header and {@code sendFile}, the connection is
+ * closed and the client sees {@code UNAVAILABLE}: the header cannot be taken back.
  */
 final class ServerConnection {
   private static final Logger LOG = Logger.getLogger(ServerConnection.class.getName());
@@ -100,8 +102,8 @@ final class ServerConnection {
       if (ar.succeeded() && ar.result() != null) return sendBuffer(ar.result());
       if (ar.succeeded()) return socket.write(TransferProtocol.notFound());
       ErrorCode code = ar.cause() instanceof EmberException e ? e.code() : ErrorCode.INTERNAL;
-      socket.write(TransferProtocol.error(code, String.valueOf(ar.cause().getMessage())));
-      return Future.failedFuture(ar.cause());
+      return socket.write(TransferProtocol.error(code, String.valueOf(ar.cause().getMessage())))
+          .transform(written -> Future.<Void>failedFuture(ar.cause())); // closed once the error is out
     });
   }
 
@@ -109,28 +111,41 @@ final class ServerConnection {
     socket.write(TransferProtocol.found(value.length()));
     if (value.length() == 0) return Future.succeededFuture();
     streaming = Promise.promise();
-    writeFrom(value, 0);
+    new SliceWriter(value, streaming).run();
     return streaming.future().andThen(ar -> {
       streaming = null;
       socket.drainHandler(null);
     });
   }
 
-  private void writeFrom(Buffer value, int from) {
-    Promise<Void> done = streaming;
-    int pos = from;
-    int len = value.length();
-    while (pos < len) {
-      if (closed || done.future().isComplete()) return;
-      if (socket.writeQueueFull()) {
-        int resumeAt = pos;
-        socket.drainHandler(v -> writeFrom(value, resumeAt));
-        return;
+  /**
+   * Writes one buffer in slices. Its position only moves forward, so a drain event that arrives
+   * after the last slice (the drain handler stays registered until the stream ends) cannot make
+   * it send bytes twice.
+   */
+  private final class SliceWriter implements Runnable {
+    private final Buffer value;
+    private final Promise<Void> done;
+    private int pos;
+
+    SliceWriter(Buffer value, Promise<Void> done) {
+      this.value = value;
+      this.done = done;
+    }
+
+    @Override
+    public void run() {
+      int len = value.length();
+      while (pos < len && !closed && !done.future().isComplete()) {
+        if (socket.writeQueueFull()) {
+          socket.drainHandler(v -> run());
+          return;
+        }
+        int end = Math.min(len, pos + SLICE);
+        Future<Void> written = socket.write(value.slice(pos, end));
+        pos = end;
+        if (pos == len) written.onComplete(v -> done.tryComplete(), done::tryFail);
       }
-      int end = Math.min(len, pos + SLICE);
-      Future<Void> written = socket.write(value.slice(pos, end));
-      pos = end;
-      if (pos == len) written.onComplete(done::tryComplete, done::tryFail);
     }
   }
 

@@ -79,7 +79,6 @@ class ObjectStoreTest {
       assertEquals(i + 1, store.count());
     }
     // Reading a spilled object back re-admits it and keeps its file, so it counts in both.
-    long before = store.memoryBytes();
     assertNotNull(store.spillPathIfOnDisk(id(0)));
     assertEquals(100, await(store.get(id(0))).length());
     assertNull(store.spillPathIfOnDisk(id(0)));
@@ -87,12 +86,10 @@ class ObjectStoreTest {
     assertEquals(total + 100, store.memoryBytes() + store.diskBytes());
     for (int i = 0; i < sizes.length; i++) {
       await(store.delete(id(i)));
-      total -= sizes[i];
     }
     assertEquals(0, store.memoryBytes());
     assertEquals(0, store.diskBytes());
     assertEquals(0, store.count());
-    assertTrue(before >= 0);
     try (var files = Files.list(tmp.resolve("spill"))) {
       assertEquals(0, files.count());
     }

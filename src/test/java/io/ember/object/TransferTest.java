@@ -132,7 +132,47 @@ class TransferTest {
     for (int i = 0; i < 32; i++) {
       assertEquals(checksum(random(256 << 10, i / 2)), checksum(fetches.get(i).result()));
     }
+    eventually(() -> server.openConnections() == TransferClient.MAX_IDLE, 5_000);
+  }
+
+  @Test
+  void reusesAConnectionForSequentialFetches() throws Exception {
+    await(store.put(id(1), random(1000, 1)));
+    for (int i = 0; i < 5; i++) {
+      assertEquals(1000, await(client.fetch(HOST, port, id(1))).length());
+    }
+    assertNull(await(client.fetch(HOST, port, id(2))));
+    assertEquals(1, server.openConnections());
+  }
+
+  /** A pooled connection the server has dropped is retried once on a new connection. */
+  @Test
+  void retriesWhenAPooledConnectionWasDropped() throws Exception {
+    // A fake server that answers the first request of each connection and drops the connection at the second.
+    NetServer fake = serverVertx.createNetServer().connectHandler(socket -> {
+      int requestBytes = TransferProtocol.request(id(1)).length();
+      int[] received = {0};
+      socket.handler(chunk -> {
+        int before = received[0];
+        received[0] += chunk.length();
+        if (before < requestBytes && received[0] >= requestBytes) socket.write(TransferProtocol.notFound());
+        if (received[0] > requestBytes) socket.close();
+      });
+    });
+    int fakePort = await(fake.listen(0, HOST)).actualPort();
+    for (int i = 0; i < 3; i++) {
+      assertNull(await(client.fetch(HOST, fakePort, id(1))));
+    }
+    await(fake.close());
+  }
+
+  @Test
+  void doesNotReuseAConnectionAfterAFailedExchange() throws Exception {
+    await(store.put(id(5), random(2 << 20, 5)));
+    TransferClient small = new TransferClient(clientVertx, 1 << 20);
+    assertThrows(EmberException.class, () -> await(small.fetch(HOST, port, id(5))));
     eventually(() -> server.openConnections() == 0, 5_000);
+    await(small.close());
   }
 
   @Test
@@ -147,7 +187,7 @@ class TransferTest {
     // The server is still fine.
     await(store.put(id(1), random(10, 1)));
     assertEquals(10, await(client.fetch(HOST, port, id(1))).length());
-    eventually(() -> server.openConnections() == 0, 5_000);
+    eventually(() -> server.openConnections() == 1, 5_000); // the client's pooled connection
   }
 
   @Test
@@ -168,6 +208,46 @@ class TransferTest {
     assertEquals(3, both.getLong(1));
     assertEquals(TransferProtocol.NOT_FOUND, both.getByte(12));
     await(raw.close());
+  }
+
+  /** A slow reader makes the server wait for drain many times; no byte may be sent twice. */
+  @Test
+  void aSlowReaderGetsExactlyTheFramedBytes() throws Exception {
+    int size = 20 << 20;
+    await(store.put(id(1), random(size, 1)));
+    ObjectStore memoryOnly = new ObjectStore(serverVertx, 100 << 20, 100 << 20, null);
+    await(memoryOnly.put(id(1), random(size, 1)));
+    TransferServer memoryServer = new TransferServer(serverVertx, memoryOnly);
+    int memoryPort = await(memoryServer.listen(HOST, 0));
+    Buffer requests = TransferProtocol.request(id(1)).appendBuffer(TransferProtocol.request(id(1)))
+        .appendBuffer(TransferProtocol.request(id(2)));
+    int expected = 2 * (9 + size) + 1;
+    NetClient raw = clientVertx.createNetClient();
+    NetSocket socket = await(raw.connect(memoryPort, HOST));
+    Buffer received = Buffer.buffer(expected);
+    Promise<Buffer> all = Promise.promise();
+    socket.handler(chunk -> {
+      int before = received.length();
+      received.appendBuffer(chunk);
+      if (received.length() >= expected) {
+        all.tryComplete(received);
+      } else if (received.length() / (1 << 20) != before / (1 << 20)) {
+        socket.pause();
+        clientVertx.setTimer(1, t -> socket.resume());
+      }
+    });
+    socket.write(requests);
+    Buffer wire = await(all.future());
+    assertEquals(expected, wire.length());
+    long crc = checksum(random(size, 1));
+    for (int at : new int[] {0, 9 + size}) {
+      assertEquals(TransferProtocol.FOUND, wire.getByte(at));
+      assertEquals(size, wire.getLong(at + 1));
+      assertEquals(crc, checksum(wire.getBuffer(at + 9, at + 9 + size)));
+    }
+    assertEquals(TransferProtocol.NOT_FOUND, wire.getByte(expected - 1));
+    await(raw.close());
+    await(memoryServer.close());
   }
 
   @Test
@@ -209,6 +289,7 @@ class TransferTest {
       await(raw.close());
     }
     eventually(() -> server.openConnections() == 0 && memoryServer.openConnections() == 0, 10_000);
+    assertTrue(store.contains(id(9)));
     assertEquals(checksum(random(MB100, 9)), checksum(await(client.fetch(HOST, memoryPort, id(9)))));
     await(memoryServer.close());
   }
