@@ -411,6 +411,7 @@ public final class EmberClient implements Ember {
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)")));
       }
       NodeId at = home;
+      return recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).compose(c -> switch (c.outcome()) {
         case "CLAIMED", "MISSING" -> {
           TaskSpec again = s.withAttempt("MISSING".equals(c.outcome()) ? s.attempt() : c.attempts());
           again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
