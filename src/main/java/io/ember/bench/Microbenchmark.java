@@ -20,9 +20,11 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code microbenchmark [--quick]}: starts a two-node cluster on this machine (this JVM is one
- * node and the driver, a second node runs in its own JVM), with every task recorded in Redis,
- * and prints one row per figure, modelled on Ray's {@code ray microbenchmark}.
+ * {@code microbenchmark [--quick] [--no-failures]}: starts a two-node cluster on this machine
+ * (this JVM is one node and the driver, a second node runs in its own JVM), with every task
+ * recorded in Redis, and prints one row per figure, modelled on Ray's {@code ray
+ * microbenchmark}. Then it starts throw-away node JVMs, kills ({@code kill -9}) or freezes
+ * ({@code SIGSTOP}) them, and times how long until the acting monitor's verdict reaches this node.
  */
 public final class Microbenchmark {
   private Microbenchmark() {}
@@ -67,6 +69,11 @@ public final class Microbenchmark {
       asyncTasks(ember, "cross-node tasks async", 100_000 / scale, "node:bench-remote");
       transfer(ember, "1 MB object transfer (cross-node)", 1 << 20, 200 / scale);
       transfer(ember, "100 MB object transfer (cross-node)", 100 << 20, quick ? 2 : 5);
+      if (!Arrays.asList(args).contains("--no-failures")) {
+        Failures f = new Failures(node, cluster, hzBase, redisPort, dir);
+        f.detection("kill -9 to node marked dead", "KILL", quick ? 1 : 5);
+        f.detection("SIGSTOP to node marked dead", "STOP", quick ? 1 : 5);
+      }
       return 0;
     } catch (Exception e) {
       System.err.println("microbenchmark failed: " + e);
@@ -75,6 +82,67 @@ public final class Microbenchmark {
     } finally {
       if (remote != null) remote.destroyForcibly();
       if (node != null) node.stop().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  /** Starts throw-away node JVMs, fails them, and times how long until this node hears the verdict. */
+  private static final class Failures {
+    private final EmberNode node;
+    private final String cluster;
+    private final int hzBase;
+    private final int redisPort;
+    private final Path dir;
+    private int started;
+
+    Failures(EmberNode node, String cluster, int hzBase, int redisPort, Path dir) {
+      this.node = node;
+      this.cluster = cluster;
+      this.hzBase = hzBase;
+      this.redisPort = redisPort;
+      this.dir = dir;
+    }
+
+    void detection(String name, String signal, int runs) throws Exception {
+      long[] ms = new long[runs];
+      for (int i = 0; i < runs; i++) ms[i] = once(signal);
+      Arrays.sort(ms);
+      row(name, ms[runs / 2], "ms", String.format("(median of %d; min %d, max %d; heartbeat %d/%d ms)", runs, ms[0], ms[runs - 1],
+          node.runtime().conf.heartbeat().intervalMs(), node.runtime().conf.heartbeat().timeoutMs()));
+    }
+
+    private long once(String signal) throws Exception {
+      String name = "victim-" + (started++);
+      JsonObject c = conf(cluster, hzBase, name, dir)
+          .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort));
+      Path file = dir.resolve(name + ".json");
+      Files.writeString(file, c.encode());
+      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
+          "-cp", System.getProperty("java.class.path"), "io.ember.node.Main", "-cluster", "-conf", file.toString())
+          .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+      try {
+        io.ember.monitor.ClusterView view = node.runtime().view;
+        long deadline = System.currentTimeMillis() + 90_000;
+        io.ember.ids.NodeId id = null;
+        while (id == null) {
+          for (io.ember.monitor.ClusterView.Peer peer : view.alive()) {
+            if (peer.resources.containsKey("node:" + name)) id = peer.id;
+          }
+          if (System.currentTimeMillis() > deadline) throw new IllegalStateException(name + " did not join");
+          TimeUnit.MILLISECONDS.sleep(20);
+        }
+        TimeUnit.MILLISECONDS.sleep(1000); // let it settle into steady heartbeats
+        long t0 = System.nanoTime();
+        if (signal.equals("KILL")) p.destroyForcibly();
+        else new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
+        while (!view.isDead(id)) {
+          if (System.nanoTime() - t0 > 30_000_000_000L) throw new IllegalStateException(name + " was not declared dead in 30 s");
+          TimeUnit.MILLISECONDS.sleep(2);
+        }
+        return (System.nanoTime() - t0) / 1_000_000;
+      } finally {
+        p.destroyForcibly();
+        p.waitFor(10, TimeUnit.SECONDS);
+      }
     }
   }
 

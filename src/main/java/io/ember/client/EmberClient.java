@@ -60,6 +60,7 @@ public final class EmberClient implements Ember {
   record Pending(Promise<TaskDone> promise, TaskSpec spec) {}
 
   private final Map<TaskId, Pending> pending = new ConcurrentHashMap<>();
+  private final java.util.Set<TaskId> recovering = ConcurrentHashMap.newKeySet();
   private final Map<TaskId, TaskDone> recent = java.util.Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
     @Override
     protected boolean removeEldestEntry(Map.Entry<TaskId, TaskDone> eldest) {
@@ -374,7 +375,11 @@ public final class EmberClient implements Ember {
     long deadline = System.currentTimeMillis() + defaultTimeoutMs;
     for (Map.Entry<TaskId, Pending> e : pending.entrySet()) {
       if (e.getValue().spec() == null) continue; // a put in flight: it completes or fails by itself
-      recover(e.getKey(), e.getValue().spec(), reason, deadline).onFailure(err -> fail(e.getKey(), err));
+      TaskId task = e.getKey();
+      if (!recovering.add(task)) continue; // one recovery per task at a time, however many verdicts arrive
+      recover(task, e.getValue().spec(), reason, deadline)
+          .onComplete(ar -> recovering.remove(task))
+          .onFailure(err -> fail(task, err));
     }
   }
 

@@ -42,6 +42,8 @@ public final class MonitorVerticle extends VerticleBase {
   private FailureDetector<String> detector;
   private Recovery recovery;
   private long term; // > 0 while this monitor acts
+  private long lastTerm; // the last term this monitor took over in (a renewal is not a takeover)
+  private long renewedAt;
   private final Set<NodeId> declaring = new HashSet<>();
   private long checkTimer;
   private long leaseTimer;
@@ -125,12 +127,22 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** The oldest live node in our view tries for the lease; the holder renews it each interval. */
   private void lease() {
-    if (term == 0 && !oldestAlive()) return;
     long ttl = rt.conf.heartbeat().timeoutMs();
+    if (term > 0 && System.currentTimeMillis() - renewedAt > ttl) {
+      // no renewal got through for a whole lease: it may have expired, so stop acting now
+      LOG.warning("monitor of " + rt.nodeId + " could not renew its lease for " + ttl + " ms; it stops acting (term " + term + ")");
+      term = 0;
+    }
+    if (term == 0 && !oldestAlive()) return;
+    long asked = System.currentTimeMillis();
     recovery.acquireLeadership(rt.nodeId, rt.epoch, ttl).onComplete(ar -> {
-      long t = ar.succeeded() ? ar.result() : 0;
-      if (t > 0 && term != t) becomeLeader(t);
-      else if (t <= 0 && term > 0) {
+      if (ar.failed()) return; // Redis slow or away: the check above decides when to give up
+      long t = ar.result();
+      if (t > 0) {
+        renewedAt = Math.max(renewedAt, asked);
+        if (t != lastTerm) becomeLeader(t);
+        term = t;
+      } else if (term > 0) {
         LOG.warning("monitor of " + rt.nodeId + " lost the lease (term " + term + ")");
         term = 0;
       }
@@ -149,6 +161,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   private void becomeLeader(long newTerm) {
     term = newTerm;
+    lastTerm = newTerm;
     long now = System.currentTimeMillis();
     LOG.info("monitor of " + rt.nodeId + " is the acting monitor (term " + term + ")");
     rt.writer.recovery(new JsonObject().put("kind", "leader").put("node", rt.nodeId.value()).put("term", term).put("at", now));

@@ -33,6 +33,15 @@ public final class TestFns {
     return out;
   }
 
+  /** Burns one core for {@code ms} milliseconds (no sleeping): for the no-false-positive test. */
+  @Remote
+  public static long spin(int ms) {
+    long end = System.nanoTime() + ms * 1_000_000L;
+    long x = 0;
+    while (System.nanoTime() < end) x += Long.numberOfTrailingZeros(x + 1);
+    return x;
+  }
+
   /** Not @Remote: registration must refuse to run it. */
   public static long secret() {
     return 42;
