@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Ember's global control store: the connection to Redis, node registration, the typed reads of
@@ -97,7 +98,13 @@ public final class Gcs {
   }
 
   public TableWriter writer(NodeId id, long epoch, WriterOptions tuning) {
-    TableWriter w = new TableWriter(vertx.getOrCreateContext(), options(host, port).setMaxPoolSize(1), id, epoch, tuning);
+    return writer(id, epoch, tuning, System::currentTimeMillis);
+  }
+
+  /** With the clock that stamps each batch's writes (tests use a fixed one to compare tables). */
+  TableWriter writer(NodeId id, long epoch, WriterOptions tuning, LongSupplier clock) {
+    TableWriter w = new TableWriter(vertx.getOrCreateContext(), options(host, port).setMaxPoolSize(1), id, epoch,
+        tuning, clock);
     writers.add(w);
     return w;
   }
