@@ -9,8 +9,8 @@
 --                                       task submitted in this batch, then moved to state
 --                                       ('' node = none: the submit removed it)
 --   O id size task kind adds removes    object row ('' size = not created in this batch: row
---                                       left alone) and its locations: adds/removes are
---                                       comma-separated node ids
+--                                       left alone) and its locations (fields '@<node>'):
+--                                       adds/removes are comma-separated node ids
 --   H heartbeatAt loadJson              node heartbeat (writer's own node)
 --   J id n k1 v1 .. kn vn               job fields
 --   L json                              recovery log entry (LPUSH, LTRIM 1000)
@@ -19,7 +19,7 @@
 -- starting with FENCED and apply nothing.
 --
 -- State functions, not histories: counters (task.<STATE>; objects and objectBytes over objects
--- with a location) and node task sets (a task is in ember:node:<n>:tasks iff its row's state is
+-- with a location, i.e. an '@<node>' field in their row) and node task sets (a task is in ember:node:<n>:tasks iff its row's state is
 -- QUEUED or RUNNING and its node is n) are derived from each row as stored before the op and
 -- as written by it, never from the calls in between. So merged and one-by-one application leave
 -- the same tables, and re-applying a suffix of applied batches (after a lost connection) leaves
@@ -50,12 +50,6 @@ local function member(key, m, isIn)
     members[key] = set
   end
   set[m] = isIn
-end
-
-local function split(list)
-  local out = {}
-  for item in string.gmatch(list, '[^,]+') do out[#out + 1] = item end
-  return out
 end
 
 -- spec is nil unless the task was submitted in this batch.
@@ -91,37 +85,44 @@ local function task(id, spec, job, fn, owner, s, n, attempts, err)
   end
 end
 
--- Changes one object's location set; returns how many members it really added or removed.
-local function locate(id, lkey, list, isIn)
-  if list == '' then return 0 end
-  local cmd = isIn and 'SADD' or 'SREM'
-  if not string.find(list, ',', 1, true) then
-    member(P .. 'node:' .. list .. ':objects', id, isIn)
-    return redis.call(cmd, lkey, list)
-  end
-  local locs = split(list)
-  for _, loc in ipairs(locs) do member(P .. 'node:' .. loc .. ':objects', id, isIn) end
-  return redis.call(cmd, lkey, unpack(locs))
-end
-
+-- An object row is size, task, kind, createdAt (FIXED fields) plus one field '@<node>' per
+-- location; adds and removes name disjoint locations.
+local FIXED = 4
 local function object(id, size, task, kind, adds, removes)
-  local key, lkey = P .. 'obj:' .. id, P .. 'loc:' .. id
-  local size0 = false                      -- stored size before, when created in this batch
+  local key = P .. 'obj:' .. id
+  local fields, size0, fresh = {}, false, 0   -- fresh: FIXED fields the HSET creates
   if size ~= '' then
     size0 = redis.call('HGET', key, 'size')
-    if size0 then
-      redis.call('HSET', key, 'size', size, 'task', task, 'kind', kind)
-    else
-      redis.call('HSET', key, 'size', size, 'task', task, 'kind', kind, 'createdAt', now)
+    fields = { 'size', size, 'task', task, 'kind', kind }
+    if not size0 then
+      fields[7], fields[8] = 'createdAt', now
+      fresh = FIXED
     end
   end
-  local added = locate(id, lkey, adds, true)
-  local removed = locate(id, lkey, removes, false)
-  local card0, card1                       -- locations before and after
-  if size ~= '' and not size0 then
-    card0, card1 = 0, added - removed      -- a new row has no location set yet
+  if adds ~= '' then                         -- only objectCreated adds: size ~= '' here
+    for loc in string.gmatch(adds, '[^,]+') do
+      fields[#fields + 1] = '@' .. loc
+      fields[#fields + 1] = '1'
+      member(P .. 'node:' .. loc .. ':objects', id, true)
+    end
+  end
+  local added, removed = 0, 0
+  if #fields > 0 then added = redis.call('HSET', key, unpack(fields)) - fresh end
+  if removes ~= '' then
+    local gone = {}
+    for loc in string.gmatch(removes, '[^,]+') do
+      gone[#gone + 1] = '@' .. loc
+      member(P .. 'node:' .. loc .. ':objects', id, false)
+    end
+    removed = redis.call('HDEL', key, unpack(gone))
+  end
+  local card0, card1                         -- locations before and after
+  if fresh > 0 then
+    card0, card1 = 0, added                  -- a new row had no locations (and lost none)
+  elseif size == '' and removed == 0 then
+    return                                   -- no row written, no location changed
   else
-    card1 = redis.call('SCARD', lkey)
+    card1 = redis.call('HLEN', key) - FIXED
     card0 = card1 - added + removed
   end
   local had, has = card0 > 0, card1 > 0

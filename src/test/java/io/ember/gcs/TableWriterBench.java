@@ -31,7 +31,9 @@ import java.util.concurrent.locks.LockSupport;
  * Run (after {@code mvn -q -B test-compile}, with {@code mvn -q -o dependency:build-classpath
  * -Dmdep.outputFile=/tmp/ember-cp.txt}):
  * {@code java -cp target/classes:target/test-classes:$(cat /tmp/ember-cp.txt) io.ember.gcs.TableWriterBench mix 300000 0 0}.
- * {@code -Dbench.coalesce=false} runs the writer without coalescing (one script op per call).
+ * {@code -Dbench.coalesce=false} runs the writer without coalescing (one script op per call);
+ * {@code -Dbench.batch=N} sets maxBatchOps; {@code -Dbench.noaof} turns Redis's AOF off;
+ * {@code -Dbench.config=name=value,...} sets Redis options (CONFIG SET).
  */
 public final class TableWriterBench {
   private static final int THREADS = 2;
@@ -76,7 +78,8 @@ public final class TableWriterBench {
   }
 
   private static WriterOptions options() {
-    return WriterOptions.DEFAULT.withCoalesce(!"false".equals(System.getProperty("bench.coalesce")));
+    return WriterOptions.DEFAULT.withCoalesce(!"false".equals(System.getProperty("bench.coalesce")))
+        .withMaxBatchOps(Integer.getInteger("bench.batch", WriterOptions.DEFAULT.maxBatchOps()));
   }
 
   // ---- mix ---------------------------------------------------------------------------------
@@ -90,18 +93,20 @@ public final class TableWriterBench {
     get(w.flush());
     for (int round = 1; round <= 3; round++) {
       double cpu0 = redisCpu(gcs);
+      double children0 = redisChildrenCpu(gcs);
       long jvm0 = jvmCpuNanos();
       long t0 = System.nanoTime();
       long enqueued = mixRound(w, node, driver, job, tasks, rate, lag, round);
       get(w.flush());
       double s = (System.nanoTime() - t0) / 1e9;
       double cpu = redisCpu(gcs) - cpu0;
+      double children = redisChildrenCpu(gcs) - children0;
       double jvm = (jvmCpuNanos() - jvm0) / 1e9;
       System.out.printf("round %d: %,d tasks in %.3f s = %,.0f tasks/s (enqueue done after %.3f s);"
-          + " redis-server %.3f CPU s = %.3f CPU s per 100k tasks (%.1f us/task, %.0f%% of a core);"
-          + " this JVM %.3f CPU s%n",
+          + " redis-server %.3f CPU s = %.3f CPU s per 100k tasks (%.1f us/task, %.0f%% of a core)"
+          + " + %.3f CPU s in AOF-rewrite children; this JVM %.3f CPU s%n",
           round, tasks, s, tasks / s, (enqueued - t0) / 1e9, cpu, cpu * 100_000 / tasks, cpu * 1e6 / tasks,
-          100 * cpu / s, jvm);
+          100 * cpu / s, children, jvm);
     }
   }
 
@@ -199,6 +204,13 @@ public final class TableWriterBench {
   private static double redisCpu(Gcs gcs) throws Exception {
     String info = get(gcs.client().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
     return info.lines().filter(l -> l.startsWith("used_cpu_user:") || l.startsWith("used_cpu_sys:"))
+        .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
+  }
+
+  /** CPU seconds of redis-server's finished children (AOF rewrites): work for the box's cores too. */
+  private static double redisChildrenCpu(Gcs gcs) throws Exception {
+    String info = get(gcs.client().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
+    return info.lines().filter(l -> l.startsWith("used_cpu_user_children:") || l.startsWith("used_cpu_sys_children:"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
   }
 
