@@ -111,7 +111,11 @@ public final class TableWriter {
     enqueue(new WriteOp.Submitted(id, spec.clone(), text(job), text(function), text(owner)));
   }
 
-  /** Moves a task to {@code state}; {@code node} (may be null) is where it is queued, running or ended. */
+  /**
+   * Moves a task to {@code state}; {@code node} is where it is queued, running or ended (null =
+   * leave the recorded node as it is). While the recorded state is QUEUED or RUNNING the task is
+   * in the recorded node's task set.
+   */
   public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
     enqueue(new WriteOp.StateChanged(id, state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
   }
