@@ -3,16 +3,63 @@ package io.ember.gcs;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
- * A group of ops sent as one EVALSHA, plus the flush markers that wait for it. Kept until Redis
- * acknowledges it, so it can be re-sent unchanged after a reconnect.
+ * A group of write calls sent as one EVALSHA, plus the flush markers that wait for it. While it
+ * is built, calls on the same row fold into one {@link ScriptOp} (unless coalescing is off, then
+ * every call is an op of its own); ops on different rows touch disjoint keys (apart from
+ * counters, which add up), so their order does not matter — except recovery entries, which
+ * never merge and keep theirs. Once {@link #seal sealed} it is kept unchanged until Redis
+ * acknowledges it, so it can be re-sent after a reconnect.
  */
 final class Batch {
-  final List<WriteOp> ops = new ArrayList<>();
+  private final boolean coalesce;
+  private final List<ScriptOp> ops = new ArrayList<>();
+  private final Map<Object, ScriptOp> byRow = new HashMap<>();
+  private int calls;
   final List<Promise<Void>> markers = new ArrayList<>(1);
   Request request;
+
+  Batch(boolean coalesce) {
+    this.coalesce = coalesce;
+  }
+
+  void add(WriteOp call) {
+    calls++;
+    Object row = coalesce ? call.key() : null;
+    ScriptOp op = row == null ? null : byRow.get(row);
+    if (op != null) {
+      call.foldInto(op);
+      return;
+    }
+    op = call.start();
+    ops.add(op);
+    if (row != null) byRow.put(row, op);
+  }
+
+  /** Script ops (rows) so far: what one script run has to do. */
+  int ops() {
+    return ops.size();
+  }
+
+  /** Write calls folded in: what the writer counts as pending. */
+  int calls() {
+    return calls;
+  }
+
+  boolean isEmpty() {
+    return calls == 0;
+  }
+
+  /** Encodes the ops after {@code head} (EVALSHA, key and fixed arguments); no call may be added after. */
+  void seal(Request head) {
+    for (ScriptOp op : ops) op.appendTo(head);
+    request = head;
+    byRow.clear();
+  }
 
   void complete() {
     markers.forEach(Promise::tryComplete);

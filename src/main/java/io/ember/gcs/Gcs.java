@@ -22,6 +22,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * Ember's global control store: the connection to Redis, node registration, the typed reads of
@@ -97,7 +98,13 @@ public final class Gcs {
   }
 
   public TableWriter writer(NodeId id, long epoch, WriterOptions tuning) {
-    TableWriter w = new TableWriter(vertx.getOrCreateContext(), options(host, port).setMaxPoolSize(1), id, epoch, tuning);
+    return writer(id, epoch, tuning, System::currentTimeMillis);
+  }
+
+  /** With the clock that stamps each batch's writes (tests use a fixed one to compare tables). */
+  TableWriter writer(NodeId id, long epoch, WriterOptions tuning, LongSupplier clock) {
+    TableWriter w = new TableWriter(vertx.getOrCreateContext(), options(host, port).setMaxPoolSize(1), id, epoch,
+        tuning, clock);
     writers.add(w);
     return w;
   }
@@ -144,18 +151,21 @@ public final class Gcs {
 
   /** The object's row with its locations, or null if it was never recorded. */
   public Future<ObjectRecord> object(ObjectId id) {
-    return batch(List.of(Request.cmd(Command.HGETALL).arg(Keys.object(id)),
-        Request.cmd(Command.SMEMBERS).arg(Keys.locations(id)))).map(replies -> {
-          Map<String, String> h = Resp.strings(replies.get(0));
-          if (h.isEmpty()) return null;
-          String task = h.get("task");
-          return new ObjectRecord(id, Resp.number(h, "size", 0), blank(task) ? null : TaskId.parse(task),
-              h.get("kind"), nodeIds(replies.get(1)));
-        });
+    return send(Request.cmd(Command.HGETALL).arg(Keys.object(id))).map(r -> {
+      Map<String, String> h = Resp.strings(r);
+      if (h.isEmpty()) return null;
+      String task = h.get("task");
+      return new ObjectRecord(id, Resp.number(h, "size", 0), blank(task) ? null : TaskId.parse(task),
+          h.get("kind"), locations(h.keySet()));
+    });
   }
 
   public Future<Set<NodeId>> locations(ObjectId id) {
-    return send(Request.cmd(Command.SMEMBERS).arg(Keys.locations(id))).map(Gcs::nodeIds);
+    return send(Request.cmd(Command.HKEYS).arg(Keys.object(id))).map(fields -> {
+      List<String> names = new ArrayList<>();
+      fields.forEach(f -> names.add(f.toString()));
+      return locations(names);
+    });
   }
 
   /** The exact counters: {@code task.<STATE>}, {@code objects}, {@code objectBytes} (absent = 0). */
@@ -203,9 +213,12 @@ public final class Gcs {
         "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
   }
 
-  private static Set<NodeId> nodeIds(Response members) {
+  /** The nodes named by the location fields among an object row's field names. */
+  private static Set<NodeId> locations(Iterable<String> fields) {
     Set<NodeId> out = new HashSet<>();
-    if (members != null) members.forEach(m -> out.add(new NodeId(m.toString())));
+    for (String f : fields) {
+      if (f.startsWith(Keys.LOCATION_PREFIX)) out.add(new NodeId(f.substring(Keys.LOCATION_PREFIX.length())));
+    }
     return out;
   }
 

@@ -30,9 +30,11 @@ import io.ember.ids.TaskId;
  *       {@code job}, {@code function}, {@code attempts}, {@code updatedAt} (ms), {@code error} ({@code ""} = none)</td>
  *       <td>write script</td></tr>
  *   <tr><td>{@code ember:obj:<objectId>}</td><td>HASH</td>
- *       <td>{@code size} (bytes), {@code task}, {@code kind} ({@code task}|{@code put}), {@code createdAt} (ms)</td>
+ *       <td>{@code size} (bytes), {@code task}, {@code kind} ({@code task}|{@code put}|{@code copy}), {@code createdAt}
+ *       (ms) — exactly these four — plus one field {@code @<nodeId>} (value {@code 1}) per node holding a copy
+ *       (its location set: kept in the row, not in a key of its own, because a key per object costs Redis a
+ *       dict, an allocation and a call per object written)</td>
  *       <td>write script</td></tr>
- *   <tr><td>{@code ember:loc:<objectId>}</td><td>SET</td><td>ids of nodes holding a copy (absent = none)</td><td>write script</td></tr>
  *   <tr><td>{@code ember:counts}</td><td>HASH</td>
  *       <td>exact counters: {@code task.<STATE>} per TaskState, {@code objects} (objects with at least one
  *       location), {@code objectBytes} (their total size)</td><td>write script only</td></tr>
@@ -64,6 +66,8 @@ public final class Keys {
   /** Field names of {@link #COUNTS} other than the per-state task counters. */
   public static final String COUNT_OBJECTS = "objects";
   public static final String COUNT_OBJECT_BYTES = "objectBytes";
+  /** Prefix of the location fields of an object row. */
+  public static final String LOCATION_PREFIX = "@";
 
   private Keys() {
   }
@@ -88,8 +92,9 @@ public final class Keys {
     return PREFIX + "obj:" + id;
   }
 
-  public static String locations(ObjectId id) {
-    return PREFIX + "loc:" + id;
+  /** The field of {@link #object} that says {@code node} holds a copy. */
+  public static String location(NodeId node) {
+    return LOCATION_PREFIX + node;
   }
 
   public static String job(JobId id) {

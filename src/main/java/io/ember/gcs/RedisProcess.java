@@ -91,7 +91,11 @@ public final class RedisProcess implements AutoCloseable {
     ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(),
         "--bind", host, "--port", Integer.toString(port), "--dir", dataDir.toAbsolutePath().toString(),
         "--appendonly", "yes", "--save", "", "--protected-mode", "no", "--daemonize", "no",
-        "--logfile", log.toAbsolutePath().toString()))
+        "--logfile", log.toAbsolutePath().toString(),
+        // Task rows carry a ~100-byte spec: above the default 64 a row becomes a hash table (a
+        // dict and two allocations per field); kept compact, a row is one allocation. (An
+        // external Redis should be configured the same; the name is an alias in Redis 7.)
+        "--hash-max-ziplist-value", "512"))
         .redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
     RedisProcess redis = new RedisProcess(pb.start(), host, port);

@@ -18,6 +18,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -25,18 +26,24 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
 
 /**
  * One node's writes to the GCS tables: fenced by the node's epoch, batched, pipelined, and
  * kept across Redis outages.
  *
- * <p><b>Enqueue</b>: the write methods are cheap and may be called from any thread; they put an
- * encoded op on a lock-free queue and wake the writer's context. <b>Send</b> (on that context
- * only): group commit — when nothing is in flight the queue is sent at once; while batches are
- * in flight ops accumulate; a batch is at most {@link WriterOptions#maxBatchOps()} ops, at most
- * {@link WriterOptions#maxInFlight()} batches are outstanding. Each batch is one EVALSHA of
+ * <p><b>Enqueue</b>: the write methods are cheap and may be called from any thread; they put the
+ * call on a lock-free queue and wake the writer's context. <b>Send</b> (on that context only):
+ * group commit — when nothing is in flight the queue is sent at once; while batches are in
+ * flight calls accumulate; at most {@link WriterOptions#maxInFlight()} batches are outstanding.
+ * <b>Coalesce</b>: within a batch, the calls on one row (a task, an object, a job, the heartbeat)
+ * merge into one script op holding their net effect — a task submitted, started and finished in
+ * one batch is one row write and never enters its node's task set — so Redis does one op's work
+ * per row, not per call (see {@link ScriptOp}); a batch is at most
+ * {@link WriterOptions#maxBatchOps()} such ops. Each batch is one EVALSHA of
  * {@code table-writer.lua}, which applies all of it or — when the node's epoch is no longer
- * current or the node is DEAD — none of it.
+ * current or the node is DEAD — none of it. The tables end exactly as if every call had been
+ * applied alone, in order.
  *
  * <p><b>Fenced</b>: {@link #onFenced} is called once, queued ops are dropped and later ones
  * ignored: a fenced node must rejoin as a new incarnation. <b>Redis lost</b>: ops stay queued
@@ -48,6 +55,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * <p>It never blocks its context and never lets a write of a fenced epoch reach the tables.
  */
 public final class TableWriter {
+  /** A batch takes at most this many calls per script op it may hold. */
+  private static final int CALLS_PER_OP = 8;
   private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
       "MASTERDOWN", "READONLY", "OOM", "CLUSTERDOWN");
 
@@ -57,6 +66,8 @@ public final class TableWriter {
   private final String epoch;
   private final WriterOptions options;
   private final RedisLink link;
+  /** Time of a batch's writes (updatedAt, createdAt), in ms. */
+  private final LongSupplier clock;
 
   private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
   private final AtomicInteger queuedOps = new AtomicInteger();
@@ -64,6 +75,7 @@ public final class TableWriter {
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
   private final AtomicLong dropped = new AtomicLong();
   private final AtomicLong droppedTotal = new AtomicLong();
+  private final AtomicLong scriptOps = new AtomicLong();
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
   private volatile boolean closed;
@@ -73,8 +85,9 @@ public final class TableWriter {
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
 
-  TableWriter(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options) {
+  TableWriter(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options, LongSupplier clock) {
     this.context = context;
+    this.clock = clock;
     this.node = node;
     this.nodeKey = Keys.node(node);
     this.epoch = Long.toString(epoch);
@@ -95,47 +108,44 @@ public final class TableWriter {
 
   /** Records a new task (state PENDING) with its spec, the lineage kept for reconstruction. */
   public void taskSubmitted(TaskId id, byte[] spec, JobId job, String function, NodeId owner) {
-    enqueue(WriteOp.of("S", id.toString(), spec.clone(), text(job), text(function), text(owner)));
+    enqueue(new WriteOp.Submitted(id, spec.clone(), text(job), text(function), text(owner)));
   }
 
-  /** Moves a task to {@code state}; {@code node} (may be null) is where it is queued, running or ended. */
+  /**
+   * Moves a task to {@code state}; {@code node} is where it is queued, running or ended (null =
+   * leave the recorded node as it is). While the recorded state is QUEUED or RUNNING the task is
+   * in the recorded node's task set.
+   */
   public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
-    enqueue(WriteOp.of("T", id.toString(), state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
+    enqueue(new WriteOp.StateChanged(id, state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
   }
 
   /** Records that {@code location} holds a copy of the object (adding the object row if new). */
   public void objectCreated(ObjectId id, long size, TaskId task, String kind, NodeId location) {
     if (size < 0) throw new IllegalArgumentException("an object size is >= 0, got " + size);
-    enqueue(WriteOp.of("O", id.toString(), Long.toString(size), text(task), text(kind), location.toString()));
+    enqueue(new WriteOp.ObjectCreated(id, Long.toString(size), text(task), text(kind), location.toString()));
   }
 
   /** Records that {@code location} no longer holds a copy of the object. */
   public void objectLocationRemoved(ObjectId id, NodeId location) {
-    enqueue(WriteOp.of("X", id.toString(), location.toString()));
+    enqueue(new WriteOp.LocationRemoved(id, location.toString()));
   }
 
   /** Writes this node's heartbeat time and load (JSON text). */
   public void heartbeat(long nowMillis, String loadJson) {
-    enqueue(WriteOp.of("H", Long.toString(nowMillis), text(loadJson)));
+    enqueue(new WriteOp.Heartbeat(Long.toString(nowMillis), text(loadJson)));
   }
 
   /** Sets fields of a job's row (and adds the job to the job set). */
   public void jobFields(JobId job, Map<String, String> fields) {
-    Object[] args = new Object[3 + 2 * fields.size()];
-    args[0] = "J";
-    args[1] = job.toString();
-    args[2] = Integer.toString(fields.size());
-    int i = 3;
-    for (Map.Entry<String, String> e : fields.entrySet()) {
-      args[i++] = e.getKey();
-      args[i++] = text(e.getValue());
-    }
-    enqueue(WriteOp.of(args));
+    Map<String, String> copy = new LinkedHashMap<>();
+    fields.forEach((k, v) -> copy.put(k, text(v)));
+    enqueue(new WriteOp.JobFields(job, copy));
   }
 
   /** Appends a recovery record (newest first, the list capped at {@value Keys#RECOVERIES_CAP}). */
   public void recovery(JsonObject entry) {
-    enqueue(WriteOp.of("L", entry.encode()));
+    enqueue(new WriteOp.Recovery(entry.encode()));
   }
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
@@ -143,7 +153,7 @@ public final class TableWriter {
     if (fenced) return Future.failedFuture(fencedError("flush"));
     if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
     Promise<Void> p = Promise.promise();
-    queue.offer(WriteOp.marker(p));
+    queue.offer(new WriteOp.Marker(p));
     wake();
     return p.future();
   }
@@ -156,6 +166,11 @@ public final class TableWriter {
   /** Ops dropped so far because the queue was over its bound (each drop is also reported to onError). */
   public long droppedOps() {
     return droppedTotal.get();
+  }
+
+  /** Script ops acknowledged so far: rows written, after merging the calls on each row within a batch. */
+  long scriptOps() {
+    return scriptOps.get();
   }
 
   public boolean fenced() {
@@ -208,8 +223,8 @@ public final class TableWriter {
     while (queuedOps.get() > options.maxQueued()) {
       WriteOp op = queue.poll();
       if (op == null) break;
-      if (op.isMarker()) {
-        op.marker.tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
+      if (op instanceof WriteOp.Marker m) {
+        m.promise().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
         continue;
       }
       queuedOps.decrementAndGet();
@@ -246,29 +261,32 @@ public final class TableWriter {
     }
   }
 
-  /** Takes up to maxBatchOps ops off the queue; flush markers join the batch holding the ops before them. */
+  /**
+   * Takes calls off the queue until the batch holds maxBatchOps script ops (or
+   * {@value #CALLS_PER_OP} times as many calls: merging is bounded too); flush markers join the
+   * batch holding the calls before them.
+   */
   private Batch nextBatch() {
-    Batch b = new Batch();
-    while (b.ops.size() < options.maxBatchOps()) {
+    Batch b = new Batch(options.coalesce());
+    long maxCalls = (long) CALLS_PER_OP * options.maxBatchOps();
+    while (b.ops() < options.maxBatchOps() && b.calls() < maxCalls) {
       WriteOp op = queue.poll();
       if (op == null) break;
-      if (op.isMarker()) {
-        attachMarker(b, op.marker);
+      if (op instanceof WriteOp.Marker m) {
+        attachMarker(b, m.promise());
       } else {
         queuedOps.decrementAndGet();
-        b.ops.add(op);
+        b.add(op);
       }
     }
-    if (b.ops.isEmpty()) return null;
-    Request r = Request.cmd(Command.EVALSHA).arg(Scripts.WRITE_SHA).arg(1).arg(nodeKey).arg(epoch)
-        .arg(System.currentTimeMillis());
-    for (WriteOp op : b.ops) op.appendTo(r);
-    b.request = r;
+    if (b.isEmpty()) return null;
+    b.seal(Request.cmd(Command.EVALSHA).arg(Scripts.WRITE_SHA).arg(1).arg(nodeKey).arg(epoch)
+        .arg(clock.getAsLong()));
     return b;
   }
 
   private void attachMarker(Batch current, Promise<Void> marker) {
-    if (!current.ops.isEmpty()) {
+    if (!current.isEmpty()) {
       current.markers.add(marker);
     } else if (!inFlight.isEmpty()) {
       inFlight.peekLast().markers.add(marker);
@@ -290,7 +308,8 @@ public final class TableWriter {
 
   private void acknowledged(Batch b) {
     if (!inFlight.remove(b)) return;
-    pendingOps.addAndGet(-b.ops.size());
+    pendingOps.addAndGet(-b.calls());
+    scriptOps.addAndGet(b.ops());
     b.complete();
     link.healthy();
     drain();
@@ -309,8 +328,8 @@ public final class TableWriter {
       link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
     } else {
       inFlight.remove(b);
-      pendingOps.addAndGet(-b.ops.size());
-      EmberException e = new EmberException(ErrorCode.INTERNAL, "Redis refused a batch of " + b.ops.size()
+      pendingOps.addAndGet(-b.calls());
+      EmberException e = new EmberException(ErrorCode.INTERNAL, "Redis refused a batch of " + b.calls()
           + " GCS writes from node " + node + ": " + msg, cause);
       b.fail(e);
       errorHandler.handle(e);
@@ -342,7 +361,7 @@ public final class TableWriter {
     inFlight.clear();
     WriteOp op;
     while ((op = queue.poll()) != null) {
-      if (op.isMarker()) op.marker.tryFail(cause);
+      if (op instanceof WriteOp.Marker m) m.promise().tryFail(cause);
     }
     queuedOps.set(0);
     pendingOps.set(0);

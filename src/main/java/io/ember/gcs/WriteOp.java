@@ -1,41 +1,141 @@
 package io.ember.gcs;
 
+import io.ember.ids.JobId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
 import io.vertx.core.Promise;
-import io.vertx.redis.client.Request;
+import java.util.Map;
 
 /**
- * One queued table write, already encoded as the write script's op code and arguments (each a
- * {@code String} or a {@code byte[]}), or a flush marker that completes a promise once every op
- * queued before it is acknowledged. Immutable once queued: it may be re-sent after a reconnect.
+ * One call of the {@link TableWriter} write API as queued (immutable; text already formatted on
+ * the caller's thread), or a flush marker. A {@link Batch} folds the calls that write the same
+ * row into one {@link ScriptOp}: {@link #key()} names that row.
  */
-final class WriteOp {
-  final Object[] args;
-  final Promise<Void> marker;
+sealed interface WriteOp {
+  /** The row this call writes: calls with equal keys in one batch merge; null = never merges. */
+  Object key();
 
-  private WriteOp(Object[] args, Promise<Void> marker) {
-    this.args = args;
-    this.marker = marker;
+  /** A new script op holding just this call. */
+  ScriptOp start();
+
+  /** Folds this call, made after every call already in {@code op}, into it. */
+  void foldInto(ScriptOp op);
+
+  record Submitted(TaskId id, byte[] spec, String job, String function, String owner) implements WriteOp {
+    public Object key() {
+      return id;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.TaskWrite(id).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.TaskWrite) op).fold(this);
+    }
   }
 
-  static WriteOp of(Object... args) {
-    return new WriteOp(args, null);
+  /** {@code node} "" = no node given (the row's node field is left as it is). */
+  record StateChanged(TaskId id, String state, String node, String attempts, String error) implements WriteOp {
+    public Object key() {
+      return id;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.TaskWrite(id).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.TaskWrite) op).fold(this);
+    }
   }
 
-  static WriteOp marker(Promise<Void> p) {
-    return new WriteOp(null, p);
+  record ObjectCreated(ObjectId id, String size, String task, String kind, String location) implements WriteOp {
+    public Object key() {
+      return id;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.ObjectWrite(id).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.ObjectWrite) op).fold(this);
+    }
   }
 
-  boolean isMarker() {
-    return marker != null;
+  record LocationRemoved(ObjectId id, String location) implements WriteOp {
+    public Object key() {
+      return id;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.ObjectWrite(id).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.ObjectWrite) op).fold(this);
+    }
   }
 
-  void appendTo(Request r) {
-    for (Object a : args) {
-      if (a instanceof byte[] b) {
-        r.arg(b);
-      } else {
-        r.arg((String) a);
-      }
+  /** The writer's own node row: a later heartbeat replaces an earlier one. */
+  record Heartbeat(String at, String load) implements WriteOp {
+    static final Object KEY = new Object();
+
+    public Object key() {
+      return KEY;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.HeartbeatWrite(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.HeartbeatWrite) op).last = this;
+    }
+  }
+
+  record JobFields(JobId id, Map<String, String> fields) implements WriteOp {
+    public Object key() {
+      return id;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.JobWrite(id).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.JobWrite) op).fold(this);
+    }
+  }
+
+  /** A recovery-log entry: appended, never merged (every entry is kept, in order). */
+  record Recovery(String json) implements WriteOp {
+    public Object key() {
+      return null;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.RecoveryWrite(json);
+    }
+
+    public void foldInto(ScriptOp op) {
+      throw new IllegalStateException("recovery entries never merge");
+    }
+  }
+
+  /** Not a write: completes once every call queued before it is acknowledged. */
+  record Marker(Promise<Void> promise) implements WriteOp {
+    public Object key() {
+      return null;
+    }
+
+    public ScriptOp start() {
+      throw new IllegalStateException("a flush marker is not a write");
+    }
+
+    public void foldInto(ScriptOp op) {
+      throw new IllegalStateException("a flush marker is not a write");
     }
   }
 }

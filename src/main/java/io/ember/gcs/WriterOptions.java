@@ -3,15 +3,18 @@ package io.ember.gcs;
 /**
  * Tuning of a {@link TableWriter}.
  *
- * @param maxBatchOps ops per EVALSHA (one script run blocks Redis for its duration: keep it small)
+ * @param maxBatchOps script ops (rows written) per EVALSHA (one script run blocks Redis for its
+ *     duration: keep it small); calls that merge into a row already in the batch do not count
  * @param maxInFlight batches sent and not yet answered
- * @param maxQueued ops buffered (e.g. while Redis is down) before the oldest are dropped
+ * @param maxQueued write calls buffered (e.g. while Redis is down) before the oldest are dropped
  * @param backoffInitialMs first reconnect delay after a connection loss
  * @param backoffMaxMs cap of the doubling reconnect delay
+ * @param coalesce merge the calls on one row within a batch into one script op (the final
+ *     contents of Redis are the same either way; off only to compare against, or to debug)
  */
 public record WriterOptions(int maxBatchOps, int maxInFlight, int maxQueued, long backoffInitialMs,
-                            long backoffMaxMs) {
-  public static final WriterOptions DEFAULT = new WriterOptions(2_000, 3, 1_000_000, 20, 2_000);
+                            long backoffMaxMs, boolean coalesce) {
+  public static final WriterOptions DEFAULT = new WriterOptions(2_000, 3, 1_000_000, 20, 2_000, true);
 
   public WriterOptions {
     if (maxBatchOps < 1 || maxInFlight < 1 || maxQueued < 1 || backoffInitialMs < 1 || backoffMaxMs < backoffInitialMs) {
@@ -20,7 +23,20 @@ public record WriterOptions(int maxBatchOps, int maxInFlight, int maxQueued, lon
     }
   }
 
+  /** Coalescing on. */
+  public WriterOptions(int maxBatchOps, int maxInFlight, int maxQueued, long backoffInitialMs, long backoffMaxMs) {
+    this(maxBatchOps, maxInFlight, maxQueued, backoffInitialMs, backoffMaxMs, true);
+  }
+
   public WriterOptions withMaxQueued(int n) {
-    return new WriterOptions(maxBatchOps, maxInFlight, n, backoffInitialMs, backoffMaxMs);
+    return new WriterOptions(maxBatchOps, maxInFlight, n, backoffInitialMs, backoffMaxMs, coalesce);
+  }
+
+  public WriterOptions withMaxBatchOps(int n) {
+    return new WriterOptions(n, maxInFlight, maxQueued, backoffInitialMs, backoffMaxMs, coalesce);
+  }
+
+  public WriterOptions withCoalesce(boolean on) {
+    return new WriterOptions(maxBatchOps, maxInFlight, maxQueued, backoffInitialMs, backoffMaxMs, on);
   }
 }

@@ -2,11 +2,15 @@
 --
 -- KEYS[1] = ember:node:<nodeId>   (the writer's node hash: the fence)
 -- ARGV[1] = the writer's epoch, ARGV[2] = now (ms, used for updatedAt/createdAt)
--- ARGV[3..] = ops, each an op code followed by its fixed arguments:
---   S id spec job function owner        task submitted (state PENDING)
---   T id state node attempts error      task state change ('' = no node / no error)
---   O id size task kind location        object copy created at location
---   X id location                       object copy removed from location
+-- ARGV[3..] = ops, each an op code followed by its fixed arguments. An op is the net effect of
+-- every write call on one row within the batch (the writer merges them; see ScriptOp.java):
+--   T id state node attempts error      task state ('' node = leave the row's node)
+--   S id spec job function owner state node attempts error
+--                                       task submitted in this batch, then moved to state
+--                                       ('' node = none: the submit removed it)
+--   O id size task kind adds removes    object row ('' size = not created in this batch: row
+--                                       left alone) and its locations (fields '@<node>'):
+--                                       adds/removes are comma-separated node ids
 --   H heartbeatAt loadJson              node heartbeat (writer's own node)
 --   J id n k1 v1 .. kn vn               job fields
 --   L json                              recovery log entry (LPUSH, LTRIM 1000)
@@ -14,10 +18,15 @@
 -- Fence: if the node hash's epoch is not ARGV[1] or its state is not ALIVE, reply an error
 -- starting with FENCED and apply nothing.
 --
--- Idempotence: every op sets values or adds/removes set members, and every counter delta is
--- computed from the state read here, so re-applying a suffix of already applied batches (after
--- a lost connection) leaves the tables and ember:counts exact. Only L (the recovery log) can
--- repeat an entry when a batch is re-sent.
+-- State functions, not histories: counters (task.<STATE>; objects and objectBytes over objects
+-- with a location, i.e. an '@<node>' field in their row) and node task sets (a task is in ember:node:<n>:tasks iff its row's state is
+-- QUEUED or RUNNING and its node is n) are derived from each row as stored before the op and
+-- as written by it, never from the calls in between. So merged and one-by-one application leave
+-- the same tables, and re-applying a suffix of applied batches (after a lost connection) leaves
+-- them and ember:counts exact. Only L can repeat an entry when a batch is re-sent.
+--
+-- Cost: the calls that read or write one row's keys are made per op; the node sets (tasks,
+-- objects) and the counters are written once per batch, for all ops together.
 local P = 'ember:'
 local fence = redis.call('HMGET', KEYS[1], 'epoch', 'state')
 if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
@@ -26,72 +35,107 @@ if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
 end
 
 local now = ARGV[2]
-local delta = {}
+local delta = {}     -- counter field -> net change
+local members = {}   -- set key -> { member -> true (in) | false (out) }: the last change wins
 local ON_NODE = { QUEUED = true, RUNNING = true }
 
 local function bump(field, n)
   delta[field] = (delta[field] or 0) + n
 end
 
--- Moves a task to state s on node n ('' = none): node task sets and task.<STATE> counters
--- follow the state stored before the move.
-local function move(id, key, s, n)
+local function member(key, m, isIn)
+  local set = members[key]
+  if not set then
+    set = {}
+    members[key] = set
+  end
+  set[m] = isIn
+end
+
+-- spec is nil unless the task was submitted in this batch.
+local function task(id, spec, job, fn, owner, s, n, attempts, err)
+  local key = P .. 'task:' .. id
   local old = redis.call('HMGET', key, 'state', 'node')
   local os, on = old[1], old[2]
-  local wasOn = os and ON_NODE[os] and on
-  if wasOn and (on ~= n or not ON_NODE[s]) then
-    redis.call('SREM', P .. 'node:' .. on .. ':tasks', id)
-  end
-  if ON_NODE[s] and n ~= '' and wasOn ~= n then   -- already a member when it stays on its node
-    redis.call('SADD', P .. 'node:' .. n .. ':tasks', id)
+  local node = on                          -- the row's node field after this op
+  if n ~= '' then node = n elseif spec then node = false end
+  if spec then
+    if n ~= '' then
+      redis.call('HSET', key, 'spec', spec, 'job', job, 'function', fn, 'owner', owner, 'state', s,
+          'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
+    else
+      redis.call('HSET', key, 'spec', spec, 'job', job, 'function', fn, 'owner', owner, 'state', s,
+          'attempts', attempts, 'updatedAt', now, 'error', err)
+      if on then redis.call('HDEL', key, 'node') end
+    end
+  elseif n ~= '' then
+    redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
+  else
+    redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err)
   end
   if os ~= s then
     if os then bump('task.' .. os, -1) end
     bump('task.' .. s, 1)
   end
+  local was = (os and ON_NODE[os] and on) or nil
+  local is = (ON_NODE[s] and node) or nil
+  if was ~= is then
+    if was then member(P .. 'node:' .. was .. ':tasks', id, false) end
+    if is then member(P .. 'node:' .. is .. ':tasks', id, true) end
+  end
 end
 
-local function submitted(id, spec, job, fn, owner)
-  local key = P .. 'task:' .. id
-  move(id, key, 'PENDING', '')
-  redis.call('HDEL', key, 'node')
-  redis.call('HSET', key, 'spec', spec, 'state', 'PENDING', 'job', job, 'function', fn,
-      'owner', owner, 'attempts', '0', 'updatedAt', now, 'error', '')
-end
-
-local function taskState(id, s, n, attempts, err)
-  local key = P .. 'task:' .. id
-  move(id, key, s, n)
-  if n ~= '' then
-    redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
+-- An object row is size, task, kind, createdAt (FIXED fields) plus one field '@<node>' per
+-- location; adds and removes name disjoint locations.
+local FIXED = 4
+local function object(id, size, task, kind, adds, removes)
+  local key = P .. 'obj:' .. id
+  local fields, size0, fresh = {}, false, 0   -- fresh: FIXED fields the HSET creates
+  if size ~= '' then
+    size0 = redis.call('HGET', key, 'size')
+    fields = { 'size', size, 'task', task, 'kind', kind }
+    if not size0 then
+      fields[7], fields[8] = 'createdAt', now
+      fresh = FIXED
+    end
+  end
+  if adds ~= '' then                         -- only objectCreated adds: size ~= '' here
+    for loc in string.gmatch(adds, '[^,]+') do
+      fields[#fields + 1] = '@' .. loc
+      fields[#fields + 1] = '1'
+      member(P .. 'node:' .. loc .. ':objects', id, true)
+    end
+  end
+  local added, removed = 0, 0
+  if #fields > 0 then added = redis.call('HSET', key, unpack(fields)) - fresh end
+  if removes ~= '' then
+    local gone = {}
+    for loc in string.gmatch(removes, '[^,]+') do
+      gone[#gone + 1] = '@' .. loc
+      member(P .. 'node:' .. loc .. ':objects', id, false)
+    end
+    removed = redis.call('HDEL', key, unpack(gone))
+  end
+  local card0, card1                         -- locations before and after
+  if fresh > 0 then
+    card0, card1 = 0, added                  -- a new row had no locations (and lost none)
+  elseif size == '' and removed == 0 then
+    return                                   -- no row written, no location changed
   else
-    redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err)
+    card1 = redis.call('HLEN', key) - FIXED
+    card0 = card1 - added + removed
   end
-end
-
-local function objectCreated(id, size, task, kind, loc)
-  local key, lkey = P .. 'obj:' .. id, P .. 'loc:' .. id
-  local oldSize = redis.call('HGET', key, 'size')
-  local before = redis.call('SCARD', lkey)
-  redis.call('HSET', key, 'size', size, 'task', task, 'kind', kind)
-  redis.call('HSETNX', key, 'createdAt', now)
-  local added = redis.call('SADD', lkey, loc)
-  redis.call('SADD', P .. 'node:' .. loc .. ':objects', id)
-  if before > 0 then
-    bump('objectBytes', tonumber(size) - tonumber(oldSize or size))
-  elseif added == 1 then
-    bump('objects', 1)
-    bump('objectBytes', tonumber(size))
-  end
-end
-
-local function locationRemoved(id, loc)
-  local lkey = P .. 'loc:' .. id
-  local removed = redis.call('SREM', lkey, loc)
-  redis.call('SREM', P .. 'node:' .. loc .. ':objects', id)
-  if removed == 1 and redis.call('SCARD', lkey) == 0 then
-    bump('objects', -1)
-    bump('objectBytes', -tonumber(redis.call('HGET', P .. 'obj:' .. id, 'size') or '0'))
+  local had, has = card0 > 0, card1 > 0
+  if had ~= has or (had and size ~= '') then
+    if size == '' then size0 = redis.call('HGET', key, 'size') or '0' end
+    if had then
+      bump('objects', -1)
+      bump('objectBytes', -tonumber(size0))
+    end
+    if has then
+      bump('objects', 1)
+      bump('objectBytes', tonumber(size ~= '' and size or size0))
+    end
   end
 end
 
@@ -107,18 +151,16 @@ end
 local i, last, ops, logged = 3, #ARGV, 0, false
 while i <= last do
   local op = ARGV[i]
-  if op == 'T' then
-    taskState(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
-    i = i + 6
-  elseif op == 'S' then
-    submitted(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
-    i = i + 6
+  if op == 'S' then
+    task(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7],
+        ARGV[i + 8], ARGV[i + 9])
+    i = i + 10
   elseif op == 'O' then
-    objectCreated(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
+    object(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
+    i = i + 7
+  elseif op == 'T' then
+    task(ARGV[i + 1], nil, nil, nil, nil, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
     i = i + 6
-  elseif op == 'X' then
-    locationRemoved(ARGV[i + 1], ARGV[i + 2])
-    i = i + 3
   elseif op == 'H' then
     redis.call('HSET', KEYS[1], 'heartbeatAt', ARGV[i + 1], 'load', ARGV[i + 2])
     i = i + 3
@@ -137,7 +179,25 @@ while i <= last do
 end
 
 if logged then redis.call('LTRIM', P .. 'recoveries', 0, 999) end
+
+-- Node sets: one SREM and one SADD per set for the whole batch (at most 1000 members a call).
+local function apply(cmd, key, list)
+  for j = 1, #list, 1000 do redis.call(cmd, key, unpack(list, j, math.min(j + 999, #list))) end
+end
+for key, set in pairs(members) do
+  local ins, outs = {}, {}
+  for m, isIn in pairs(set) do
+    if isIn then ins[#ins + 1] = m else outs[#outs + 1] = m end
+  end
+  apply('SREM', key, outs)
+  apply('SADD', key, ins)
+end
+
+-- Counters: a field that comes back to 0 is removed (absent = 0), so ember:counts does not
+-- depend on how calls were grouped into batches.
 for field, n in pairs(delta) do
-  if n ~= 0 then redis.call('HINCRBY', P .. 'counts', field, string.format('%d', n)) end
+  if n ~= 0 and redis.call('HINCRBY', P .. 'counts', field, string.format('%d', n)) == 0 then
+    redis.call('HDEL', P .. 'counts', field)
+  end
 end
 return ops

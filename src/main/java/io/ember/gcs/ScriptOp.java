@@ -1,0 +1,183 @@
+package io.ember.gcs;
+
+import io.ember.ids.JobId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.vertx.redis.client.Request;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * One op of the write script ({@code table-writer.lua}): the net effect of every call on one
+ * row within one batch, encoded as the script's op code and arguments.
+ *
+ * <p>The merge rule is "what applying the calls one by one would leave": the row's fields are
+ * those of the last call that sets them, set memberships are the last add or remove of each
+ * member, and counters and node task sets are derived by the script from the row as it was
+ * before the batch and as it is after, so they need no intermediate state. Mutable while the
+ * batch is built (writer context only), then frozen into the batch's request.
+ */
+abstract sealed class ScriptOp {
+  abstract void appendTo(Request r);
+
+  private static void args(Request r, String... values) {
+    for (String v : values) r.arg(v);
+  }
+
+  /**
+   * A task row. Wire: {@code T id state node attempts error} (node "" = leave the row's node) or,
+   * when the batch submitted it, {@code S id spec job function owner state node attempts error}
+   * (node "" = no node: the submit cleared it and no later call set one).
+   */
+  static final class TaskWrite extends ScriptOp {
+    private final TaskId id;
+    private WriteOp.Submitted submitted;
+    private String state;
+    private String node = "";
+    private String attempts;
+    private String error;
+
+    TaskWrite(TaskId id) {
+      this.id = id;
+    }
+
+    TaskWrite fold(WriteOp.Submitted s) {
+      submitted = s;
+      state = "PENDING";
+      node = "";
+      attempts = "0";
+      error = "";
+      return this;
+    }
+
+    TaskWrite fold(WriteOp.StateChanged t) {
+      state = t.state();
+      if (!t.node().isEmpty()) node = t.node();
+      attempts = t.attempts();
+      error = t.error();
+      return this;
+    }
+
+    @Override
+    void appendTo(Request r) {
+      if (submitted == null) {
+        args(r, "T", id.toString());
+      } else {
+        args(r, "S", id.toString());
+        r.arg(submitted.spec());
+        args(r, submitted.job(), submitted.function(), submitted.owner());
+      }
+      args(r, state, node, attempts, error);
+    }
+  }
+
+  /**
+   * An object row and its locations. Wire: {@code O id size task kind adds removes}: size, task
+   * and kind of the last objectCreated ("" size = none in this batch: the row is left as it is);
+   * adds and removes are comma-separated node ids (node ids have no commas), each location in at
+   * most one of them (its last call wins).
+   */
+  static final class ObjectWrite extends ScriptOp {
+    private final ObjectId id;
+    private WriteOp.ObjectCreated created;
+    private final List<String> locations = new ArrayList<>(1);
+    private final List<Boolean> present = new ArrayList<>(1);
+
+    ObjectWrite(ObjectId id) {
+      this.id = id;
+    }
+
+    ObjectWrite fold(WriteOp.ObjectCreated o) {
+      created = o;
+      at(o.location(), true);
+      return this;
+    }
+
+    ObjectWrite fold(WriteOp.LocationRemoved x) {
+      at(x.location(), false);
+      return this;
+    }
+
+    private void at(String location, boolean there) {
+      int i = locations.indexOf(location);
+      if (i < 0) {
+        locations.add(location);
+        present.add(there);
+      } else {
+        present.set(i, there);
+      }
+    }
+
+    @Override
+    void appendTo(Request r) {
+      args(r, "O", id.toString());
+      if (created == null) {
+        args(r, "", "", "");
+      } else {
+        args(r, created.size(), created.task(), created.kind());
+      }
+      args(r, join(true), join(false));
+    }
+
+    private String join(boolean there) {
+      StringBuilder sb = new StringBuilder();
+      for (int i = 0; i < locations.size(); i++) {
+        if (present.get(i) != there) continue;
+        if (sb.length() > 0) sb.append(',');
+        sb.append(locations.get(i));
+      }
+      return sb.toString();
+    }
+  }
+
+  /** The writer's node row. Wire: {@code H heartbeatAt load}. */
+  static final class HeartbeatWrite extends ScriptOp {
+    WriteOp.Heartbeat last;
+
+    HeartbeatWrite(WriteOp.Heartbeat h) {
+      last = h;
+    }
+
+    @Override
+    void appendTo(Request r) {
+      args(r, "H", last.at(), last.load());
+    }
+  }
+
+  /** A job row. Wire: {@code J id n k1 v1 .. kn vn} (later calls override a field). */
+  static final class JobWrite extends ScriptOp {
+    private final JobId id;
+    private final Map<String, String> fields = new LinkedHashMap<>();
+
+    JobWrite(JobId id) {
+      this.id = id;
+    }
+
+    JobWrite fold(WriteOp.JobFields j) {
+      fields.putAll(j.fields());
+      return this;
+    }
+
+    @Override
+    void appendTo(Request r) {
+      args(r, "J", id.toString(), Integer.toString(fields.size()));
+      fields.forEach((k, v) -> args(r, k, v));
+    }
+  }
+
+  /** A recovery-log entry. Wire: {@code L json}. */
+  static final class RecoveryWrite extends ScriptOp {
+    private final String json;
+
+    RecoveryWrite(String json) {
+      this.json = json;
+    }
+
+    @Override
+    void appendTo(Request r) {
+      args(r, "L", json);
+    }
+  }
+}

@@ -1,0 +1,189 @@
+package io.ember.gcs;
+
+import static io.ember.gcs.GcsTesting.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.scheduler.TaskState;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import io.vertx.junit5.VertxExtension;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.function.Consumer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/**
+ * Coalescing changes how much Redis works, never what it ends up holding: random sequences of
+ * write calls (every call of the API, few rows so that calls on one row meet in a batch, flushes
+ * at random points so batches start from rows written earlier) are applied once by a writer that
+ * merges per row and once by one that sends every call as its own script op; every key Redis
+ * holds afterwards must be equal, field by field and member by member.
+ */
+@ExtendWith(VertxExtension.class)
+class TableWriterCoalesceTest {
+  private static final JobId JOB = JobId.named("coalesce-test");
+  private static final TaskId DRIVER = TaskId.driverOf(JOB);
+  private static final NodeId SELF = new NodeId("n1");
+  private static final NodeId[] NODES = {SELF, new NodeId("n2"), new NodeId("n3")};
+  private static final TaskState[] STATES = TaskState.values();
+
+  private static Path dir;
+  private static RedisProcess redis;
+  private static Gcs gcs;
+
+  @BeforeAll
+  static void startRedis(Vertx vertx) throws Exception {
+    dir = Files.createTempDirectory("ember-coalesce-test");
+    redis = GcsTesting.startRedis(dir, RedisProcess.freePort());
+    gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
+  }
+
+  @AfterAll
+  static void stopRedis() throws Exception {
+    if (gcs != null) await(gcs.close());
+    if (redis != null) redis.stop();
+    GcsTesting.deleteTree(dir);
+  }
+
+  @Test
+  void mergedAndOneByOneLeaveIdenticalTables() throws Exception {
+    long merged = 0;
+    long calls = 0;
+    for (int seed = 1; seed <= 40; seed++) {
+      List<Step> steps = sequence(new Random(seed), 400);
+      int maxBatchOps = seed % 4 == 0 ? 3 : 2_000;   // small batches: merges cut at batch edges
+      Run oneByOne = run(steps, WriterOptions.DEFAULT.withMaxBatchOps(maxBatchOps).withCoalesce(false));
+      Run coalesced = run(steps, WriterOptions.DEFAULT.withMaxBatchOps(maxBatchOps));
+      assertEquals(oneByOne.tables.keySet(), coalesced.tables.keySet(), "seed " + seed + ": keys differ");
+      for (String key : oneByOne.tables.keySet()) {
+        assertEquals(oneByOne.tables.get(key), coalesced.tables.get(key), "seed " + seed + ": " + key + " differs");
+      }
+      assertEquals(oneByOne.calls, oneByOne.scriptOps, "without coalescing every call is a script op");
+      merged += coalesced.calls - coalesced.scriptOps;
+      calls += coalesced.calls;
+    }
+    assertTrue(merged > calls / 3, "coalescing merged " + merged + " of " + calls + " calls");
+  }
+
+  /** One write call, or (null) a flush that waits until everything before it is in Redis. */
+  private record Step(Consumer<TableWriter> call) {
+  }
+
+  private record Run(Map<String, Object> tables, long calls, long scriptOps) {
+  }
+
+  private static List<Step> sequence(Random r, int n) {
+    TaskId[] tasks = new TaskId[4];
+    for (int i = 0; i < tasks.length; i++) tasks[i] = TaskId.child(DRIVER, i);
+    List<Step> steps = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      TaskId t = tasks[r.nextInt(tasks.length)];
+      ObjectId o = ObjectId.of(tasks[r.nextInt(tasks.length)], r.nextInt(2));
+      NodeId node = NODES[r.nextInt(NODES.length)];
+      int k = r.nextInt(100);
+      if (k < 12) {
+        byte[] spec = new byte[1 + r.nextInt(3)];
+        r.nextBytes(spec);
+        String fn = "f" + r.nextInt(3);
+        steps.add(new Step(w -> w.taskSubmitted(t, spec, JOB, fn, node)));
+      } else if (k < 45) {
+        TaskState s = STATES[r.nextInt(STATES.length)];
+        NodeId at = r.nextInt(4) == 0 ? null : node;
+        int attempts = r.nextInt(3);
+        String error = r.nextInt(4) == 0 ? "boom " + r.nextInt(9) : null;
+        steps.add(new Step(w -> w.taskState(t, s, at, attempts, error)));
+      } else if (k < 70) {
+        long size = 10L * (1 + r.nextInt(3));
+        String kind = r.nextBoolean() ? ObjectRecord.KIND_TASK : ObjectRecord.KIND_PUT;
+        steps.add(new Step(w -> w.objectCreated(o, size, o.task(), kind, node)));
+      } else if (k < 85) {
+        steps.add(new Step(w -> w.objectLocationRemoved(o, node)));
+      } else if (k < 89) {
+        long at = r.nextInt(1_000);
+        steps.add(new Step(w -> w.heartbeat(at, "{\"q\":" + at + "}")));
+      } else if (k < 92) {
+        String state = "S" + r.nextInt(3);
+        Map<String, String> fields = r.nextBoolean() ? Map.of("state", state) : Map.of("state", state, "name", "j");
+        steps.add(new Step(w -> w.jobFields(JOB, fields)));
+      } else if (k < 94) {
+        int e = i;
+        steps.add(new Step(w -> w.recovery(new JsonObject().put("step", e))));
+      } else {
+        steps.add(new Step(null));
+      }
+    }
+    return steps;
+  }
+
+  private static Run run(List<Step> steps, WriterOptions options) throws Exception {
+    await(gcs.client().send(Request.cmd(Command.FLUSHALL)));
+    TableWriter w = gcs.writer(SELF, await(gcs.registerNode(SELF, Map.of())), options, () -> 1_000L);
+    long calls = 0;
+    for (Step s : steps) {
+      if (s.call == null) {
+        await(w.flush());
+      } else {
+        s.call.accept(w);
+        calls++;
+      }
+    }
+    await(w.flush());
+    long scriptOps = w.scriptOps();
+    await(w.close());
+    return new Run(snapshot(), calls, scriptOps);
+  }
+
+  /** Every key with its whole contents (binary values as hex), minus what registration stamps. */
+  private static Map<String, Object> snapshot() throws Exception {
+    Map<String, Object> out = new TreeMap<>();
+    for (Response key : await(gcs.client().send(Request.cmd(Command.KEYS).arg("*")))) {
+      String k = key.toString();
+      String type = await(gcs.client().send(Request.cmd(Command.TYPE).arg(k))).toString();
+      switch (type) {
+        case "hash" -> {
+          Map<String, String> h = new TreeMap<>();
+          Resp.hash(await(gcs.client().send(Request.cmd(Command.HGETALL).arg(k))))
+              .forEach((f, v) -> h.put(f, HexFormat.of().formatHex(v.toBytes())));
+          if (k.equals(Keys.node(SELF))) {
+            h.remove("epoch");
+            h.remove("startedAt");
+          }
+          out.put(k, h);
+        }
+        case "set" -> {
+          TreeSet<String> s = new TreeSet<>();
+          await(gcs.client().send(Request.cmd(Command.SMEMBERS).arg(k))).forEach(m -> s.add(m.toString()));
+          out.put(k, s);
+        }
+        case "list" -> {
+          List<String> l = new ArrayList<>();
+          await(gcs.client().send(Request.cmd(Command.LRANGE).arg(k).arg(0).arg(-1))).forEach(m -> l.add(m.toString()));
+          out.put(k, l);
+        }
+        case "string" -> {
+          if (!k.equals(Keys.EPOCH)) out.put(k, await(gcs.client().send(Request.cmd(Command.GET).arg(k))).toString());
+        }
+        default -> out.put(k, "type " + type);
+      }
+    }
+    return out;
+  }
+}
