@@ -62,15 +62,17 @@ public final class Recovery {
       if not already then
         redis.call('HSET', KEYS[2], 'state', 'DEAD', 'deadAt', now, 'deadReason', reason)
       end
+      local function bump(field, n)
+        if redis.call('HINCRBY', KEYS[5], field, n) == 0 then redis.call('HDEL', KEYS[5], field) end
+      end
       local dropped = 0
       for _, oid in ipairs(redis.call('SMEMBERS', KEYS[4])) do
-        local lkey = P .. 'loc:' .. oid
-        if redis.call('SREM', lkey, dead) == 1 then
+        local okey = P .. 'obj:' .. oid
+        if redis.call('HDEL', okey, '@' .. dead) == 1 then
           dropped = dropped + 1
-          if redis.call('SCARD', lkey) == 0 then
-            local size = tonumber(redis.call('HGET', P .. 'obj:' .. oid, 'size') or '0')
-            redis.call('HINCRBY', KEYS[5], 'objects', -1)
-            redis.call('HINCRBY', KEYS[5], 'objectBytes', -size)
+          if redis.call('HLEN', okey) <= 4 then   -- only the four fixed fields left: no copy anywhere
+            bump('objects', -1)
+            bump('objectBytes', -tonumber(redis.call('HGET', okey, 'size') or '0'))
           end
         end
       end
@@ -81,8 +83,8 @@ public final class Recovery {
         local t = redis.call('HMGET', tkey, 'state', 'node')
         if (t[1] == 'QUEUED' or t[1] == 'RUNNING') and t[2] == dead then
           redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. ' died: ' .. reason)
-          redis.call('HINCRBY', KEYS[5], 'task.' .. t[1], -1)
-          redis.call('HINCRBY', KEYS[5], 'task.LOST', 1)
+          bump('task.' .. t[1], -1)
+          bump('task.LOST', 1)
           lost[#lost + 1] = tid
         end
       end
@@ -107,8 +109,10 @@ public final class Recovery {
       end
       if state == 'FAILED' then return {'FAILED', err} end
       if state == 'FINISHED' then
-        for _, n in ipairs(redis.call('SMEMBERS', P .. 'loc:' .. ARGV[1] .. '.1')) do
-          if alive(n) then return {'EXISTS', n} end
+        local obj = redis.call('HGETALL', P .. 'obj:' .. ARGV[1] .. '.1')
+        for i = 1, #obj, 2 do
+          local f = obj[i]
+          if string.sub(f, 1, 1) == '@' and alive(string.sub(f, 2)) then return {'EXISTS', string.sub(f, 2)} end
         end
       elseif state == 'QUEUED' or state == 'RUNNING' then
         if alive(node) then return {'IN_PROGRESS', owner or '', node} end
@@ -123,7 +127,7 @@ public final class Recovery {
       if state == 'QUEUED' or state == 'RUNNING' then
         if node then redis.call('SREM', P .. 'node:' .. node .. ':tasks', ARGV[1]) end
       end
-      redis.call('HINCRBY', KEYS[2], 'task.' .. state, -1)
+      if redis.call('HINCRBY', KEYS[2], 'task.' .. state, -1) == 0 then redis.call('HDEL', KEYS[2], 'task.' .. state) end
       redis.call('HINCRBY', KEYS[2], 'task.QUEUED', 1)
       redis.call('HSET', KEYS[1], 'state', 'QUEUED', 'node', ARGV[3], 'owner', ARGV[2], 'attempts', attempts + 1,
         'updatedAt', ARGV[6], 'error', why)
