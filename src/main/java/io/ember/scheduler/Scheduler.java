@@ -24,6 +24,7 @@ public final class Scheduler {
   private final NodeRuntime rt;
   private final WorkerPool<TaskSpec> pool;
   private final TaskRunner runner;
+  private final java.util.ArrayDeque<TaskSpec> backlog = new java.util.ArrayDeque<>();
 
   public Scheduler(NodeRuntime rt) {
     this.rt = rt;
@@ -79,13 +80,39 @@ public final class Scheduler {
     if (best != null) {
       forward(spec, best);
     } else if (localFeasible) {
-      runHere(spec);
+      backlog.add(spec); // every slot in the cluster is taken: wait here, placed again as slots free up
     } else if (leastQueued != null) {
       forward(spec, leastQueued);
     } else {
       fail(spec, ErrorCode.UNAVAILABLE, "no live node has the resources " + spec.resources() + " that task "
           + spec.id() + " (" + spec.function() + ") asks for");
     }
+  }
+
+  /**
+   * Places backlogged tasks as capacity appears: on this node while its pool has room (a few
+   * queued beyond its slots, so workers never idle between tasks), else on peers that report
+   * free slots. Called every few milliseconds and whenever a local task finishes.
+   */
+  void drain() {
+    while (!backlog.isEmpty()) {
+      if (pool.busy() + pool.queued() < 2 * pool.slots()) {
+        runHere(backlog.poll());
+        continue;
+      }
+      ClusterView.Peer best = null;
+      TaskSpec next = backlog.peek();
+      for (ClusterView.Peer p : rt.view.alive()) {
+        if (p.id.equals(rt.nodeId) || !p.feasible(next.resources()) || p.estimatedFree() <= 0) continue;
+        if (best == null || p.estimatedFree() > best.estimatedFree()) best = p;
+      }
+      if (best == null) return;
+      forward(backlog.poll(), best);
+    }
+  }
+
+  public int backlog() {
+    return backlog.size();
   }
 
   private boolean feasibleHere(TaskSpec spec) {

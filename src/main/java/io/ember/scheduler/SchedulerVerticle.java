@@ -27,6 +27,7 @@ public final class SchedulerVerticle extends VerticleBase {
   private final NodeRuntime rt;
   private Scheduler scheduler;
   private long timer;
+  private long drainTimer;
 
   public SchedulerVerticle(NodeRuntime rt) {
     this.rt = rt;
@@ -41,6 +42,7 @@ public final class SchedulerVerticle extends VerticleBase {
     var json = bus.<Object>consumer(Addresses.SUBMIT, this::submitJson);
     heartbeat();
     timer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> heartbeat());
+    drainTimer = vertx.setPeriodic(5, t -> scheduler.drain());
     return Future.all(submit.completion(), execute.completion(), json.completion());
   }
 
@@ -48,7 +50,7 @@ public final class SchedulerVerticle extends VerticleBase {
     WorkerPool<TaskSpec> pool = scheduler.pool();
     JsonObject hb = Heartbeat.of(Heartbeat.SCHEDULER, rt.nodeId, rt.epoch, System.currentTimeMillis())
         .put("busNodeId", rt.busNodeId)
-        .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued())
+        .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued() + scheduler.backlog())
         .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources());
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
@@ -123,6 +125,7 @@ public final class SchedulerVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     vertx.cancelTimer(timer);
+    vertx.cancelTimer(drainTimer);
     scheduler.shutdown();
     return Future.succeededFuture();
   }

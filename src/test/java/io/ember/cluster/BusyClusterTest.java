@@ -23,11 +23,12 @@ class BusyClusterTest {
     try (LocalCluster cluster = LocalCluster.start(3)) {
       long t0 = System.currentTimeMillis();
       List<ObjectRef<Long>> burners = new ArrayList<>();
-      // 3 nodes x 2 slots, each slot spinning 60 x 1 s: six busy threads on this 2-core machine for a minute
-      for (int i = 0; i < 6 * 60; i++) burners.add(cluster.client().task(TestFns::spin, 1000).remote());
+      // 3 nodes x 2 slots, each slot spinning 6 x 10 s: six busy threads on this 2-core machine for a minute
+      for (int i = 0; i < 6 * 6; i++) burners.add(cluster.client().task(TestFns::spin, 10_000).remote());
       for (ObjectRef<Long> b : burners) b.get(Duration.ofSeconds(200));
       long busyMs = System.currentTimeMillis() - t0;
       assertTrue(busyMs >= 55_000, "the cores were busy for " + busyMs + " ms");
+      assertTrue(busyMs < 100_000, "the work was spread over all three nodes: " + busyMs + " ms");
       assertEquals(3, cluster.aliveCount(), "no node was declared dead");
       List<JsonObject> ledger = await(cluster.gcs().recoveries(1000));
       assertTrue(ledger.stream().noneMatch(r -> "node-dead".equals(r.getString("kind"))), ledger.toString());
