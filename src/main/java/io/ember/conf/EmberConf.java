@@ -37,7 +37,12 @@ public record EmberConf(
     }
   }
 
-  public record Heartbeat(int intervalMs, int timeoutMs) {}
+  /**
+   * {@code timeoutMs}: silence of a node's monitor thread after which the node is dead (a crash or
+   * a hang). {@code componentTimeoutMs}: silence of its scheduler's or object manager's event
+   * loop after which the node is dead too (longer: a flooded loop is slow, not dead).
+   */
+  public record Heartbeat(int intervalMs, int timeoutMs, int componentTimeoutMs) {}
 
   /** {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed). */
   public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
@@ -101,7 +106,11 @@ public record EmberConf(
         positive(source, "scheduler.getTimeoutMs", sch.getInteger("getTimeoutMs", 60_000)));
     List<String> functions = new ArrayList<>();
     for (Object f : json.getJsonArray("functions", new JsonArray())) functions.add((String) f);
-    return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout), o, s, functions);
+    int componentTimeout = positive(source, "heartbeat.componentTimeoutMs", hb.getInteger("componentTimeoutMs", Math.max(10_000, 10 * timeout)));
+    if (componentTimeout < timeout) {
+      throw new ConfException(source + ": key 'heartbeat.componentTimeoutMs' (" + componentTimeout + ") must be at least 'heartbeat.timeoutMs' (" + timeout + ")");
+    }
+    return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions);
   }
 
   private static Redis redis(String source, JsonObject redis, Path dataDir) {

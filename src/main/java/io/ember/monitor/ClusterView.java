@@ -26,6 +26,7 @@ public final class ClusterView {
     public volatile int queued;
     public volatile long schedulerSeenAt;
     public volatile long objectsSeenAt;
+    public volatile long nodeSeenAt;
     public volatile boolean dead;
     /** Suspected by this node's own detector; placement avoids it until it is heard from again. */
     public volatile boolean suspected;
@@ -66,7 +67,10 @@ public final class ClusterView {
     p.suspected = false;
     if (hb.getString("busNodeId") != null) p.busNodeId = hb.getString("busNodeId");
     p.epoch = epoch;
-    if (Heartbeat.SCHEDULER.equals(hb.getString("component"))) {
+    String component = hb.getString("component");
+    if (Heartbeat.NODE.equals(component)) {
+      p.nodeSeenAt = now;
+    } else if (Heartbeat.SCHEDULER.equals(component)) {
       p.schedulerSeenAt = now;
       p.slots = hb.getInteger("slots", 0);
       p.busy = hb.getInteger("busy", 0);

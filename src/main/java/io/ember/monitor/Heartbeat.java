@@ -7,7 +7,11 @@ import io.vertx.core.json.JsonObject;
 public final class Heartbeat {
   private Heartbeat() {}
 
+  /** Sent by the monitor's own thread: the JVM is alive (a hang or SIGSTOP silences it). */
+  public static final String NODE = "node";
+  /** Sent by the scheduler's event loop: the scheduler serves, and its load. */
   public static final String SCHEDULER = "scheduler";
+  /** Sent by the object manager's event loop: it serves, and where its transfers are. */
   public static final String OBJECTS = "objects";
 
   public static JsonObject of(String component, NodeId node, long epoch, long sentAt) {

@@ -25,8 +25,13 @@ import java.util.logging.Logger;
  * the live node with the lowest epoch (the oldest) in this monitor's view; a lease lasts one
  * heartbeat timeout, so when the leader dies the next oldest takes over within that timeout.
  *
- * <p>Every monitor receives every heartbeat into the {@link ClusterView} and the
- * {@link FailureDetector}, and listens to Hazelcast membership (a crashed JVM leaves within
+ * <p>The monitor runs on a thread of its own (a one-thread worker pool), so that a flood of tasks
+ * on the event loops delays neither its heartbeats, its lease renewals nor its checks. It
+ * publishes the node's heartbeat; the scheduler and the object manager publish their own from
+ * their event loops (with load and transfer endpoint). Every monitor receives every heartbeat
+ * into the {@link ClusterView} and two {@link FailureDetector}s: node heartbeats against
+ * {@code heartbeat.timeoutMs} (a crash or a hang), component heartbeats against the longer
+ * {@code heartbeat.componentTimeoutMs} (a stuck loop in a live JVM). It also listens to Hazelcast membership (a crashed JVM leaves within
  * ~0.4 s; a hung one does not leave, and is caught by the heartbeat timeout). The acting
  * monitor declares a silent or departed node dead in Redis (which fences it: its writes are
  * refused from then on), cleans its object locations and tasks, logs the recovery and publishes
@@ -39,7 +44,8 @@ public final class MonitorVerticle extends VerticleBase {
   private static final long CHECK_MS = 50;
 
   private final NodeRuntime rt;
-  private FailureDetector<String> detector;
+  private FailureDetector<String> detector;          // node heartbeats: crashes and hangs
+  private FailureDetector<String> componentDetector; // scheduler and object manager loops
   private Recovery recovery;
   private long term; // > 0 while this monitor acts
   private long lastTerm; // the last term this monitor took over in (a renewal is not a takeover)
@@ -55,13 +61,18 @@ public final class MonitorVerticle extends VerticleBase {
   @Override
   public Future<?> start() {
     detector = new FailureDetector<>(rt.conf.heartbeat().timeoutMs(), CHECK_MS, System::currentTimeMillis);
+    componentDetector = new FailureDetector<>(rt.conf.heartbeat().componentTimeoutMs(), CHECK_MS, System::currentTimeMillis);
     recovery = Recovery.of(rt.gcs);
     var hb = vertx.eventBus().<JsonObject>consumer(Addresses.HEARTBEAT, this::onHeartbeat);
     var status = vertx.eventBus().<Object>consumer(Addresses.STATUS, this::onStatus);
     var dead = vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DEAD, m -> onVerdict(m.body()));
     watchMembership();
     checkTimer = vertx.setPeriodic(CHECK_MS, t -> check());
-    leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> lease());
+    leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> {
+      beat();
+      lease();
+    });
+    beat();
     return Future.all(hb.completion(), status.completion(), dead.completion());
   }
 
@@ -88,6 +99,12 @@ public final class MonitorVerticle extends VerticleBase {
     if (term > 0) declareDead(p.id, "left the cluster (Hazelcast membership)");
   }
 
+  /** This node's heartbeat, from the monitor's own thread: it stops only when the JVM does (or hangs). */
+  private void beat() {
+    vertx.eventBus().publish(Addresses.HEARTBEAT, Heartbeat.of(Heartbeat.NODE, rt.nodeId, rt.epoch, System.currentTimeMillis())
+        .put("busNodeId", rt.busNodeId));
+  }
+
   private void onHeartbeat(Message<JsonObject> m) {
     JsonObject hb = m.body();
     long now = System.currentTimeMillis();
@@ -101,7 +118,8 @@ public final class MonitorVerticle extends VerticleBase {
     }
     ClusterView.Peer p = rt.view.find(new NodeId(node));
     if (p == null || p.dead) return;
-    detector.heard(Heartbeat.key(node, component));
+    if (Heartbeat.NODE.equals(component)) detector.heard(Heartbeat.key(node, component));
+    else componentDetector.heard(Heartbeat.key(node, component));
     if (rt.nodeId.value().equals(node) && Heartbeat.SCHEDULER.equals(component)) {
       JsonObject load = new JsonObject().put("slots", hb.getValue("slots")).put("busy", hb.getValue("busy"))
           .put("queued", hb.getValue("queued")).put("objects", rt.store.count()).put("memoryBytes", rt.store.memoryBytes());
@@ -110,17 +128,20 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void check() {
-    List<String> silent = detector.check();
+    List<String> silent = new java.util.ArrayList<>(detector.check());
+    silent.addAll(componentDetector.check());
     for (String key : silent) {
       String node = key.substring(0, key.indexOf('/'));
       ClusterView.Peer p = rt.view.find(new NodeId(node));
       if (p == null || p.dead) {
         detector.forget(key);
+        componentDetector.forget(key);
         continue;
       }
       p.suspected = true;
       if (term > 0 && !p.id.equals(rt.nodeId)) {
-        declareDead(p.id, "no " + key.substring(key.indexOf('/') + 1) + " heartbeat for " + detector.silenceMs(key) + " ms");
+        long silence = Math.max(detector.silenceMs(key), componentDetector.silenceMs(key));
+        declareDead(p.id, "no " + key.substring(key.indexOf('/') + 1) + " heartbeat for " + silence + " ms");
       }
     }
   }
@@ -153,7 +174,7 @@ public final class MonitorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     for (ClusterView.Peer p : rt.view.alive()) {
       if (p.id.equals(rt.nodeId)) continue;
-      boolean heard = now - p.schedulerSeenAt < rt.conf.heartbeat().timeoutMs();
+      boolean heard = now - p.nodeSeenAt < rt.conf.heartbeat().timeoutMs();
       if (heard && p.epoch < rt.epoch) return false;
     }
     return true;
@@ -171,8 +192,8 @@ public final class MonitorVerticle extends VerticleBase {
         if (n.id().equals(rt.nodeId)) continue;
         if ("DEAD".equals(n.state())) {
           declareDead(n.id(), n.deadReason() == null ? "declared dead earlier" : n.deadReason());
-        } else if (!detector.watching(Heartbeat.key(n.id().value(), Heartbeat.SCHEDULER))) {
-          detector.heard(Heartbeat.key(n.id().value(), Heartbeat.SCHEDULER));
+        } else if (!detector.watching(Heartbeat.key(n.id().value(), Heartbeat.NODE))) {
+          detector.heard(Heartbeat.key(n.id().value(), Heartbeat.NODE));
         }
       }
     });
@@ -203,8 +224,9 @@ public final class MonitorVerticle extends VerticleBase {
   private void onVerdict(JsonObject v) {
     NodeId node = new NodeId(v.getString("node"));
     rt.view.markDead(node);
-    detector.forget(Heartbeat.key(node.value(), Heartbeat.SCHEDULER));
-    detector.forget(Heartbeat.key(node.value(), Heartbeat.OBJECTS));
+    detector.forget(Heartbeat.key(node.value(), Heartbeat.NODE));
+    componentDetector.forget(Heartbeat.key(node.value(), Heartbeat.SCHEDULER));
+    componentDetector.forget(Heartbeat.key(node.value(), Heartbeat.OBJECTS));
     if (node.equals(rt.nodeId)) rt.fenced("the acting monitor declared this node dead: " + v.getString("reason"));
   }
 

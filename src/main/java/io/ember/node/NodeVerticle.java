@@ -54,7 +54,9 @@ public final class NodeVerticle extends VerticleBase {
         .compose(v -> EmberClient.forNode(rt))
         .compose(client -> {
           rt.client = client;
-          return vertx.deployVerticle(new MonitorVerticle(rt));
+          // the monitor gets a thread of its own: floods on the event loops must not delay heartbeats
+          return vertx.deployVerticle(new MonitorVerticle(rt), new io.vertx.core.DeploymentOptions()
+              .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
         .compose(v -> vertx.deployVerticle(new SchedulerVerticle(rt)))
         .onSuccess(v -> LOG.info("Ember node " + rt.nodeId + " (epoch " + rt.epoch + ") is up; redis "
