@@ -370,17 +370,55 @@ public final class EmberClient implements Ember {
       return;
     }
     view.markDead(dead);
-    if (dead.equals(home)) rehome();
+    boolean homeDied = dead.equals(home);
+    if (homeDied) rehome();
     String reason = "node " + dead + " died (" + verdict.getString("reason") + ")";
-    long deadline = System.currentTimeMillis() + defaultTimeoutMs;
+    java.util.Set<String> lost = new java.util.HashSet<>();
+    for (Object t : verdict.getJsonArray("lost", new io.vertx.core.json.JsonArray())) lost.add(String.valueOf(t));
+    java.util.ArrayDeque<TaskId> todo = new java.util.ArrayDeque<>();
     for (Map.Entry<TaskId, Pending> e : pending.entrySet()) {
       if (e.getValue().spec() == null) continue; // a put in flight: it completes or fails by itself
-      TaskId task = e.getKey();
-      if (!recovering.add(task)) continue; // one recovery per task at a time, however many verdicts arrive
-      recover(task, e.getValue().spec(), reason, deadline)
+      // the verdict lists the tasks the node held; if it was our home, anything we sent it may be lost too
+      if (!homeDied && !lost.contains(e.getKey().toString())) continue;
+      if (recovering.add(e.getKey())) todo.add(e.getKey()); // one recovery per task, however many verdicts arrive
+    }
+    long deadline = System.currentTimeMillis() + defaultTimeoutMs;
+    for (TaskId task : todo) {
+      Pending p = pending.get(task);
+      if (p == null) {
+        recovering.remove(task);
+        continue;
+      }
+      recover(task, p.spec(), reason, deadline)
           .onComplete(ar -> recovering.remove(task))
           .onFailure(err -> fail(task, err));
     }
+  }
+
+  // At most CLAIMS_IN_FLIGHT claims go to Redis at once: a verdict listing thousands of tasks must not flood it.
+  private static final int CLAIMS_IN_FLIGHT = 64;
+  private final java.util.ArrayDeque<Runnable> claimQueue = new java.util.ArrayDeque<>();
+  private int claimsInFlight;
+
+  private Future<Recovery.Claim> limitedClaim(TaskId task, NodeId at, TaskSpec s, String reason) {
+    Promise<Recovery.Claim> result = Promise.promise();
+    Runnable go = () -> recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).onComplete(ar -> {
+      Runnable next;
+      synchronized (claimQueue) {
+        next = claimQueue.poll();
+        if (next == null) claimsInFlight--;
+      }
+      if (next != null) next.run();
+      result.handle(ar);
+    });
+    boolean now;
+    synchronized (claimQueue) {
+      now = claimsInFlight < CLAIMS_IN_FLIGHT;
+      if (now) claimsInFlight++;
+      else claimQueue.add(go);
+    }
+    if (now) go.run();
+    return result.future();
   }
 
   private void rehome() {
@@ -416,7 +454,7 @@ public final class EmberClient implements Ember {
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)")));
       }
       NodeId at = home;
-      return recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).compose(c -> switch (c.outcome()) {
+      return limitedClaim(task, at, s, reason).compose(c -> switch (c.outcome()) {
         case "CLAIMED", "MISSING" -> {
           TaskSpec again = s.withAttempt("MISSING".equals(c.outcome()) ? s.attempt() : c.attempts());
           again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),

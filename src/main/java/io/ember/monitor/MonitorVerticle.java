@@ -26,9 +26,10 @@ import java.util.logging.Logger;
  * heartbeat timeout, so when the leader dies the next oldest takes over within that timeout.
  *
  * <p>The monitor runs on a thread of its own (a one-thread worker pool), so that a flood of tasks
- * on the event loops delays neither its heartbeats, its lease renewals nor its checks. It
- * publishes the node's heartbeat; the scheduler and the object manager publish their own from
- * their event loops (with load and transfer endpoint). Every monitor receives every heartbeat
+ * on the event loops delays neither its lease renewals nor its checks; node heartbeats travel
+ * over UDP on threads of their own ({@link HeartbeatChannel}). The scheduler and the object
+ * manager publish their own heartbeats on the event bus from their loops (with load, transfer
+ * endpoint and the node's heartbeat port). Every monitor receives every heartbeat
  * into the {@link ClusterView} and two {@link FailureDetector}s: node heartbeats against
  * {@code heartbeat.timeoutMs} (a crash or a hang), component heartbeats against the longer
  * {@code heartbeat.componentTimeoutMs} (a stuck loop in a live JVM). It also listens to Hazelcast membership (a crashed JVM leaves within
@@ -46,6 +47,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final NodeRuntime rt;
   private FailureDetector<String> detector;          // node heartbeats: crashes and hangs
   private FailureDetector<String> componentDetector; // scheduler and object manager loops
+  private HeartbeatChannel channel;
   private Recovery recovery;
   private long term; // > 0 while this monitor acts
   private long lastTerm; // the last term this monitor took over in (a renewal is not a takeover)
@@ -68,11 +70,13 @@ public final class MonitorVerticle extends VerticleBase {
     var dead = vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DEAD, m -> onVerdict(m.body()));
     watchMembership();
     checkTimer = vertx.setPeriodic(CHECK_MS, t -> check());
-    leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> {
-      beat();
-      lease();
-    });
-    beat();
+    leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> lease());
+    try {
+      channel = new HeartbeatChannel(rt.nodeId, rt.epoch, rt.conf.cluster().host(), rt.conf.heartbeat().intervalMs(), this::onBeat);
+    } catch (java.net.SocketException e) {
+      return Future.failedFuture(e);
+    }
+    rt.heartbeatPort = channel.port();
     return Future.all(hb.completion(), status.completion(), dead.completion());
   }
 
@@ -99,10 +103,12 @@ public final class MonitorVerticle extends VerticleBase {
     if (term > 0) declareDead(p.id, "left the cluster (Hazelcast membership)");
   }
 
-  /** This node's heartbeat, from the monitor's own thread: it stops only when the JVM does (or hangs). */
-  private void beat() {
-    vertx.eventBus().publish(Addresses.HEARTBEAT, Heartbeat.of(Heartbeat.NODE, rt.nodeId, rt.epoch, System.currentTimeMillis())
-        .put("busNodeId", rt.busNodeId));
+  /** A node heartbeat arrived over UDP (on the channel's thread: the detector is thread-safe for this). */
+  private void onBeat(NodeId node, long epoch) {
+    ClusterView.Peer p = rt.view.find(node);
+    if (p == null || p.dead || epoch < p.epoch) return;
+    p.nodeSeenAt = System.currentTimeMillis();
+    detector.heard(Heartbeat.key(node.value(), Heartbeat.NODE));
   }
 
   private void onHeartbeat(Message<JsonObject> m) {
@@ -118,8 +124,8 @@ public final class MonitorVerticle extends VerticleBase {
     }
     ClusterView.Peer p = rt.view.find(new NodeId(node));
     if (p == null || p.dead) return;
-    if (Heartbeat.NODE.equals(component)) detector.heard(Heartbeat.key(node, component));
-    else componentDetector.heard(Heartbeat.key(node, component));
+    componentDetector.heard(Heartbeat.key(node, component));
+    if (p.host != null) channel.addPeer(p.id, p.host, hb.getInteger("heartbeatPort", 0));
     if (rt.nodeId.value().equals(node) && Heartbeat.SCHEDULER.equals(component)) {
       JsonObject load = new JsonObject().put("slots", hb.getValue("slots")).put("busy", hb.getValue("busy"))
           .put("queued", hb.getValue("queued")).put("objects", rt.store.count()).put("memoryBytes", rt.store.memoryBytes());
@@ -224,6 +230,7 @@ public final class MonitorVerticle extends VerticleBase {
   private void onVerdict(JsonObject v) {
     NodeId node = new NodeId(v.getString("node"));
     rt.view.markDead(node);
+    channel.removePeer(node);
     detector.forget(Heartbeat.key(node.value(), Heartbeat.NODE));
     componentDetector.forget(Heartbeat.key(node.value(), Heartbeat.SCHEDULER));
     componentDetector.forget(Heartbeat.key(node.value(), Heartbeat.OBJECTS));
@@ -249,6 +256,7 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(checkTimer);
     vertx.cancelTimer(leaseTimer);
+    if (channel != null) channel.close();
     if (term > 0) return recovery.releaseLeadership(rt.nodeId, term).otherwiseEmpty();
     return Future.succeededFuture();
   }

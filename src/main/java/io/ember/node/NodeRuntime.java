@@ -33,6 +33,8 @@ public final class NodeRuntime {
   public ObjectDirectory directory;
   public String transferHost;
   public int transferPort;
+  /** The UDP port of this node's heartbeat channel (0 until the monitor opens it). */
+  public volatile int heartbeatPort;
   public EmberClient client;
   public RedisProcess embeddedRedis;
   /** The Vert.x cluster node id of this node (Hazelcast member attribute), null when not clustered. */

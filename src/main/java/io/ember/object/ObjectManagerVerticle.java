@@ -51,7 +51,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
   private void heartbeat() {
     JsonObject hb = Heartbeat.of(Heartbeat.OBJECTS, rt.nodeId, rt.epoch, System.currentTimeMillis())
         .put("busNodeId", rt.busNodeId)
-        .put("host", rt.transferHost).put("transferPort", rt.transferPort)
+        .put("host", rt.transferHost).put("transferPort", rt.transferPort).put("heartbeatPort", rt.heartbeatPort)
         .put("objects", rt.store.count()).put("memoryBytes", rt.store.memoryBytes()).put("diskBytes", rt.store.diskBytes());
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }

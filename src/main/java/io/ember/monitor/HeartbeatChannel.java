@@ -1,0 +1,106 @@
+package io.ember.monitor;
+
+import io.ember.ids.NodeId;
+import java.io.IOException;
+import java.net.DatagramPacket;
+import java.net.DatagramSocket;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
+import java.util.logging.Logger;
+
+/**
+ * Node heartbeats over UDP, on two threads of their own. Liveness must not depend on the event
+ * loops: a burst of thousands of tasks can keep a loop (and the event-bus connection it serves)
+ * busy for longer than a heartbeat timeout, and a node that is merely busy must not be declared
+ * dead. These threads stop only when the JVM stops or hangs, which is what the timeout detects.
+ *
+ * <p>Datagram: {@code <nodeId> <epoch> <sentAtMillis>} in UTF-8. Peers are added as they are
+ * learned (from the component heartbeats on the event bus); sending to a dead peer is harmless.
+ */
+public final class HeartbeatChannel implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(HeartbeatChannel.class.getName());
+
+  private final NodeId self;
+  private final long epoch;
+  private final DatagramSocket socket;
+  private final Map<NodeId, InetSocketAddress> peers = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService sender;
+  private final Thread receiver;
+  private volatile boolean closed;
+
+  /** {@code onBeat} is called on the receiving thread with (node, epoch). */
+  public HeartbeatChannel(NodeId self, long epoch, String host, long intervalMs, BiConsumer<NodeId, Long> onBeat) throws SocketException {
+    this.self = self;
+    this.epoch = epoch;
+    try {
+      this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0));
+    } catch (IOException e) {
+      throw new SocketException("cannot open the heartbeat socket on " + host + ": " + e.getMessage());
+    }
+    this.sender = Executors.newSingleThreadScheduledExecutor(r -> daemon(r, "ember-heartbeat-send"));
+    this.sender.scheduleAtFixedRate(this::sendAll, 0, intervalMs, TimeUnit.MILLISECONDS);
+    this.receiver = daemon(() -> receive(onBeat), "ember-heartbeat-receive");
+    this.receiver.start();
+  }
+
+  private static Thread daemon(Runnable r, String name) {
+    Thread t = new Thread(r, name);
+    t.setDaemon(true);
+    return t;
+  }
+
+  public int port() {
+    return socket.getLocalPort();
+  }
+
+  public void addPeer(NodeId id, String host, int port) {
+    if (id.equals(self) || host == null || port <= 0) return;
+    peers.putIfAbsent(id, new InetSocketAddress(host, port));
+  }
+
+  public void removePeer(NodeId id) {
+    peers.remove(id);
+  }
+
+  private void sendAll() {
+    byte[] msg = (self.value() + " " + epoch + " " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
+    for (InetSocketAddress to : peers.values()) {
+      try {
+        socket.send(new DatagramPacket(msg, msg.length, to));
+      } catch (IOException e) {
+        if (!closed) LOG.fine("heartbeat to " + to + " failed: " + e.getMessage());
+      }
+    }
+  }
+
+  private void receive(BiConsumer<NodeId, Long> onBeat) {
+    byte[] buf = new byte[256];
+    while (!closed) {
+      DatagramPacket p = new DatagramPacket(buf, buf.length);
+      try {
+        socket.receive(p);
+        String[] f = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).split(" ");
+        if (f.length == 3) onBeat.accept(new NodeId(f[0]), Long.parseLong(f[1]));
+      } catch (IOException e) {
+        if (!closed) LOG.warning("heartbeat receive failed: " + e.getMessage());
+      } catch (RuntimeException malformed) {
+        // a datagram that is not ours: ignored, never fatal
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    sender.shutdownNow();
+    socket.close();
+  }
+}
