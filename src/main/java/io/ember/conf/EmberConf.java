@@ -92,12 +92,12 @@ public record EmberConf(
     Redis r = redis(source, json.getJsonObject("redis"), dataDir);
 
     int interval = positive(source, "heartbeat.intervalMs", hb.getInteger("intervalMs", 100));
-    int timeout = positive(source, "heartbeat.timeoutMs", hb.getInteger("timeoutMs", 800));
+    int timeout = positive(source, "heartbeat.timeoutMs", hb.getInteger("timeoutMs", 1200));
     if (timeout <= interval) {
       throw new ConfException(source + ": key 'heartbeat.timeoutMs' (" + timeout + ") must be greater than 'heartbeat.intervalMs' (" + interval + ")");
     }
     Objects o = new Objects(
-        mb(positive(source, "objects.capacityMb", obj.getInteger("capacityMb", 2048))),
+        mb(positive(source, "objects.capacityMb", obj.getInteger("capacityMb", defaultCapacityMb()))),
         mb(positive(source, "objects.maxObjectMb", obj.getInteger("maxObjectMb", 1024))),
         obj.getBoolean("spill", true) ? Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())) : null,
         port(source, "objects.transferPort", obj.getInteger("transferPort", 0)),
@@ -122,6 +122,11 @@ public record EmberConf(
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
         Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())));
+  }
+
+  /** 40% of the heap, at most 2 GiB: the store must leave the JVM room for copies in flight. */
+  static int defaultCapacityMb() {
+    return (int) Math.max(16, Math.min(2048, Runtime.getRuntime().maxMemory() * 2 / 5 / (1024 * 1024)));
   }
 
   private static long mb(int n) {

@@ -110,7 +110,9 @@ public final class ObjectStore {
       if (entries.containsKey(id)) return Future.succeededFuture();
       if (closed) return closedFailure();
     }
-    Entry entry = new Entry(id, bytes.copy()); // copy outside the lock: it may be 100 MB
+    // The store takes ownership of the buffer (every caller hands over a fresh one): copying a
+    // 100 MB object here doubled the heap churn, and full GCs long enough to look like a hang followed.
+    Entry entry = new Entry(id, bytes);
     Evictions evictions;
     synchronized (lock) {
       if (closed) return closedFailure();

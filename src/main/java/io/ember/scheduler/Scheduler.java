@@ -24,13 +24,25 @@ public final class Scheduler {
   private final NodeRuntime rt;
   private final WorkerPool<TaskSpec> pool;
   private final TaskRunner runner;
-  private final java.util.ArrayDeque<TaskSpec> backlog = new java.util.ArrayDeque<>();
+  private final java.util.concurrent.ConcurrentLinkedDeque<TaskSpec> backlog = new java.util.concurrent.ConcurrentLinkedDeque<>();
+  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
+  private final io.vertx.core.Context context;
 
   public Scheduler(NodeRuntime rt) {
     this.rt = rt;
     this.runner = new TaskRunner(rt, spec -> rt.vertx.runOnContext(v -> runHere(spec)));
     this.pool = new WorkerPool<>("ember-worker", rt.conf.cpus(), rt.conf.scheduler().maxBlockedWorkers(), runner);
     runner.pool(pool);
+    // a worker ran dry: drain the backlog on the scheduler's context (at most one hop pending)
+    this.context = rt.vertx.getOrCreateContext();
+    pool.onIdle(() -> {
+      if (!backlog.isEmpty() && drainScheduled.compareAndSet(false, true)) {
+        context.runOnContext(v -> {
+          drainScheduled.set(false);
+          drain();
+        });
+      }
+    });
   }
 
   /** A new task submitted to this node (by a client, or by the event-bus API). */
@@ -96,7 +108,7 @@ public final class Scheduler {
    */
   void drain() {
     while (!backlog.isEmpty()) {
-      if (pool.busy() + pool.queued() < 2 * pool.slots()) {
+      if (pool.busy() + pool.queued() < 4 * pool.slots()) {
         runHere(backlog.poll());
         continue;
       }

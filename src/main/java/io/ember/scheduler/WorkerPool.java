@@ -24,6 +24,7 @@ public final class WorkerPool<T> {
   private final int maxBlocked;
   private final Consumer<T> runner;
   private final ExecutorService threads;
+  private volatile Runnable onIdle = () -> {};
 
   public WorkerPool(String name, int slots, int maxBlocked, Consumer<T> runner) {
     this.slots = slots;
@@ -36,6 +37,11 @@ public final class WorkerPool<T> {
       t.setDaemon(true);
       return t;
     });
+  }
+
+  /** Called (on a worker thread) whenever a worker runs out of ready tasks. Must be cheap and non-blocking. */
+  public void onIdle(Runnable r) {
+    this.onIdle = r;
   }
 
   public void submit(T task) {
@@ -78,6 +84,7 @@ public final class WorkerPool<T> {
         if (task == null) permits.incrementAndGet();
       }
     }
+    onIdle.run(); // this worker found nothing more to do: whoever holds work back may send more
     dispatch(); // a task added while we released our slot must not wait for the next submit
   }
 

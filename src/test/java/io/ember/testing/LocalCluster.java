@@ -94,7 +94,7 @@ public final class LocalCluster implements AutoCloseable {
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", hzBase)
             .put("members", members))
         .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redis.port()))
-        .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 800))
+        .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"));
   }
 
