@@ -42,7 +42,7 @@ final class ConfSchema {
     ROOT.put("objects", section(
         "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,
         "inlineLimitBytes", Type.INT));
-    ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT));
+    ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT, "lineageTtlSec", Type.INT));
     ROOT.put("functions", Key.of(Type.STRING_LIST));
   }
 

@@ -132,6 +132,7 @@ public final class Recovery {
       redis.call('HSET', KEYS[1], 'state', 'QUEUED', 'node', ARGV[3], 'owner', ARGV[2], 'attempts', attempts + 1,
         'updatedAt', ARGV[6], 'error', why)
       redis.call('SADD', P .. 'node:' .. ARGV[3] .. ':tasks', ARGV[1])
+      redis.call('PERSIST', KEYS[1]) -- a finished task's lineage was on a timer: it is live again
       return {'CLAIMED', tostring(attempts + 1)}
       """;
 

@@ -134,8 +134,14 @@ public final class MonitorVerticle extends VerticleBase {
   }
 
   private void check() {
+    long lateBefore = detector.lateChecks() + componentDetector.lateChecks();
     List<String> silent = new java.util.ArrayList<>(detector.check());
     silent.addAll(componentDetector.check());
+    if (detector.lateChecks() + componentDetector.lateChecks() > lateBefore) {
+      // our own timer ran late (GC pause, starved machine): the silence may be ours, so nobody is blamed this round
+      LOG.warning("monitor of " + rt.nodeId + ": failure check ran late; no peer is suspected this round ("
+          + detector.lateChecks() + " late checks so far)");
+    }
     for (String key : silent) {
       String node = key.substring(0, key.indexOf('/'));
       ClusterView.Peer p = rt.view.find(new NodeId(node));

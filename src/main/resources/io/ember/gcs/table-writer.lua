@@ -35,6 +35,7 @@ if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
 end
 
 local now = ARGV[2]
+local LINEAGE_TTL = tonumber(redis.call('HGET', P .. 'config', 'lineageTtlMs') or '0')
 local delta = {}     -- counter field -> net change
 local members = {}   -- set key -> { member -> true (in) | false (out) }: the last change wins
 local ON_NODE = { QUEUED = true, RUNNING = true }
@@ -76,6 +77,12 @@ local function task(id, spec, job, fn, owner, s, n, attempts, err)
   if os ~= s then
     if os then bump('task.' .. os, -1) end
     bump('task.' .. s, 1)
+  end
+  -- lineage is kept lineageTtlMs after a task finishes (ember:config), then collected
+  if s == 'FINISHED' then
+    if LINEAGE_TTL > 0 then redis.call('PEXPIRE', key, LINEAGE_TTL) end
+  elseif os == 'FINISHED' then
+    redis.call('PERSIST', key)
   end
   local was = (os and ON_NODE[os] and on) or nil
   local is = (ON_NODE[s] and node) or nil

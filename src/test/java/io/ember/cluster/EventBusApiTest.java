@@ -65,6 +65,22 @@ class EventBusApiTest {
   }
 
   @Test
+  void aNodeWithABadConfStopsNamingTheFileTheKeyAndTheType() throws Exception {
+    java.nio.file.Path conf = cluster.dir().resolve("bad.json");
+    java.nio.file.Files.writeString(conf, "{\"redis\": {\"port\": \"6390\"}}");
+    LocalCluster.NodeProcess p = cluster.launch("bad", java.util.List.of("-cluster", "-conf", conf.toString()));
+    assertTrue(p.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the node must stop");
+    assertEquals(2, p.process.exitValue());
+    assertTrue(cluster.logOf(p).contains(conf + ": key 'redis.port' must be an integer, got string \"6390\""), cluster.logOf(p));
+
+    java.nio.file.Files.writeString(conf, "{\"redis\": {\"hots\": \"x\"}}");
+    LocalCluster.NodeProcess q = cluster.launch("bad2", java.util.List.of("-cluster", "-conf", conf.toString()));
+    assertTrue(q.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the node must stop");
+    assertEquals(2, q.process.exitValue());
+    assertTrue(cluster.logOf(q).contains("unknown key 'redis.hots'"), cluster.logOf(q));
+  }
+
+  @Test
   void submitThenGetReturnsTheValue() throws Exception {
     JsonObject sub = call(Addresses.SUBMIT, new JsonObject().put("function", "io.ember.examples.Fns.add").put("args", new JsonArray().add(1).add(2)));
     assertTrue(sub.getString("objectId").endsWith(".1"), sub.encode());
