@@ -40,7 +40,7 @@ public final class Microbenchmark {
     try {
       dir = Files.createTempDirectory("ember-bench");
       int redisPort = RedisProcess.freePort();
-      int hzBase = freeRange(6);
+      int hzBase = io.ember.node.Ports.freeRange(6);
       String cluster = "ember-bench-" + UUID.randomUUID().toString().substring(0, 8);
       JsonObject local = conf(cluster, hzBase, "bench-local", dir)
           .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString()));
@@ -253,19 +253,4 @@ public final class Microbenchmark {
     row(name, bytes / 1e6 / secs, "MB/s", "(" + reps + " objects, one at a time, TCP transfer + store)");
   }
 
-  static int freeRange(int count) throws java.io.IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20000 + (int) (Math.random() * 30000);
-      boolean ok = true;
-      for (int p = base; p < base + count && ok; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (java.io.IOException busy) {
-          ok = false;
-        }
-      }
-      if (ok) return base;
-    }
-    throw new java.io.IOException("no free range of " + count + " ports");
-  }
 }

@@ -264,14 +264,8 @@ public final class EmberClient implements Ember {
     long timeout = m.body().getLong("timeoutMs", defaultTimeoutMs);
     f.timeout(timeout, java.util.concurrent.TimeUnit.MILLISECONDS).onComplete(ar -> {
       if (ar.succeeded()) m.reply(ar.result().toJson());
-      else fail(m, ar.cause());
+      else io.ember.protocol.Requests.fail(m, ar.cause());
     });
-  }
-
-  static void fail(Message<?> m, Throwable err) {
-    if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
-    else if (err instanceof java.util.concurrent.TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
-    else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
   }
 
   /** The decoded value of any object, within {@code timeoutMs}. */

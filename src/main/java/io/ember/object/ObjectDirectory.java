@@ -2,19 +2,14 @@ package io.ember.object;
 
 import io.ember.api.EmberException;
 import io.ember.gcs.ObjectRecord;
-import io.ember.gcs.TaskRecord;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;
-import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.eventbus.DeliveryOptions;
-import io.vertx.core.eventbus.ReplyException;
-import io.vertx.core.json.JsonObject;
 
 /**
  * Finds where an object lives and brings a copy here. Looks, in order: in the local store; at

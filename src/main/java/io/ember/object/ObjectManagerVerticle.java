@@ -72,7 +72,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     }
     rt.client.valueOf(id, timeout).onComplete(ar -> {
       if (ar.failed()) {
-        fail(m, ar.cause());
+        Requests.fail(m, ar.cause());
         return;
       }
       try {
@@ -99,7 +99,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     ObjectId id = ObjectId.parse(ref.id());
     rt.client.ownedLocation(id).onComplete(ar -> {
       if (ar.succeeded()) m.reply(new JsonObject().put("objectId", ref.id()));
-      else fail(m, ar.cause());
+      else Requests.fail(m, ar.cause());
     });
   }
 
@@ -116,7 +116,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     if ("put".equals(op) && m.body() instanceof Buffer bytes) {
       rt.store.put(id, bytes).onComplete(ar -> {
         if (ar.failed()) {
-          fail(m, ar.cause());
+          Requests.fail(m, ar.cause());
           return;
         }
         rt.writer.objectCreated(id, bytes.length(), id.task(), "put", rt.nodeId);
@@ -125,7 +125,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     } else if ("get".equals(op)) {
       long timeout = parseLong(m.headers().get("timeoutMs"), rt.conf.scheduler().getTimeoutMs());
       rt.directory.fetch(id, System.currentTimeMillis() + timeout).onComplete(ar -> {
-        if (ar.failed()) fail(m, ar.cause());
+        if (ar.failed()) Requests.fail(m, ar.cause());
         else if (ar.result().length() <= rt.conf.objects().inlineLimitBytes()) m.reply(ar.result());
         else m.reply(rt.directory.self(ar.result().length()).toJson());
       });
@@ -140,11 +140,6 @@ public final class ObjectManagerVerticle extends VerticleBase {
     } catch (NumberFormatException e) {
       return dflt;
     }
-  }
-
-  private static void fail(Message<?> m, Throwable err) {
-    if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
-    else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
   }
 
   @Override

@@ -88,6 +88,13 @@ public final class Requests {
     }
   }
 
+  /** Replies to {@code m} with the failure's code: an {@link EmberException}'s own, TIMEOUT, or INTERNAL. */
+  public static void fail(io.vertx.core.eventbus.Message<?> m, Throwable err) {
+    if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
+    else if (err instanceof java.util.concurrent.TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
+    else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
+  }
+
   private static String show(Object v) {
     if (v == null) return "nothing";
     String s = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);

@@ -62,7 +62,7 @@ public final class LocalCluster implements AutoCloseable {
   private LocalCluster(Path dir, int maxNodes) throws IOException {
     this.dir = dir;
     this.maxNodes = maxNodes;
-    this.hzBase = freeRange(maxNodes + 2);
+    this.hzBase = io.ember.node.Ports.freeRange(maxNodes + 2);
     this.redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir.resolve("redis"));
   }
 
@@ -246,22 +246,6 @@ public final class LocalCluster implements AutoCloseable {
     } catch (IOException e) {
       return "(no log: " + e + ")";
     }
-  }
-
-  private static int freeRange(int count) throws IOException {
-    for (int attempt = 0; attempt < 50; attempt++) {
-      int base = 20000 + (int) (Math.random() * 30000);
-      boolean ok = true;
-      for (int p = base; p < base + count && ok; p++) {
-        try (ServerSocket s = new ServerSocket(p, 1, java.net.InetAddress.getLoopbackAddress())) {
-          s.setReuseAddress(true);
-        } catch (IOException busy) {
-          ok = false;
-        }
-      }
-      if (ok) return base;
-    }
-    throw new IOException("no free range of " + count + " ports");
   }
 
   @Override
