@@ -44,7 +44,8 @@ abstract sealed class ScriptOp {
     }
 
     TaskWrite fold(WriteOp.Submitted s) {
-      submitted = s;
+      if (submitted == null) submitted = s; // a task id names one spec: the first submission's stays
+      if (state != null && stale("PENDING", "0")) return this; // keeps the newer state
       state = "PENDING";
       node = "";
       attempts = "0";
@@ -53,11 +54,29 @@ abstract sealed class ScriptOp {
     }
 
     TaskWrite fold(WriteOp.StateChanged t) {
+      if (state != null && stale(t.state(), t.attempts())) return this;
       state = t.state();
       if (!t.node().isEmpty()) node = t.node();
       attempts = t.attempts();
       error = t.error();
       return this;
+    }
+
+    /** The rule of table-writer.lua: (attempt, rank) never decreases; on a tie the later write wins. */
+    private boolean stale(String newState, String newAttempts) {
+      int a = Integer.parseInt(attempts);
+      int na = Integer.parseInt(newAttempts);
+      return a > na || (a == na && rank(state) > rank(newState));
+    }
+
+    static int rank(String state) {
+      return switch (state) {
+        case "PENDING" -> 0;
+        case "QUEUED" -> 1;
+        case "RUNNING" -> 2;
+        case "LOST" -> 3;
+        default -> 4; // FINISHED, FAILED
+      };
     }
 
     @Override

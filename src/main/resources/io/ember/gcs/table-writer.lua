@@ -54,19 +54,41 @@ local function member(key, m, isIn)
 end
 
 -- spec is nil unless the task was submitted in this batch.
+-- Task states only move forward: (attempt, rank) never decreases. Several nodes write one task's
+-- row (the forwarder records QUEUED at the target, the target RUNNING then FINISHED), each through
+-- its own batches, so a write can land after a newer one; it is then stale and changes nothing
+-- but the spec fields the row does not have yet. TaskWrite.fold applies the same rule in a batch.
+local RANK = { PENDING = 0, QUEUED = 1, RUNNING = 2, LOST = 3, FINISHED = 4, FAILED = 4 }
+
 local function task(id, spec, job, fn, owner, s, n, attempts, err)
   local key = P .. 'task:' .. id
-  local old = redis.call('HMGET', key, 'state', 'node')
+  local old = redis.call('HMGET', key, 'state', 'node', 'attempts')
   local os, on = old[1], old[2]
+  if os then
+    local oa, na = tonumber(old[3] or '0'), tonumber(attempts)
+    if oa > na or (oa == na and RANK[os] > RANK[s]) then
+      if spec then
+        redis.call('HSETNX', key, 'spec', spec)
+        redis.call('HSETNX', key, 'job', job)
+        redis.call('HSETNX', key, 'function', fn)
+        redis.call('HSETNX', key, 'owner', owner)
+      end
+      return
+    end
+  end
   local node = on                          -- the row's node field after this op
   if n ~= '' then node = n elseif spec then node = false end
   if spec then
+    -- a task id always names the same spec: the first submission's fields stay (a claim may
+    -- have changed the owner since)
+    redis.call('HSETNX', key, 'spec', spec)
+    redis.call('HSETNX', key, 'job', job)
+    redis.call('HSETNX', key, 'function', fn)
+    redis.call('HSETNX', key, 'owner', owner)
     if n ~= '' then
-      redis.call('HSET', key, 'spec', spec, 'job', job, 'function', fn, 'owner', owner, 'state', s,
-          'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
+      redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
     else
-      redis.call('HSET', key, 'spec', spec, 'job', job, 'function', fn, 'owner', owner, 'state', s,
-          'attempts', attempts, 'updatedAt', now, 'error', err)
+      redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err)
       if on then redis.call('HDEL', key, 'node') end
     end
   elseif n ~= '' then

@@ -94,22 +94,37 @@ class TableWriterCoalesceTest {
     TaskId[] tasks = new TaskId[4];
     for (int i = 0; i < tasks.length; i++) tasks[i] = TaskId.child(DRIVER, i);
     List<Step> steps = new ArrayList<>();
+    // one writer's calls on one task move forward, as Ember's do: submitted once and first, then
+    // (attempt, state) never decreasing. Writes that go backwards (from another node's late
+    // batch) are resolved by the stale rule, tested in StaleWriteTest.
+    int[] attemptOf = new int[tasks.length];
+    int[] rankOf = new int[tasks.length];
+    boolean[] started = new boolean[tasks.length];
     for (int i = 0; i < n; i++) {
-      TaskId t = tasks[r.nextInt(tasks.length)];
+      int ti = r.nextInt(tasks.length);
+      TaskId t = tasks[ti];
       ObjectId o = ObjectId.of(tasks[r.nextInt(tasks.length)], r.nextInt(2));
       NodeId node = NODES[r.nextInt(NODES.length)];
       int k = r.nextInt(100);
-      if (k < 12) {
+      if (k < 12 && !started[ti]) {
+        started[ti] = true;
         byte[] spec = new byte[1 + r.nextInt(3)];
         r.nextBytes(spec);
         String fn = "f" + r.nextInt(3);
         steps.add(new Step(w -> w.taskSubmitted(t, spec, JOB, fn, node)));
       } else if (k < 45) {
-        TaskState s = STATES[r.nextInt(STATES.length)];
+        started[ti] = true;
+        int attempts = attemptOf[ti] + (r.nextInt(6) == 0 ? 1 : 0);
+        TaskState s;
+        do {
+          s = STATES[r.nextInt(STATES.length)];
+        } while (attempts == attemptOf[ti] && ScriptOp.TaskWrite.rank(s.name()) < rankOf[ti]);
+        attemptOf[ti] = attempts;
+        rankOf[ti] = ScriptOp.TaskWrite.rank(s.name());
+        TaskState state = s;
         NodeId at = r.nextInt(4) == 0 ? null : node;
-        int attempts = r.nextInt(3);
         String error = r.nextInt(4) == 0 ? "boom " + r.nextInt(9) : null;
-        steps.add(new Step(w -> w.taskState(t, s, at, attempts, error)));
+        steps.add(new Step(w -> w.taskState(t, state, at, attempts, error)));
       } else if (k < 70) {
         long size = 10L * (1 + r.nextInt(3));
         String kind = r.nextBoolean() ? ObjectRecord.KIND_TASK : ObjectRecord.KIND_PUT;

@@ -16,17 +16,23 @@ class WorkerPoolTest {
   void neverMoreThanSlotsComputeAtOnce() throws Exception {
     AtomicInteger now = new AtomicInteger();
     AtomicInteger max = new AtomicInteger();
+    CountDownLatch three = new CountDownLatch(3);
     CountDownLatch done = new CountDownLatch(200);
     WorkerPool<Integer> pool = new WorkerPool<>("t", 3, 10, i -> {
       max.accumulateAndGet(now.incrementAndGet(), Math::max);
-      for (long x = 0; x < 200_000; x++) Math.sqrt(x); // some work
+      three.countDown();
+      try {
+        three.await(10, TimeUnit.SECONDS); // the first three wait for each other: proof that three run at once
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
       now.decrementAndGet();
       done.countDown();
     });
     for (int i = 0; i < 200; i++) pool.submit(i);
     assertTrue(done.await(15, TimeUnit.SECONDS));
-    assertTrue(max.get() <= 3, "max concurrent " + max.get());
-    assertTrue(max.get() >= 2, "the pool used its slots: " + max.get());
+    assertEquals(0, three.getCount(), "three tasks ran at once");
+    assertEquals(3, max.get(), "never more than the slots at once");
     pool.shutdown();
   }
 
