@@ -72,6 +72,7 @@ public final class EmberClient implements Ember {
   private final Gcs gcs;
   private final Recovery recovery;
   private volatile NodeId home;
+  private io.vertx.core.Context context;
 
   private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
       TransferClient transfers, ClusterView view, Gcs gcs) {
@@ -120,6 +121,7 @@ public final class EmberClient implements Ember {
 
   private Future<EmberClient> listen() {
     Codecs.register(vertx.eventBus());
+    context = vertx.getOrCreateContext();
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> onDone(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
     MessageConsumer<JsonObject> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> onNodeDead(m.body()));
@@ -280,6 +282,17 @@ public final class EmberClient implements Ember {
 
   /** The bytes of an object: inline from its task's completion, from the local store, or fetched. */
   Future<Buffer> bytesOf(ObjectId id, long deadline) {
+    if (io.vertx.core.Context.isOnVertxThread()) return bytesOnContext(id, deadline);
+    TaskDone known = recent.get(id.task());
+    if (known != null && known.ok() && known.inline() != null) return Future.succeededFuture(known.inline()); // the common small case
+    // from a plain thread (a driver's, a task's): hop to this client's context, so that transfer
+    // connections are pooled there instead of on a fresh context per call
+    Promise<Buffer> p = Promise.promise();
+    context.runOnContext(v -> bytesOnContext(id, deadline).onComplete(p));
+    return p.future();
+  }
+
+  private Future<Buffer> bytesOnContext(ObjectId id, long deadline) {
     Future<TaskDone> owned = ownedDone(id.task());
     Future<Buffer> f;
     if (owned != null) {
