@@ -126,8 +126,10 @@ public final class NodeVerticle extends VerticleBase {
     return flushed
         .compose(v -> rt.gcs == null ? Future.succeededFuture() : rt.gcs.close().otherwiseEmpty())
         .compose(v -> rt.store == null ? Future.succeededFuture() : rt.store.close().otherwiseEmpty())
-        .andThen(ar -> {
-          if (rt.embeddedRedis != null) rt.embeddedRedis.stop();
-        });
+        .compose(v -> rt.embeddedRedis == null ? Future.succeededFuture()
+            : vertx.executeBlocking(() -> { // waits for the process: never on an event loop
+              rt.embeddedRedis.stop();
+              return null;
+            }));
   }
 }
