@@ -22,9 +22,9 @@ import java.util.logging.Logger;
 /**
  * A node's monitor. Every node runs one; exactly one acts at a time: the holder of the fenced
  * Redis lease ({@link Recovery#acquireLeadership}). Who tries for the lease is deterministic:
- * the live node with the lowest epoch (the oldest) in this monitor's view; a lease lasts one
- * heartbeat timeout less two renewal intervals, so when the leader dies the next oldest takes
- * over within one timeout.
+ * the live node with the lowest epoch (the oldest) in this monitor's view; a lease lasts half a
+ * heartbeat timeout (renewed every interval from the monitor's own thread), so when the leader
+ * dies the next oldest takes over within one timeout.
  *
  * <p>The monitor runs on a thread of its own (a one-thread worker pool), so that a flood of tasks
  * on the event loops delays neither its lease renewals nor its checks; node heartbeats travel
@@ -161,8 +161,8 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** The oldest live node in our view tries for the lease; the holder renews it each interval. */
   private void lease() {
-    // shorter than a heartbeat timeout by two renewals, so that a takeover completes within one timeout
-    long ttl = Math.max(2L * rt.conf.heartbeat().intervalMs(), rt.conf.heartbeat().timeoutMs() - 2L * rt.conf.heartbeat().intervalMs());
+    // half a heartbeat timeout (at least three renewals), so that a takeover completes within one timeout
+    long ttl = Math.max(3L * rt.conf.heartbeat().intervalMs(), rt.conf.heartbeat().timeoutMs() / 2);
     if (term > 0 && System.currentTimeMillis() - renewedAt > ttl) {
       // no renewal got through for a whole lease: it may have expired, so stop acting now
       LOG.warning("monitor of " + rt.nodeId + " could not renew its lease for " + ttl + " ms; it stops acting (term " + term + ")");
@@ -188,7 +188,8 @@ public final class MonitorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     for (ClusterView.Peer p : rt.view.alive()) {
       if (p.id.equals(rt.nodeId)) continue;
-      boolean heard = now - p.nodeSeenAt < rt.conf.heartbeat().timeoutMs();
+      // an older node silent for half a timeout loses precedence (the lease, not this, keeps it safe)
+      boolean heard = now - p.nodeSeenAt < rt.conf.heartbeat().timeoutMs() / 2;
       if (heard && p.epoch < rt.epoch) return false;
     }
     return true;
