@@ -4,9 +4,10 @@ import java.util.UUID;
 
 /** A node process's identity, fresh at every start; its incarnation is told apart by its epoch. */
 public record NodeId(String value) {
+  private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public NodeId {
-    if (value == null || value.isEmpty() || !value.matches("[A-Za-z0-9_-]{1,64}")) {
+    if (value == null || !FORM.matcher(value).matches()) { // compiled once: node ids are parsed on hot paths
       throw new IllegalArgumentException("a node id is 1-64 of [A-Za-z0-9_-], got '" + value + "'");
     }
   }

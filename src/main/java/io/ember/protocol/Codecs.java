@@ -27,9 +27,10 @@ public final class Codecs {
     return new MessageCodec<>() {
       @Override
       public void encodeToWire(Buffer buffer, T t) {
-        Buffer body = Buffer.buffer();
-        enc.accept(body, t);
-        buffer.appendInt(body.length()).appendBuffer(body);
+        int lengthAt = buffer.length();
+        buffer.appendInt(0);
+        enc.accept(buffer, t); // straight into the wire buffer, no intermediate copy
+        buffer.setInt(lengthAt, buffer.length() - lengthAt - 4);
       }
 
       @Override
