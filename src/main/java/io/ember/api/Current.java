@@ -16,6 +16,11 @@ public final class Current {
     return e != null ? e : processDefault;
   }
 
+  /** The Ember of the task or actor call running on this thread; null outside them. */
+  public static Ember forThread() {
+    return THREAD.get();
+  }
+
   public static void setForThread(Ember ember) {
     if (ember == null) THREAD.remove();
     else THREAD.set(ember);

@@ -152,4 +152,35 @@ public interface Ember {
 
   /** The untyped core every overload ends in: {@code f} is a method reference to a {@link Remote} function. */
   <R> TaskCall<R> call(java.io.Serializable f, Object... args);
+
+  // ---- actors (generated: constructor arity 0 to 4) ------------------------------------
+
+  default <A> ActorCreation<A> actor(Func0<A> ctor) {
+    return createActor(ctor);
+  }
+
+  default <A0, A> ActorCreation<A> actor(Func1<A0, A> ctor, A0 a0) {
+    return createActor(ctor, a0);
+  }
+
+  default <A0, A1, A> ActorCreation<A> actor(Func2<A0, A1, A> ctor, A0 a0, A1 a1) {
+    return createActor(ctor, a0, a1);
+  }
+
+  default <A0, A1, A2, A> ActorCreation<A> actor(Func3<A0, A1, A2, A> ctor, A0 a0, A1 a1, A2 a2) {
+    return createActor(ctor, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, A3, A> ActorCreation<A> actor(Func4<A0, A1, A2, A3, A> ctor, A0 a0, A1 a1, A2 a2, A3 a3) {
+    return createActor(ctor, a0, a1, a2, a3);
+  }
+
+  /** The untyped core of {@code actor(..)}: {@code ctor} is a constructor reference like {@code Counter::new}. */
+  <A> ActorCreation<A> createActor(java.io.Serializable ctor, Object... args);
+
+  /** Creates an actor of a registered class by name (the event-bus door). */
+  <A> ActorCreation<A> actorByName(String className, Object... args);
+
+  /** A handle to an existing actor, by id. */
+  <A> ActorHandle<A> actorHandle(String actorId);
 }

@@ -45,7 +45,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * the event-bus API and for tasks submitted from inside tasks); a driver JVM that is not a node
  * connects with {@link #connect(Vertx)} and sends its tasks to one node, its home.
  */
-public final class EmberClient implements Ember {
+public final class EmberClient implements Ember, ActorCaller {
   private static final int RECENT_MAX = 100_000;
   private static final int RECENT_INLINE_MAX = 1024;
 
@@ -73,6 +73,7 @@ public final class EmberClient implements Ember {
   private final Recovery recovery;
   private volatile NodeId home;
   private io.vertx.core.Context context;
+  private final ActorCalls actorCalls;
 
   private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
       TransferClient transfers, ClusterView view, Gcs gcs) {
@@ -87,6 +88,7 @@ public final class EmberClient implements Ember {
     this.ids = new IdSource(TaskId.driverOf(job));
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.transfers = transfers;
+    this.actorCalls = new ActorCalls(this);
   }
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
@@ -125,10 +127,13 @@ public final class EmberClient implements Ember {
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> onDone(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
     MessageConsumer<JsonObject> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> onNodeDead(m.body()));
+    MessageConsumer<JsonObject> placed = vertx.eventBus().consumer(Addresses.ACTORS_PLACED,
+        m -> actorCalls.onPlaced(m.body().getJsonArray("actors")));
+    consumers.add(placed);
     consumers.add(inbox);
     consumers.add(waits);
     consumers.add(verdicts);
-    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion()));
+    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion(), placed.completion()));
     if (local == null) {
       // a driver that is not a node keeps its own view of the cluster, from the heartbeats
       MessageConsumer<JsonObject> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
@@ -173,13 +178,18 @@ public final class EmberClient implements Ember {
     return new Call<>(ids, function, args);
   }
 
-  <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
+  private static List<TaskSpec.Arg> encodeArgs(Object[] args) {
     List<TaskSpec.Arg> encoded = new ArrayList<>(args.length);
     for (Object a : args) {
       if (a instanceof ObjectRefImpl<?> r) encoded.add(TaskSpec.Arg.ref(r.id));
       else if (a instanceof ObjectRef<?> r) encoded.add(TaskSpec.Arg.ref(ObjectId.parse(r.id())));
       else encoded.add(TaskSpec.Arg.value(Values.encode(a)));
     }
+    return encoded;
+  }
+
+  <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
+    List<TaskSpec.Arg> encoded = encodeArgs(args);
     TaskId id = source.next();
     TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
         opts.retryExceptions(), clientId, 0);
@@ -226,6 +236,7 @@ public final class EmberClient implements Ember {
     if (done.node() != null && view.isDead(done.node()) && done.ok()) {
       return; // a result sent by a node declared dead (a zombie): its task has been or will be re-run
     }
+    if (actorCalls.onDone(done)) return; // an actor call to re-send where its actor is now
     recent.put(done.task(), done.inline() != null && done.inline().length() > RECENT_INLINE_MAX
         ? new TaskDone(done.task(), done.node(), done.transferHost(), done.transferPort(), done.size(), null, done.error())
         : done);
@@ -363,6 +374,7 @@ public final class EmberClient implements Ember {
     if (f.code() == ErrorCode.TASK_FAILED) {
       return new TaskFailedException(d.task().toString(), f.function(), f.type(), f.message(), f.stack());
     }
+    if (f.code() == ErrorCode.ACTOR_DIED) return io.ember.api.ActorDiedException.fromMessage(f.message());
     return new EmberException(f.code(), f.message());
   }
 
@@ -379,6 +391,7 @@ public final class EmberClient implements Ember {
     view.markDead(dead);
     boolean homeDied = dead.equals(home);
     if (homeDied) rehome();
+    actorCalls.onNodeDead(dead, verdict);
     String reason = "node " + dead + " died (" + verdict.getString("reason") + ")";
     java.util.Set<String> lost = new java.util.HashSet<>();
     for (Object t : verdict.getJsonArray("lost", new io.vertx.core.json.JsonArray())) lost.add(String.valueOf(t));
@@ -439,7 +452,7 @@ public final class EmberClient implements Ember {
     }
   }
 
-  private void fail(TaskId task, Throwable err) {
+  void fail(TaskId task, Throwable err) {
     Pending p = pending.remove(task);
     if (p != null) p.promise().tryComplete(TaskDone.failed(task, null, failure(err)));
   }
@@ -456,9 +469,11 @@ public final class EmberClient implements Ember {
     ObjectId oid = ObjectId.of(task, 1);
     return spec.compose(s -> {
       if (s == null) {
-        return gcs.object(ObjectId.of(task, 0)).compose(put -> Future.failedFuture(put != null
+        return gcs.object(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
+            ? rebuildActorOutput(oid, rec.kind(), deadline)
+            : gcs.object(ObjectId.of(task, 0)).compose(put -> Future.failedFuture(put != null
             ? new io.ember.api.ObjectLostException(ObjectId.of(task, 0).toString(), "a put object whose every copy was on dead nodes")
-            : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)")));
+            : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
       }
       NodeId at = home;
       return limitedClaim(task, at, s, reason).compose(c -> switch (c.outcome()) {
@@ -487,6 +502,17 @@ public final class EmberClient implements Ember {
         default -> Future.failedFuture(new EmberException(ErrorCode.INTERNAL, "claim of " + task + ": " + c.outcome()));
       });
     });
+  }
+
+  /** A lost actor-method output: rebuilt by this node's actor host, or by the home node's for a remote driver. */
+  private Future<Location> rebuildActorOutput(ObjectId oid, String kind, long deadline) {
+    if (local != null && local.actors != null) return local.actors.rebuild(oid, kind, deadline);
+    long left = Math.max(1, deadline - System.currentTimeMillis());
+    JsonObject req = new JsonObject().put("objectId", oid.toString()).put("kind", kind).put("timeoutMs", left);
+    return vertx.eventBus().<JsonObject>request(Addresses.actorsOf(home), req,
+            new DeliveryOptions().addHeader("op", "rebuild").setSendTimeout(left + 1000))
+        .map(m -> Location.fromJson(m.body()))
+        .recover(err -> Future.failedFuture(translate(oid, err)));
   }
 
   /** The failure recorded in the task table ({@code "<CODE> <type>: <message>"}) as the exception it was. */
@@ -550,6 +576,96 @@ public final class EmberClient implements Ember {
     return view;
   }
 
+  Vertx vertx() {
+    return vertx;
+  }
+
+  Gcs gcs() {
+    return gcs;
+  }
+
+  /** Registers a result this client will receive (an actor call's). */
+  void expect(TaskId task) {
+    pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), null));
+  }
+
+  // ---- actors -----------------------------------------------------------------------------
+
+  @Override
+  public <A> io.ember.api.ActorCreation<A> createActor(Serializable ctor, Object... args) {
+    return new Creation<>(ids, Lambdas.constructorClass(ctor), args);
+  }
+
+  @Override
+  public <A> io.ember.api.ActorCreation<A> actorByName(String className, Object... args) {
+    return new Creation<>(ids, className, args);
+  }
+
+  @Override
+  public <A> io.ember.api.ActorHandle<A> actorHandle(String actorId) {
+    return new ActorHandleImpl<>(TaskId.parse(actorId), this);
+  }
+
+  @Override
+  public <R> ObjectRef<R> callActor(TaskId actor, String method, Object[] args) {
+    return actorCalls.call(ids, actor, method, encodeArgs(args));
+  }
+
+  /** Completes with the actor's node once it is created (fails with why it could not be). */
+  public Future<NodeId> whenCreated(io.ember.api.ActorHandle<?> handle) {
+    return actorCalls.whenCreated(TaskId.parse(handle.id()));
+  }
+
+  private final class Creation<A> implements io.ember.api.ActorCreation<A> {
+    private final IdSource source;
+    private final String className;
+    private final Object[] args;
+    private final Map<String, Double> resources = new LinkedHashMap<>();
+    private int maxRestarts = Integer.MIN_VALUE;
+    private int checkpointCalls = -1;
+    private long checkpointMs = -1;
+
+    Creation(IdSource source, String className, Object[] args) {
+      this.source = source;
+      this.className = className;
+      this.args = args == null ? new Object[] {null} : args;
+    }
+
+    @Override
+    public io.ember.api.ActorCreation<A> resource(String name, double amount) {
+      resources.put(name, amount);
+      return this;
+    }
+
+    @Override
+    public io.ember.api.ActorCreation<A> maxRestarts(int n) {
+      if (n < -1) throw new IllegalArgumentException("maxRestarts is -1 (unlimited) or >= 0, got " + n);
+      maxRestarts = n;
+      return this;
+    }
+
+    @Override
+    public io.ember.api.ActorCreation<A> checkpointEvery(int calls, java.time.Duration interval) {
+      if (calls < 0 || interval.isNegative()) throw new IllegalArgumentException("checkpoint intervals are >= 0");
+      checkpointCalls = calls;
+      checkpointMs = interval.toMillis();
+      return this;
+    }
+
+    @Override
+    public io.ember.api.ActorHandle<A> remote() {
+      List<TaskSpec.Arg> encoded = encodeArgs(args);
+      TaskId id = source.next();
+      io.ember.conf.EmberConf.Actors d = local != null ? local.conf.actors() : null;
+      int restarts = maxRestarts != Integer.MIN_VALUE ? maxRestarts : d != null ? d.maxRestarts() : -1;
+      int calls = checkpointCalls >= 0 ? checkpointCalls : d != null ? d.checkpointEveryCalls() : 1000;
+      long ms = checkpointMs >= 0 ? checkpointMs : d != null ? d.checkpointEveryMs() : 10_000;
+      actorCalls.create(new io.ember.protocol.ActorCreateSpec(id, className, encoded, new LinkedHashMap<>(resources), restarts,
+          calls, ms, clientId));
+      return new ActorHandleImpl<>(id, EmberClient.this);
+    }
+  }
+
   @Override
   public Future<JsonObject> status() {
     return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject()).map(Message::body);
@@ -569,11 +685,31 @@ public final class EmberClient implements Ember {
 
   // ---- the two faces: driver and task ---------------------------------------------------
 
-  private final class Scoped implements Ember {
+  private final class Scoped implements Ember, ActorCaller {
     private final IdSource source;
 
     Scoped(IdSource source) {
       this.source = source;
+    }
+
+    @Override
+    public <A> io.ember.api.ActorCreation<A> createActor(Serializable ctor, Object... args) {
+      return new Creation<>(source, Lambdas.constructorClass(ctor), args);
+    }
+
+    @Override
+    public <A> io.ember.api.ActorCreation<A> actorByName(String className, Object... args) {
+      return new Creation<>(source, className, args);
+    }
+
+    @Override
+    public <A> io.ember.api.ActorHandle<A> actorHandle(String actorId) {
+      return new ActorHandleImpl<>(TaskId.parse(actorId), this);
+    }
+
+    @Override
+    public <R> ObjectRef<R> callActor(TaskId actor, String method, Object[] args) {
+      return actorCalls.call(source, actor, method, encodeArgs(args));
     }
 
     @Override

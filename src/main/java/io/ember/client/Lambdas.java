@@ -21,6 +21,48 @@ final class Lambdas {
     return CACHE.computeIfAbsent(f.getClass(), c -> resolve(f));
   }
 
+  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> CTORS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> METHODS = new java.util.concurrent.ConcurrentHashMap<>();
+
+  /** {@code Counter::new} becomes {@code "com.example.Counter"}. */
+  static String constructorClass(Serializable f) {
+    if (f == null) throw new IllegalArgumentException("the constructor is null");
+    return CTORS.computeIfAbsent(f.getClass(), c -> {
+      SerializedLambda sl = lambda(f);
+      if (sl.getImplMethodKind() != MethodHandleInfo.REF_newInvokeSpecial) {
+        throw new IllegalArgumentException("an actor is created from a constructor reference like Counter::new, not "
+            + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName());
+      }
+      return sl.getImplClass().replace('/', '.');
+    });
+  }
+
+  /** {@code Counter::incr} becomes {@code "incr"}. */
+  static String instanceMethodName(Serializable f) {
+    if (f == null) throw new IllegalArgumentException("the method is null");
+    return METHODS.computeIfAbsent(f.getClass(), c -> {
+      SerializedLambda sl = lambda(f);
+      int kind = sl.getImplMethodKind();
+      if ((kind != MethodHandleInfo.REF_invokeVirtual && kind != MethodHandleInfo.REF_invokeInterface)
+          || sl.getImplMethodName().startsWith("lambda$")) {
+        throw new IllegalArgumentException("an actor method is called through a method reference like Counter::incr, not "
+            + sl.getImplClass().replace('/', '.') + "." + sl.getImplMethodName());
+      }
+      return sl.getImplMethodName();
+    });
+  }
+
+  private static SerializedLambda lambda(Serializable f) {
+    try {
+      Method wr = f.getClass().getDeclaredMethod("writeReplace");
+      wr.setAccessible(true);
+      return (SerializedLambda) wr.invoke(f);
+    } catch (ReflectiveOperationException | ClassCastException | SecurityException e) {
+      throw new IllegalArgumentException("cannot tell which method " + f.getClass().getName()
+          + " refers to; pass a method reference", e);
+    }
+  }
+
   private static String resolve(Serializable f) {
     SerializedLambda sl;
     try {

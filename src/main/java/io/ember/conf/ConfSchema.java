@@ -44,6 +44,8 @@ final class ConfSchema {
         "inlineLimitBytes", Type.INT));
     ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT, "lineageTtlSec", Type.INT));
     ROOT.put("functions", Key.of(Type.STRING_LIST));
+    ROOT.put("actors", section("classes", Type.STRING_LIST, "threads", Type.INT, "checkpointEveryCalls", Type.INT,
+        "checkpointEveryMs", Type.INT, "checkpointsKept", Type.INT, "maxRestarts", Type.INT));
   }
 
   private static Key section(Object... pairs) {

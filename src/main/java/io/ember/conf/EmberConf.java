@@ -25,7 +25,8 @@ public record EmberConf(
     Heartbeat heartbeat,
     Objects objects,
     Scheduler scheduler,
-    List<String> functions) {
+    List<String> functions,
+    Actors actors) {
 
   /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
   public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {}
@@ -49,6 +50,16 @@ public record EmberConf(
 
   /** {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound). */
   public record Scheduler(int maxBlockedWorkers, int getTimeoutMs, int lineageTtlSec) {}
+
+  /**
+   * {@code classes}: the actor classes this node may host. {@code threads}: the actor threads
+   * (calls of one actor run one at a time; of different actors, in parallel). Checkpoints of
+   * {@code Checkpointable} actors every {@code checkpointEveryCalls} calls or
+   * {@code checkpointEveryMs} ms (0 = not by that rule), the newest {@code checkpointsKept}
+   * kept. {@code maxRestarts}: default restart budget (-1 = unlimited).
+   */
+  public record Actors(List<String> classes, int threads, int checkpointEveryCalls, int checkpointEveryMs, int checkpointsKept,
+      int maxRestarts) {}
 
   public static EmberConf load(Path file) {
     String text;
@@ -112,7 +123,25 @@ public record EmberConf(
     if (componentTimeout < timeout) {
       throw new ConfException(source + ": key 'heartbeat.componentTimeoutMs' (" + componentTimeout + ") must be at least 'heartbeat.timeoutMs' (" + timeout + ")");
     }
-    return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions);
+    return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions,
+        actors(source, json.getJsonObject("actors", new JsonObject())));
+  }
+
+  private static Actors actors(String source, JsonObject a) {
+    List<String> classes = new ArrayList<>();
+    for (Object c : a.getJsonArray("classes", new JsonArray())) classes.add((String) c);
+    int maxRestarts = a.getInteger("maxRestarts", -1);
+    if (maxRestarts < -1) throw new ConfException(source + ": key 'actors.maxRestarts' must be -1 (unlimited) or >= 0, got " + maxRestarts);
+    return new Actors(classes,
+        positive(source, "actors.threads", a.getInteger("threads", Math.max(4, 2 * Runtime.getRuntime().availableProcessors()))),
+        atLeastZero(source, "actors.checkpointEveryCalls", a.getInteger("checkpointEveryCalls", 1000)),
+        atLeastZero(source, "actors.checkpointEveryMs", a.getInteger("checkpointEveryMs", 10_000)),
+        positive(source, "actors.checkpointsKept", a.getInteger("checkpointsKept", 2)), maxRestarts);
+  }
+
+  private static int atLeastZero(String source, String key, int v) {
+    if (v < 0) throw new ConfException(source + ": key '" + key + "' must be >= 0, got " + v);
+    return v;
   }
 
   private static Redis redis(String source, JsonObject redis, Path dataDir) {

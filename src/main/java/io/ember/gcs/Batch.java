@@ -61,11 +61,13 @@ final class Batch {
     byRow.clear();
   }
 
-  void complete() {
+  void complete(java.util.Set<String> refusedActors) {
+    for (ScriptOp op : ops) op.applied(refusedActors);
     markers.forEach(Promise::tryComplete);
   }
 
   void fail(Throwable cause) {
+    for (ScriptOp op : ops) op.failed(cause);
     markers.forEach(p -> p.tryFail(cause));
   }
 }

@@ -36,16 +36,33 @@ import io.ember.ids.TaskId;
  *       dict, an allocation and a call per object written)</td>
  *       <td>write script</td></tr>
  *   <tr><td>{@code ember:counts}</td><td>HASH</td>
- *       <td>exact counters: {@code task.<STATE>} per TaskState, {@code objects} (objects with at least one
+ *       <td>exact counters: {@code task.<STATE>} per TaskState, {@code actor.<STATE>} per ActorState, {@code objects} (objects with at least one
  *       location), {@code objectBytes} (their total size)</td><td>write script only</td></tr>
  *   <tr><td>{@code ember:job:<jobId>}</td><td>HASH</td>
  *       <td>{@code name}, {@code state}, {@code driver}, {@code submittedAt}, {@code updatedAt}, free-form fields</td>
  *       <td>write script</td></tr>
  *   <tr><td>{@code ember:jobs}</td><td>SET</td><td>every job id</td><td>write script</td></tr>
  *   <tr><td>{@code ember:actor:<actorId>}</td><td>HASH</td>
- *       <td>{@code class}, {@code args}, {@code node}, {@code state}, {@code log} (key of its method log) (schema only)</td>
- *       <td>(actor manager)</td></tr>
- *   <tr><td>{@code ember:actors}</td><td>SET</td><td>every actor id (schema only)</td><td>(actor manager)</td></tr>
+ *       <td>{@code spec} (an encoded ActorCreateSpec: class, constructor arguments, options), {@code class},
+ *       {@code resources} (JSON), {@code maxRestarts} (-1 = unlimited), {@code restarts}, {@code node} (its host;
+ *       {@code ""} while no live node can host it), {@code incarnation} (1, then +1 per recreation),
+ *       {@code state} (an ActorState), {@code error}, {@code logBase} (index of the first entry still in the log),
+ *       {@code owner}, {@code createdAt}, {@code updatedAt}</td>
+ *       <td>write script (N R D), declare-dead script</td></tr>
+ *   <tr><td>{@code ember:actor:<actorId>:log}</td><td>LIST</td>
+ *       <td>the method log: entry {@code logBase + i} at list index {@code i}, each an encoded MethodLogEntry
+ *       (call id, caller, seq, method, arguments, outcome digest)</td><td>write script (A; trimmed by C)</td></tr>
+ *   <tr><td>{@code ember:actor:<actorId>:ckpt}</td><td>HASH</td>
+ *       <td>checkpoints: field = calls applied before it, value = encoded state and per-caller seqs; the newest
+ *       {@code actors.checkpointsKept} are kept</td><td>write script (C)</td></tr>
+ *   <tr><td>{@code ember:actors}</td><td>SET</td><td>every actor id</td><td>write script (N)</td></tr>
+ *   <tr><td>{@code ember:node:<nodeId>:actors}</td><td>SET</td>
+ *       <td>ids of the actors that node hosts or must restore</td><td>write script, declare-dead script</td></tr>
+ *   <tr><td>{@code ember:actors:unplaced}</td><td>SET</td>
+ *       <td>actors to recreate for which no live node had the resources; the acting monitor retries them</td>
+ *       <td>declare-dead script, place script</td></tr>
+ *   <tr><td>{@code ember:actor:<actorId>:rebuild:<index>}</td><td>STRING (TTL)</td>
+ *       <td>who is rebuilding that call's lost output (one rebuild cluster-wide at a time)</td><td>ActorTable</td></tr>
  *   <tr><td>{@code ember:recoveries}</td><td>LIST</td>
  *       <td>recovery records as JSON text, newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script</td></tr>
  * </table>
@@ -101,8 +118,26 @@ public final class Keys {
     return PREFIX + "job:" + id;
   }
 
-  public static String actor(String actorId) {
-    return PREFIX + "actor:" + actorId;
+  public static final String ACTORS_UNPLACED = PREFIX + "actors:unplaced";
+
+  public static String actor(TaskId actor) {
+    return PREFIX + "actor:" + actor;
+  }
+
+  public static String actorLog(TaskId actor) {
+    return actor(actor) + ":log";
+  }
+
+  public static String actorCheckpoints(TaskId actor) {
+    return actor(actor) + ":ckpt";
+  }
+
+  public static String actorRebuild(TaskId actor, long index) {
+    return actor(actor) + ":rebuild:" + index;
+  }
+
+  public static String nodeActors(NodeId id) {
+    return node(id) + ":actors";
   }
 
   /** The {@link #COUNTS} field counting tasks in {@code state}. */

@@ -50,11 +50,52 @@ public final class Recovery {
       return 0
       """;
 
-  // KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries
+  /**
+   * Lua helpers shared by the scripts that recreate actors: {@code place(resourcesJson, exclude)}
+   * picks the ALIVE node (not {@code exclude}) that has every resource the actor asks for
+   * (including {@code node:<id>} and {@code node:<name>}) and hosts the fewest actors.
+   * Expects {@code P} (the key prefix).
+   */
+  private static final String PLACE_LUA = """
+      local cands = nil
+      local function candidates(exclude)
+        if cands then return cands end
+        cands = {}
+        for _, n in ipairs(redis.call('SMEMBERS', P .. 'nodes')) do
+          if n ~= exclude then
+            local h = redis.call('HMGET', P .. 'node:' .. n, 'state', 'resources', 'name')
+            if h[1] == 'ALIVE' then
+              local ok, res = pcall(cjson.decode, h[2] or '{}')
+              if not ok or type(res) ~= 'table' then res = {} end
+              res['node:' .. n] = 1
+              if h[3] and h[3] ~= '' then res['node:' .. h[3]] = 1 end
+              cands[#cands + 1] = {id = n, res = res, count = redis.call('SCARD', P .. 'node:' .. n .. ':actors')}
+            end
+          end
+        end
+        return cands
+      end
+      local function place(resJson, exclude)
+        local ok, need = pcall(cjson.decode, resJson or '{}')
+        if not ok or type(need) ~= 'table' then need = {} end
+        local best = nil
+        for _, c in ipairs(candidates(exclude)) do
+          local fits = true
+          for k, v in pairs(need) do
+            if (tonumber(v) or 0) > 0 and (tonumber(c.res[k]) or 0) < tonumber(v) then fits = false end
+          end
+          if fits and (not best or c.count < best.count) then best = c end
+        end
+        if not best then return nil end
+        best.count = best.count + 1
+        return best.id
+      end
+      """;
+
+  // KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries, its actors set
   // ARGV: lease value, dead node id, now, reason, prefix
-  private static final String DECLARE_DEAD = """
+  private static final String DECLARE_DEAD = "local P = ARGV[5]\n" + PLACE_LUA + """
       if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
-      local P = ARGV[5]
       local dead, now, reason = ARGV[2], ARGV[3], ARGV[4]
       local state = redis.call('HGET', KEYS[2], 'state')
       if not state then return cjson.encode({unknown = true}) end
@@ -89,13 +130,47 @@ public final class Recovery {
         end
       end
       redis.call('DEL', KEYS[3])
-      if not already or dropped > 0 or #lost > 0 then
+      -- its actors: recreated on another live node (a new incarnation), or dead once their restart budget is spent
+      local moved, gone, unplaced = {}, {}, 0
+      for _, aid in ipairs(redis.call('SMEMBERS', KEYS[7])) do
+        local akey = P .. 'actor:' .. aid
+        local a = redis.call('HMGET', akey, 'node', 'state', 'restarts', 'maxRestarts', 'resources', 'incarnation')
+        if a[1] == dead and (a[2] == 'ALIVE' or a[2] == 'RESTARTING') then
+          local restarts, maxr = tonumber(a[3] or '0') + 1, tonumber(a[4] or '-1')
+          if maxr >= 0 and restarts > maxr then
+            local why = 'its restart budget (' .. maxr .. ') is spent and node ' .. dead .. ' died (' .. reason .. ')'
+            redis.call('HSET', akey, 'state', 'DEAD', 'error', why, 'node', '', 'updatedAt', now)
+            bump('actor.' .. a[2], -1)
+            bump('actor.DEAD', 1)
+            gone[#gone + 1] = {aid, why}
+          else
+            local target = place(a[5], dead)
+            local inc = tonumber(a[6] or '1') + 1
+            redis.call('HSET', akey, 'state', 'RESTARTING', 'restarts', restarts, 'incarnation', inc,
+              'node', target or '', 'updatedAt', now)
+            if a[2] ~= 'RESTARTING' then
+              bump('actor.' .. a[2], -1)
+              bump('actor.RESTARTING', 1)
+            end
+            if target then
+              redis.call('SADD', P .. 'node:' .. target .. ':actors', aid)
+              moved[#moved + 1] = {aid, target, inc}
+            else
+              redis.call('SADD', P .. 'actors:unplaced', aid)
+              unplaced = unplaced + 1
+            end
+          end
+        end
+      end
+      redis.call('DEL', KEYS[7])
+      if not already or dropped > 0 or #lost > 0 or #moved > 0 or #gone > 0 then
         local entry = cjson.encode({kind = 'node-dead', node = dead, reason = reason, at = tonumber(now),
-          objectsDropped = dropped, tasksLost = #lost, by = ARGV[1]})
+          objectsDropped = dropped, tasksLost = #lost, actorsMoved = #moved, actorsDead = #gone,
+          actorsUnplaced = unplaced, by = ARGV[1]})
         redis.call('LPUSH', KEYS[6], entry)
         redis.call('LTRIM', KEYS[6], 0, 999)
       end
-      return cjson.encode({alreadyDead = already, objectsDropped = dropped, lost = lost})
+      return cjson.encode({alreadyDead = already, objectsDropped = dropped, lost = lost, actors = moved, actorsDead = gone})
       """;
 
   // KEYS: task hash, counts; ARGV: task id, claimer owner, claimer node, max retries, reason, now, prefix
@@ -136,6 +211,28 @@ public final class Recovery {
       return {'CLAIMED', tostring(attempts + 1)}
       """;
 
+  // KEYS: leader, counts; ARGV: lease value, now, prefix
+  private static final String PLACE_UNPLACED = "local P = ARGV[3]\n" + PLACE_LUA + """
+      if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
+      local moved = {}
+      for _, aid in ipairs(redis.call('SMEMBERS', P .. 'actors:unplaced')) do
+        local akey = P .. 'actor:' .. aid
+        local a = redis.call('HMGET', akey, 'node', 'state', 'resources', 'incarnation')
+        if a[2] ~= 'RESTARTING' or (a[1] and a[1] ~= '') then
+          redis.call('SREM', P .. 'actors:unplaced', aid)
+        else
+          local target = place(a[3], '')
+          if target then
+            redis.call('HSET', akey, 'node', target, 'updatedAt', ARGV[2])
+            redis.call('SADD', P .. 'node:' .. target .. ':actors', aid)
+            redis.call('SREM', P .. 'actors:unplaced', aid)
+            moved[#moved + 1] = {aid, target, tonumber(a[4])}
+          end
+        end
+      end
+      return cjson.encode({actors = moved})
+      """;
+
   private final Redis redis;
 
   Recovery(Redis redis) {
@@ -167,13 +264,28 @@ public final class Recovery {
    * lease is no longer ours. Returns {@code {alreadyDead, objectsDropped, lost:[taskIds]}}.
    */
   public Future<JsonObject> declareDead(NodeId leader, long term, NodeId dead, String reason, long now) {
-    Request r = Request.cmd(Command.EVAL).arg(DECLARE_DEAD).arg(6).arg(LEADER).arg(Keys.node(dead)).arg(Keys.nodeTasks(dead))
-        .arg(Keys.nodeObjects(dead)).arg(Keys.COUNTS).arg(Keys.RECOVERIES)
+    Request r = Request.cmd(Command.EVAL).arg(DECLARE_DEAD).arg(7).arg(LEADER).arg(Keys.node(dead)).arg(Keys.nodeTasks(dead))
+        .arg(Keys.nodeObjects(dead)).arg(Keys.COUNTS).arg(Keys.RECOVERIES).arg(Keys.nodeActors(dead))
         .arg(leader.value() + "|" + term).arg(dead.value()).arg(now).arg(reason).arg(Keys.PREFIX);
     return redis.send(r).map(res -> {
       JsonObject o = new JsonObject(res.toString());
-      if (o.getValue("lost") instanceof JsonObject) o.put("lost", new io.vertx.core.json.JsonArray()); // cjson encodes {} for empty
+      for (String k : new String[] {"lost", "actors", "actorsDead"}) {
+        if (!(o.getValue(k) instanceof io.vertx.core.json.JsonArray)) o.put(k, new io.vertx.core.json.JsonArray()); // cjson encodes {} for empty
+      }
       return o;
+    });
+  }
+
+  /**
+   * As leader {@code (leader, term)}: places the actors that no live node could host when their
+   * node died. Returns {@code [[actorId, node, incarnation], ..]} for those now placed.
+   */
+  public Future<io.vertx.core.json.JsonArray> placeUnplacedActors(NodeId leader, long term, long now) {
+    Request r = Request.cmd(Command.EVAL).arg(PLACE_UNPLACED).arg(2).arg(LEADER).arg(Keys.COUNTS)
+        .arg(leader.value() + "|" + term).arg(now).arg(Keys.PREFIX);
+    return redis.send(r).map(res -> {
+      Object a = new JsonObject(res.toString()).getValue("actors");
+      return a instanceof io.vertx.core.json.JsonArray arr ? arr : new io.vertx.core.json.JsonArray();
     });
   }
 

@@ -22,6 +22,14 @@ import java.util.Map;
 abstract sealed class ScriptOp {
   abstract void appendTo(Request r);
 
+  /** The batch holding this op was applied; {@code refusedActors} are the actor ids the script refused. */
+  void applied(java.util.Set<String> refusedActors) {
+  }
+
+  /** The batch holding this op failed as a whole. */
+  void failed(Throwable cause) {
+  }
+
   private static void args(Request r, String... values) {
     for (String v : values) r.arg(v);
   }
@@ -186,6 +194,14 @@ abstract sealed class ScriptOp {
     }
   }
 
+  /** Nothing to write. Wire: {@code P}. */
+  static final class ProbeWrite extends ScriptOp {
+    @Override
+    void appendTo(Request r) {
+      r.arg("P");
+    }
+  }
+
   /** A recovery-log entry. Wire: {@code L json}. */
   static final class RecoveryWrite extends ScriptOp {
     private final String json;
@@ -197,6 +213,70 @@ abstract sealed class ScriptOp {
     @Override
     void appendTo(Request r) {
       args(r, "L", json);
+    }
+  }
+
+  /**
+   * The ops on one actor's rows in one batch, in call order; consecutive log appends become one
+   * {@code A} op carrying all their entries. Each call's promise completes when the batch is
+   * applied, or fails when the script refused this actor (another incarnation hosts it now).
+   */
+  static final class ActorWrite extends ScriptOp {
+    private final TaskId actor;
+    private final List<WriteOp.Actor> calls = new ArrayList<>(2);
+
+    ActorWrite(TaskId actor) {
+      this.actor = actor;
+    }
+
+    ActorWrite fold(WriteOp.Actor a) {
+      calls.add(a);
+      return this;
+    }
+
+    @Override
+    void appendTo(Request r) {
+      String id = actor.toString();
+      for (int i = 0; i < calls.size(); i++) {
+        WriteOp.Actor a = calls.get(i);
+        if (!a.code().equals("A")) {
+          r.arg(a.code()).arg(id);
+          for (Object v : a.args()) arg(r, v);
+          continue;
+        }
+        // A incarnation first entry: merge the run of appends of one incarnation that follow it
+        int j = i;
+        while (j + 1 < calls.size() && calls.get(j + 1).code().equals("A") && calls.get(j + 1).args()[0].equals(a.args()[0])) j++;
+        r.arg("A").arg(id);
+        arg(r, a.args()[0]);
+        arg(r, a.args()[1]);
+        r.arg(Integer.toString(j - i + 1));
+        for (int k = i; k <= j; k++) arg(r, calls.get(k).args()[2]);
+        i = j;
+      }
+    }
+
+    private static void arg(Request r, Object v) {
+      if (v instanceof byte[] b) r.arg(b);
+      else r.arg(String.valueOf(v));
+    }
+
+    @Override
+    void applied(java.util.Set<String> refusedActors) {
+      boolean refused = refusedActors.contains(actor.toString());
+      for (WriteOp.Actor a : calls) {
+        if (refused) {
+          a.done().tryFail(new io.ember.api.EmberException(io.ember.protocol.ErrorCode.ACTOR_MOVED,
+              "actor " + actor + ": this node's incarnation of it no longer owns its table row"));
+        } else {
+          a.done().tryComplete();
+        }
+      }
+    }
+
+    @Override
+    void failed(Throwable cause) {
+      for (WriteOp.Actor a : calls) a.done().tryFail(cause);
     }
   }
 }

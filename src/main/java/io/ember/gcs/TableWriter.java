@@ -79,6 +79,7 @@ public final class TableWriter {
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
   private volatile boolean closed;
+  private volatile long lastAppliedNanos = System.nanoTime();
   private volatile Handler<String> fencedHandler = msg -> { };
   private volatile Handler<Throwable> errorHandler = e -> { };
 
@@ -146,6 +147,54 @@ public final class TableWriter {
   /** Appends a recovery record (newest first, the list capped at {@value Keys#RECOVERIES_CAP}). */
   public void recovery(JsonObject entry) {
     enqueue(new WriteOp.Recovery(entry.encode()));
+  }
+
+  // ---- actors (see table-writer.lua: N A C R D) ---------------------------------------------
+
+  /** Records a new actor hosted by this node, in {@code state} (ALIVE, or DEAD with an error). */
+  public Future<Void> actorCreated(io.ember.protocol.ActorCreateSpec spec, String resourcesJson, String state, String error) {
+    return actor(spec.actor(), "N", spec.encode().getBytes(), spec.className(), resourcesJson,
+        Integer.toString(spec.maxRestarts()), state, text(error), spec.owner());
+  }
+
+  /** Appends method-log entry {@code index} of the actor's incarnation hosted here. */
+  public Future<Void> actorAppend(TaskId actor, long incarnation, long index, byte[] entry) {
+    return actor(actor, "A", Long.toString(incarnation), Long.toString(index), entry);
+  }
+
+  /** Stores a checkpoint taken after {@code position} calls; keeps the newest {@code keep} and trims the log. */
+  public Future<Void> actorCheckpoint(TaskId actor, long incarnation, long position, int keep, byte[] blob) {
+    return actor(actor, "C", Long.toString(incarnation), Long.toString(position), Integer.toString(keep), blob);
+  }
+
+  /** The actor's incarnation hosted here finished its replay: RESTARTING becomes ALIVE. */
+  public Future<Void> actorRestored(TaskId actor, long incarnation) {
+    return actor(actor, "R", Long.toString(incarnation));
+  }
+
+  /** The actor's incarnation hosted here cannot serve (its constructor or replay failed). */
+  public Future<Void> actorDied(TaskId actor, long incarnation, String error) {
+    return actor(actor, "D", Long.toString(incarnation), text(error));
+  }
+
+  private Future<Void> actor(TaskId actor, String code, Object... args) {
+    if (fenced) return Future.failedFuture(fencedError(code));
+    if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
+    Promise<Void> p = Promise.promise();
+    enqueue(new WriteOp.Actor(actor, code, args, p));
+    return p.future();
+  }
+
+  /** Completes once Redis has applied a batch sent after this call: proof that this node was still current. */
+  public Future<Void> probe() {
+    if (fenced) return Future.failedFuture(fencedError("probe"));
+    enqueue(new WriteOp.Probe());
+    return flush();
+  }
+
+  /** Nanos (System.nanoTime) when Redis last applied a batch of this writer: the node was current then. */
+  public long lastAppliedNanos() {
+    return lastAppliedNanos;
   }
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
@@ -227,6 +276,9 @@ public final class TableWriter {
         m.promise().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
         continue;
       }
+      if (op instanceof WriteOp.Actor a) {
+        a.done().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue over its bound: an actor write was dropped"));
+      }
       queuedOps.decrementAndGet();
       pendingOps.decrementAndGet();
       n++;
@@ -299,18 +351,24 @@ public final class TableWriter {
     int gen = link.generation();
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
-        acknowledged(b);
+        acknowledged(b, ar.result());
       } else {
         refused(b, gen, ar.cause());
       }
     });
   }
 
-  private void acknowledged(Batch b) {
+  private void acknowledged(Batch b, Response reply) {
     if (!inFlight.remove(b)) return;
+    lastAppliedNanos = System.nanoTime();
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
-    b.complete();
+    Set<String> refused = Set.of();
+    if (reply != null && reply.type() == io.vertx.redis.client.ResponseType.MULTI && reply.size() > 1) {
+      refused = new java.util.HashSet<>();
+      for (int i = 1; i < reply.size(); i++) refused.add(reply.get(i).toString());
+    }
+    b.complete(refused);
     link.healthy();
     drain();
   }
@@ -362,6 +420,7 @@ public final class TableWriter {
     WriteOp op;
     while ((op = queue.poll()) != null) {
       if (op instanceof WriteOp.Marker m) m.promise().tryFail(cause);
+      if (op instanceof WriteOp.Actor a) a.done().tryFail(cause);
     }
     queuedOps.set(0);
     pendingOps.set(0);

@@ -124,6 +124,43 @@ sealed interface WriteOp {
     }
   }
 
+  /** Touches nothing: a batch holding it proves that the node's epoch was still current. */
+  record Probe() implements WriteOp {
+    public Object key() {
+      return null;
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.ProbeWrite();
+    }
+
+    public void foldInto(ScriptOp op) {
+      throw new IllegalStateException("probes never merge");
+    }
+  }
+
+  /** The row of one actor: its ops in a batch stay in order in one {@link ScriptOp.ActorWrite}. */
+  record ActorKey(TaskId actor) {}
+
+  /**
+   * One op on an actor's rows (see table-writer.lua: N, A, C, R, D). {@code args} are the op's
+   * script arguments after the code and the actor id; {@code done} completes when it is applied
+   * and fails if Redis refused it (the actor is hosted elsewhere now) or the batch failed.
+   */
+  record Actor(TaskId actor, String code, Object[] args, Promise<Void> done) implements WriteOp {
+    public Object key() {
+      return new ActorKey(actor);
+    }
+
+    public ScriptOp start() {
+      return new ScriptOp.ActorWrite(actor).fold(this);
+    }
+
+    public void foldInto(ScriptOp op) {
+      ((ScriptOp.ActorWrite) op).fold(this);
+    }
+  }
+
   /** Not a write: completes once every call queued before it is acknowledged. */
   record Marker(Promise<Void> promise) implements WriteOp {
     public Object key() {

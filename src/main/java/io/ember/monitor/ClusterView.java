@@ -24,6 +24,8 @@ public final class ClusterView {
     public volatile int slots;
     public volatile int busy;
     public volatile int queued;
+    /** Actors it hosts (from its scheduler heartbeat; bumped locally on each placement until the next one). */
+    public volatile int actors;
     public volatile long schedulerSeenAt;
     public volatile long objectsSeenAt;
     public volatile long nodeSeenAt;
@@ -75,6 +77,7 @@ public final class ClusterView {
       p.slots = hb.getInteger("slots", 0);
       p.busy = hb.getInteger("busy", 0);
       p.queued = hb.getInteger("queued", 0);
+      p.actors = hb.getInteger("actors", 0);
       p.forwarded.set(0);
       JsonObject res = hb.getJsonObject("resources");
       if (res != null) {

@@ -177,9 +177,25 @@ public final class MonitorVerticle extends VerticleBase {
         renewedAt = Math.max(renewedAt, asked);
         if (t != lastTerm) becomeLeader(t);
         term = t;
+        placeUnplacedActors();
       } else if (term > 0) {
         LOG.warning("monitor of " + rt.nodeId + " lost the lease (term " + term + ")");
         term = 0;
+      }
+    });
+  }
+
+  private long placedAt;
+
+  /** Actors whose node died when no live node could host them: try again, about once a second. */
+  private void placeUnplacedActors() {
+    long now = System.currentTimeMillis();
+    if (now - placedAt < 1000) return;
+    placedAt = now;
+    recovery.placeUnplacedActors(rt.nodeId, term, now).onSuccess(placed -> {
+      if (!placed.isEmpty()) {
+        LOG.info("placed " + placed.size() + " actors that were waiting for a node");
+        vertx.eventBus().publish(Addresses.ACTORS_PLACED, new JsonObject().put("actors", placed));
       }
     });
   }
@@ -232,7 +248,9 @@ public final class MonitorVerticle extends VerticleBase {
             + res.getInteger("objectsDropped", 0) + " object copies dropped");
       }
       vertx.eventBus().publish(Addresses.NODE_DEAD, new JsonObject().put("node", node.value()).put("reason", reason)
-          .put("at", now).put("lost", lost).put("by", rt.nodeId.value()));
+          .put("at", now).put("lost", lost).put("by", rt.nodeId.value())
+          .put("actors", res.getJsonArray("actors", new JsonArray()))
+          .put("actorsDead", res.getJsonArray("actorsDead", new JsonArray())));
     });
   }
 

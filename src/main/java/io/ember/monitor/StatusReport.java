@@ -41,9 +41,20 @@ public final class StatusReport {
       for (TaskState s : TaskState.values()) tasks.put(s.name(), c.getOrDefault("task." + s.name(), 0L));
       return new JsonObject().put("nodes", ns).put("tasks", tasks)
           .put("objects", new JsonObject().put("count", c.getOrDefault("objects", 0L)).put("bytes", c.getOrDefault("objectBytes", 0L)))
-          .put("actors", new JsonObject().put("count", c.getOrDefault("actors", 0L)))
+          .put("actors", actors(c))
           .put("recoveries", new JsonArray(recoveries.result()));
     });
+  }
+
+  private static JsonObject actors(Map<String, Long> c) {
+    JsonObject a = new JsonObject();
+    long total = 0;
+    for (io.ember.actor.ActorState s : io.ember.actor.ActorState.values()) {
+      long n = c.getOrDefault("actor." + s.name(), 0L);
+      a.put(s.name(), n);
+      total += n;
+    }
+    return a.put("count", total);
   }
 
   private static Object json(String text) {

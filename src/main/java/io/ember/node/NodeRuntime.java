@@ -36,6 +36,8 @@ public final class NodeRuntime {
   /** The UDP port of this node's heartbeat channel (0 until the monitor opens it). */
   public volatile int heartbeatPort;
   public EmberClient client;
+  /** This node's actor host (null until the actor verticle deploys). */
+  public volatile io.ember.actor.ActorHost actors;
   public RedisProcess embeddedRedis;
   /** The Vert.x cluster node id of this node (Hazelcast member attribute), null when not clustered. */
   public String busNodeId;

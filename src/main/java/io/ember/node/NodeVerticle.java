@@ -32,6 +32,10 @@ public final class NodeVerticle extends VerticleBase {
 
   /** Built-in functions every node registers: the examples and the benchmark's. */
   static final String[] BUILT_IN = {"io.ember.examples.Fns", "io.ember.bench.BenchFns"};
+  /** Built-in actor classes: the example's and the benchmark's. */
+  static final String[] BUILT_IN_ACTORS = {"io.ember.examples.Counter", "io.ember.bench.BenchActor"};
+
+  private final io.ember.actor.ActorRegistry actorClasses = new io.ember.actor.ActorRegistry();
 
   private NodeRuntime rt;
 
@@ -42,6 +46,8 @@ public final class NodeVerticle extends VerticleBase {
     ClassLoader loader = Thread.currentThread().getContextClassLoader();
     for (String c : BUILT_IN) functions.register(c, loader);
     for (String c : conf.functions()) functions.register(c, loader);
+    for (String c : BUILT_IN_ACTORS) actorClasses.register(c, loader);
+    for (String c : conf.actors().classes()) actorClasses.register(c, loader);
     rt = new NodeRuntime(vertx, conf, NodeId.random(), functions);
     if (vertx instanceof io.vertx.core.internal.VertxInternal vi && vi.clusterManager() != null) {
       rt.busNodeId = vi.clusterManager().getNodeId();
@@ -58,6 +64,7 @@ public final class NodeVerticle extends VerticleBase {
           return vertx.deployVerticle(new MonitorVerticle(rt), new io.vertx.core.DeploymentOptions()
               .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
+        .compose(v -> vertx.deployVerticle(new io.ember.actor.ActorVerticle(rt, actorClasses)))
         .compose(v -> vertx.deployVerticle(new SchedulerVerticle(rt)))
         .onSuccess(v -> LOG.info("Ember node " + rt.nodeId + " (epoch " + rt.epoch + ") is up; redis "
             + conf.redis().endpoint() + ", transfers on " + rt.transferHost + ":" + rt.transferPort + ", "

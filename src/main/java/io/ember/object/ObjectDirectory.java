@@ -87,7 +87,7 @@ public final class ObjectDirectory {
           return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));
         }
         return rt.store.put(id, bytes).map(v -> {
-          rt.writer.objectCreated(id, bytes.length(), id.task(), id.index() == 0 ? "put" : "task", rt.nodeId);
+          rt.writer.objectCreated(id, bytes.length(), id.task(), null, rt.nodeId); // a copy: the row keeps its kind
           return bytes;
         });
       });

@@ -19,10 +19,17 @@ public final class Addresses {
   /** Public: cluster status as JSON. */
   public static final String STATUS = "ember.status";
 
+  /** Public: create an actor. JSON request {@code {"class", "args", "options"}}, replies {@code {"actorId", "node"}}. */
+  public static final String ACTOR_CREATE = "ember.actor.create";
+  /** Public: call an actor method. JSON request {@code {"actorId", "method", "args"}}, replies {@code {"taskId", "objectId"}}. */
+  public static final String ACTOR_CALL = "ember.actor.call";
+
   /** Heartbeats of every scheduler and object manager (publish). */
   public static final String HEARTBEAT = "ember.monitor.heartbeat";
   /** The acting monitor's verdicts: {@code {"node", "epoch", "reason", "lost":[taskIds]}} (publish). */
   public static final String NODE_DEAD = "ember.monitor.nodeDead";
+  /** The acting monitor placed actors that had no live node: {@code {"actors": [[actorId, node, incarnation], ..]}} (publish). */
+  public static final String ACTORS_PLACED = "ember.monitor.actorsPlaced";
   /** Scheduler load reports used for spillback placement (publish). */
   public static final String LOAD = "ember.scheduler.load";
 
@@ -51,5 +58,15 @@ public final class Addresses {
   /** A client's completion inbox: the scheduler sends task results there. */
   public static String clientInbox(String clientId) {
     return "ember.client." + clientId + ".done";
+  }
+
+  /** A node's actor host: create and rebuild requests (request/reply). */
+  public static String actorsOf(NodeId node) {
+    return NODE + node + ".actors";
+  }
+
+  /** A node's actor host: binary method calls for the actors it hosts (results go to the caller's inbox). */
+  public static String actorCallsOf(NodeId node) {
+    return NODE + node + ".actorCalls";
   }
 }

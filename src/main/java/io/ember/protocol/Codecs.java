@@ -18,6 +18,8 @@ public final class Codecs {
     try {
       bus.registerDefaultCodec(TaskSpec.class, codec("ember.TaskSpec", (b, s) -> s.encodeTo(b), TaskSpec::decode));
       bus.registerDefaultCodec(TaskDone.class, codec("ember.TaskDone", (b, d) -> d.encodeTo(b), TaskDone::decode));
+      bus.registerDefaultCodec(ActorCallSpec.class, actorCallCodec());
+      bus.registerDefaultCodec(ActorCreateSpec.class, actorCreateCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // Several Ember components in one Vert.x instance: the first registration serves all.
     }
@@ -62,5 +64,13 @@ public final class Codecs {
 
   public static MessageCodec<TaskDone, TaskDone> taskDoneCodec() {
     return codec("ember.TaskDone", (b, d) -> d.encodeTo(b), TaskDone::decode);
+  }
+
+  public static MessageCodec<ActorCallSpec, ActorCallSpec> actorCallCodec() {
+    return codec("ember.ActorCall", (b, c) -> c.encodeTo(b), ActorCallSpec::decode);
+  }
+
+  public static MessageCodec<ActorCreateSpec, ActorCreateSpec> actorCreateCodec() {
+    return codec("ember.ActorCreate", (b, c) -> c.encodeTo(b), ActorCreateSpec::decode);
   }
 }

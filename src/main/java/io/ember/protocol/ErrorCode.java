@@ -13,6 +13,10 @@ public enum ErrorCode {
   UNKNOWN_OBJECT(406),
   /** No actor with this id exists. */
   UNKNOWN_ACTOR(407),
+  /** The actor will not serve again (constructor failed, or its restart budget is spent). */
+  ACTOR_DIED(410),
+  /** Internal, retried by clients: the actor is not (or no longer) hosted on the node that was asked. */
+  ACTOR_MOVED(308),
   /** A write or reply from a node whose epoch is no longer current. */
   FENCED(409),
   /** The object is larger than the configured maximum. */

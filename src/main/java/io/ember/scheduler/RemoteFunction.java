@@ -41,18 +41,26 @@ public record RemoteFunction(String name, Method method) {
   }
 
   public Object[] coerce(Object[] args) {
-    Class<?>[] types = method.getParameterTypes();
+    return coerce(name, method.getParameterTypes(), args);
+  }
+
+  /** Checks {@code args} against parameter types and widens them losslessly (the rules above); {@code name} is for messages. */
+  public static Object[] coerce(String name, Class<?>[] types, Object[] args) {
     if (args.length != types.length) {
       throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, name + " takes " + types.length + " argument(s), got " + args.length);
     }
     Object[] out = new Object[args.length];
-    for (int i = 0; i < args.length; i++) out[i] = coerce(i, types[i], args[i]);
+    for (int i = 0; i < args.length; i++) out[i] = coerce(name, i, types[i], args[i]);
     return out;
   }
 
   private Object coerce(int i, Class<?> type, Object v) {
+    return coerce(name, i, type, v);
+  }
+
+  private static Object coerce(String name, int i, Class<?> type, Object v) {
     if (v == null) {
-      if (type.isPrimitive()) throw mismatch(i, type, null);
+      if (type.isPrimitive()) throw mismatch(name, i, type, null);
       return null;
     }
     Class<?> boxed = box(type);
@@ -69,10 +77,10 @@ public record RemoteFunction(String name, Method method) {
     if (v instanceof JsonArray a && type.isAssignableFrom(List.class)) return a.getList();
     if (v instanceof JsonObject o && type.isAssignableFrom(Map.class)) return o.getMap();
     if (v instanceof String s && boxed == Character.class && s.length() == 1) return s.charAt(0);
-    throw mismatch(i, type, v);
+    throw mismatch(name, i, type, v);
   }
 
-  private EmberException mismatch(int i, Class<?> type, Object v) {
+  private static EmberException mismatch(String name, int i, Class<?> type, Object v) {
     String got = v == null ? "null" : v.getClass().getName() + " " + abbreviate(String.valueOf(v));
     return new EmberException(ErrorCode.ARGUMENT_MISMATCH,
         name + ": argument " + i + " must be " + type.getName() + ", got " + got);

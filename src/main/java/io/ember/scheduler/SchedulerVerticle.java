@@ -51,7 +51,8 @@ public final class SchedulerVerticle extends VerticleBase {
     JsonObject hb = Heartbeat.of(Heartbeat.SCHEDULER, rt.nodeId, rt.epoch, System.currentTimeMillis())
         .put("busNodeId", rt.busNodeId)
         .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued() + scheduler.backlog())
-        .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources());
+        .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources())
+        .put("actors", rt.actors == null ? 0 : rt.actors.hosted());
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 

@@ -14,6 +14,17 @@
 --   H heartbeatAt loadJson              node heartbeat (writer's own node)
 --   J id n k1 v1 .. kn vn               job fields
 --   L json                              recovery log entry (LPUSH, LTRIM 1000)
+--   P                                   probe: writes nothing (the batch proves the epoch current)
+--   N id spec class resources maxRestarts state error owner
+--                                       actor created on this node (nothing if the row exists)
+--   A id incarnation first n e1 .. en   method-log entries first..first+n-1 of an actor hosted here
+--   C id incarnation position keep blob checkpoint taken after `position` calls; keeps the newest
+--                                       `keep` and trims the log before the oldest kept one
+--   R id incarnation                    actor restored here: RESTARTING -> ALIVE
+--   D id incarnation error              actor dead here (its constructor or replay failed)
+-- The actor ops (A C R D) apply only if the actor row names this node and that incarnation;
+-- otherwise the op is skipped and the actor's id is returned as refused (the reply is then
+-- {ops, refusedId, ..} instead of ops): an old incarnation can never add to the log.
 --
 -- Fence: if the node hash's epoch is not ARGV[1] or its state is not ALIVE, reply an error
 -- starting with FENCED and apply nothing.
@@ -122,9 +133,13 @@ local function object(id, size, task, kind, adds, removes)
   local fields, size0, fresh = {}, false, 0   -- fresh: FIXED fields the HSET creates
   if size ~= '' then
     size0 = redis.call('HGET', key, 'size')
-    fields = { 'size', size, 'task', task, 'kind', kind }
+    -- kind '' = a copy made by a fetch: the row's kind stays as its creator wrote it
+    fields = { 'size', size, 'task', task }
+    if kind ~= '' or not size0 then
+      fields[#fields + 1], fields[#fields + 2] = 'kind', (kind ~= '' and kind or 'copy')
+    end
     if not size0 then
-      fields[7], fields[8] = 'createdAt', now
+      fields[#fields + 1], fields[#fields + 2] = 'createdAt', now
       fresh = FIXED
     end
   end
@@ -177,6 +192,67 @@ local function jobFields(id, first, n)
   redis.call('SADD', P .. 'jobs', id)
 end
 
+-- Actors. The row of an actor hosted elsewhere or by another incarnation refuses this node's ops.
+local SELF = string.sub(KEYS[1], #P + 6)
+local refused = {}
+local function actorRow(id, inc)
+  local a = redis.call('HMGET', P .. 'actor:' .. id, 'node', 'incarnation', 'state', 'logBase')
+  if a[1] ~= SELF or a[2] ~= inc or (a[3] ~= 'ALIVE' and a[3] ~= 'RESTARTING') then
+    refused[#refused + 1] = id
+    return nil
+  end
+  return a
+end
+
+local function actorState(id, from, to, err)
+  redis.call('HSET', P .. 'actor:' .. id, 'state', to, 'updatedAt', now, 'error', err or '')
+  bump('actor.' .. from, -1)
+  bump('actor.' .. to, 1)
+end
+
+local function actorCreated(id, spec, class, resources, maxRestarts, state, err, owner)
+  local key = P .. 'actor:' .. id
+  if redis.call('EXISTS', key) == 1 then return end
+  redis.call('HSET', key, 'spec', spec, 'class', class, 'resources', resources, 'maxRestarts', maxRestarts,
+    'restarts', '0', 'node', SELF, 'incarnation', '1', 'state', state, 'error', err, 'logBase', '0',
+    'owner', owner, 'createdAt', now, 'updatedAt', now)
+  redis.call('SADD', P .. 'actors', id)
+  if state ~= 'DEAD' then member(P .. 'node:' .. SELF .. ':actors', id, true) end
+  bump('actor.' .. state, 1)
+end
+
+local function actorAppend(id, inc, first, from, n)
+  local a = actorRow(id, inc)
+  if not a then return end
+  local lkey = P .. 'actor:' .. id .. ':log'
+  local have = tonumber(a[4] or '0') + redis.call('LLEN', lkey)
+  if have < first then
+    refused[#refused + 1] = id             -- a gap: entries before `first` never arrived
+    return
+  end
+  -- have > first: a re-sent batch was applied before the connection was lost; append the rest only
+  for j = from + (have - first), from + n - 1, 1000 do
+    redis.call('RPUSH', lkey, unpack(ARGV, j, math.min(j + 999, from + n - 1)))
+  end
+end
+
+local function actorCheckpoint(id, inc, position, keep, blob)
+  local a = actorRow(id, inc)
+  if not a then return end
+  local ckey = P .. 'actor:' .. id .. ':ckpt'
+  redis.call('HSET', ckey, position, blob)
+  local ps = redis.call('HKEYS', ckey)
+  for j = 1, #ps do ps[j] = tonumber(ps[j]) end
+  table.sort(ps, function(x, y) return x > y end)
+  for j = keep + 1, #ps do redis.call('HDEL', ckey, string.format('%d', ps[j])) end
+  local oldest = ps[math.min(keep, #ps)]
+  local base = tonumber(a[4] or '0')
+  if oldest > base then
+    redis.call('LTRIM', P .. 'actor:' .. id .. ':log', oldest - base, -1)
+    redis.call('HSET', P .. 'actor:' .. id, 'logBase', string.format('%d', oldest))
+  end
+end
+
 local i, last, ops, logged = 3, #ARGV, 0, false
 while i <= last do
   local op = ARGV[i]
@@ -197,6 +273,29 @@ while i <= last do
     local n = tonumber(ARGV[i + 2])
     jobFields(ARGV[i + 1], i + 3, n)
     i = i + 3 + 2 * n
+  elseif op == 'A' then
+    local n = tonumber(ARGV[i + 4])
+    actorAppend(ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), i + 5, n)
+    i = i + 5 + n
+  elseif op == 'N' then
+    actorCreated(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
+    i = i + 9
+  elseif op == 'C' then
+    actorCheckpoint(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), ARGV[i + 5])
+    i = i + 6
+  elseif op == 'R' then
+    local a = actorRow(ARGV[i + 1], ARGV[i + 2])
+    if a and a[3] == 'RESTARTING' then actorState(ARGV[i + 1], 'RESTARTING', 'ALIVE') end
+    i = i + 3
+  elseif op == 'D' then
+    local a = actorRow(ARGV[i + 1], ARGV[i + 2])
+    if a then
+      actorState(ARGV[i + 1], a[3], 'DEAD', ARGV[i + 3])
+      member(P .. 'node:' .. SELF .. ':actors', ARGV[i + 1], false)
+    end
+    i = i + 4
+  elseif op == 'P' then
+    i = i + 1
   elseif op == 'L' then
     redis.call('LPUSH', P .. 'recoveries', ARGV[i + 1])
     logged = true
@@ -228,5 +327,10 @@ for field, n in pairs(delta) do
   if n ~= 0 and redis.call('HINCRBY', P .. 'counts', field, string.format('%d', n)) == 0 then
     redis.call('HDEL', P .. 'counts', field)
   end
+end
+if #refused > 0 then
+  local out = { ops }
+  for j = 1, #refused do out[#out + 1] = refused[j] end
+  return out
 end
 return ops

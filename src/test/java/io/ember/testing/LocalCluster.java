@@ -95,7 +95,10 @@ public final class LocalCluster implements AutoCloseable {
             .put("members", members))
         .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redis.port()))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
-        .put("functions", new JsonArray().add("io.ember.testing.TestFns"));
+        .put("functions", new JsonArray().add("io.ember.testing.TestFns"))
+        .put("actors", new JsonObject().put("classes", new JsonArray().add(TestActors.Blob.class.getName())
+            .add(TestActors.Broken.class.getName()).add(TestActors.Clock.class.getName())
+            .add(TestActors.Relay.class.getName()).add(TestActors.Log.class.getName())));
   }
 
   public NodeProcess startNode(String name, Consumer<JsonObject> edit) throws IOException {

@@ -42,6 +42,12 @@ public final class TestFns {
     return x;
   }
 
+  /** Calls a counter actor through a handle passed as an argument: the call is this task's. */
+  @Remote
+  public static long incrVia(io.ember.api.ActorHandle<io.ember.examples.Counter> counter, int n) {
+    return counter.task(io.ember.examples.Counter::incr, n).remote().get();
+  }
+
   /** Not @Remote: registration must refuse to run it. */
   public static long secret() {
     return 42;

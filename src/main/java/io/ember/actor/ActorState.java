@@ -1,0 +1,24 @@
+package io.ember.actor;
+
+/**
+ * An actor's state in the actor table ({@code ember:actor:<id>} field {@code state}).
+ *
+ * <pre>
+ *            (1) created                      (3) replay done
+ *   ───────────────────────▶ ALIVE ◀──────────────────────────── RESTARTING
+ *                              │  (2) its node declared dead,        ▲  │
+ *                              │      budget left: new incarnation   │  │ (4) its new node died too
+ *                              └─────────────────────────────────────┘  └──▶ (another node, +1 incarnation)
+ *   (5) constructor threw / (6) node died with the restart budget spent / (7) replay failed
+ *       ──────────────────────────────────────────────────────────────▶ DEAD (final)
+ * </pre>
+ *
+ * (1) the write script's N op, by the hosting node once the constructor returned; (2) and (4)
+ * the declare-dead script, which also picks the new node; (3) the R op of the new host's
+ * incarnation once it replayed the log; (5) N with state DEAD; (6) the declare-dead script;
+ * (7) the D op. Every transition is one atomic Lua step, checked against the actor's node and
+ * incarnation so that a stale incarnation cannot move it.
+ */
+public enum ActorState {
+  ALIVE, RESTARTING, DEAD
+}

@@ -1,0 +1,22 @@
+package io.ember.api;
+
+import java.time.Duration;
+
+/** An actor about to be created: set options, then {@link #remote()}. */
+public interface ActorCreation<A> {
+
+  /** Adds a resource the actor's node must have (for example {@code "node:<name>"} to choose the node). */
+  ActorCreation<A> resource(String name, double amount);
+
+  /** How many times the actor may be recreated after its node dies (default: conf {@code actors.maxRestarts}; -1 = unlimited). */
+  ActorCreation<A> maxRestarts(int n);
+
+  /**
+   * For a {@link Checkpointable} actor: checkpoint after every {@code calls} calls, or when
+   * {@code interval} has passed since the last one (0 / {@code Duration.ZERO} = never by that rule).
+   */
+  ActorCreation<A> checkpointEvery(int calls, Duration interval);
+
+  /** Creates the actor; returns at once with its handle (calls made before it is up wait for it). */
+  ActorHandle<A> remote();
+}

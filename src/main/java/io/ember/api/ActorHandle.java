@@ -1,0 +1,82 @@
+package io.ember.api;
+
+import io.ember.api.Funcs.*;
+
+/**
+ * A reference to an actor, shaped like Ray's: {@code handle.task(Counter::incr, 5).remote()}
+ * calls a method and returns an {@link ObjectRef} to its result. Calls from one caller (a driver,
+ * or one task) run in the order that caller made them, one at a time. Handles are serialisable:
+ * pass them to tasks and to other actors. The typed {@code task} overloads are generated.
+ */
+public interface ActorHandle<A> {
+
+  /** The actor's id (stable across its recreations). */
+  String id();
+
+  /** The untyped core every overload ends in: {@code method} is a reference like {@code Counter::incr}. */
+  <R> ActorCall<R> call(java.io.Serializable method, Object... args);
+
+  /** Calls a method by name (the event-bus door): the actor's class must declare exactly one public method of that name. */
+  <R> ActorCall<R> callByName(String method, Object... args);
+
+  default <R> ActorCall<R> task(Func1<A, R> m) {
+    return call(m);
+  }
+
+  default <A0, R> ActorCall<R> task(Func2<A, A0, R> m, A0 a0) {
+    return call(m, a0);
+  }
+
+  default <A0, R> ActorCall<R> task(Func2<A, A0, R> m, ObjectRef<A0> a0) {
+    return call(m, a0);
+  }
+
+  default <A0, A1, R> ActorCall<R> task(Func3<A, A0, A1, R> m, A0 a0, A1 a1) {
+    return call(m, a0, a1);
+  }
+
+  default <A0, A1, R> ActorCall<R> task(Func3<A, A0, A1, R> m, A0 a0, ObjectRef<A1> a1) {
+    return call(m, a0, a1);
+  }
+
+  default <A0, A1, R> ActorCall<R> task(Func3<A, A0, A1, R> m, ObjectRef<A0> a0, A1 a1) {
+    return call(m, a0, a1);
+  }
+
+  default <A0, A1, R> ActorCall<R> task(Func3<A, A0, A1, R> m, ObjectRef<A0> a0, ObjectRef<A1> a1) {
+    return call(m, a0, a1);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, A0 a0, A1 a1, A2 a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, A0 a0, A1 a1, ObjectRef<A2> a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, A0 a0, ObjectRef<A1> a1, A2 a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, A0 a0, ObjectRef<A1> a1, ObjectRef<A2> a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, ObjectRef<A0> a0, A1 a1, A2 a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, ObjectRef<A0> a0, A1 a1, ObjectRef<A2> a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, ObjectRef<A0> a0, ObjectRef<A1> a1, A2 a2) {
+    return call(m, a0, a1, a2);
+  }
+
+  default <A0, A1, A2, R> ActorCall<R> task(Func4<A, A0, A1, A2, R> m, ObjectRef<A0> a0, ObjectRef<A1> a1, ObjectRef<A2> a2) {
+    return call(m, a0, a1, a2);
+  }
+
+}

@@ -1,0 +1,51 @@
+package io.ember.protocol;
+
+import io.ember.ids.TaskId;
+import io.vertx.core.buffer.Buffer;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything needed to construct an actor anywhere, again and again: its id (the deterministic
+ * id of the creating submission), registered class, constructor arguments, the resources its
+ * node must have, its restart budget ({@code maxRestarts}, -1 = unlimited) and checkpoint rule
+ * (every {@code checkpointCalls} calls or {@code checkpointMs} ms; 0 = not by that rule).
+ * {@code owner} is the creating client. Stored in the actor table.
+ */
+public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg> args, Map<String, Double> resources,
+    int maxRestarts, int checkpointCalls, long checkpointMs, String owner) {
+
+  public Buffer encode() {
+    Buffer b = Buffer.buffer(128);
+    encodeTo(b);
+    return b;
+  }
+
+  public void encodeTo(Buffer b) {
+    Wire.putTask(b, actor);
+    Wire.putString(b, className);
+    ActorCallSpec.putArgs(b, args);
+    b.appendInt(resources.size());
+    for (Map.Entry<String, Double> e : resources.entrySet()) {
+      Wire.putString(b, e.getKey());
+      b.appendDouble(e.getValue());
+    }
+    b.appendInt(maxRestarts).appendInt(checkpointCalls).appendLong(checkpointMs);
+    Wire.putString(b, owner);
+  }
+
+  public static ActorCreateSpec decodeBuffer(Buffer b) {
+    return decode(new Wire(b, 0));
+  }
+
+  public static ActorCreateSpec decode(Wire w) {
+    TaskId actor = w.getTask();
+    String cls = w.getString();
+    List<TaskSpec.Arg> args = ActorCallSpec.getArgs(w);
+    int r = w.getInt();
+    Map<String, Double> resources = new LinkedHashMap<>();
+    for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());
+    return new ActorCreateSpec(actor, cls, args, resources, w.getInt(), w.getInt(), w.getLong(), w.getString());
+  }
+}
