@@ -11,6 +11,16 @@ public class ObjectLostException extends EmberException {
     this.objectId = objectId;
   }
 
+  private ObjectLostException(String objectId, String message, boolean whole) {
+    super(ErrorCode.OBJECT_LOST, message);
+    this.objectId = objectId;
+  }
+
+  /** The exception again from its message (as it crossed a JVM boundary as text). */
+  public static ObjectLostException fromMessage(String objectId, String message) {
+    return new ObjectLostException(objectId, message, true);
+  }
+
   public String objectId() {
     return objectId;
   }

@@ -356,7 +356,7 @@ public final class EmberClient implements Ember, ActorCaller {
   static Throwable translate(ObjectId id, Throwable err) {
     if (err instanceof ReplyException re) {
       return switch (re.failureType()) {
-        case RECIPIENT_FAILURE -> new EmberException(ErrorCode.of(re.failureCode()), re.getMessage());
+        case RECIPIENT_FAILURE -> typed(id, ErrorCode.of(re.failureCode()), re.getMessage());
         case TIMEOUT -> new EmberException(ErrorCode.TIMEOUT, "object " + id + ": no answer in time");
         default -> new EmberException(ErrorCode.UNAVAILABLE, "object " + id + ": node unreachable (" + re.getMessage() + ")");
       };
@@ -374,8 +374,14 @@ public final class EmberClient implements Ember, ActorCaller {
     if (f.code() == ErrorCode.TASK_FAILED) {
       return new TaskFailedException(d.task().toString(), f.function(), f.type(), f.message(), f.stack());
     }
-    if (f.code() == ErrorCode.ACTOR_DIED) return io.ember.api.ActorDiedException.fromMessage(f.message());
-    return new EmberException(f.code(), f.message());
+    return typed(id, f.code(), f.message());
+  }
+
+  /** The typed exception for a code that crossed the wire as (code, text). */
+  static EmberException typed(ObjectId id, ErrorCode code, String message) {
+    if (code == ErrorCode.ACTOR_DIED) return io.ember.api.ActorDiedException.fromMessage(message);
+    if (code == ErrorCode.OBJECT_LOST) return io.ember.api.ObjectLostException.fromMessage(id.toString(), message);
+    return new EmberException(code, message);
   }
 
   // ---- recovery ---------------------------------------------------------------------------
@@ -453,8 +459,10 @@ public final class EmberClient implements Ember, ActorCaller {
   }
 
   void fail(TaskId task, Throwable err) {
+    TaskDone failed = TaskDone.failed(task, null, failure(err));
+    recent.put(task, failed); // a later get() of its object finds the failure here
     Pending p = pending.remove(task);
-    if (p != null) p.promise().tryComplete(TaskDone.failed(task, null, failure(err)));
+    if (p != null) p.promise().tryComplete(failed);
   }
 
   /**
@@ -509,10 +517,20 @@ public final class EmberClient implements Ember, ActorCaller {
     if (local != null && local.actors != null) return local.actors.rebuild(oid, kind, deadline);
     long left = Math.max(1, deadline - System.currentTimeMillis());
     JsonObject req = new JsonObject().put("objectId", oid.toString()).put("kind", kind).put("timeoutMs", left);
+    // asked in rounds of at most 5 s: the home may have died with the object (a new home is
+    // chosen when its verdict arrives), and a slow rebuild holds a lock the next round waits on
     return vertx.eventBus().<JsonObject>request(Addresses.actorsOf(home), req,
-            new DeliveryOptions().addHeader("op", "rebuild").setSendTimeout(left + 1000))
+            new DeliveryOptions().addHeader("op", "rebuild").setSendTimeout(Math.min(left, 5000)))
         .map(m -> Location.fromJson(m.body()))
-        .recover(err -> Future.failedFuture(translate(oid, err)));
+        .recover(err -> {
+          boolean noAnswer = err instanceof ReplyException re && re.failureType() != io.vertx.core.eventbus.ReplyFailure.RECIPIENT_FAILURE;
+          if (noAnswer && System.currentTimeMillis() + 100 < deadline) {
+            Promise<Location> again = Promise.promise();
+            vertx.setTimer(100, t -> rebuildActorOutput(oid, kind, deadline).onComplete(again));
+            return again.future();
+          }
+          return Future.failedFuture(translate(oid, err));
+        });
   }
 
   /** The failure recorded in the task table ({@code "<CODE> <type>: <message>"}) as the exception it was. */

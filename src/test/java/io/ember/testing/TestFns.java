@@ -48,6 +48,17 @@ public final class TestFns {
     return counter.task(io.ember.examples.Counter::incr, n).remote().get();
   }
 
+  /** Calls {@code counter.incr(1)} n times, one after another with {@code ms} between, and returns every value it saw. */
+  @Remote
+  public static java.util.ArrayList<Long> incrMany(io.ember.api.ActorHandle<io.ember.examples.Counter> counter, int n, int ms) {
+    java.util.ArrayList<Long> seen = new java.util.ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      seen.add(counter.task(io.ember.examples.Counter::incr, 1).remote().get());
+      java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L); // paced, so a failure lands mid-way
+    }
+    return seen;
+  }
+
   /** Not @Remote: registration must refuse to run it. */
   public static long secret() {
     return 42;
