@@ -34,13 +34,20 @@ public final class ActorClass {
     if (constructors.isEmpty()) throw new IllegalArgumentException("actor class " + type.getName() + " has no public constructor");
     for (Method m : type.getMethods()) {
       if (Modifier.isStatic(m.getModifiers()) || m.getDeclaringClass() == Object.class) continue;
-      if (m.getDeclaringClass() == io.ember.api.Checkpointable.class) continue;
+      if (isCheckpointHook(m)) continue; // Ember's to call, not a caller's
       Method previous = methods.put(m.getName(), m);
       if (previous != null && !sameSignature(previous, m)) {
         throw new IllegalArgumentException("actor method " + type.getName() + "." + m.getName()
             + " is overloaded; give each overload its own name");
       }
     }
+  }
+
+  private static boolean isCheckpointHook(Method m) {
+    for (Method h : io.ember.api.Checkpointable.class.getMethods()) {
+      if (h.getName().equals(m.getName()) && sameSignature(h, m)) return true;
+    }
+    return false;
   }
 
   private static boolean sameSignature(Method a, Method b) {

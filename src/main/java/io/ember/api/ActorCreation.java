@@ -8,6 +8,13 @@ public interface ActorCreation<A> {
   /** Adds a resource the actor's node must have (for example {@code "node:<name>"} to choose the node). */
   ActorCreation<A> resource(String name, double amount);
 
+  /**
+   * Creates the actor on the node named {@code nodeName} (its conf {@code node.name}) if it is
+   * live; unlike {@code resource("node:<name>", 1)} this binds only the first placement: when
+   * that node dies the actor is recreated on any node that has its resources.
+   */
+  ActorCreation<A> onNode(String nodeName);
+
   /** How many times the actor may be recreated after its node dies (default: conf {@code actors.maxRestarts}; -1 = unlimited). */
   ActorCreation<A> maxRestarts(int n);
 

@@ -68,12 +68,19 @@ public final class Microbenchmark {
       getCalls(ember, 200_000 / scale);
       syncTasks(ember, "single client tasks sync (cross-node)", 10_000 / scale, "node:bench-remote");
       asyncTasks(ember, "cross-node tasks async", 100_000 / scale, "node:bench-remote");
+      actorSync(ember, "1:1 actor calls sync (local)", 20_000 / scale, "bench-local");
+      actorAsync(ember, "1:1 actor calls async (local)", 200_000 / scale, "bench-local");
+      actorSync(ember, "1:1 actor calls sync (cross-node)", 10_000 / scale, "bench-remote");
+      actorAsync(ember, "1:1 actor calls async (cross-node)", 100_000 / scale, "bench-remote");
       transfer(ember, "1 MB object transfer (cross-node)", 1 << 20, 200 / scale);
       transfer(ember, "100 MB object transfer (cross-node)", 100 << 20, quick ? 2 : 5);
       if (!Arrays.asList(args).contains("--no-failures")) {
         Failures f = new Failures(node, cluster, hzBase, redisPort, dir);
         f.detection("kill -9 to node marked dead", "KILL", quick ? 1 : 5);
         f.detection("SIGSTOP to node marked dead", "STOP", quick ? 1 : 5);
+        f.actorServing("kill -9 to actor serving (1,000 calls logged)", 0, quick ? 1 : 3);
+        f.actorServing("same, with a checkpoint every 100 calls", 100, quick ? 1 : 3);
+        f.actorsRecreated(1000, quick ? 1 : 3);
       }
       return 0;
     } catch (Exception e) {
@@ -111,7 +118,10 @@ public final class Microbenchmark {
           node.runtime().conf.heartbeat().intervalMs(), node.runtime().conf.heartbeat().timeoutMs()));
     }
 
-    private long once(String signal) throws Exception {
+    /** A node JVM that joined: its process, name and id. */
+    private record Victim(Process process, String name, io.ember.ids.NodeId id) {}
+
+    private Victim startVictim() throws Exception {
       String name = "victim-" + (started++);
       JsonObject c = conf(cluster, hzBase, name, dir)
           .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort));
@@ -132,6 +142,20 @@ public final class Microbenchmark {
           TimeUnit.MILLISECONDS.sleep(20);
         }
         TimeUnit.MILLISECONDS.sleep(1000); // let it settle into steady heartbeats
+        return new Victim(p, name, id);
+      } catch (Exception | Error e) {
+        p.destroyForcibly();
+        throw e;
+      }
+    }
+
+    private long once(String signal) throws Exception {
+      Victim v = startVictim();
+      Process p = v.process();
+      io.ember.ids.NodeId id = v.id();
+      String name = v.name();
+      io.ember.monitor.ClusterView view = node.runtime().view;
+      try {
         long t0 = System.nanoTime();
         if (signal.equals("KILL")) p.destroyForcibly();
         else new ProcessBuilder("kill", "-STOP", Long.toString(p.pid())).start().waitFor();
@@ -144,6 +168,68 @@ public final class Microbenchmark {
         p.destroyForcibly();
         p.waitFor(10, TimeUnit.SECONDS);
       }
+    }
+
+    /** An actor with 1,000 logged calls on a node JVM; kill -9 it; time until a call is answered by the recreated actor. */
+    void actorServing(String name, int checkpointEvery, int runs) throws Exception {
+      long[] ms = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        Victim v = startVictim();
+        try {
+          EmberClient ember = node.client();
+          io.ember.api.ActorHandle<io.ember.examples.Counter> c = ember.actor(io.ember.examples.Counter::new)
+              .onNode(v.name()).checkpointEvery(checkpointEvery, Duration.ZERO).remote();
+          List<ObjectRef<Long>> refs = new ArrayList<>();
+          for (int k = 0; k < 1000; k++) refs.add(c.task(io.ember.examples.Counter::incr, 1).remote());
+          if (refs.get(999).get(WAIT) != 1000L) throw new IllegalStateException("counter is not at 1000");
+          long t0 = System.nanoTime();
+          v.process().destroyForcibly();
+          long got = c.task(io.ember.examples.Counter::get).remote().get(WAIT);
+          ms[i] = (System.nanoTime() - t0) / 1_000_000;
+          if (got != 1000L) throw new IllegalStateException("the recreated counter is at " + got + ", not 1000");
+        } finally {
+          v.process().destroyForcibly();
+          v.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      Arrays.sort(ms);
+      row(name, ms[runs / 2], "ms", String.format("(median of %d; min %d, max %d; includes detection)", runs, ms[0], ms[runs - 1]));
+    }
+
+    /** n actors on a node JVM; kill -9 it; time until every one of them has answered a call again. */
+    void actorsRecreated(int n, int runs) throws Exception {
+      long[] ms = new long[runs];
+      long[] afterVerdict = new long[runs];
+      for (int i = 0; i < runs; i++) {
+        Victim v = startVictim();
+        try {
+          EmberClient ember = node.client();
+          List<io.ember.api.ActorHandle<BenchActor>> actors = new ArrayList<>();
+          for (int k = 0; k < n; k++) actors.add(ember.actor(BenchActor::new).onNode(v.name()).remote());
+          List<Future<Long>> first = new ArrayList<>();
+          for (var a : actors) first.add(a.task(BenchActor::noop).remote().toFuture());
+          Future.all(first).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+          long t0 = System.nanoTime();
+          v.process().destroyForcibly();
+          List<Future<Long>> again = new ArrayList<>();
+          for (var a : actors) again.add(a.task(BenchActor::noop).remote().toFuture());
+          while (!node.runtime().view.isDead(v.id())) TimeUnit.MILLISECONDS.sleep(1);
+          long dead = System.nanoTime();
+          Future.all(again).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+          long t1 = System.nanoTime();
+          for (Future<Long> f : again) if (f.result() != 2L) throw new IllegalStateException("an actor answered " + f.result() + ", not 2");
+          ms[i] = (t1 - t0) / 1_000_000;
+          afterVerdict[i] = (t1 - dead) / 1_000_000;
+        } finally {
+          v.process().destroyForcibly();
+          v.process().waitFor(10, TimeUnit.SECONDS);
+        }
+      }
+      Arrays.sort(ms);
+      Arrays.sort(afterVerdict);
+      row(String.format("%,d actors of a killed node serving", n), ms[runs / 2], "ms", String.format(
+          "(median of %d, min %d, max %d, from kill -9; from the verdict: %d ms median = %.0f actors/s)", runs, ms[0], ms[runs - 1],
+          afterVerdict[runs / 2], n * 1000.0 / Math.max(1, afterVerdict[runs / 2])));
     }
   }
 
@@ -236,6 +322,40 @@ public final class Microbenchmark {
     long t0 = System.nanoTime();
     for (int i = 0; i < n; i++) ref.get(WAIT);
     row("single client get calls", n / ((System.nanoTime() - t0) / 1e9), "calls/s", "(small local object, blocking get)");
+  }
+
+  private static void actorSync(EmberClient ember, String name, int n, String nodeName) {
+    io.ember.api.ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
+    for (int i = 0; i < 2_000; i++) a.task(BenchActor::noop).remote().get(WAIT); // warm-up
+    long[] lat = new long[n];
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      long s = System.nanoTime();
+      a.task(BenchActor::noop).remote().get(WAIT);
+      lat[i] = System.nanoTime() - s;
+    }
+    double secs = (System.nanoTime() - t0) / 1e9;
+    Arrays.sort(lat);
+    row(name, n / secs, "calls/s", String.format("p50 %.3f ms, p99 %.3f ms (each call logged in Redis before its result)",
+        lat[n / 2] / 1e6, lat[n * 99 / 100] / 1e6));
+  }
+
+  private static void actorAsync(EmberClient ember, String name, int n, String nodeName) throws Exception {
+    io.ember.api.ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
+    a.task(BenchActor::noop).remote().get(WAIT);
+    int window = 10_000;
+    List<Future<Integer>> inFlight = new ArrayList<>(window);
+    long t0 = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      inFlight.add(a.task(BenchActor::identity, i).remote().toFuture());
+      if (inFlight.size() == window) {
+        Future.all(inFlight).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+        inFlight.clear();
+      }
+    }
+    Future.all(inFlight).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+    double secs = (System.nanoTime() - t0) / 1e9;
+    row(name, n / secs, "calls/s", String.format("(%d in flight; a result is released once its call is logged in Redis)", window));
   }
 
   private static void transfer(EmberClient ember, String name, int size, int reps) throws Exception {

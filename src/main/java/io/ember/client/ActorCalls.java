@@ -72,10 +72,10 @@ final class ActorCalls {
 
   // ---- creation ---------------------------------------------------------------------------
 
-  void create(ActorCreateSpec spec) {
+  void create(ActorCreateSpec spec, String onNode) {
     Entry e = entry(spec.actor());
     e.creating = true;
-    NodeId target = place(spec);
+    NodeId target = place(spec, onNode);
     DeliveryOptions o = new DeliveryOptions().addHeader("op", "create").setSendTimeout(client.defaultTimeoutMs());
     client.vertx().eventBus().<JsonObject>request(Addresses.actorsOf(target), spec, o).onComplete(ar -> {
       e.creating = false;
@@ -100,12 +100,13 @@ final class ActorCalls {
     return msg != null && msg.startsWith(p) ? msg.substring(p.length()) : msg;
   }
 
-  /** The feasible live node hosting the fewest actors (this client's home on a tie). */
-  private NodeId place(ActorCreateSpec spec) {
+  /** The chosen node if live, else the feasible live node hosting the fewest actors (this client's home on a tie). */
+  private NodeId place(ActorCreateSpec spec, String onNode) {
     NodeId home = client.home();
     ClusterView.Peer best = null;
     for (ClusterView.Peer p : client.view().alive()) {
       if (!p.feasible(spec.resources()) || p.host == null) continue;
+      if (onNode != null && p.resources.getOrDefault("node:" + onNode, 0.0) > 0) return p.id;
       if (best == null || p.actors < best.actors || (p.actors == best.actors && p.id.equals(home))) best = p;
     }
     if (best == null) return home;

@@ -642,6 +642,7 @@ public final class EmberClient implements Ember, ActorCaller {
     private int maxRestarts = Integer.MIN_VALUE;
     private int checkpointCalls = -1;
     private long checkpointMs = -1;
+    private String onNode;
 
     Creation(IdSource source, String className, Object[] args) {
       this.source = source;
@@ -652,6 +653,12 @@ public final class EmberClient implements Ember, ActorCaller {
     @Override
     public io.ember.api.ActorCreation<A> resource(String name, double amount) {
       resources.put(name, amount);
+      return this;
+    }
+
+    @Override
+    public io.ember.api.ActorCreation<A> onNode(String nodeName) {
+      onNode = nodeName;
       return this;
     }
 
@@ -679,7 +686,7 @@ public final class EmberClient implements Ember, ActorCaller {
       int calls = checkpointCalls >= 0 ? checkpointCalls : d != null ? d.checkpointEveryCalls() : 1000;
       long ms = checkpointMs >= 0 ? checkpointMs : d != null ? d.checkpointEveryMs() : 10_000;
       actorCalls.create(new io.ember.protocol.ActorCreateSpec(id, className, encoded, new LinkedHashMap<>(resources), restarts,
-          calls, ms, clientId));
+          calls, ms, clientId), onNode);
       return new ActorHandleImpl<>(id, EmberClient.this);
     }
   }

@@ -11,7 +11,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Ember's main job: starts a single node with an embedded Redis, computes the sum of the
  * squares of 1..N as a DAG of tasks (N square tasks, then a tree of add tasks over their
- * results) plus a nested recursive Fibonacci, prints the results and the cluster status, stops.
+ * results), a nested recursive Fibonacci and a counter actor called from the driver and from
+ * tasks, prints the results and the cluster status, stops.
  */
 public final class ExampleJob {
   private ExampleJob() {}
@@ -46,8 +47,15 @@ public final class ExampleJob {
       System.out.printf("sum of squares 1..%d = %d (expected %d) in %d ms, %d tasks%n", n, sum, expected, ms, 2 * n - 1);
       long fib = ember.task(Fns::fib, 12).remote().get();
       System.out.printf("fib(12) by nested tasks = %d (expected 144)%n", fib);
+      io.ember.api.ActorHandle<Counter> counter = ember.actor(Counter::new, 0L).remote();
+      List<ObjectRef<Long>> bumps = new ArrayList<>();
+      for (int i = 1; i <= 100; i++) bumps.add(counter.task(Counter::incr, i).remote());
+      for (int i = 0; i < 10; i++) bumps.add(ember.task(Fns::bump, counter, 1).remote());
+      for (ObjectRef<Long> b : bumps) b.get();
+      long count = counter.task(Counter::get).remote().get();
+      System.out.printf("counter actor after 100 calls from the driver and 10 from tasks = %d (expected 5060)%n", count);
       System.out.println(io.ember.monitor.StatusReport.render(ember.status().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)));
-      return sum == expected && fib == 144 ? 0 : 1;
+      return sum == expected && fib == 144 && count == 5060 ? 0 : 1;
     } catch (Exception e) {
       System.err.println("example failed: " + e);
       return 1;

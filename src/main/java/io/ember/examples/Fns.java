@@ -72,4 +72,9 @@ public final class Fns {
   public static Object unserialisable() {
     return new Object();
   }
+
+  /** Adds {@code n} to a counter actor through its handle (a task calling an actor); returns the new value. */
+  public static long bump(io.ember.api.ActorHandle<Counter> counter, int n) {
+    return counter.task(Counter::incr, n).remote().get();
+  }
 }

@@ -36,6 +36,14 @@ public final class FailureDetector<K> {
     lastHeard.put(key, clock.getAsLong());
   }
 
+  /**
+   * Starts watching {@code key}, not heard from yet (a node still starting up): it is suspected
+   * only if it stays silent for {@code graceMs}. A heartbeat from it replaces the grace.
+   */
+  public void expectWithin(K key, long graceMs) {
+    lastHeard.putIfAbsent(key, clock.getAsLong() + Math.max(0, graceMs - timeoutMs));
+  }
+
   /** Stop watching {@code key} (it was declared dead, or left). */
   public void forget(K key) {
     lastHeard.remove(key);

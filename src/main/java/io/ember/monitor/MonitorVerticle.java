@@ -217,14 +217,17 @@ public final class MonitorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     LOG.info("monitor of " + rt.nodeId + " is the acting monitor (term " + term + ")");
     rt.writer.recovery(new JsonObject().put("kind", "leader").put("node", rt.nodeId.value()).put("term", term).put("at", now));
-    // Finish what a previous leader left half done, and give every node we have never heard a timeout's grace.
+    // Finish what a previous leader left half done, and give every node we have never heard a start-up grace.
     rt.gcs.nodes().onSuccess(nodes -> {
       for (NodeRecord n : nodes) {
         if (n.id().equals(rt.nodeId)) continue;
         if ("DEAD".equals(n.state())) {
           declareDead(n.id(), n.deadReason() == null ? "declared dead earlier" : n.deadReason());
         } else if (!detector.watching(Heartbeat.key(n.id().value(), Heartbeat.NODE))) {
-          detector.heard(Heartbeat.key(n.id().value(), Heartbeat.NODE));
+          // never heard: it may still be starting (registered, verticles deploying), so it gets
+          // the component timeout to send its first heartbeat; a crash meanwhile is still seen
+          // at once through Hazelcast membership
+          detector.expectWithin(Heartbeat.key(n.id().value(), Heartbeat.NODE), rt.conf.heartbeat().componentTimeoutMs());
         }
       }
     });

@@ -34,6 +34,23 @@ class FailureDetectorTest {
   }
 
   @Test
+  void aNodeStillStartingGetsItsGraceThenTheNormalTimeout() {
+    fd.check();
+    fd.expectWithin("starting", 10_000);
+    advance(9_000);
+    assertTrue(fd.check().isEmpty(), "within its start-up grace");
+    advance(1_100);
+    assertEquals(List.of("starting"), fd.check());
+    fd.forget("starting");
+    fd.expectWithin("late", 10_000);
+    advance(500);
+    fd.heard("late"); // its first heartbeat: from now on the normal timeout applies
+    fd.expectWithin("late", 10_000); // a second grace does not extend it
+    advance(1_300);
+    assertEquals(List.of("late"), fd.check());
+  }
+
+  @Test
   void aLateCheckBlamesItselfNotThePeers() {
     fd.check();
     fd.heard("a");

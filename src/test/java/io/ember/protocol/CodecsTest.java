@@ -70,4 +70,41 @@ class CodecsTest {
     for (ErrorCode c : ErrorCode.values()) assertEquals(c, ErrorCode.of(c.code));
     assertEquals(ErrorCode.INTERNAL, ErrorCode.of(12345));
   }
+
+  @Test
+  void actorCallRoundTrips() {
+    TaskId id = TaskId.child(TaskId.driverOf(JobId.named("j")), 3);
+    TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 0);
+    ActorCallSpec c = new ActorCallSpec(id, actor, TaskId.driverOf(JobId.named("j")), 42, "incr",
+        List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {9})), TaskSpec.Arg.ref(ObjectId.of(actor, 1))), "owner-2");
+    ActorCallSpec back = overTheWire(Codecs.actorCallCodec(), c);
+    assertEquals(c.id(), back.id());
+    assertEquals(c.actor(), back.actor());
+    assertEquals(c.caller(), back.caller());
+    assertEquals(42, back.seq());
+    assertEquals("incr", back.method());
+    assertArrayEquals(new byte[] {9}, back.args().get(0).value().getBytes());
+    assertEquals(ObjectId.of(actor, 1), back.args().get(1).ref());
+    assertEquals("owner-2", back.owner());
+    assertEquals(ObjectId.of(id, 1), back.returnId());
+  }
+
+  @Test
+  void actorCreateRoundTrips() {
+    TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 0);
+    Map<String, Double> res = new LinkedHashMap<>();
+    res.put("gpu", 1.0);
+    ActorCreateSpec spec = new ActorCreateSpec(actor, "a.Counter", List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {5}))), res,
+        -1, 100, 5000, "owner-3");
+    for (ActorCreateSpec back : List.of(overTheWire(Codecs.actorCreateCodec(), spec), ActorCreateSpec.decodeBuffer(spec.encode()))) {
+      assertEquals(actor, back.actor());
+      assertEquals("a.Counter", back.className());
+      assertArrayEquals(new byte[] {5}, back.args().get(0).value().getBytes());
+      assertEquals(res, back.resources());
+      assertEquals(-1, back.maxRestarts());
+      assertEquals(100, back.checkpointCalls());
+      assertEquals(5000, back.checkpointMs());
+      assertEquals("owner-3", back.owner());
+    }
+  }
 }
