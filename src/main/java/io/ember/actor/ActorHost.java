@@ -158,6 +158,17 @@ public final class ActorHost {
     load(c.actor());
   }
 
+  /**
+   * A call from a client in this JVM, on its own thread: handed straight to the actor if it is
+   * hosted and loaded here (one thread hop less than the event bus); false = send it the usual way.
+   */
+  public boolean offerDirect(ActorCallSpec c) {
+    ActorInstance a = instances.get(c.actor());
+    if (a == null) return false;
+    a.offer(c);
+    return true;
+  }
+
   /** The acting monitor placed actors (from a verdict): restore those placed here. */
   public void onPlaced(JsonArray placed) {
     if (placed == null) return;
@@ -273,7 +284,8 @@ public final class ActorHost {
   }
 
   private void reply(String owner, TaskDone d) {
-    rt.vertx.eventBus().send(Addresses.clientInbox(owner), d);
+    if (owner.equals(rt.client.id())) rt.client.deliver(d); // this node's own client: no event-bus hop
+    else rt.vertx.eventBus().send(Addresses.clientInbox(owner), d);
   }
 
   /** Tells the caller to find the actor again (it is not, or no longer, served here). */

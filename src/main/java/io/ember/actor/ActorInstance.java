@@ -26,8 +26,8 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
 
 /**
- * One incarnation of an actor on this node. Calls enter through {@link #offer} (on the actor
- * host's event loop), which puts each caller's calls in seq order, holds back a call whose
+ * One incarnation of an actor on this node. Calls enter through {@link #offer} (from the actor
+ * host's event loop, or straight from a client in this JVM), which puts each caller's calls in seq order, holds back a call whose
  * predecessors have not arrived, answers an already applied seq from its recorded result, and
  * keeps every call that arrives while the incarnation is being restored until the replay is
  * over, so new calls never interleave with replayed ones. The mailbox runs on the host's actor
@@ -50,7 +50,7 @@ final class ActorInstance {
   volatile Phase phase = Phase.RESTORING;
   private Object target;
 
-  // intake: the host's event loop only
+  // intake: under this instance's lock (the host's event loop, or a caller's thread in this JVM)
   private final Map<TaskId, Long> nextSeq = new HashMap<>();
   private final Map<TaskId, TreeMap<Long, ActorCallSpec>> held = new HashMap<>();
   private final List<ActorCallSpec> early = new ArrayList<>();
@@ -91,7 +91,7 @@ final class ActorInstance {
 
   // ---- intake (event loop) ----------------------------------------------------------------
 
-  void offer(ActorCallSpec c) {
+  synchronized void offer(ActorCallSpec c) {
     switch (phase) {
       case RESTORING -> early.add(c);
       case STOPPED -> host.replyMoved(c, "actor " + id() + " incarnation " + incarnation + " stopped on node " + rt.nodeId);
@@ -126,7 +126,7 @@ final class ActorInstance {
   }
 
   /** The replay is over (event loop): serve, starting with the calls that waited for it. */
-  void serve() {
+  synchronized void serve() {
     if (phase != Phase.RESTORING) return;
     phase = Phase.SERVING;
     List<ActorCallSpec> waiting = new ArrayList<>(early);
@@ -136,7 +136,7 @@ final class ActorInstance {
   }
 
   /** This incarnation must not serve any more (event loop): waiting calls are told to look again. */
-  void stop(String why) {
+  synchronized void stop(String why) {
     phase = Phase.STOPPED;
     List<ActorCallSpec> all = new ArrayList<>(early);
     early.clear();
@@ -146,7 +146,7 @@ final class ActorInstance {
     schedule(); // drains the mailbox with moved replies
   }
 
-  List<ActorCallSpec> drainEarly() {
+  synchronized List<ActorCallSpec> drainEarly() {
     List<ActorCallSpec> all = new ArrayList<>(early);
     early.clear();
     return all;
@@ -192,8 +192,14 @@ final class ActorInstance {
     long index = nextIndex++;
     applied.put(c.caller(), c.seq());
     MethodLogEntry entry = new MethodLogEntry(index, c.id(), c.caller(), c.seq(), c.method(), c.args(), o.ok(), o.digest());
-    record(c.returnId(), index, o);
-    Future<Void> logged = rt.writer.actorAppend(id(), incarnation, index, entry.encode());
+    Future<Void> logged;
+    if (o.ok()) {
+      rt.store.put(c.returnId(), o.bytes());
+      logged = rt.writer.actorAppend(id(), incarnation, index, entry.encode(), c.id(), o.bytes().length());
+    } else {
+      failures.put(c.id(), o.failure());
+      logged = rt.writer.actorAppend(id(), incarnation, index, entry.encode());
+    }
     logged.onComplete(ar -> {
       if (ar.succeeded()) {
         durable.merge(c.caller(), c.seq(), Math::max);

@@ -141,6 +141,8 @@ final class ActorCalls {
   }
 
   private void send(Entry e, ActorCallSpec c) {
+    var local = client.local();
+    if (local != null && local.actors != null && e.node.equals(local.nodeId) && local.actors.offerDirect(c)) return;
     client.vertx().eventBus().send(Addresses.actorCallsOf(e.node), c);
   }
 

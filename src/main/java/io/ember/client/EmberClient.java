@@ -106,8 +106,7 @@ public final class EmberClient implements Ember, ActorCaller {
   /** As {@link #connect(Vertx)}, for a named job: a restarted driver regenerates the same ids. */
   public static Future<EmberClient> connect(Vertx vertx, JobId job, long defaultTimeoutMs) {
     Codecs.register(vertx.eventBus());
-    return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("brief", true),
-            new DeliveryOptions().setSendTimeout(10_000))
+    return askStatus(vertx, System.currentTimeMillis() + 10_000)
         .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
             "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
         .compose(m -> {
@@ -118,6 +117,24 @@ public final class EmberClient implements Ember, ActorCaller {
                 new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs);
             return c.listen();
           });
+        });
+  }
+
+  /**
+   * The first request of a JVM that just joined the cluster can find no handler: the event
+   * bus's view of the other members' consumers fills in shortly after the join. Asked again
+   * every 200 ms until the deadline.
+   */
+  private static Future<Message<JsonObject>> askStatus(Vertx vertx, long deadline) {
+    long left = Math.max(1, deadline - System.currentTimeMillis());
+    return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject().put("brief", true),
+            new DeliveryOptions().setSendTimeout(left))
+        .recover(err -> {
+          boolean noHandlers = err instanceof ReplyException re && re.failureType() == io.vertx.core.eventbus.ReplyFailure.NO_HANDLERS;
+          if (!noHandlers || System.currentTimeMillis() + 200 >= deadline) return Future.failedFuture(err);
+          Promise<Message<JsonObject>> again = Promise.promise();
+          vertx.setTimer(200, t -> askStatus(vertx, deadline).onComplete(again));
+          return again.future();
         });
   }
 
@@ -231,6 +248,11 @@ public final class EmberClient implements Ember, ActorCaller {
   }
 
   // ---- results --------------------------------------------------------------------------
+
+  /** A result for this client from a component in the same JVM (any thread): as if it came to the inbox. */
+  public void deliver(TaskDone done) {
+    onDone(done);
+  }
 
   private void onDone(TaskDone done) {
     if (done.node() != null && view.isDead(done.node()) && done.ok()) {
@@ -600,6 +622,11 @@ public final class EmberClient implements Ember, ActorCaller {
 
   Gcs gcs() {
     return gcs;
+  }
+
+  /** This node's runtime when the client is a node's own; null for a remote driver. */
+  NodeRuntime local() {
+    return local;
   }
 
   /** Registers a result this client will receive (an actor call's). */

@@ -244,14 +244,19 @@ abstract sealed class ScriptOp {
           for (Object v : a.args()) arg(r, v);
           continue;
         }
-        // A incarnation first entry: merge the run of appends of one incarnation that follow it
+        // A incarnation first (entry call size): merge the run of appends of one incarnation that follow it
         int j = i;
         while (j + 1 < calls.size() && calls.get(j + 1).code().equals("A") && calls.get(j + 1).args()[0].equals(a.args()[0])) j++;
         r.arg("A").arg(id);
         arg(r, a.args()[0]);
         arg(r, a.args()[1]);
         r.arg(Integer.toString(j - i + 1));
-        for (int k = i; k <= j; k++) arg(r, calls.get(k).args()[2]);
+        for (int k = i; k <= j; k++) {
+          Object[] x = calls.get(k).args();
+          arg(r, x[2]);
+          arg(r, x[3]);
+          arg(r, x[4]);
+        }
         i = j;
       }
     }

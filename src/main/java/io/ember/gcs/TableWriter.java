@@ -157,9 +157,19 @@ public final class TableWriter {
         Integer.toString(spec.maxRestarts()), state, text(error), spec.owner());
   }
 
-  /** Appends method-log entry {@code index} of the actor's incarnation hosted here. */
+  /** Appends method-log entry {@code index} of the actor's incarnation hosted here (a call with no output object). */
   public Future<Void> actorAppend(TaskId actor, long incarnation, long index, byte[] entry) {
-    return actor(actor, "A", Long.toString(incarnation), Long.toString(index), entry);
+    return actorAppend(actor, incarnation, index, entry, null, -1);
+  }
+
+  /**
+   * Appends method-log entry {@code index} of the actor's incarnation hosted here and, in the
+   * same atomic step, records the call's output object {@code <call>.1} ({@code size} bytes) at
+   * this node; {@code call} null = the call has no output object.
+   */
+  public Future<Void> actorAppend(TaskId actor, long incarnation, long index, byte[] entry, TaskId call, long size) {
+    return actor(actor, "A", Long.toString(incarnation), Long.toString(index), entry, call == null ? "" : call.toString(),
+        call == null ? "" : Long.toString(size));
   }
 
   /** Stores a checkpoint taken after {@code position} calls; keeps the newest {@code keep} and trims the log. */

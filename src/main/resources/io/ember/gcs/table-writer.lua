@@ -17,7 +17,10 @@
 --   P                                   probe: writes nothing (the batch proves the epoch current)
 --   N id spec class resources maxRestarts state error owner
 --                                       actor created on this node (nothing if the row exists)
---   A id incarnation first n e1 .. en   method-log entries first..first+n-1 of an actor hosted here
+--   A id incarnation first n (e call size) x n
+--                                       method-log entries first..first+n-1 of an actor hosted here;
+--                                       each call's output object <call>.1 (size bytes, kind
+--                                       actor:<id>:<index>) is recorded here too ('' size = none)
 --   C id incarnation position keep blob checkpoint taken after `position` calls; keeps the newest
 --                                       `keep` and trims the log before the oldest kept one
 --   R id incarnation                    actor restored here: RESTARTING -> ALIVE
@@ -231,8 +234,15 @@ local function actorAppend(id, inc, first, from, n)
     return
   end
   -- have > first: a re-sent batch was applied before the connection was lost; append the rest only
-  for j = from + (have - first), from + n - 1, 1000 do
-    redis.call('RPUSH', lkey, unpack(ARGV, j, math.min(j + 999, from + n - 1)))
+  local entries = {}
+  for k = have - first, n - 1 do entries[#entries + 1] = ARGV[from + 3 * k] end
+  for j = 1, #entries, 1000 do
+    redis.call('RPUSH', lkey, unpack(entries, j, math.min(j + 999, #entries)))
+  end
+  -- the outputs, in the same atomic step: a result released to its caller can always be found
+  for k = 0, n - 1 do
+    local call, size = ARGV[from + 3 * k + 1], ARGV[from + 3 * k + 2]
+    if size ~= '' then object(call .. '.1', size, call, 'actor:' .. id .. ':' .. string.format('%d', first + k), SELF, '') end
   end
 end
 
@@ -276,7 +286,7 @@ while i <= last do
   elseif op == 'A' then
     local n = tonumber(ARGV[i + 4])
     actorAppend(ARGV[i + 1], ARGV[i + 2], tonumber(ARGV[i + 3]), i + 5, n)
-    i = i + 5 + n
+    i = i + 5 + 3 * n
   elseif op == 'N' then
     actorCreated(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7], ARGV[i + 8])
     i = i + 9

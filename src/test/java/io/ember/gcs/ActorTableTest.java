@@ -53,8 +53,14 @@ class ActorTableTest {
       TableWriter wa = gcs.writer(a, await(gcs.registerNode(a, Map.of("host", "h"))));
       TableWriter wb = gcs.writer(b, await(gcs.registerNode(b, Map.of("host", "h"))));
       await(wa.actorCreated(spec(-1), "{}", "ALIVE", null));
-      for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i));
+      for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i), TaskId.child(ACTOR, i), 100 + i);
       await(wa.flush());
+      // each call's output is recorded with the entry: where it is, and which call of which actor made it
+      ObjectRecord out = await(gcs.object(io.ember.ids.ObjectId.of(TaskId.child(ACTOR, 3), 1)));
+      assertEquals("actor:" + ACTOR + ":3", out.kind());
+      assertEquals(103, out.size());
+      assertEquals(java.util.Set.of(a), out.locations());
+      assertEquals(10L, await(gcs.counts()).get("objects"));
       ActorTable.Load all = await(table.load(ACTOR, -1));
       assertEquals(10, all.entries().size());
       assertEquals(-1, all.checkpointPosition());
