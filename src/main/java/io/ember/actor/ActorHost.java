@@ -165,7 +165,9 @@ public final class ActorHost {
   public boolean offerDirect(ActorCallSpec c) {
     ActorInstance a = instances.get(c.actor());
     if (a == null) return false;
-    a.offer(c);
+    boolean callerMayRun = !io.vertx.core.Context.isOnVertxThread();
+    a.offer(c, callerMayRun);
+    if (callerMayRun) a.kick();
     return true;
   }
 

@@ -27,8 +27,9 @@ import java.util.zip.CRC32C;
 
 /**
  * One incarnation of an actor on this node. Calls enter through {@link #offer} (from the actor
- * host's event loop, or straight from a client in this JVM), which puts each caller's calls in seq order, holds back a call whose
- * predecessors have not arrived, answers an already applied seq from its recorded result, and
+ * host's event loop, or straight from a client in this JVM), which puts each caller's calls in
+ * seq order, holds back a call whose predecessors have not arrived, answers an already applied
+ * seq from its recorded result, and
  * keeps every call that arrives while the incarnation is being restored until the replay is
  * over, so new calls never interleave with replayed ones. The mailbox runs on the host's actor
  * threads, one call at a time. A call's result is released only once its method-log entry is
@@ -92,14 +93,23 @@ final class ActorInstance {
   // ---- intake (event loop) ----------------------------------------------------------------
 
   synchronized void offer(ActorCallSpec c) {
+    offer(c, false);
+  }
+
+  /** {@code deferKick}: leave the mailbox unscheduled; the caller runs {@link #kick} once it holds no lock. */
+  synchronized void offer(ActorCallSpec c, boolean deferKick) {
     switch (phase) {
       case RESTORING -> early.add(c);
       case STOPPED -> host.replyMoved(c, "actor " + id() + " incarnation " + incarnation + " stopped on node " + rt.nodeId);
-      case SERVING -> inOrder(c);
+      case SERVING -> inOrder(c, deferKick);
     }
   }
 
   private void inOrder(ActorCallSpec c) {
+    inOrder(c, false);
+  }
+
+  private void inOrder(ActorCallSpec c, boolean deferKick) {
     long next = nextSeq.computeIfAbsent(c.caller(), k -> durable.getOrDefault(k, 0L) + 1);
     if (c.seq() < next) {
       Long d = durable.get(c.caller());
@@ -111,13 +121,13 @@ final class ActorInstance {
       held.computeIfAbsent(c.caller(), k -> new TreeMap<>()).put(c.seq(), c);
       return;
     }
-    enqueue(c);
+    enqueue(c, deferKick);
     long n = next + 1;
     TreeMap<Long, ActorCallSpec> h = held.get(c.caller());
     if (h != null) {
       ActorCallSpec x;
       while ((x = h.remove(n)) != null) {
-        enqueue(x);
+        enqueue(x, deferKick);
         n++;
       }
       if (h.isEmpty()) held.remove(c.caller());
@@ -153,19 +163,39 @@ final class ActorInstance {
   }
 
   private void enqueue(ActorCallSpec c) {
+    enqueue(c, false);
+  }
+
+  private void enqueue(ActorCallSpec c, boolean deferKick) {
     mailbox.add(c);
-    schedule();
+    if (!deferKick) schedule();
   }
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) threads.execute(this::runMailbox);
   }
 
+  /**
+   * Runs the mailbox on the calling thread if no actor thread is running it: a caller in this
+   * JVM that is about to wait for the result anyway (a driver's or a task's thread, never an
+   * event loop) saves a thread hand-off. It runs a few calls at most, then leaves the rest to
+   * the actor threads.
+   */
+  void kick() {
+    if (mailbox.isEmpty() || !scheduled.compareAndSet(false, true)) return;
+    runMailbox(CALLER_BUDGET);
+  }
+
   // ---- execution (actor threads) ----------------------------------------------------------
 
+  private static final int CALLER_BUDGET = 4;
+
   private void runMailbox() {
+    runMailbox(256);
+  }
+
+  private void runMailbox(int budget) {
     try {
-      int budget = 256;
       ActorCallSpec c;
       while (budget-- > 0 && (c = mailbox.poll()) != null) {
         if (phase == Phase.STOPPED || !host.holdsLease()) {
@@ -223,6 +253,7 @@ final class ActorInstance {
   }
 
   Outcome invoke(String method, List<TaskSpec.Arg> args, TaskId callId) {
+    io.ember.api.Ember outer = Current.forThread(); // a caller's thread may be running a task
     Current.setForThread(rt.client.forTask(callId));
     try {
       Object[] values = new Object[args.size()];
@@ -240,7 +271,7 @@ final class ActorInstance {
       return failed(new TaskDone.Failure(ErrorCode.TASK_FAILED, cls.name() + "." + method, user.getClass().getName(),
           user.getMessage(), ActorHost.stack(user)));
     } finally {
-      Current.setForThread(null);
+      Current.setForThread(outer);
     }
   }
 

@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code microbenchmark [--quick] [--no-failures]}: starts a two-node cluster on this machine
+ * {@code microbenchmark [--quick] [--no-failures] [--actors]}: starts a two-node cluster on this machine
  * (this JVM is one node and the driver, a second node runs in its own JVM), with every task
  * recorded in Redis, and prints one row per figure, modelled on Ray's {@code ray
  * microbenchmark}. Then it starts throw-away node JVMs, kills ({@code kill -9}) or freezes
@@ -62,22 +62,29 @@ public final class Microbenchmark {
       System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d; every task recorded in Redis%n",
           Runtime.getRuntime().availableProcessors(), redisPort);
       warmUp(ember);
-      syncTasks(ember, "single client tasks sync (local)", 20_000 / scale, null);
-      asyncTasks(ember, "single client tasks async (local)", 200_000 / scale, null);
-      putCalls(ember, 100_000 / scale);
-      getCalls(ember, 200_000 / scale);
-      syncTasks(ember, "single client tasks sync (cross-node)", 10_000 / scale, "node:bench-remote");
-      asyncTasks(ember, "cross-node tasks async", 100_000 / scale, "node:bench-remote");
+      boolean actorsOnly = Arrays.asList(args).contains("--actors");
+      if (!actorsOnly) {
+        syncTasks(ember, "single client tasks sync (local)", 20_000 / scale, null);
+        asyncTasks(ember, "single client tasks async (local)", 200_000 / scale, null);
+        putCalls(ember, 100_000 / scale);
+        getCalls(ember, 200_000 / scale);
+        syncTasks(ember, "single client tasks sync (cross-node)", 10_000 / scale, "node:bench-remote");
+        asyncTasks(ember, "cross-node tasks async", 100_000 / scale, "node:bench-remote");
+      }
       actorSync(ember, "1:1 actor calls sync (local)", 20_000 / scale, "bench-local");
       actorAsync(ember, "1:1 actor calls async (local)", 200_000 / scale, "bench-local");
       actorSync(ember, "1:1 actor calls sync (cross-node)", 10_000 / scale, "bench-remote");
       actorAsync(ember, "1:1 actor calls async (cross-node)", 100_000 / scale, "bench-remote");
-      transfer(ember, "1 MB object transfer (cross-node)", 1 << 20, 200 / scale);
-      transfer(ember, "100 MB object transfer (cross-node)", 100 << 20, quick ? 2 : 5);
+      if (!actorsOnly) {
+        transfer(ember, "1 MB object transfer (cross-node)", 1 << 20, 200 / scale);
+        transfer(ember, "100 MB object transfer (cross-node)", 100 << 20, quick ? 2 : 5);
+      }
       if (!Arrays.asList(args).contains("--no-failures")) {
         Failures f = new Failures(node, cluster, hzBase, redisPort, dir);
-        f.detection("kill -9 to node marked dead", "KILL", quick ? 1 : 5);
-        f.detection("SIGSTOP to node marked dead", "STOP", quick ? 1 : 5);
+        if (!actorsOnly) {
+          f.detection("kill -9 to node marked dead", "KILL", quick ? 1 : 5);
+          f.detection("SIGSTOP to node marked dead", "STOP", quick ? 1 : 5);
+        }
         f.actorServing("kill -9 to actor serving (1,000 calls logged)", 0, quick ? 1 : 3);
         f.actorServing("same, with a checkpoint every 100 calls", 100, quick ? 1 : 3);
         f.actorsRecreated(1000, quick ? 1 : 3);

@@ -38,6 +38,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class ActorCalls {
   private static final long RESOLVE_POLL_MS = 50;
+  private static final long STALL_NANOS = 3_000_000_000L;
 
   /** One actor as this client knows it. */
   static final class Entry {
@@ -50,6 +51,8 @@ final class ActorCalls {
     final Map<TaskId, ActorCallSpec> unacked = new ConcurrentHashMap<>();
     final AtomicBoolean resolving = new AtomicBoolean();
     volatile boolean creating;
+    /** When a call of this actor last got its answer, or was last sent (System.nanoTime). */
+    volatile long progressAt = System.nanoTime();
 
     Entry(TaskId id) {
       this.id = id;
@@ -163,7 +166,25 @@ final class ActorCalls {
     }
     byCall.remove(d.task());
     e.unacked.remove(d.task());
+    e.progressAt = System.nanoTime();
     return false;
+  }
+
+  /**
+   * Safety net, about once a second: an actor with calls that have had no answer for a while
+   * (a verdict this client never heard, a message lost with a node) is looked up again and its
+   * unanswered calls re-sent. The actor answers a re-sent call it already logged from the
+   * record, and ignores one it is still running, so this never applies a call twice.
+   */
+  void tick() {
+    long now = System.nanoTime();
+    for (Entry e : actors.values()) {
+      if (e.unacked.isEmpty() || e.dead != null || e.creating) continue;
+      if (now - e.progressAt > STALL_NANOS) {
+        e.progressAt = now;
+        resolve(e);
+      }
+    }
   }
 
   private void located(Entry e, NodeId node, long incarnation) {
@@ -178,6 +199,7 @@ final class ActorCalls {
 
   /** Every call without a final answer, each caller's in seq order. */
   private void resendAll(Entry e) {
+    e.progressAt = System.nanoTime();
     List<ActorCallSpec> calls = new ArrayList<>(e.unacked.values());
     calls.sort(Comparator.comparing((ActorCallSpec c) -> c.caller().toString()).thenComparingLong(ActorCallSpec::seq));
     for (ActorCallSpec c : calls) send(e, c);

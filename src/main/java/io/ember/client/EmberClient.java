@@ -74,6 +74,7 @@ public final class EmberClient implements Ember, ActorCaller {
   private volatile NodeId home;
   private io.vertx.core.Context context;
   private final ActorCalls actorCalls;
+  private long actorTick = -1;
 
   private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
       TransferClient transfers, ClusterView view, Gcs gcs) {
@@ -148,6 +149,7 @@ public final class EmberClient implements Ember, ActorCaller {
         m -> actorCalls.onPlaced(m.body().getJsonArray("actors")));
     consumers.add(placed);
     consumers.add(inbox);
+    actorTick = vertx.setPeriodic(1000, t -> actorCalls.tick());
     consumers.add(waits);
     consumers.add(verdicts);
     List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion(), placed.completion()));
@@ -724,6 +726,7 @@ public final class EmberClient implements Ember, ActorCaller {
   }
 
   public Future<Void> close() {
+    if (actorTick >= 0) vertx.cancelTimer(actorTick);
     List<Future<Void>> fs = new ArrayList<>();
     for (MessageConsumer<?> c : consumers) fs.add(c.unregister());
     return Future.all(fs).mapEmpty();

@@ -47,7 +47,7 @@ public final class Main {
         "usage: java -jar node.jar -cluster -conf conf/<file>.json   start a node",
         "       java -jar node.jar status [-conf <file>] [--json]    print the cluster's state",
         "       java -jar node.jar example                           run the example job on a fresh single node",
-        "       java -jar node.jar microbenchmark [--quick]          measure a local cluster it starts itself");
+        "       java -jar node.jar microbenchmark [--quick] [--no-failures] [--actors]   measure a local cluster it starts itself");
   }
 
   /** The conf from {@code -conf} (a file, or inline JSON as the launcher allows), validated. */
