@@ -165,9 +165,7 @@ public final class ActorHost {
   public boolean offerDirect(ActorCallSpec c) {
     ActorInstance a = instances.get(c.actor());
     if (a == null) return false;
-    boolean callerMayRun = !io.vertx.core.Context.isOnVertxThread();
-    a.offer(c, callerMayRun);
-    if (callerMayRun) a.kick();
+    a.offer(c);
     return true;
   }
 

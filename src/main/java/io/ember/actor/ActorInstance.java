@@ -93,23 +93,14 @@ final class ActorInstance {
   // ---- intake (event loop) ----------------------------------------------------------------
 
   synchronized void offer(ActorCallSpec c) {
-    offer(c, false);
-  }
-
-  /** {@code deferKick}: leave the mailbox unscheduled; the caller runs {@link #kick} once it holds no lock. */
-  synchronized void offer(ActorCallSpec c, boolean deferKick) {
     switch (phase) {
       case RESTORING -> early.add(c);
       case STOPPED -> host.replyMoved(c, "actor " + id() + " incarnation " + incarnation + " stopped on node " + rt.nodeId);
-      case SERVING -> inOrder(c, deferKick);
+      case SERVING -> inOrder(c);
     }
   }
 
   private void inOrder(ActorCallSpec c) {
-    inOrder(c, false);
-  }
-
-  private void inOrder(ActorCallSpec c, boolean deferKick) {
     long next = nextSeq.computeIfAbsent(c.caller(), k -> durable.getOrDefault(k, 0L) + 1);
     if (c.seq() < next) {
       Long d = durable.get(c.caller());
@@ -121,13 +112,13 @@ final class ActorInstance {
       held.computeIfAbsent(c.caller(), k -> new TreeMap<>()).put(c.seq(), c);
       return;
     }
-    enqueue(c, deferKick);
+    enqueue(c);
     long n = next + 1;
     TreeMap<Long, ActorCallSpec> h = held.get(c.caller());
     if (h != null) {
       ActorCallSpec x;
       while ((x = h.remove(n)) != null) {
-        enqueue(x, deferKick);
+        enqueue(x);
         n++;
       }
       if (h.isEmpty()) held.remove(c.caller());
@@ -163,39 +154,20 @@ final class ActorInstance {
   }
 
   private void enqueue(ActorCallSpec c) {
-    enqueue(c, false);
-  }
-
-  private void enqueue(ActorCallSpec c, boolean deferKick) {
     mailbox.add(c);
-    if (!deferKick) schedule();
+    schedule();
   }
 
   private void schedule() {
     if (scheduled.compareAndSet(false, true)) threads.execute(this::runMailbox);
   }
 
-  /**
-   * Runs the mailbox on the calling thread if no actor thread is running it: a caller in this
-   * JVM that is about to wait for the result anyway (a driver's or a task's thread, never an
-   * event loop) saves a thread hand-off. It runs a few calls at most, then leaves the rest to
-   * the actor threads.
-   */
-  void kick() {
-    if (mailbox.isEmpty() || !scheduled.compareAndSet(false, true)) return;
-    runMailbox(CALLER_BUDGET);
-  }
 
   // ---- execution (actor threads) ----------------------------------------------------------
 
-  private static final int CALLER_BUDGET = 4;
-
   private void runMailbox() {
-    runMailbox(256);
-  }
-
-  private void runMailbox(int budget) {
     try {
+      int budget = 256;
       ActorCallSpec c;
       while (budget-- > 0 && (c = mailbox.poll()) != null) {
         if (phase == Phase.STOPPED || !host.holdsLease()) {

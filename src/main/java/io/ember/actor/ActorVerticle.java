@@ -141,13 +141,13 @@ public final class ActorVerticle extends VerticleBase {
           values[i] = Values.fromJson(a);
         }
       }
-      ActorTable.Row[] row = new ActorTable.Row[1];
       host.table().row(actor).onComplete(ar -> {
         try {
           if (ar.failed()) throw new EmberException(ErrorCode.UNAVAILABLE, "the actor table did not answer: " + ar.cause().getMessage());
-          row[0] = ar.result();
-          if (row[0] == null) throw new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + actorId + " exists");
-          registry.lookup(row[0].className()).method(method);
+          ActorTable.Row row = ar.result();
+          if (row == null) throw new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + actorId + " exists");
+          if ("DEAD".equals(row.state())) throw new io.ember.api.ActorDiedException(actorId, row.error());
+          registry.lookup(row.className()).method(method);
           ObjectRef<Object> ref = rt.client.actorHandle(actorId).callByName(method, values).remote();
           m.reply(new JsonObject().put("taskId", ObjectId.parse(ref.id()).task().toString()).put("objectId", ref.id()));
         } catch (EmberException e) {

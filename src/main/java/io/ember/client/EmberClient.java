@@ -75,6 +75,8 @@ public final class EmberClient implements Ember, ActorCaller {
   private io.vertx.core.Context context;
   private final ActorCalls actorCalls;
   private long actorTick = -1;
+  private long deadlineTick = -1;
+  private final Deadlines deadlines = new Deadlines();
 
   private EmberClient(Vertx vertx, String clientId, NodeRuntime local, NodeId home, JobId job, long defaultTimeoutMs,
       TransferClient transfers, ClusterView view, Gcs gcs) {
@@ -150,6 +152,7 @@ public final class EmberClient implements Ember, ActorCaller {
     consumers.add(placed);
     consumers.add(inbox);
     actorTick = vertx.setPeriodic(1000, t -> actorCalls.tick());
+    deadlineTick = vertx.setPeriodic(Deadlines.SWEEP_MS, t -> deadlines.expire(System.currentTimeMillis()));
     consumers.add(waits);
     consumers.add(verdicts);
     List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion(), placed.completion()));
@@ -320,6 +323,19 @@ public final class EmberClient implements Ember, ActorCaller {
     if (io.vertx.core.Context.isOnVertxThread()) return bytesOnContext(id, deadline);
     TaskDone known = recent.get(id.task());
     if (known != null && known.ok() && known.inline() != null) return Future.succeededFuture(known.inline()); // the common small case
+    Pending mine = pending.get(id.task());
+    if (mine != null) {
+      // a result this client is waiting for: an inline one completes the caller's future on the
+      // thread that delivers it, with no hop and no timer per call (deadlines are swept)
+      Promise<Buffer> out = Promise.promise();
+      Deadlines.Entry d = deadlines.add(deadline, out, id);
+      mine.promise().future().onComplete(ar -> {
+        deadlines.remove(d);
+        if (ar.succeeded() && ar.result().ok() && ar.result().inline() != null) out.tryComplete(ar.result().inline());
+        else context.runOnContext(v -> bytesOnContext(id, deadline).onComplete(out));
+      });
+      return out.future();
+    }
     // from a plain thread (a driver's, a task's): hop to this client's context, so that transfer
     // connections are pooled there instead of on a fresh context per call
     Promise<Buffer> p = Promise.promise();
@@ -727,6 +743,7 @@ public final class EmberClient implements Ember, ActorCaller {
 
   public Future<Void> close() {
     if (actorTick >= 0) vertx.cancelTimer(actorTick);
+    if (deadlineTick >= 0) vertx.cancelTimer(deadlineTick);
     List<Future<Void>> fs = new ArrayList<>();
     for (MessageConsumer<?> c : consumers) fs.add(c.unregister());
     return Future.all(fs).mapEmpty();
