@@ -272,6 +272,11 @@ final class ActorInstance {
     lastCheckpointNanos = System.nanoTime();
     try {
       Buffer state = Values.encode(cp.saveCheckpoint());
+      if (state.length() > rt.conf.objects().maxObjectBytes()) {
+        host.warn("checkpoint of actor " + id() + " at " + position + " is " + state.length() + " bytes, more than the maximum object"
+            + " size (objects.maxObjectMb): not stored; the actor is recreated from its log instead");
+        return;
+      }
       byte[] blob = new Checkpoint(position, state, new HashMap<>(applied)).encode();
       rt.writer.actorCheckpoint(id(), incarnation, position, host.checkpointsKept(), blob)
           .onFailure(err -> host.warn("checkpoint of actor " + id() + " at " + position + " was not stored: " + err.getMessage()));

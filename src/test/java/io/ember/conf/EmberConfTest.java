@@ -66,4 +66,19 @@ class EmberConfTest {
     assertTrue(m.startsWith(f + ": not a JSON object"), m);
     assertTrue(assertThrows(ConfException.class, () -> EmberConf.load(Path.of("/no/such.json"))).getMessage().contains("/no/such.json"));
   }
+
+  @Test
+  void actorKeysAreCheckedAndDefaulted() {
+    EmberConf c = EmberConf.from("none", new JsonObject());
+    assertEquals(-1, c.actors().maxRestarts());
+    assertEquals(2, c.actors().checkpointsKept());
+    assertEquals(1000, c.actors().checkpointEveryCalls());
+    assertTrue(c.actors().classes().isEmpty());
+    String m = error("{\"actors\": {\"classes\": \"x.Counter\"}}");
+    assertTrue(m.contains("'actors.classes' must be an array of strings"), m);
+    m = error("{\"actors\": {\"maxRestarts\": -2}}");
+    assertTrue(m.contains("'actors.maxRestarts' must be -1 (unlimited) or >= 0"), m);
+    m = error("{\"actors\": {\"checkpointEvery\": 5}}");
+    assertTrue(m.startsWith("conf/x.json: unknown key 'actors.checkpointEvery'"), m);
+  }
 }
