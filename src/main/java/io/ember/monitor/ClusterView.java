@@ -92,6 +92,40 @@ public final class ClusterView {
     }
   }
 
+  /**
+   * Fills in a node whose event-bus heartbeats have not reached this node lately from its row in
+   * the node table (written every heartbeat interval by that node's own writer): a safety net
+   * for placement, so that a node is not left out because a heartbeat subscription reached this
+   * JVM late. A row whose heartbeat is older than {@code freshMs} changes nothing; a node this
+   * view has declared dead stays dead.
+   */
+  public void fromTable(io.ember.gcs.NodeRecord r, long now, long freshMs) {
+    long hb = r.heartbeatAt();
+    if (!r.alive() || hb <= 0 || now - hb > freshMs) return;
+    Peer p = peer(r.id());
+    if (p.dead || r.epoch() < p.epoch || now - p.schedulerSeenAt <= freshMs) return;
+    p.epoch = r.epoch();
+    try {
+      JsonObject load = r.fields().get("load") == null ? new JsonObject() : new JsonObject(r.fields().get("load"));
+      p.slots = load.getInteger("slots", 0);
+      p.busy = load.getInteger("busy", 0);
+      p.queued = load.getInteger("queued", 0);
+      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      JsonObject res = r.fields().get("resources") == null ? new JsonObject() : new JsonObject(r.fields().get("resources"));
+      for (String k : res.fieldNames()) m.put(k, res.getNumber(k).doubleValue());
+      m.put("node:" + r.id(), 1.0);
+      String name = r.fields().get("name");
+      if (name != null && !name.isEmpty()) m.put("node:" + name, 1.0);
+      p.resources = m;
+    } catch (RuntimeException unreadable) {
+      return;
+    }
+    if (p.host == null) p.host = r.host();
+    p.forwarded.set(0);
+    p.suspected = false;
+    p.schedulerSeenAt = now;
+  }
+
   public List<Peer> alive() {
     List<Peer> out = new ArrayList<>();
     for (Peer p : peers.values()) if (!p.dead && !p.suspected && p.schedulerSeenAt > 0) out.add(p);

@@ -56,6 +56,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final Set<NodeId> declaring = new HashSet<>();
   private long checkTimer;
   private long leaseTimer;
+  private long tableTimer;
 
   public MonitorVerticle(NodeRuntime rt) {
     this.rt = rt;
@@ -72,6 +73,7 @@ public final class MonitorVerticle extends VerticleBase {
     watchMembership();
     checkTimer = vertx.setPeriodic(CHECK_MS, t -> check());
     leaseTimer = vertx.setPeriodic(rt.conf.heartbeat().intervalMs(), t -> lease());
+    tableTimer = vertx.setPeriodic(Math.max(500, rt.conf.heartbeat().timeoutMs() / 2), t -> viewFromTable());
     try {
       channel = new HeartbeatChannel(rt.nodeId, rt.epoch, rt.conf.cluster().host(), rt.conf.heartbeat().intervalMs(), this::onBeat);
     } catch (java.net.SocketException e) {
@@ -185,6 +187,16 @@ public final class MonitorVerticle extends VerticleBase {
     });
   }
 
+  /** Nodes whose event-bus heartbeats this node has not had lately are filled in from the node table. */
+  private void viewFromTable() {
+    rt.gcs.nodes().onSuccess(nodes -> {
+      long now = System.currentTimeMillis();
+      for (NodeRecord n : nodes) {
+        if (!n.id().equals(rt.nodeId)) rt.view.fromTable(n, now, rt.conf.heartbeat().timeoutMs());
+      }
+    });
+  }
+
   private long placedAt;
 
   /** Actors whose node died when no live node could host them: try again, about once a second. */
@@ -286,6 +298,7 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<?> stop() {
     vertx.cancelTimer(checkTimer);
     vertx.cancelTimer(leaseTimer);
+    vertx.cancelTimer(tableTimer);
     if (channel != null) channel.close();
     if (term > 0) return recovery.releaseLeadership(rt.nodeId, term).otherwiseEmpty();
     return Future.succeededFuture();
