@@ -132,6 +132,29 @@ public final class LocalCluster implements AutoCloseable {
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
     vertx = await(Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster())).buildClustered());
     client = await(EmberClient.connect(vertx, JobId.random(), 60_000));
+    awaitEveryNodeReachable(Duration.ofSeconds(60));
+  }
+
+  /**
+   * Ready means every node runs a task pinned to it and its result comes back: the driver's
+   * submission, the home's placement and forwarding, and the result's way back all work. Right
+   * after a cluster forms, a send can find no handler yet and be dropped (event-bus subscriptions
+   * still spreading); a try that gets no answer in 3 s is repeated, until the deadline.
+   */
+  private void awaitEveryNodeReachable(Duration timeout) {
+    long deadline = System.currentTimeMillis() + timeout.toMillis();
+    for (NodeProcess p : nodes) {
+      for (;;) {
+        try {
+          client.task(io.ember.bench.BenchFns::noop).resource("node:" + p.name, 0.001).remote().get(Duration.ofSeconds(3));
+          break;
+        } catch (RuntimeException notYet) {
+          if (System.currentTimeMillis() > deadline) {
+            throw new IllegalStateException("node " + p.name + " did not run a task within " + timeout + ": " + notYet, notYet);
+          }
+        }
+      }
+    }
   }
 
   public void awaitAlive(int n, Duration timeout) throws Exception {
