@@ -43,7 +43,6 @@ import java.util.logging.Logger;
  */
 public final class ActorHost {
   private static final Logger LOG = Logger.getLogger(ActorHost.class.getName());
-  private static final int STACK_FRAMES = 40;
 
   private final NodeRuntime rt;
   private final ActorRegistry registry;
@@ -383,13 +382,6 @@ public final class ActorHost {
     return false;
   }
 
-  static String stack(Throwable t) {
-    StringBuilder sb = new StringBuilder(t.toString());
-    StackTraceElement[] st = t.getStackTrace();
-    for (int i = 0; i < Math.min(st.length, STACK_FRAMES); i++) sb.append("\n\tat ").append(st[i]);
-    if (st.length > STACK_FRAMES) sb.append("\n\t... ").append(st.length - STACK_FRAMES).append(" more");
-    return sb.toString();
-  }
 
   // ---- rebuilding lost outputs ------------------------------------------------------------
 

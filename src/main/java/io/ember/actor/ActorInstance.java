@@ -241,7 +241,7 @@ final class ActorInstance {
       return failed(new TaskDone.Failure(e.code(), cls.name() + "." + method, e.getClass().getName(), e.getMessage(), null));
     } catch (Throwable user) {
       return failed(new TaskDone.Failure(ErrorCode.TASK_FAILED, cls.name() + "." + method, user.getClass().getName(),
-          user.getMessage(), ActorHost.stack(user)));
+          user.getMessage(), TaskDone.Failure.stackOf(user)));
     } finally {
       Current.setForThread(outer);
     }

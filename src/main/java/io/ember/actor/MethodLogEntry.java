@@ -1,7 +1,6 @@
 package io.ember.actor;
 
 import io.ember.ids.TaskId;
-import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.TaskSpec;
 import io.ember.protocol.Wire;
 import io.vertx.core.buffer.Buffer;
@@ -23,18 +22,14 @@ record MethodLogEntry(long index, TaskId call, TaskId caller, long seq, String m
     Wire.putTask(b, caller);
     b.appendLong(seq);
     Wire.putString(b, method);
-    ActorCallSpec.encodeArgs(b, args);
+    TaskSpec.Arg.encodeAll(b, args);
     b.appendByte((byte) (ok ? 1 : 0)).appendLong(digest);
     return b.getBytes();
   }
 
   static MethodLogEntry decode(Buffer b) {
     Wire w = new Wire(b, 0);
-    return new MethodLogEntry(w.getLong(), w.getTask(), w.getTask(), w.getLong(), w.getString(), ActorCallSpec.decodeArgs(w),
+    return new MethodLogEntry(w.getLong(), w.getTask(), w.getTask(), w.getLong(), w.getString(), TaskSpec.Arg.decodeAll(w),
         w.getByte() == 1, w.getLong());
-  }
-
-  ActorCallSpec asCall(TaskId actor, String owner) {
-    return new ActorCallSpec(call, actor, caller, seq, method, args, owner);
   }
 }

@@ -5,7 +5,6 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
-import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.protocol.ActorCallSpec;

@@ -25,7 +25,7 @@ public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg>
   public void encodeTo(Buffer b) {
     Wire.putTask(b, actor);
     Wire.putString(b, className);
-    ActorCallSpec.putArgs(b, args);
+    TaskSpec.Arg.encodeAll(b, args);
     b.appendInt(resources.size());
     for (Map.Entry<String, Double> e : resources.entrySet()) {
       Wire.putString(b, e.getKey());
@@ -42,7 +42,7 @@ public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg>
   public static ActorCreateSpec decode(Wire w) {
     TaskId actor = w.getTask();
     String cls = w.getString();
-    List<TaskSpec.Arg> args = ActorCallSpec.getArgs(w);
+    List<TaskSpec.Arg> args = TaskSpec.Arg.decodeAll(w);
     int r = w.getInt();
     Map<String, Double> resources = new LinkedHashMap<>();
     for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());

@@ -19,7 +19,18 @@ public record TaskDone(
     Failure error) {
 
   /** A failure in a form that crosses JVMs: the code, and the remote exception as text. */
-  public record Failure(ErrorCode code, String function, String type, String message, String stack) {}
+  public record Failure(ErrorCode code, String function, String type, String message, String stack) {
+    private static final int STACK_FRAMES = 40;
+
+    /** A throwable's stack as text for {@code stack}: its first frames, then how many more there were. */
+    public static String stackOf(Throwable t) {
+      StringBuilder sb = new StringBuilder(t.toString());
+      StackTraceElement[] st = t.getStackTrace();
+      for (int i = 0; i < Math.min(st.length, STACK_FRAMES); i++) sb.append("\n\tat ").append(st[i]);
+      if (st.length > STACK_FRAMES) sb.append("\n\t... ").append(st.length - STACK_FRAMES).append(" more");
+      return sb.toString();
+    }
+  }
 
   public static TaskDone ok(TaskId task, NodeId node, String host, int port, long size, Buffer inline) {
     return new TaskDone(task, node, host, port, size, inline, null);

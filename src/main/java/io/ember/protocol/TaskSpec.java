@@ -38,6 +38,29 @@ public record TaskSpec(
     public boolean isRef() {
       return ref != null;
     }
+
+    /** Writes an argument list (count, then each as a tagged value or object id): tasks, actor calls and the method log share it. */
+    public static void encodeAll(Buffer b, List<Arg> args) {
+      b.appendInt(args.size());
+      for (Arg a : args) {
+        if (a.isRef()) {
+          b.appendByte((byte) 1);
+          Wire.putObject(b, a.ref());
+        } else {
+          b.appendByte((byte) 0);
+          Wire.putBytes(b, a.value());
+        }
+      }
+    }
+
+    /** Reads what {@link #encodeAll} wrote; a JVM method takes at most 255 arguments, so a larger count is refused. */
+    public static List<Arg> decodeAll(Wire w) {
+      int n = w.getInt();
+      if (n < 0 || n > 255) throw new IllegalArgumentException("an argument count is 0..255, got " + n);
+      List<Arg> args = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) args.add(w.getByte() == 1 ? ref(w.getObject()) : value(w.getBytes()));
+      return args;
+    }
   }
 
   public ObjectId returnId() {
@@ -64,16 +87,7 @@ public record TaskSpec(
     Wire.putTask(b, id);
     b.appendLong(job.hi()).appendLong(job.lo());
     Wire.putString(b, function);
-    b.appendInt(args.size());
-    for (Arg a : args) {
-      if (a.isRef()) {
-        b.appendByte((byte) 1);
-        Wire.putObject(b, a.ref());
-      } else {
-        b.appendByte((byte) 0);
-        Wire.putBytes(b, a.value());
-      }
-    }
+    Arg.encodeAll(b, args);
     b.appendInt(resources.size());
     for (Map.Entry<String, Double> e : resources.entrySet()) {
       Wire.putString(b, e.getKey());
@@ -92,11 +106,7 @@ public record TaskSpec(
     TaskId id = w.getTask();
     JobId job = new JobId(w.getLong(), w.getLong());
     String function = w.getString();
-    int n = w.getInt();
-    List<Arg> args = new ArrayList<>(n);
-    for (int i = 0; i < n; i++) {
-      args.add(w.getByte() == 1 ? Arg.ref(w.getObject()) : Arg.value(w.getBytes()));
-    }
+    List<Arg> args = Arg.decodeAll(w);
     int r = w.getInt();
     Map<String, Double> resources = new LinkedHashMap<>();
     for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());

@@ -19,7 +19,6 @@ import java.util.function.Consumer;
  * on an event loop; never lets a user exception escape.
  */
 final class TaskRunner implements Consumer<TaskSpec> {
-  private static final int STACK_FRAMES = 40;
 
   private final NodeRuntime rt;
   private final Consumer<TaskSpec> retry;
@@ -64,7 +63,7 @@ final class TaskRunner implements Consumer<TaskSpec> {
         return;
       }
       finishFailed(spec, new TaskDone.Failure(ErrorCode.TASK_FAILED, spec.function(), userError.getClass().getName(),
-          userError.getMessage(), stack(userError)));
+          userError.getMessage(), TaskDone.Failure.stackOf(userError)));
       return;
     }
     finishOk(spec, bytes);
@@ -111,11 +110,4 @@ final class TaskRunner implements Consumer<TaskSpec> {
     rt.vertx.eventBus().send(Addresses.clientInbox(spec.owner()), TaskDone.failed(spec.id(), rt.nodeId, f));
   }
 
-  static String stack(Throwable t) {
-    StringBuilder sb = new StringBuilder(t.toString());
-    StackTraceElement[] st = t.getStackTrace();
-    for (int i = 0; i < Math.min(st.length, STACK_FRAMES); i++) sb.append("\n\tat ").append(st[i]);
-    if (st.length > STACK_FRAMES) sb.append("\n\t... ").append(st.length - STACK_FRAMES).append(" more");
-    return sb.toString();
-  }
 }
