@@ -2,10 +2,13 @@ package io.ember.protocol;
 
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
+import java.util.concurrent.TimeoutException;
 
 /**
  * Reads fields of JSON requests from the event bus, refusing anything malformed with a
@@ -88,10 +91,18 @@ public final class Requests {
     }
   }
 
+  /** Replies to {@code m} once {@code result} completes: its value, or its failure's code. */
+  public static void replyWith(Message<?> m, Future<?> result) {
+    result.onComplete(ar -> {
+      if (ar.succeeded()) m.reply(ar.result());
+      else fail(m, ar.cause());
+    });
+  }
+
   /** Replies to {@code m} with the failure's code: an {@link EmberException}'s own, TIMEOUT, or INTERNAL. */
-  public static void fail(io.vertx.core.eventbus.Message<?> m, Throwable err) {
+  public static void fail(Message<?> m, Throwable err) {
     if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
-    else if (err instanceof java.util.concurrent.TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
+    else if (err instanceof TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
     else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
   }
 
