@@ -1,5 +1,6 @@
 package io.ember.actor;
 
+import io.ember.api.Checkpointable;
 import io.ember.api.EmberException;
 import io.ember.protocol.ErrorCode;
 import io.ember.scheduler.RemoteFunction;
@@ -7,6 +8,7 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -44,14 +46,14 @@ public final class ActorClass {
   }
 
   private static boolean isCheckpointHook(Method m) {
-    for (Method h : io.ember.api.Checkpointable.class.getMethods()) {
+    for (Method h : Checkpointable.class.getMethods()) {
       if (h.getName().equals(m.getName()) && sameSignature(h, m)) return true;
     }
     return false;
   }
 
   private static boolean sameSignature(Method a, Method b) {
-    return java.util.Arrays.equals(a.getParameterTypes(), b.getParameterTypes());
+    return Arrays.equals(a.getParameterTypes(), b.getParameterTypes());
   }
 
   public String name() {
@@ -59,7 +61,7 @@ public final class ActorClass {
   }
 
   public boolean checkpointable() {
-    return io.ember.api.Checkpointable.class.isAssignableFrom(type);
+    return Checkpointable.class.isAssignableFrom(type);
   }
 
   /** Runs the constructor with {@code args.length} parameters; user exceptions come out as thrown. */

@@ -2,10 +2,10 @@ package io.ember.actor;
 
 import io.ember.api.Checkpointable;
 import io.ember.api.Current;
+import io.ember.api.Ember;
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.node.NodeRuntime;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ErrorCode;
@@ -14,8 +14,12 @@ import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.internal.buffer.BufferInternal;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -23,6 +27,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
 /**
@@ -41,10 +46,16 @@ import java.util.zip.CRC32C;
 final class ActorInstance {
   enum Phase { RESTORING, SERVING, STOPPED }
 
+  /** What the host does when a call's log write was refused or lost (this incarnation must stop). */
+  interface Refusals {
+    void refused(ActorInstance a, ActorCallSpec c, Throwable err);
+  }
+
+  private static final Logger LOG = Logger.getLogger(ActorHost.class.getName());
   private static final int FAILURES_KEPT = 10_000;
 
-  final NodeRuntime rt;
-  final ActorHost host;
+  private final ActorServices node;
+  private final Refusals refusals;
   final ActorCreateSpec spec;
   final ActorClass cls;
   final long incarnation;
@@ -65,8 +76,8 @@ final class ActorInstance {
   /** Per caller, the seq of the last call whose log entry is in Redis: duplicates up to it are answered. */
   final Map<TaskId, Long> durable = new ConcurrentHashMap<>();
   /** Calls whose user code failed (their outcome has no object to read back). */
-  final Map<TaskId, TaskDone.Failure> failures = java.util.Collections.synchronizedMap(
-      new java.util.LinkedHashMap<>(64, 0.75f, false) {
+  final Map<TaskId, TaskDone.Failure> failures = Collections.synchronizedMap(
+      new LinkedHashMap<>(64, 0.75f, false) {
         @Override
         protected boolean removeEldestEntry(Map.Entry<TaskId, TaskDone.Failure> e) {
           return size() > FAILURES_KEPT;
@@ -77,13 +88,13 @@ final class ActorInstance {
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Executor threads;
 
-  ActorInstance(NodeRuntime rt, ActorHost host, ActorCreateSpec spec, ActorClass cls, long incarnation, Executor threads) {
-    this.rt = rt;
-    this.host = host;
+  ActorInstance(ActorServices node, Refusals refusals, ActorCreateSpec spec, ActorClass cls, long incarnation) {
+    this.node = node;
+    this.refusals = refusals;
     this.spec = spec;
     this.cls = cls;
     this.incarnation = incarnation;
-    this.threads = threads;
+    this.threads = node.threads();
   }
 
   TaskId id() {
@@ -95,7 +106,7 @@ final class ActorInstance {
   synchronized void offer(ActorCallSpec c) {
     switch (phase) {
       case RESTORING -> early.add(c);
-      case STOPPED -> host.replyMoved(c, "actor " + id() + " incarnation " + incarnation + " stopped on node " + rt.nodeId);
+      case STOPPED -> node.replies().replyMoved(c, "actor " + id() + " incarnation " + incarnation + " stopped on node " + node.self());
       case SERVING -> inOrder(c);
     }
   }
@@ -104,7 +115,7 @@ final class ActorInstance {
     long next = nextSeq.computeIfAbsent(c.caller(), k -> durable.getOrDefault(k, 0L) + 1);
     if (c.seq() < next) {
       Long d = durable.get(c.caller());
-      if (d != null && c.seq() <= d) host.replyRecorded(this, c);
+      if (d != null && c.seq() <= d) node.replies().replyRecorded(this, c);
       // else: accepted and not yet durable; its own reply is on the way
       return;
     }
@@ -143,7 +154,7 @@ final class ActorInstance {
     early.clear();
     held.values().forEach(h -> all.addAll(h.values()));
     held.clear();
-    for (ActorCallSpec c : all) host.replyMoved(c, why);
+    for (ActorCallSpec c : all) node.replies().replyMoved(c, why);
     schedule(); // drains the mailbox with moved replies
   }
 
@@ -170,8 +181,8 @@ final class ActorInstance {
       int budget = 256;
       ActorCallSpec c;
       while (budget-- > 0 && (c = mailbox.poll()) != null) {
-        if (phase == Phase.STOPPED || !host.holdsLease()) {
-          host.replyMoved(c, "actor " + id() + " incarnation " + incarnation + " on node " + rt.nodeId + " cannot serve");
+        if (phase == Phase.STOPPED || !node.guard().holdsLease()) {
+          node.replies().replyMoved(c, "actor " + id() + " incarnation " + incarnation + " on node " + node.self() + " cannot serve");
           continue;
         }
         execute(c);
@@ -196,18 +207,18 @@ final class ActorInstance {
     MethodLogEntry entry = new MethodLogEntry(index, c.id(), c.caller(), c.seq(), c.method(), c.args(), o.ok(), o.digest());
     Future<Void> logged;
     if (o.ok()) {
-      rt.store.put(c.returnId(), o.bytes());
-      logged = rt.writer.actorAppend(id(), incarnation, index, entry.encode(), c.id(), o.bytes().length());
+      node.store().put(c.returnId(), o.bytes());
+      logged = node.writer().actorAppend(id(), incarnation, index, entry.encode(), c.id(), o.bytes().length());
     } else {
       failures.put(c.id(), o.failure());
-      logged = rt.writer.actorAppend(id(), incarnation, index, entry.encode());
+      logged = node.writer().actorAppend(id(), incarnation, index, entry.encode());
     }
     logged.onComplete(ar -> {
       if (ar.succeeded()) {
         durable.merge(c.caller(), c.seq(), Math::max);
-        host.reply(c, o);
+        node.replies().reply(c, o);
       } else {
-        host.refused(this, c, ar.cause());
+        refusals.refused(this, c, ar.cause());
       }
     });
     maybeCheckpoint(index + 1);
@@ -217,24 +228,24 @@ final class ActorInstance {
   private void record(ObjectId oid, long index, Outcome o) {
     if (o.ok()) {
       int size = o.bytes().length();
-      rt.store.put(oid, o.bytes());
-      rt.writer.objectCreated(oid, size, oid.task(), ActorHost.outputKind(id(), index), rt.nodeId);
+      node.store().put(oid, o.bytes());
+      node.writer().objectCreated(oid, size, oid.task(), OutputRebuilder.outputKind(id(), index), node.self());
     } else {
       failures.put(oid.task(), o.failure());
     }
   }
 
   Outcome invoke(String method, List<TaskSpec.Arg> args, TaskId callId) {
-    io.ember.api.Ember outer = Current.forThread(); // a caller's thread may be running a task
-    Current.setForThread(rt.client.forTask(callId));
+    Ember outer = Current.forThread(); // a caller's thread may be running a task
+    Current.setForThread(node.scopes().apply(callId));
     try {
       Object[] values = new Object[args.size()];
-      for (int i = 0; i < values.length; i++) values[i] = host.argument(args.get(i));
+      for (int i = 0; i < values.length; i++) values[i] = node.argument(args.get(i));
       Object result = cls.invoke(target, method, values);
       Buffer bytes = Values.encode(result);
-      if (bytes.length() > rt.conf.objects().maxObjectBytes()) {
+      if (bytes.length() > node.maxObjectBytes()) {
         throw new EmberException(ErrorCode.OBJECT_TOO_LARGE, cls.name() + "." + method + " returned " + bytes.length()
-            + " bytes; the maximum object size is " + rt.conf.objects().maxObjectBytes() + " (objects.maxObjectMb)");
+            + " bytes; the maximum object size is " + node.maxObjectBytes() + " (objects.maxObjectMb)");
       }
       return new Outcome(bytes, null, digest(bytes));
     } catch (EmberException e) {
@@ -249,14 +260,14 @@ final class ActorInstance {
 
   private static Outcome failed(TaskDone.Failure f) {
     CRC32C crc = new CRC32C();
-    byte[] t = (f.code() + " " + f.type() + ": " + f.message()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+    byte[] t = (f.code() + " " + f.type() + ": " + f.message()).getBytes(StandardCharsets.UTF_8);
     crc.update(t);
     return new Outcome(null, f, (crc.getValue() << 32) | (t.length & 0xffffffffL) | Long.MIN_VALUE);
   }
 
   static long digest(Buffer bytes) {
     CRC32C crc = new CRC32C();
-    crc.update(((io.vertx.core.internal.buffer.BufferInternal) bytes).getByteBuf().nioBuffer());
+    crc.update(((BufferInternal) bytes).getByteBuf().nioBuffer());
     return (crc.getValue() << 32) | (bytes.length() & 0x7fffffffL);
   }
 
@@ -272,16 +283,16 @@ final class ActorInstance {
     lastCheckpointNanos = System.nanoTime();
     try {
       Buffer state = Values.encode(cp.saveCheckpoint());
-      if (state.length() > rt.conf.objects().maxObjectBytes()) {
-        host.warn("checkpoint of actor " + id() + " at " + position + " is " + state.length() + " bytes, more than the maximum object"
+      if (state.length() > node.maxObjectBytes()) {
+        LOG.warning("checkpoint of actor " + id() + " at " + position + " is " + state.length() + " bytes, more than the maximum object"
             + " size (objects.maxObjectMb): not stored; the actor is recreated from its log instead");
         return;
       }
       byte[] blob = new Checkpoint(position, state, new HashMap<>(applied)).encode();
-      rt.writer.actorCheckpoint(id(), incarnation, position, host.checkpointsKept(), blob)
-          .onFailure(err -> host.warn("checkpoint of actor " + id() + " at " + position + " was not stored: " + err.getMessage()));
+      node.writer().actorCheckpoint(id(), incarnation, position, node.checkpointsKept(), blob)
+          .onFailure(err -> LOG.warning("checkpoint of actor " + id() + " at " + position + " was not stored: " + err.getMessage()));
     } catch (Throwable e) {
-      host.warn("checkpoint of actor " + id() + " at " + position + " failed in user code: " + e);
+      LOG.warning("checkpoint of actor " + id() + " at " + position + " failed in user code: " + e);
     }
   }
 
@@ -289,10 +300,10 @@ final class ActorInstance {
 
   /** Runs the constructor with the spec's arguments. */
   void construct() throws Throwable {
-    Current.setForThread(rt.client.forTask(spec.actor()));
+    Current.setForThread(node.scopes().apply(spec.actor()));
     try {
       Object[] values = new Object[spec.args().size()];
-      for (int i = 0; i < values.length; i++) values[i] = host.argument(spec.args().get(i));
+      for (int i = 0; i < values.length; i++) values[i] = node.argument(spec.args().get(i));
       target = cls.construct(values);
     } finally {
       Current.setForThread(null);
@@ -330,9 +341,5 @@ final class ActorInstance {
     }
     if (storeOutputs) durable.putAll(applied);
     return new Replay(n, diverged);
-  }
-
-  long nextIndex() {
-    return nextIndex;
   }
 }

@@ -1,17 +1,28 @@
 package io.ember.node;
 
+import io.ember.actor.ActorHost;
+import io.ember.actor.ActorJsonDoor;
+import io.ember.actor.ActorServices;
+import io.ember.actor.ActorVerticle;
+import io.ember.actor.CallReplies;
+import io.ember.actor.OutputRebuilder;
+import io.ember.actor.ZombieGuard;
 import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
+import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
 import io.ember.monitor.MonitorVerticle;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectManagerVerticle;
+import io.ember.object.ObjectRequests;
 import io.ember.object.ObjectStore;
 import io.ember.object.TransferClient;
 import io.ember.protocol.Codecs;
 import io.ember.scheduler.FunctionRegistry;
+import io.ember.scheduler.JsonSubmit;
+import io.ember.scheduler.Scheduler;
 import io.ember.scheduler.SchedulerVerticle;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -19,6 +30,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -53,10 +65,11 @@ public final class NodeVerticle extends VerticleBase {
       rt.busNodeId = vi.clusterManager().getNodeId();
     }
     Codecs.register(vertx.eventBus());
+    Clock clock = Clock.systemUTC();
     return redis()
         .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
         .compose(this::register)
-        .compose(v -> vertx.deployVerticle(new ObjectManagerVerticle(rt)))
+        .compose(v -> deployObjectManager(clock))
         .compose(v -> EmberClient.forNode(rt))
         .compose(client -> {
           rt.client = client;
@@ -64,11 +77,44 @@ public final class NodeVerticle extends VerticleBase {
           return vertx.deployVerticle(new MonitorVerticle(rt), new io.vertx.core.DeploymentOptions()
               .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
-        .compose(v -> vertx.deployVerticle(new io.ember.actor.ActorVerticle(rt, actorClasses)))
-        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(rt)))
+        .compose(v -> deployActors(clock))
+        .compose(v -> vertx.deployVerticle(new SchedulerVerticle(rt.nodeId, rt.epoch, rt.busNodeId, () -> new Scheduler(rt),
+            new JsonSubmit(rt.functions, rt.client), () -> rt.actors == null ? 0 : rt.actors.hosted(), conf.heartbeat().intervalMs(), clock)))
         .onSuccess(v -> LOG.info("Ember node " + rt.nodeId + " (epoch " + rt.epoch + ") is up; redis "
             + conf.redis().endpoint() + ", transfers on " + rt.transferHost + ":" + rt.transferPort + ", "
             + functions.all().size() + " functions"));
+  }
+
+  /** The object manager; peers fetch from the transfer address it listens on. */
+  private Future<String> deployObjectManager(Clock clock) {
+    EmberConf conf = rt.conf;
+    ObjectRequests requests = new ObjectRequests(rt.nodeId, rt.store, rt.writer, rt.directory, () -> ClientLinks.objectOwner(rt.client),
+        conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
+    ObjectManagerVerticle objects = new ObjectManagerVerticle(rt.nodeId, rt.epoch, rt.busNodeId, rt.store, requests,
+        conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> rt.heartbeatPort, clock);
+    return vertx.deployVerticle(objects).onSuccess(id -> {
+      rt.transferHost = objects.transferHost();
+      rt.transferPort = objects.transferPort();
+    });
+  }
+
+  /** The actor host (after the client: it answers this node's own calls without a hop). */
+  private Future<String> deployActors(Clock clock) {
+    EmberConf conf = rt.conf;
+    EmberClient client = rt.client;
+    CallReplies replies = new CallReplies(rt.nodeId, rt.transferHost, rt.transferPort, conf.objects().inlineLimitBytes(),
+        conf.scheduler().getTimeoutMs(), rt.store, rt.directory, client.id(), client::deliver, vertx.eventBus(), clock);
+    ZombieGuard guard = new ZombieGuard(rt.writer::lastAppliedNanos, rt.writer::probe, rt::isFenced, conf.heartbeat().timeoutMs(), System::nanoTime);
+    ActorServices services = new ActorServices(rt.nodeId, rt.writer, rt.store, rt.directory, client::forTask, replies, guard,
+        ActorServices.actorThreads(conf.actors().threads()), conf.actors().checkpointsKept(), conf.objects().maxObjectBytes(),
+        conf.scheduler().getTimeoutMs(), clock);
+    ActorTable table = ActorTable.of(rt.gcs);
+    Gcs gcs = rt.gcs;
+    ActorVerticle actors = new ActorVerticle(rt.nodeId,
+        context -> new ActorHost(context, services, actorClasses, table, new OutputRebuilder(context, services, actorClasses, table, gcs::object, rt.view)),
+        new ActorJsonDoor(actorClasses, table, client, client::whenCreated), Math.max(1000, conf.heartbeat().timeoutMs()),
+        conf.scheduler().getTimeoutMs(), clock);
+    return vertx.deployVerticle(actors).onSuccess(id -> rt.actors = actors.host());
   }
 
   record Endpoint(String host, int port) {}

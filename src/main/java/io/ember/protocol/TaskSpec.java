@@ -67,10 +67,6 @@ public record TaskSpec(
     return ObjectId.of(id, 1);
   }
 
-  public double cpu() {
-    return resources.getOrDefault("cpu", 1.0);
-  }
-
   public TaskSpec withAttempt(int n) {
     return new TaskSpec(id, job, function, args, resources, maxRetries, retryExceptions, owner, n);
   }

@@ -17,10 +17,6 @@ import java.util.Map;
  */
 public record RemoteFunction(String name, Method method) {
 
-  public int arity() {
-    return method.getParameterCount();
-  }
-
   /** Calls the function; user exceptions come out as {@link InvocationTargetException}'s cause. */
   public Object invoke(Object[] args) throws Throwable {
     Object[] coerced = coerce(args);

@@ -30,7 +30,8 @@ public final class Scheduler {
 
   public Scheduler(NodeRuntime rt) {
     this.rt = rt;
-    this.runner = new TaskRunner(rt, spec -> rt.vertx.runOnContext(v -> runHere(spec)));
+    this.runner = new TaskRunner(rt.nodeId, rt.writer, rt.store, rt.functions, rt.client::forTask, rt.vertx.eventBus(),
+        rt.transferHost, rt.transferPort, rt.conf.objects(), spec -> rt.vertx.runOnContext(v -> runHere(spec)));
     this.pool = new WorkerPool<>("ember-worker", rt.conf.cpus(), rt.conf.scheduler().maxBlockedWorkers(), runner);
     runner.pool(pool);
     // a worker ran dry: drain the backlog on the scheduler's context (at most one hop pending)

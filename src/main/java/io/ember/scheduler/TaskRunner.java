@@ -1,17 +1,24 @@
 package io.ember.scheduler;
 
 import io.ember.api.Current;
+import io.ember.api.Ember;
 import io.ember.api.EmberException;
 import io.ember.client.TaskContext;
+import io.ember.conf.EmberConf;
+import io.ember.gcs.TableWriter;
+import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.node.NodeRuntime;
+import io.ember.ids.TaskId;
+import io.ember.object.ObjectStore;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.eventbus.EventBus;
 import java.util.function.Consumer;
+import java.util.function.Function;
 
 /**
  * Runs one task on a worker thread: decodes its arguments (already in the local store), calls
@@ -20,12 +27,35 @@ import java.util.function.Consumer;
  */
 final class TaskRunner implements Consumer<TaskSpec> {
 
-  private final NodeRuntime rt;
+  private final NodeId self;
+  private final TableWriter writer;
+  private final ObjectStore store;
+  private final FunctionRegistry functions;
+  private final Function<TaskId, Ember> scopes;
+  private final EventBus bus;
+  private final String transferHost;
+  private final int transferPort;
+  private final long maxObjectBytes;
+  private final int inlineLimitBytes;
   private final Consumer<TaskSpec> retry;
   private WorkerPool<TaskSpec> pool;
 
-  TaskRunner(NodeRuntime rt, Consumer<TaskSpec> retry) {
-    this.rt = rt;
+  /**
+   * @param scopes the Ember a task's code sees (nested submissions descend from its id)
+   * @param retry  takes a task to run again after its user code threw (when it asked for that)
+   */
+  TaskRunner(NodeId self, TableWriter writer, ObjectStore store, FunctionRegistry functions, Function<TaskId, Ember> scopes,
+      EventBus bus, String transferHost, int transferPort, EmberConf.Objects objects, Consumer<TaskSpec> retry) {
+    this.self = self;
+    this.writer = writer;
+    this.store = store;
+    this.functions = functions;
+    this.scopes = scopes;
+    this.bus = bus;
+    this.transferHost = transferHost;
+    this.transferPort = transferPort;
+    this.maxObjectBytes = objects.maxObjectBytes();
+    this.inlineLimitBytes = objects.inlineLimitBytes();
     this.retry = retry;
   }
 
@@ -35,14 +65,14 @@ final class TaskRunner implements Consumer<TaskSpec> {
 
   @Override
   public void accept(TaskSpec spec) {
-    rt.writer.taskState(spec.id(), TaskState.RUNNING, rt.nodeId, spec.attempt(), null);
+    writer.taskState(spec.id(), TaskState.RUNNING, self, spec.attempt(), null);
     Buffer bytes;
     try {
-      RemoteFunction fn = rt.functions.lookup(spec.function());
+      RemoteFunction fn = functions.lookup(spec.function());
       Object[] args = decodeArgs(spec);
       Object result;
       TaskContext.enter(pool);
-      Current.setForThread(rt.client.forTask(spec.id()));
+      Current.setForThread(scopes.apply(spec.id()));
       try {
         result = fn.invoke(args);
       } finally {
@@ -50,9 +80,9 @@ final class TaskRunner implements Consumer<TaskSpec> {
         TaskContext.exit();
       }
       bytes = Values.encode(result);
-      if (bytes.length() > rt.conf.objects().maxObjectBytes()) {
+      if (bytes.length() > maxObjectBytes) {
         throw new EmberException(ErrorCode.OBJECT_TOO_LARGE, spec.function() + " returned " + bytes.length()
-            + " bytes; the maximum object size is " + rt.conf.objects().maxObjectBytes() + " (objects.maxObjectMb)");
+            + " bytes; the maximum object size is " + maxObjectBytes + " (objects.maxObjectMb)");
       }
     } catch (EmberException e) {
       finishFailed(spec, new TaskDone.Failure(e.code(), spec.function(), e.getClass().getName(), e.getMessage(), null));
@@ -79,35 +109,35 @@ final class TaskRunner implements Consumer<TaskSpec> {
   }
 
   private Buffer localBytes(ObjectId id) throws Exception {
-    Buffer b = rt.store.getIfInMemory(id);
+    Buffer b = store.getIfInMemory(id);
     if (b != null) return b;
-    b = rt.store.get(id).toCompletionStage().toCompletableFuture().get();
-    if (b == null) throw new EmberException(ErrorCode.OBJECT_LOST, "argument object " + id + " vanished from node " + rt.nodeId);
+    b = store.get(id).toCompletionStage().toCompletableFuture().get();
+    if (b == null) throw new EmberException(ErrorCode.OBJECT_LOST, "argument object " + id + " vanished from node " + self);
     return b;
   }
 
   private void finishOk(TaskSpec spec, Buffer bytes) {
     ObjectId oid = spec.returnId();
     int size = bytes.length();
-    rt.store.put(oid, bytes).onComplete(ar -> {
+    store.put(oid, bytes).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
         finishFailed(spec, new TaskDone.Failure(e instanceof EmberException ee ? ee.code() : ErrorCode.INTERNAL,
             spec.function(), e.getClass().getName(), e.getMessage(), null));
         return;
       }
-      rt.writer.objectCreated(oid, size, spec.id(), "task", rt.nodeId);
-      rt.writer.taskState(spec.id(), TaskState.FINISHED, rt.nodeId, spec.attempt(), null);
-      Buffer inline = size <= rt.conf.objects().inlineLimitBytes() ? bytes : null;
-      rt.vertx.eventBus().send(Addresses.clientInbox(spec.owner()),
-          TaskDone.ok(spec.id(), rt.nodeId, rt.transferHost, rt.transferPort, size, inline));
+      writer.objectCreated(oid, size, spec.id(), "task", self);
+      writer.taskState(spec.id(), TaskState.FINISHED, self, spec.attempt(), null);
+      Buffer inline = size <= inlineLimitBytes ? bytes : null;
+      bus.send(Addresses.clientInbox(spec.owner()),
+          TaskDone.ok(spec.id(), self, transferHost, transferPort, size, inline));
     });
   }
 
   void finishFailed(TaskSpec spec, TaskDone.Failure f) {
     // the recorded error starts with its code, so that whoever finds the task FAILED later reports the same failure
-    rt.writer.taskState(spec.id(), TaskState.FAILED, rt.nodeId, spec.attempt(), f.code() + " " + f.type() + ": " + f.message());
-    rt.vertx.eventBus().send(Addresses.clientInbox(spec.owner()), TaskDone.failed(spec.id(), rt.nodeId, f));
+    writer.taskState(spec.id(), TaskState.FAILED, self, spec.attempt(), f.code() + " " + f.type() + ": " + f.message());
+    bus.send(Addresses.clientInbox(spec.owner()), TaskDone.failed(spec.id(), self, f));
   }
 
 }

@@ -1,0 +1,99 @@
+package io.ember.actor;
+
+import io.ember.api.ActorCreation;
+import io.ember.api.ActorDiedException;
+import io.ember.api.ActorHandle;
+import io.ember.api.Ember;
+import io.ember.api.EmberException;
+import io.ember.api.ObjectRef;
+import io.ember.gcs.ActorTable;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.protocol.ErrorCode;
+import io.ember.protocol.JsonArgs;
+import io.ember.protocol.JsonDoor;
+import io.ember.protocol.Requests;
+import io.vertx.core.Future;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.function.Function;
+
+/**
+ * The public JSON {@code ember.actor.create} and {@code ember.actor.call}: checks a request
+ * (fields, class, method, arguments) and turns it into a creation or a call through this node's
+ * client. Every refusal is a failed future with a code (BAD_REQUEST naming the field, or the
+ * client's own). Never talks to an actor instance directly: calls go the way any client's go.
+ */
+public final class ActorJsonDoor {
+  private final ActorRegistry registry;
+  private final ActorTable table;
+  private final Ember client;
+  private final Function<ActorHandle<?>, Future<NodeId>> whenCreated;
+
+  /**
+   * @param client      this node's client: creations and calls are its own
+   * @param whenCreated completes with the node of a created actor (the client's, for its handles)
+   */
+  public ActorJsonDoor(ActorRegistry registry, ActorTable table, Ember client, Function<ActorHandle<?>, Future<NodeId>> whenCreated) {
+    this.registry = registry;
+    this.table = table;
+    this.client = client;
+    this.whenCreated = whenCreated;
+  }
+
+  /** {@code {"class", "args": [json], "options": {"resources", "maxRestarts", "checkpointEveryCalls", "checkpointEveryMs"}}} → {@code {"actorId", "node"}} once created. */
+  public Future<JsonObject> create(Object body) {
+    return JsonDoor.answer("actor create", () -> {
+      JsonObject req = Requests.object(body);
+      Requests.onlyKeys(req, "class", "args", "options");
+      String cls = Requests.string(req, "class");
+      registry.lookup(cls);
+      JsonArray args = Requests.array(req, "args", new JsonArray());
+      JsonObject options = Requests.object(req, "options", new JsonObject());
+      Requests.onlyKeys(options, "resources", "maxRestarts", "checkpointEveryCalls", "checkpointEveryMs");
+      ActorCreation<Object> creation = client.actorByName(cls, JsonArgs.values(args));
+      JsonObject res = Requests.object(options, "resources", new JsonObject());
+      for (String k : res.fieldNames()) {
+        if (!(res.getValue(k) instanceof Number n)) throw Requests.bad("options.resources." + k + " must be a number");
+        creation.resource(k, n.doubleValue());
+      }
+      if (options.containsKey("maxRestarts")) creation.maxRestarts(Requests.integer(options, "maxRestarts"));
+      if (options.containsKey("checkpointEveryCalls") || options.containsKey("checkpointEveryMs")) {
+        creation.checkpointEvery(options.containsKey("checkpointEveryCalls") ? Requests.integer(options, "checkpointEveryCalls") : 0,
+            Duration.ofMillis(Requests.longValue(options, "checkpointEveryMs", 0)));
+      }
+      ActorHandle<Object> handle = creation.remote();
+      return whenCreated.apply(handle).map(node -> new JsonObject().put("actorId", handle.id()).put("node", node.value()));
+    });
+  }
+
+  /** {@code {"actorId", "method", "args": [json | {"$ref": objectId}]}} → {@code {"taskId", "objectId"}} once the call is sent. */
+  public Future<JsonObject> call(Object body) {
+    return JsonDoor.answer("actor call", () -> {
+      JsonObject req = Requests.object(body);
+      Requests.onlyKeys(req, "actorId", "method", "args");
+      String actorId = Requests.string(req, "actorId");
+      TaskId actor;
+      try {
+        actor = TaskId.parse(actorId);
+      } catch (IllegalArgumentException e) {
+        throw Requests.bad("actorId: " + e.getMessage());
+      }
+      String method = Requests.string(req, "method");
+      Object[] values = JsonArgs.decode(Requests.array(req, "args", new JsonArray())).values();
+      return table.row(actor)
+          .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the actor table did not answer: " + err.getMessage())))
+          .compose(row -> JsonDoor.answer("actor call", () -> Future.succeededFuture(send(actorId, row, method, values))));
+    });
+  }
+
+  private JsonObject send(String actorId, ActorTable.Row row, String method, Object[] values) {
+    if (row == null) throw new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + actorId + " exists");
+    if (ActorState.DEAD.name().equals(row.state())) throw new ActorDiedException(actorId, row.error());
+    registry.lookup(row.className()).method(method);
+    ObjectRef<Object> ref = client.actorHandle(actorId).callByName(method, values).remote();
+    return new JsonObject().put("taskId", ObjectId.parse(ref.id()).task().toString()).put("objectId", ref.id());
+  }
+}

@@ -1,0 +1,122 @@
+package io.ember.object;
+
+import io.ember.api.EmberException;
+import io.ember.api.ObjectRef;
+import io.ember.gcs.TableWriter;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.protocol.Requests;
+import io.ember.serial.Values;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.util.function.Supplier;
+
+/**
+ * What the object manager answers: the public JSON {@code ember.get} / {@code ember.put} (through
+ * this node's client, which owns what is put) and the binary get / put of drivers that are not
+ * nodes. Each returns a future the verticle replies with; malformed requests are BAD_REQUEST.
+ * Never sends object bytes between nodes itself: fetching is the directory's, over TCP.
+ */
+public final class ObjectRequests {
+  /** What these requests need of this node's own client. */
+  public interface Owner {
+    Future<Object> valueOf(ObjectId id, long timeoutMs);
+
+    <T> ObjectRef<T> put(T value);
+
+    Future<Location> ownedLocation(ObjectId id);
+  }
+
+  private final NodeId self;
+  private final ObjectStore store;
+  private final TableWriter writer;
+  private final ObjectDirectory directory;
+  private final Supplier<Owner> owner;
+  private final long getTimeoutMs;
+  private final int inlineLimitBytes;
+  private final Clock clock;
+
+  /**
+   * @param owner this node's client; late-bound: the client is built after the object manager
+   *              deploys, and is asked for only when a JSON request arrives
+   */
+  public ObjectRequests(NodeId self, ObjectStore store, TableWriter writer, ObjectDirectory directory, Supplier<Owner> owner,
+      long getTimeoutMs, int inlineLimitBytes, Clock clock) {
+    this.self = self;
+    this.store = store;
+    this.writer = writer;
+    this.directory = directory;
+    this.owner = owner;
+    this.getTimeoutMs = getTimeoutMs;
+    this.inlineLimitBytes = inlineLimitBytes;
+    this.clock = clock;
+  }
+
+  /** {@code {"objectId", "timeoutMs"?}} → {@code {"objectId", "value"}} with the value as JSON, when it is ready. */
+  public Future<JsonObject> getJson(Object body) {
+    ObjectId id;
+    long timeout;
+    try {
+      JsonObject req = Requests.object(body);
+      Requests.onlyKeys(req, "objectId", "timeoutMs");
+      id = Requests.objectId(req, "objectId");
+      timeout = Requests.longValue(req, "timeoutMs", getTimeoutMs);
+      if (timeout <= 0) throw Requests.bad("'timeoutMs' must be > 0");
+    } catch (EmberException e) {
+      return Future.failedFuture(e);
+    }
+    return owner.get().valueOf(id, timeout).compose(value -> {
+      try {
+        return Future.succeededFuture(new JsonObject().put("objectId", id.toString()).put("value", Values.toJson(value)));
+      } catch (EmberException e) {
+        return Future.failedFuture(new EmberException(e.code(), "object " + id + ": " + e.getMessage()));
+      }
+    });
+  }
+
+  /** {@code {"value": json}} → {@code {"objectId"}} once stored. */
+  public Future<JsonObject> putJson(Object body) {
+    Object value;
+    try {
+      JsonObject req = Requests.object(body);
+      Requests.onlyKeys(req, "value");
+      if (!req.containsKey("value")) throw Requests.bad("'value' is required");
+      value = Values.fromJson(req.getValue("value"));
+    } catch (EmberException e) {
+      return Future.failedFuture(e);
+    }
+    Owner client = owner.get();
+    ObjectRef<Object> ref = client.put(value);
+    return client.ownedLocation(ObjectId.parse(ref.id())).map(l -> new JsonObject().put("objectId", ref.id()));
+  }
+
+  /** The store dropped an object (evicted, not spilled): the object table forgets this node's copy. */
+  public void dropped(ObjectId id) {
+    writer.objectLocationRemoved(id, self);
+  }
+
+  /** A driver's put: stored here and recorded; answers this node's location of it. */
+  public Future<JsonObject> put(ObjectId id, Buffer bytes) {
+    return store.put(id, bytes).map(v -> {
+      writer.objectCreated(id, bytes.length(), id.task(), "put", self);
+      return directory.self(bytes.length()).toJson();
+    });
+  }
+
+  /** A driver's get: the bytes when small enough to travel inline, else where this node holds them (a fetched copy). */
+  public Future<Object> get(ObjectId id, String timeoutMsHeader) {
+    long timeout = parseLong(timeoutMsHeader, getTimeoutMs);
+    return directory.fetch(id, clock.millis() + timeout)
+        .map(bytes -> bytes.length() <= inlineLimitBytes ? bytes : directory.self(bytes.length()).toJson());
+  }
+
+  private static long parseLong(String s, long dflt) {
+    try {
+      return s == null ? dflt : Long.parseLong(s);
+    } catch (NumberFormatException e) {
+      return dflt;
+    }
+  }
+}
