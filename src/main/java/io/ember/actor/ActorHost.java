@@ -3,6 +3,7 @@ package io.ember.actor;
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;

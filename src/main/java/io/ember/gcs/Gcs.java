@@ -5,7 +5,6 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;

@@ -141,7 +141,7 @@ public final class Keys {
   }
 
   /** The {@link #COUNTS} field counting tasks in {@code state}. */
-  public static String taskCount(io.ember.scheduler.TaskState state) {
+  public static String taskCount(TaskState state) {
     return "task." + state.name();
   }
 }

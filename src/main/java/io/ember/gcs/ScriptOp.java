@@ -42,7 +42,7 @@ abstract sealed class ScriptOp {
   static final class TaskWrite extends ScriptOp {
     private final TaskId id;
     private WriteOp.Submitted submitted;
-    private String state;
+    private TaskState state;
     private String node = "";
     private String attempts;
     private String error;
@@ -53,8 +53,8 @@ abstract sealed class ScriptOp {
 
     TaskWrite fold(WriteOp.Submitted s) {
       if (submitted == null) submitted = s; // a task id names one spec: the first submission's stays
-      if (state != null && stale("PENDING", "0")) return this; // keeps the newer state
-      state = "PENDING";
+      if (state != null && stale(TaskState.PENDING, "0")) return this; // keeps the newer state
+      state = TaskState.PENDING;
       node = "";
       attempts = "0";
       error = "";
@@ -71,20 +71,10 @@ abstract sealed class ScriptOp {
     }
 
     /** The rule of table-writer.lua: (attempt, rank) never decreases; on a tie the later write wins. */
-    private boolean stale(String newState, String newAttempts) {
+    private boolean stale(TaskState newState, String newAttempts) {
       int a = Integer.parseInt(attempts);
       int na = Integer.parseInt(newAttempts);
-      return a > na || (a == na && rank(state) > rank(newState));
-    }
-
-    static int rank(String state) {
-      return switch (state) {
-        case "PENDING" -> 0;
-        case "QUEUED" -> 1;
-        case "RUNNING" -> 2;
-        case "LOST" -> 3;
-        default -> 4; // FINISHED, FAILED
-      };
+      return a > na || (a == na && state.rank() > newState.rank());
     }
 
     @Override
@@ -96,7 +86,7 @@ abstract sealed class ScriptOp {
         r.arg(submitted.spec());
         args(r, submitted.job(), submitted.function(), submitted.owner());
       }
-      args(r, state, node, attempts, error);
+      args(r, state.name(), node, attempts, error);
     }
   }
 

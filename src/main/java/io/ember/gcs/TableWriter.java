@@ -6,7 +6,6 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -118,7 +117,7 @@ public final class TableWriter {
    * in the recorded node's task set.
    */
   public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
-    enqueue(new WriteOp.StateChanged(id, state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
+    enqueue(new WriteOp.StateChanged(id, state, text(node), Integer.toString(attempts), text(errorOrNull)));
   }
 
   /** Records that {@code location} holds a copy of the object (adding the object row if new). */

@@ -2,7 +2,7 @@ package io.ember.monitor;
 
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
-import io.ember.scheduler.TaskState;
+import io.ember.gcs.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -49,7 +49,7 @@ public final class StatusReport {
   private static JsonObject actors(Map<String, Long> c) {
     JsonObject a = new JsonObject();
     long total = 0;
-    for (io.ember.actor.ActorState s : io.ember.actor.ActorState.values()) {
+    for (io.ember.gcs.ActorState s : io.ember.gcs.ActorState.values()) {
       long n = c.getOrDefault("actor." + s.name(), 0L);
       a.put(s.name(), n);
       total += n;

@@ -3,6 +3,7 @@ package io.ember.scheduler;
 import io.ember.api.Current;
 import io.ember.api.EmberException;
 import io.ember.client.TaskContext;
+import io.ember.gcs.TaskState;
 import io.ember.ids.ObjectId;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;

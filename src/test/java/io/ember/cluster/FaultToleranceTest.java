@@ -209,7 +209,7 @@ class FaultToleranceTest {
   NodeId runningNode(ObjectId oid) {
     try {
       TaskRecord t = await(cluster.gcs().task(oid.task()));
-      return t != null && t.state() == io.ember.scheduler.TaskState.RUNNING ? t.node() : null;
+      return t != null && t.state() == io.ember.gcs.TaskState.RUNNING ? t.node() : null;
     } catch (Exception e) {
       return null;
     }

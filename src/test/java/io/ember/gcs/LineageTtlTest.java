@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;

@@ -4,7 +4,6 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;

@@ -8,7 +8,6 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -118,9 +117,9 @@ class TableWriterCoalesceTest {
         TaskState s;
         do {
           s = STATES[r.nextInt(STATES.length)];
-        } while (attempts == attemptOf[ti] && ScriptOp.TaskWrite.rank(s.name()) < rankOf[ti]);
+        } while (attempts == attemptOf[ti] && s.rank() < rankOf[ti]);
         attemptOf[ti] = attempts;
-        rankOf[ti] = ScriptOp.TaskWrite.rank(s.name());
+        rankOf[ti] = s.rank();
         TaskState state = s;
         NodeId at = r.nextInt(4) == 0 ? null : node;
         String error = r.nextInt(4) == 0 ? "boom " + r.nextInt(9) : null;

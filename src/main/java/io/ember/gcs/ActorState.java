@@ -1,4 +1,4 @@
-package io.ember.actor;
+package io.ember.gcs;
 
 /**
  * An actor's state in the actor table ({@code ember:actor:<id>} field {@code state}).

@@ -1,4 +1,4 @@
-package io.ember.scheduler;
+package io.ember.gcs;
 
 /**
  * The life of a task, as recorded in the task table.
@@ -20,19 +20,30 @@ package io.ember.scheduler;
  * to QUEUED on the claimer's node, counting the attempt.
  */
 public enum TaskState {
-  PENDING,
-  QUEUED,
-  RUNNING,
-  FINISHED,
-  FAILED,
-  LOST;
+  PENDING(0),
+  QUEUED(1),
+  RUNNING(2),
+  FINISHED(4),
+  FAILED(4),
+  LOST(3);
 
-  /** True while the task occupies a node (it is in that node's task set). */
-  public boolean onNode() {
-    return this == QUEUED || this == RUNNING;
+  private final int rank;
+
+  TaskState(int rank) {
+    this.rank = rank;
   }
 
-  public boolean terminal() {
-    return this == FINISHED || this == FAILED;
+  /**
+   * Its place in the forward order of one attempt: a write whose (attempt, rank) is below the
+   * row's is stale and ignored. FINISHED and FAILED tie (the later write wins). The write
+   * script's {@code RANK} table repeats this; {@code LuaContractTest} checks that they agree.
+   */
+  public int rank() {
+    return rank;
+  }
+
+  /** True while the task occupies a node (it is in that node's task set: the script's {@code ON_NODE}). */
+  public boolean onNode() {
+    return this == QUEUED || this == RUNNING;
   }
 }
