@@ -5,6 +5,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
+import io.ember.gcs.LedgerEntry;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -59,7 +60,7 @@ public final class ActorHost {
     this.rt = rt;
     this.registry = registry;
     this.context = context;
-    this.table = ActorTable.of(rt.gcs);
+    this.table = rt.gcs.actors();
     AtomicInteger n = new AtomicInteger();
     this.threads = Executors.newFixedThreadPool(rt.conf.actors().threads(), r -> {
       Thread t = new Thread(r, "ember-actor-" + n.incrementAndGet());
@@ -104,7 +105,7 @@ public final class ActorHost {
     }
     return onContext(table.row(spec.actor())).compose(row -> {
       if (row != null) {
-        if (ActorState.DEAD.name().equals(row.state())) return Future.failedFuture(new ActorDiedException(spec.actor().toString(), row.error()));
+        if (row.state() == ActorState.DEAD) return Future.failedFuture(new ActorDiedException(spec.actor().toString(), row.error()));
         if (row.hostedBy(rt.nodeId)) ensureLoaded(spec.actor());
         return Future.succeededFuture(located(new NodeId(row.node()), row.incarnation()));
       }
@@ -121,7 +122,7 @@ public final class ActorHost {
           why = "its constructor threw " + t;
         }
         String error = why;
-        rt.writer.actorCreated(spec, resources, error == null ? "ALIVE" : "DEAD", error).onComplete(ar -> context.runOnContext(v -> {
+        rt.writer.actorCreated(spec, resources, error == null ? ActorState.ALIVE : ActorState.DEAD, error).onComplete(ar -> context.runOnContext(v -> {
           if (ar.succeeded() && error == null) {
             inst.serve();
             p.complete(located(rt.nodeId, 1));
@@ -217,7 +218,7 @@ public final class ActorHost {
         return;
       }
       ActorTable.Row row = l.row();
-      if (ActorState.DEAD.name().equals(row.state())) {
+      if (row.state() == ActorState.DEAD) {
         for (ActorCallSpec c : waiting) replyDied(c, row.error());
         return;
       }
@@ -249,15 +250,10 @@ public final class ActorHost {
       ActorInstance.Replay r = inst.replay(l.checkpoint(), l.from(), l.entries(), true);
       rt.writer.actorRestored(id, inst.incarnation);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      JsonObject entry = new JsonObject().put("kind", "actor-restored").put("actor", id.toString())
-          .put("class", inst.cls.name()).put("node", rt.nodeId.value()).put("incarnation", inst.incarnation)
-          .put("checkpoint", l.checkpointPosition()).put("replayed", r.replayed()).put("ms", ms)
-          .put("at", System.currentTimeMillis());
-      if (!r.diverged().isEmpty()) entry.put("diverged", new JsonArray(new ArrayList<>(r.diverged())));
-      rt.writer.recovery(entry);
+      rt.writer.recovery(new LedgerEntry.ActorRestored(id, inst.cls.name(), rt.nodeId, inst.incarnation,
+          l.checkpointPosition(), r.replayed(), ms, System.currentTimeMillis(), r.diverged()));
       if (!r.diverged().isEmpty()) {
-        rt.writer.recovery(new JsonObject().put("kind", "actor-replay-diverged").put("actor", id.toString())
-            .put("calls", new JsonArray(new ArrayList<>(r.diverged()))).put("at", System.currentTimeMillis()));
+        rt.writer.recovery(new LedgerEntry.ActorReplayDiverged(id, r.diverged(), null, System.currentTimeMillis()));
       }
       context.runOnContext(v -> inst.serve());
     } catch (Throwable t) {
@@ -433,15 +429,11 @@ public final class ActorHost {
         }
         ActorInstance.Outcome o = scratch.invoke(last.method(), last.args(), last.call());
         boolean diverged = o.digest() != last.digest();
-        JsonObject entry = new JsonObject().put("kind", "actor-output-rebuilt").put("actor", actor.toString())
-            .put("object", oid.toString()).put("call", index).put("checkpoint", l.checkpointPosition())
-            .put("replayed", r.replayed() + 1).put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
-            .put("node", rt.nodeId.value()).put("at", System.currentTimeMillis());
-        if (diverged || !r.diverged().isEmpty()) entry.put("diverged", true);
-        rt.writer.recovery(entry);
+        rt.writer.recovery(new LedgerEntry.ActorOutputRebuilt(actor, oid, index, l.checkpointPosition(), r.replayed() + 1,
+            TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), rt.nodeId, System.currentTimeMillis(),
+            diverged || !r.diverged().isEmpty()));
         if (diverged) {
-          rt.writer.recovery(new JsonObject().put("kind", "actor-replay-diverged").put("actor", actor.toString())
-              .put("calls", new JsonArray().add(index)).put("object", oid.toString()).put("at", System.currentTimeMillis()));
+          rt.writer.recovery(new LedgerEntry.ActorReplayDiverged(actor, List.of(index), oid, System.currentTimeMillis()));
         }
         if (!o.ok()) {
           TaskDone.Failure f = o.failure();
@@ -466,7 +458,7 @@ public final class ActorHost {
   }
 
   private Future<Location> waitForCopy(ObjectId oid, long deadline) {
-    return onContext(rt.gcs.object(oid)).compose(rec -> {
+    return onContext(rt.gcs.objects().get(oid)).compose(rec -> {
       if (rec != null) {
         for (NodeId n : rec.locations()) {
           var peer = rt.view.find(n);

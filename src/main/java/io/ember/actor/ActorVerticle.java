@@ -4,6 +4,7 @@ import io.ember.api.ActorCreation;
 import io.ember.api.ActorHandle;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -146,7 +147,7 @@ public final class ActorVerticle extends VerticleBase {
           if (ar.failed()) throw new EmberException(ErrorCode.UNAVAILABLE, "the actor table did not answer: " + ar.cause().getMessage());
           ActorTable.Row row = ar.result();
           if (row == null) throw new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + actorId + " exists");
-          if ("DEAD".equals(row.state())) throw new io.ember.api.ActorDiedException(actorId, row.error());
+          if (row.state() == ActorState.DEAD) throw new io.ember.api.ActorDiedException(actorId, row.error());
           registry.lookup(row.className()).method(method);
           ObjectRef<Object> ref = rt.client.actorHandle(actorId).callByName(method, values).remote();
           m.reply(new JsonObject().put("taskId", ObjectId.parse(ref.id()).task().toString()).put("objectId", ref.id()));

@@ -1,13 +1,16 @@
 package io.ember.gcs;
 
+import io.ember.api.EmberException;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.ember.protocol.ErrorCode;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One op of the write script ({@code table-writer.lua}): the net effect of every call on one
@@ -23,7 +26,7 @@ abstract sealed class ScriptOp {
   abstract void appendTo(Request r);
 
   /** The batch holding this op was applied; {@code refusedActors} are the actor ids the script refused. */
-  void applied(java.util.Set<String> refusedActors) {
+  void applied(Set<String> refusedActors) {
   }
 
   /** The batch holding this op failed as a whole. */
@@ -257,11 +260,11 @@ abstract sealed class ScriptOp {
     }
 
     @Override
-    void applied(java.util.Set<String> refusedActors) {
+    void applied(Set<String> refusedActors) {
       boolean refused = refusedActors.contains(actor.toString());
       for (WriteOp.Actor a : calls) {
         if (refused) {
-          a.done().tryFail(new io.ember.api.EmberException(io.ember.protocol.ErrorCode.ACTOR_MOVED,
+          a.done().tryFail(new EmberException(ErrorCode.ACTOR_MOVED,
               "actor " + actor + ": this node's incarnation of it no longer owns its table row"));
         } else {
           a.done().tryComplete();

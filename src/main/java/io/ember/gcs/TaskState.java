@@ -18,6 +18,12 @@ package io.ember.gcs;
  * forward; the acting monitor moves the tasks of a dead node to LOST, and a claim for
  * re-execution moves LOST (or unfinished on a dead node, or finished with no live copy) back
  * to QUEUED on the claimer's node, counting the attempt.
+ *
+ * <p>Who applies each move: a scheduler's {@link TableWriter#taskSubmitted} (PENDING) and
+ * {@link TableWriter#taskState} (QUEUED, RUNNING, FINISHED, FAILED), the write script's S and T
+ * ops, which drop a write that would go back in {@link #rank()} order within one attempt; the
+ * declare-dead script of {@link NodeDeaths} (to LOST); the claim script of
+ * {@link TaskTable#claim} (back to QUEUED, attempt + 1).
  */
 public enum TaskState {
   PENDING(0),

@@ -20,13 +20,13 @@ public final class StatusReport {
   private StatusReport() {}
 
   public static Future<JsonObject> build(Gcs gcs, long now) {
-    Future<List<NodeRecord>> nodes = gcs.nodes();
+    Future<List<NodeRecord>> nodes = gcs.nodes().all();
     Future<Map<String, Long>> counts = gcs.counts();
-    Future<List<JsonObject>> recoveries = gcs.recoveries(50);
+    Future<List<JsonObject>> recoveries = gcs.ledger().recent(50);
     return Future.all(nodes, counts, recoveries).map(v -> {
       JsonArray ns = new JsonArray();
       for (NodeRecord n : nodes.result()) {
-        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state()).put("epoch", n.epoch());
+        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state().name()).put("epoch", n.epoch());
         Map<String, String> f = n.fields();
         o.put("host", f.get("host"));
         String hb = f.get("heartbeatAt");

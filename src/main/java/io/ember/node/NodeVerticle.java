@@ -112,9 +112,8 @@ public final class NodeVerticle extends VerticleBase {
     Map<String, String> fields = Map.of("host", rt.conf.cluster().host(), "resources", resources.encode(),
         "name", rt.conf.nodeName() == null ? "" : rt.conf.nodeName(), "busAddress", rt.busNodeId == null ? "" : rt.busNodeId);
     // the lineage bound is cluster-wide: the write script reads it from ember:config
-    Future<?> config = gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
-        .arg(io.ember.gcs.Keys.PREFIX + "config").arg("lineageTtlMs").arg(rt.conf.scheduler().lineageTtlSec() * 1000L));
-    return config.compose(v -> gcs.registerNode(rt.nodeId, fields)).map(epoch -> {
+    Future<?> config = gcs.config().setLineageTtlMs(rt.conf.scheduler().lineageTtlSec() * 1000L);
+    return config.compose(v -> gcs.nodes().register(rt.nodeId, fields)).map(epoch -> {
       rt.epoch = epoch;
       rt.writer = gcs.writer(rt.nodeId, epoch);
       rt.writer.onFenced(why -> rt.fenced("Redis refused this node's writes: " + why));
