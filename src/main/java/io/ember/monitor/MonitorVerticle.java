@@ -1,8 +1,8 @@
 package io.ember.monitor;
 
+import io.ember.gcs.LedgerEntry;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.NodeState;
-import io.ember.gcs.LedgerEntry;
 import io.ember.ids.NodeId;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;
