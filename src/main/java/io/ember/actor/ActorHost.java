@@ -2,7 +2,9 @@ package io.ember.actor;
 
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
+import io.ember.gcs.LedgerEntry;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -77,7 +79,7 @@ public final class ActorHost {
     }
     return onContext(table.row(spec.actor())).compose(row -> {
       if (row != null) {
-        if (ActorState.DEAD.name().equals(row.state())) return Future.failedFuture(new ActorDiedException(spec.actor().toString(), row.error()));
+        if (row.state() == ActorState.DEAD) return Future.failedFuture(new ActorDiedException(spec.actor().toString(), row.error()));
         if (row.hostedBy(node.self())) ensureLoaded(spec.actor());
         return Future.succeededFuture(located(new NodeId(row.node()), row.incarnation()));
       }
@@ -94,7 +96,7 @@ public final class ActorHost {
           why = "its constructor threw " + t;
         }
         String error = why;
-        node.writer().actorCreated(spec, resources, error == null ? "ALIVE" : "DEAD", error).onComplete(ar -> context.runOnContext(v -> {
+        node.writer().actorCreated(spec, resources, error == null ? ActorState.ALIVE : ActorState.DEAD, error).onComplete(ar -> context.runOnContext(v -> {
           if (ar.succeeded() && error == null) {
             inst.serve();
             p.complete(located(node.self(), 1));
@@ -189,7 +191,7 @@ public final class ActorHost {
         return;
       }
       ActorTable.Row row = l.row();
-      if (ActorState.DEAD.name().equals(row.state())) {
+      if (row.state() == ActorState.DEAD) {
         for (ActorCallSpec c : waiting) replies.replyDied(c, row.error());
         return;
       }
@@ -221,15 +223,10 @@ public final class ActorHost {
       ActorInstance.Replay r = inst.replay(l.checkpoint(), l.from(), l.entries(), true);
       node.writer().actorRestored(id, inst.incarnation);
       long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-      JsonObject entry = new JsonObject().put("kind", "actor-restored").put("actor", id.toString())
-          .put("class", inst.cls.name()).put("node", node.self().value()).put("incarnation", inst.incarnation)
-          .put("checkpoint", l.checkpointPosition()).put("replayed", r.replayed()).put("ms", ms)
-          .put("at", node.clock().millis());
-      if (!r.diverged().isEmpty()) entry.put("diverged", new JsonArray(new ArrayList<>(r.diverged())));
-      node.writer().recovery(entry);
+      node.writer().recovery(new LedgerEntry.ActorRestored(id, inst.cls.name(), node.self(), inst.incarnation,
+          l.checkpointPosition(), r.replayed(), ms, node.clock().millis(), r.diverged()));
       if (!r.diverged().isEmpty()) {
-        node.writer().recovery(new JsonObject().put("kind", "actor-replay-diverged").put("actor", id.toString())
-            .put("calls", new JsonArray(new ArrayList<>(r.diverged()))).put("at", node.clock().millis()));
+        node.writer().recovery(new LedgerEntry.ActorReplayDiverged(id, r.diverged(), null, node.clock().millis()));
       }
       context.runOnContext(v -> inst.serve());
     } catch (Throwable t) {

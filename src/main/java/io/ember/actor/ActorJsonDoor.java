@@ -6,6 +6,7 @@ import io.ember.api.ActorHandle;
 import io.ember.api.Ember;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -91,7 +92,7 @@ public final class ActorJsonDoor {
 
   private JsonObject send(String actorId, ActorTable.Row row, String method, Object[] values) {
     if (row == null) throw new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + actorId + " exists");
-    if (ActorState.DEAD.name().equals(row.state())) throw new ActorDiedException(actorId, row.error());
+    if (row.state() == ActorState.DEAD) throw new ActorDiedException(actorId, row.error());
     registry.lookup(row.className()).method(method);
     ObjectRef<Object> ref = client.actorHandle(actorId).callByName(method, values).remote();
     return new JsonObject().put("taskId", ObjectId.parse(ref.id()).task().toString()).put("objectId", ref.id());

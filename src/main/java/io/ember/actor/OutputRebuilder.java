@@ -3,6 +3,7 @@ package io.ember.actor;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.gcs.ActorTable;
+import io.ember.gcs.LedgerEntry;
 import io.ember.gcs.ObjectRecord;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -19,6 +20,7 @@ import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
@@ -111,15 +113,11 @@ public final class OutputRebuilder {
       }
       ActorInstance.Outcome o = scratch.invoke(last.method(), last.args(), last.call());
       boolean diverged = o.digest() != last.digest();
-      JsonObject entry = new JsonObject().put("kind", "actor-output-rebuilt").put("actor", actor.toString())
-          .put("object", oid.toString()).put("call", index).put("checkpoint", l.checkpointPosition())
-          .put("replayed", r.replayed() + 1).put("ms", TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0))
-          .put("node", node.self().value()).put("at", node.clock().millis());
-      if (diverged || !r.diverged().isEmpty()) entry.put("diverged", true);
-      node.writer().recovery(entry);
+      node.writer().recovery(new LedgerEntry.ActorOutputRebuilt(actor, oid, index, l.checkpointPosition(), r.replayed() + 1,
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0), node.self(), node.clock().millis(),
+          diverged || !r.diverged().isEmpty()));
       if (diverged) {
-        node.writer().recovery(new JsonObject().put("kind", "actor-replay-diverged").put("actor", actor.toString())
-            .put("calls", new JsonArray().add(index)).put("object", oid.toString()).put("at", node.clock().millis()));
+        node.writer().recovery(new LedgerEntry.ActorReplayDiverged(actor, List.of(index), oid, node.clock().millis()));
       }
       if (!o.ok()) {
         TaskDone.Failure f = o.failure();

@@ -3,6 +3,7 @@ package io.ember.client;
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -65,7 +66,7 @@ final class ActorCalls {
 
   ActorCalls(EmberClient client) {
     this.client = client;
-    this.table = ActorTable.of(client.gcs());
+    this.table = client.gcs().actors();
   }
 
   private Entry entry(TaskId actor) {
@@ -237,7 +238,7 @@ final class ActorCalls {
           dead(e, new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + e.id + " exists"));
           return;
         }
-        if (row != null && "DEAD".equals(row.state())) {
+        if (row != null && row.state() == ActorState.DEAD) {
           e.resolving.set(false);
           dead(e, new ActorDiedException(e.id.toString(), row.error()));
           return;

@@ -12,7 +12,9 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.gcs.Gcs;
-import io.ember.gcs.Recovery;
+import io.ember.gcs.Claim;
+import io.ember.gcs.ClaimOutcome;
+import io.ember.gcs.LedgerEntry;
 import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;
 import io.ember.object.Location;
@@ -70,7 +72,6 @@ public final class EmberClient implements Ember, ActorCaller {
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private final ClusterView view;
   private final Gcs gcs;
-  private final Recovery recovery;
   private volatile NodeId home;
   private io.vertx.core.Context context;
   private final ActorCalls actorCalls;
@@ -83,7 +84,6 @@ public final class EmberClient implements Ember, ActorCaller {
     this.vertx = vertx;
     this.view = view;
     this.gcs = gcs;
-    this.recovery = Recovery.of(gcs);
     this.clientId = clientId;
     this.local = local;
     this.home = home;
@@ -466,9 +466,9 @@ public final class EmberClient implements Ember, ActorCaller {
   private final java.util.ArrayDeque<Runnable> claimQueue = new java.util.ArrayDeque<>();
   private int claimsInFlight;
 
-  private Future<Recovery.Claim> limitedClaim(TaskId task, NodeId at, TaskSpec s, String reason) {
-    Promise<Recovery.Claim> result = Promise.promise();
-    Runnable go = () -> recovery.claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).onComplete(ar -> {
+  private Future<Claim> limitedClaim(TaskId task, NodeId at, TaskSpec s, String reason) {
+    Promise<Claim> result = Promise.promise();
+    Runnable go = () -> gcs.tasks().claim(task, clientId, at, s.maxRetries(), reason, System.currentTimeMillis()).onComplete(ar -> {
       Runnable next;
       synchronized (claimQueue) {
         next = claimQueue.poll();
@@ -513,38 +513,37 @@ public final class EmberClient implements Ember, ActorCaller {
    */
   public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
     Future<TaskSpec> spec = known != null ? Future.succeededFuture(known)
-        : gcs.task(task).map(rec -> rec == null || rec.spec() == null ? null : TaskSpec.decodeBuffer(Buffer.buffer(rec.spec())));
+        : gcs.tasks().get(task).map(rec -> rec == null || rec.spec() == null ? null : TaskSpec.decodeBuffer(Buffer.buffer(rec.spec())));
     ObjectId oid = ObjectId.of(task, 1);
     return spec.compose(s -> {
       if (s == null) {
-        return gcs.object(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
+        return gcs.objects().get(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
             ? rebuildActorOutput(oid, rec.kind(), deadline)
-            : gcs.object(ObjectId.of(task, 0)).compose(put -> Future.failedFuture(put != null
+            : gcs.objects().get(ObjectId.of(task, 0)).compose(put -> Future.failedFuture(put != null
             ? new io.ember.api.ObjectLostException(ObjectId.of(task, 0).toString(), "a put object whose every copy was on dead nodes")
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
       }
       NodeId at = home;
       return limitedClaim(task, at, s, reason).compose(c -> switch (c.outcome()) {
-        case "CLAIMED", "MISSING" -> {
-          TaskSpec again = s.withAttempt("MISSING".equals(c.outcome()) ? s.attempt() : c.attempts());
+        case CLAIMED, MISSING -> {
+          TaskSpec again = s.withAttempt(c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts());
           again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
               again.retryExceptions(), clientId, again.attempt());
           Pending p = pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), s));
           vertx.eventBus().send(Addresses.submitTo(at), again);
-          if (local != null) local.writer.recovery(new JsonObject().put("kind", "task-resubmitted").put("task", task.toString())
-              .put("function", s.function()).put("attempt", again.attempt()).put("by", clientId).put("reason", reason)
-              .put("at", System.currentTimeMillis()));
+          if (local != null) local.writer.recovery(new LedgerEntry.TaskResubmitted(task, s.function(), again.attempt(),
+              clientId, reason, System.currentTimeMillis()));
           yield locationOf(p.promise().future(), oid);
         }
-        case "IN_PROGRESS" -> clientId.equals(c.owner()) ? awaitOwn(task, s, oid) : askOwner(c.owner(), oid, deadline)
+        case IN_PROGRESS -> clientId.equals(c.owner()) ? awaitOwn(task, s, oid) : askOwner(c.owner(), oid, deadline)
             .recover(err -> retryLater(task, null, reason, deadline, err));
-        case "EXISTS" -> gcs.object(oid).compose(rec -> {
+        case EXISTS -> gcs.objects().get(oid).compose(rec -> {
           Location l = rec == null ? null : liveLocation(rec);
           return l != null ? Future.succeededFuture(l) : retryLater(task, s, reason, deadline,
               new EmberException(ErrorCode.OBJECT_LOST, "object " + oid + ": its copies vanished"));
         });
-        case "FAILED" -> Future.failedFuture(recordedFailure(task, s, c.error()));
-        case "EXHAUSTED" -> Future.failedFuture(new io.ember.api.ObjectLostException(oid.toString(), "its task " + task + " ("
+        case FAILED -> Future.failedFuture(recordedFailure(task, s, c.error()));
+        case EXHAUSTED -> Future.failedFuture(new io.ember.api.ObjectLostException(oid.toString(), "its task " + task + " ("
             + s.function() + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries()
             + ") are spent: " + c.error()));
         default -> Future.failedFuture(new EmberException(ErrorCode.INTERNAL, "claim of " + task + ": " + c.outcome()));

@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * A group of write calls sent as one EVALSHA, plus the flush markers that wait for it. While it
@@ -61,7 +62,7 @@ final class Batch {
     byRow.clear();
   }
 
-  void complete(java.util.Set<String> refusedActors) {
+  void complete(Set<String> refusedActors) {
     for (ScriptOp op : ops) op.applied(refusedActors);
     markers.forEach(Promise::tryComplete);
   }

@@ -2,60 +2,69 @@ package io.ember.gcs;
 
 import io.ember.api.EmberException;
 import io.ember.ids.NodeId;
-import io.ember.ids.ObjectId;
-import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.LongSupplier;
 
 /**
- * Ember's global control store: the connection to Redis, node registration, the typed reads of
- * every table, and the factory of each node's {@link TableWriter}.
+ * Ember's global control store: the connection to Redis, one object per table
+ * ({@link #nodes}, {@link #tasks}, {@link #objects}, {@link #actors}, {@link #ledger},
+ * {@link #lease}, {@link #config}, and the leader's {@link #deaths} scripts), the exact
+ * counters, and the factory of each node's {@link TableWriter}.
  *
  * <p>Reads go through the pooled Vert.x client (which recovers by itself after an outage); the
- * per-task hot path goes through each writer's dedicated connection. The only unfenced writes
- * are {@link #registerNode} and {@link #markNodeDead}, which own a node's {@code epoch} and
- * {@code state}; every table write of a node goes through its writer and its epoch. It never
- * blocks: every method returns a Future.
+ * per-task hot path goes through each writer's dedicated connection. Every table write of a
+ * node goes through its writer and its epoch; the only unfenced writes are registration and the
+ * leader's scripts (fenced by the lease instead). It never hands out the raw Redis client and
+ * never blocks: every method returns a Future.
  */
 public final class Gcs {
-  private static final long REQUEST_TIMEOUT_MS = 10_000;
-
   private final Vertx vertx;
   private final String host;
   private final int port;
-  private final Redis client;
+  private final Store store;
+  private final NodeTable nodes;
+  private final TaskTable tasks;
+  private final ObjectTable objects;
+  private final ActorTable actors;
+  private final RecoveryLedger ledger;
+  private final MonitorLease lease;
+  private final NodeDeaths deaths;
+  private final ConfigTable config;
   private final List<TableWriter> writers = new CopyOnWriteArrayList<>();
 
   private Gcs(Vertx vertx, String host, int port, Redis client) {
     this.vertx = vertx;
     this.host = host;
     this.port = port;
-    this.client = client;
+    this.store = new Store(client, host, port);
+    this.nodes = new NodeTable(store);
+    this.tasks = new TaskTable(store);
+    this.objects = new ObjectTable(store);
+    this.actors = new ActorTable(store);
+    this.ledger = new RecoveryLedger(store);
+    this.lease = new MonitorLease(store);
+    this.deaths = new NodeDeaths(store);
+    this.config = new ConfigTable(store);
   }
 
   /** Connects and loads the write script; fails with UNAVAILABLE naming host:port if Redis does not answer. */
   public static Future<Gcs> connect(Vertx vertx, String host, int port) {
     Redis client = Redis.createClient(vertx, options(host, port).setMaxPoolSize(8).setMaxPoolWaiting(4096));
     return client.send(Request.cmd(Command.PING))
-        .compose(pong -> client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.WRITE)))
-        .timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
+        .compose(pong -> client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(TableWriter.SCRIPT.text())))
+        .timeout(Store.REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .map(sha -> new Gcs(vertx, host, port, client))
         .recover(e -> {
           client.close();
@@ -78,18 +87,44 @@ public final class Gcs {
     return port;
   }
 
-  /** A new incarnation of {@code id}: a fresh epoch, state ALIVE, the given fields; returns the epoch. */
-  public Future<Long> registerNode(NodeId id, Map<String, String> fields) {
-    Request r = Request.cmd(Command.EVAL).arg(Scripts.REGISTER).arg(3)
-        .arg(Keys.EPOCH).arg(Keys.node(id)).arg(Keys.NODES)
-        .arg(id.toString()).arg(System.currentTimeMillis());
-    for (Map.Entry<String, String> e : fields.entrySet()) {
-      if (Set.of("epoch", "state", "startedAt").contains(e.getKey())) {
-        throw new IllegalArgumentException("registerNode sets '" + e.getKey() + "' itself");
-      }
-      r.arg(e.getKey()).arg(e.getValue() == null ? "" : e.getValue());
-    }
-    return send(r).map(Response::toLong);
+  /** The node table: registration and every node's row. */
+  public NodeTable nodes() {
+    return nodes;
+  }
+
+  /** The task table: rows and claims for re-execution. */
+  public TaskTable tasks() {
+    return tasks;
+  }
+
+  /** The object table: rows and their locations. */
+  public ObjectTable objects() {
+    return objects;
+  }
+
+  /** The actor tables: rows, checkpoints, logs, the rebuild lock. */
+  public ActorTable actors() {
+    return actors;
+  }
+
+  /** The recovery ledger. */
+  public RecoveryLedger ledger() {
+    return ledger;
+  }
+
+  /** The monitor lease. */
+  public MonitorLease lease() {
+    return lease;
+  }
+
+  /** The leader's scripts that react to a node's death. */
+  public NodeDeaths deaths() {
+    return deaths;
+  }
+
+  /** Cluster-wide settings. */
+  public ConfigTable config() {
+    return config;
   }
 
   /** The table writer of one node incarnation, running on the caller's context (or a new event-loop context). */
@@ -109,120 +144,24 @@ public final class Gcs {
     return w;
   }
 
-  /** Marks a node DEAD (an admin write of the monitor, not fenced). A second call changes nothing. */
-  public Future<Void> markNodeDead(NodeId id, String reason) {
-    return send(Request.cmd(Command.EVAL).arg(Scripts.MARK_DEAD).arg(1).arg(Keys.node(id))
-        .arg(System.currentTimeMillis()).arg(reason == null ? "" : reason)).mapEmpty();
-  }
-
-  /** Every node ever registered, with all its hash fields. */
-  public Future<List<NodeRecord>> nodes() {
-    return send(Request.cmd(Command.SMEMBERS).arg(Keys.NODES)).compose(ids -> {
-      List<NodeId> list = new ArrayList<>();
-      ids.forEach(r -> list.add(new NodeId(r.toString())));
-      if (list.isEmpty()) return Future.succeededFuture(List.of());
-      List<Request> reqs = list.stream().map(n -> Request.cmd(Command.HGETALL).arg(Keys.node(n))).toList();
-      return batch(reqs).map(replies -> {
-        List<NodeRecord> out = new ArrayList<>();
-        for (int i = 0; i < list.size(); i++) {
-          Map<String, String> f = Resp.strings(replies.get(i));
-          if (!f.isEmpty()) out.add(new NodeRecord(list.get(i), Resp.number(f, "epoch", 0), f.get("state"), f));
-        }
-        return out;
-      });
-    });
-  }
-
-  /** The task's row, or null if it was never recorded. */
-  public Future<TaskRecord> task(TaskId id) {
-    return send(Request.cmd(Command.HGETALL).arg(Keys.task(id))).map(r -> {
-      Map<String, Response> h = Resp.hash(r);
-      if (h.isEmpty()) return null;
-      Response spec = h.get("spec");
-      String node = Resp.text(h, "node");
-      String owner = Resp.text(h, "owner");
-      String error = Resp.text(h, "error");
-      String attempts = Resp.text(h, "attempts");
-      return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
-          blank(node) ? null : new NodeId(node), blank(owner) ? null : new NodeId(owner),
-          Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts), blank(error) ? null : error);
-    });
-  }
-
-  /** The object's row with its locations, or null if it was never recorded. */
-  public Future<ObjectRecord> object(ObjectId id) {
-    return send(Request.cmd(Command.HGETALL).arg(Keys.object(id))).map(r -> {
-      Map<String, String> h = Resp.strings(r);
-      if (h.isEmpty()) return null;
-      String task = h.get("task");
-      return new ObjectRecord(id, Resp.number(h, "size", 0), blank(task) ? null : TaskId.parse(task),
-          h.get("kind"), locations(h.keySet()));
-    });
-  }
-
-  public Future<Set<NodeId>> locations(ObjectId id) {
-    return send(Request.cmd(Command.HKEYS).arg(Keys.object(id))).map(fields -> {
-      List<String> names = new ArrayList<>();
-      fields.forEach(f -> names.add(f.toString()));
-      return locations(names);
-    });
-  }
-
-  /** The exact counters: {@code task.<STATE>}, {@code objects}, {@code objectBytes} (absent = 0). */
+  /** The exact counters of every table: {@code task.<STATE>}, {@code actor.<STATE>}, {@code objects}, {@code objectBytes} (absent = 0). */
   public Future<Map<String, Long>> counts() {
-    return send(Request.cmd(Command.HGETALL).arg(Keys.COUNTS)).map(r -> {
+    return store.send(Request.cmd(Command.HGETALL).arg(Keys.COUNTS)).map(r -> {
       Map<String, Long> out = new LinkedHashMap<>();
       Resp.strings(r).forEach((k, v) -> out.put(k, Long.parseLong(v)));
       return out;
     });
   }
 
-  /** The newest {@code max} recovery records, newest first. */
-  public Future<List<JsonObject>> recoveries(int max) {
-    if (max <= 0) return Future.succeededFuture(List.of());
-    return send(Request.cmd(Command.LRANGE).arg(Keys.RECOVERIES).arg(0).arg(max - 1)).map(r -> {
-      List<JsonObject> out = new ArrayList<>();
-      r.forEach(e -> out.add(new JsonObject(e.toString())));
-      return out;
-    });
-  }
-
-  /** The pooled client, for callers that need a command this class does not wrap. */
-  public Redis client() {
-    return client;
+  /** The pooled client, for tests only (through {@code GcsTesting}): nothing in Ember sends raw commands. */
+  Redis redisForTests() {
+    return store.redis();
   }
 
   /** Closes every writer made here (without flushing) and the pooled client. */
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();
     writers.forEach(w -> closing.add(w.close()));
-    return Future.join(closing).eventually(client::close).mapEmpty();
-  }
-
-  private Future<Response> send(Request r) {
-    return client.send(r).timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(this::unavailable);
-  }
-
-  private Future<List<Response>> batch(List<Request> reqs) {
-    return client.batch(reqs).timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(this::unavailable);
-  }
-
-  private <T> Future<T> unavailable(Throwable e) {
-    if (e instanceof Response) return Future.failedFuture(e);   // Redis answered with an error
-    return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
-        "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
-  }
-
-  /** The nodes named by the location fields among an object row's field names. */
-  private static Set<NodeId> locations(Iterable<String> fields) {
-    Set<NodeId> out = new HashSet<>();
-    for (String f : fields) {
-      if (f.startsWith(Keys.LOCATION_PREFIX)) out.add(new NodeId(f.substring(Keys.LOCATION_PREFIX.length())));
-    }
-    return out;
-  }
-
-  private static boolean blank(String s) {
-    return s == null || s.isEmpty();
+    return Future.join(closing).eventually(store::close).mapEmpty();
   }
 }

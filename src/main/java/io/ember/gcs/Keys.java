@@ -14,14 +14,14 @@ import io.ember.ids.TaskId;
  *   <caption>Redis keys (prefix {@code ember:})</caption>
  *   <tr><th>key</th><th>type</th><th>contents</th><th>written by</th></tr>
  *   <tr><td>{@code ember:epoch}</td><td>STRING (counter)</td>
- *       <td>INCR hands out node epochs (incarnation numbers), strictly increasing</td><td>registerNode</td></tr>
- *   <tr><td>{@code ember:nodes}</td><td>SET</td><td>every node id ever registered</td><td>registerNode</td></tr>
+ *       <td>INCR hands out node epochs (incarnation numbers), strictly increasing</td><td>register script</td></tr>
+ *   <tr><td>{@code ember:nodes}</td><td>SET</td><td>every node id ever registered</td><td>register script</td></tr>
  *   <tr><td>{@code ember:node:<nodeId>}</td><td>HASH</td>
  *       <td>{@code epoch}, {@code state} ({@code ALIVE}|{@code DEAD}), {@code host}, {@code busAddress},
  *       {@code transferPort}, {@code resources} (JSON), {@code startedAt}, {@code heartbeatAt} (ms),
  *       {@code load} (JSON), {@code deadAt}, {@code deadReason}. The fence: a write batch applies only
  *       if {@code epoch} equals the writer's and {@code state} is {@code ALIVE}</td>
- *       <td>registerNode, heartbeat, markNodeDead</td></tr>
+ *       <td>register script, heartbeat, declare-dead script</td></tr>
  *   <tr><td>{@code ember:node:<nodeId>:tasks}</td><td>SET</td>
  *       <td>ids of tasks QUEUED or RUNNING on that node (a dead node's tasks without a scan)</td><td>write script</td></tr>
  *   <tr><td>{@code ember:node:<nodeId>:objects}</td><td>SET</td><td>ids of objects that node holds</td><td>write script</td></tr>
@@ -63,6 +63,10 @@ import io.ember.ids.TaskId;
  *       <td>declare-dead script, place script</td></tr>
  *   <tr><td>{@code ember:actor:<actorId>:rebuild:<index>}</td><td>STRING (TTL)</td>
  *       <td>who is rebuilding that call's lost output (one rebuild cluster-wide at a time)</td><td>ActorTable</td></tr>
+ *   <tr><td>{@code ember:config}</td><td>HASH</td><td>{@code lineageTtlMs}</td><td>ConfigTable</td></tr>
+ *   <tr><td>{@code ember:monitor:leader}</td><td>STRING (TTL)</td><td>the monitor lease {@code <node>|<term>}</td>
+ *       <td>MonitorLease</td></tr>
+ *   <tr><td>{@code ember:monitor:term}</td><td>STRING (counter)</td><td>monitor terms</td><td>MonitorLease</td></tr>
  *   <tr><td>{@code ember:recoveries}</td><td>LIST</td>
  *       <td>recovery records as JSON text, newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script</td></tr>
  * </table>
@@ -79,6 +83,12 @@ public final class Keys {
   public static final String ACTORS = PREFIX + "actors";
   public static final String RECOVERIES = PREFIX + "recoveries";
   public static final int RECOVERIES_CAP = 1000;
+  /** Cluster-wide settings read by the scripts ({@code lineageTtlMs}). */
+  public static final String CONFIG = PREFIX + "config";
+  /** The monitor lease, {@code <node>|<term>} with a TTL. */
+  public static final String LEADER = PREFIX + "monitor:leader";
+  /** The monitor term counter. */
+  public static final String TERM = PREFIX + "monitor:term";
 
   /** Field names of {@link #COUNTS} other than the per-state task counters. */
   public static final String COUNT_OBJECTS = "objects";
@@ -138,10 +148,5 @@ public final class Keys {
 
   public static String nodeActors(NodeId id) {
     return node(id) + ":actors";
-  }
-
-  /** The {@link #COUNTS} field counting tasks in {@code state}. */
-  public static String taskCount(io.ember.scheduler.TaskState state) {
-    return "task." + state.name();
   }
 }

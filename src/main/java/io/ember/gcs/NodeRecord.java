@@ -3,17 +3,14 @@ package io.ember.gcs;
 import io.ember.ids.NodeId;
 import java.util.Map;
 
-/** A row of the node table: the incarnation ({@code epoch}), {@code ALIVE}/{@code DEAD}, and every hash field as text. */
-public record NodeRecord(NodeId id, long epoch, String state, Map<String, String> fields) {
-  public static final String ALIVE = "ALIVE";
-  public static final String DEAD = "DEAD";
-
+/** A row of the node table: the incarnation ({@code epoch}), its {@link NodeState}, and every hash field as text. */
+public record NodeRecord(NodeId id, long epoch, NodeState state, Map<String, String> fields) {
   public NodeRecord {
     fields = Map.copyOf(fields);
   }
 
   public boolean alive() {
-    return ALIVE.equals(state);
+    return state == NodeState.ALIVE;
   }
 
   /** Time of the last heartbeat written, in ms since the epoch; 0 if none yet. */
@@ -27,10 +24,6 @@ public record NodeRecord(NodeId id, long epoch, String state, Map<String, String
 
   public String host() {
     return fields.get("host");
-  }
-
-  public String busAddress() {
-    return fields.get("busAddress");
   }
 
   /** The object transfer port; -1 if the node did not publish one. */

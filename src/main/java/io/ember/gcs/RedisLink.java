@@ -10,7 +10,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * One dedicated Redis connection that stays up: it connects, loads the write script, reports
+ * One dedicated Redis connection that stays up: it connects, loads its script, reports
  * "ready", and after any loss (end or exception handler, a failed send, or a transient error
  * reported by its user) drops the connection and reconnects with a doubling, capped delay.
  *
@@ -26,6 +26,7 @@ final class RedisLink {
   private final Context context;
   private final RedisOptions options;
   private final WriterOptions tuning;
+  private final Script script;
   private final Runnable onReady;
   private int generation;
   private Redis client;
@@ -34,7 +35,8 @@ final class RedisLink {
   private volatile boolean closed;
   private long backoffMs;
 
-  RedisLink(Context context, RedisOptions options, WriterOptions tuning, Runnable onReady) {
+  RedisLink(Context context, RedisOptions options, WriterOptions tuning, Script script, Runnable onReady) {
+    this.script = script;
     this.context = context;
     this.options = options;
     this.tuning = tuning;
@@ -86,7 +88,7 @@ final class RedisLink {
     client = Redis.createClient(context.owner(), options);
     client.connect()
         .compose(c -> adopt(gen, c))
-        .compose(c -> c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(Scripts.WRITE)))
+        .compose(c -> c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.text())))
         .onComplete(ar -> {
           if (gen != generation || closed) return;
           if (ar.succeeded()) {

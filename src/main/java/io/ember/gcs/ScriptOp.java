@@ -1,13 +1,16 @@
 package io.ember.gcs;
 
+import io.ember.api.EmberException;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.ember.protocol.ErrorCode;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * One op of the write script ({@code table-writer.lua}): the net effect of every call on one
@@ -23,7 +26,7 @@ abstract sealed class ScriptOp {
   abstract void appendTo(Request r);
 
   /** The batch holding this op was applied; {@code refusedActors} are the actor ids the script refused. */
-  void applied(java.util.Set<String> refusedActors) {
+  void applied(Set<String> refusedActors) {
   }
 
   /** The batch holding this op failed as a whole. */
@@ -42,7 +45,7 @@ abstract sealed class ScriptOp {
   static final class TaskWrite extends ScriptOp {
     private final TaskId id;
     private WriteOp.Submitted submitted;
-    private String state;
+    private TaskState state;
     private String node = "";
     private String attempts;
     private String error;
@@ -53,8 +56,8 @@ abstract sealed class ScriptOp {
 
     TaskWrite fold(WriteOp.Submitted s) {
       if (submitted == null) submitted = s; // a task id names one spec: the first submission's stays
-      if (state != null && stale("PENDING", "0")) return this; // keeps the newer state
-      state = "PENDING";
+      if (state != null && stale(TaskState.PENDING, "0")) return this; // keeps the newer state
+      state = TaskState.PENDING;
       node = "";
       attempts = "0";
       error = "";
@@ -71,20 +74,10 @@ abstract sealed class ScriptOp {
     }
 
     /** The rule of table-writer.lua: (attempt, rank) never decreases; on a tie the later write wins. */
-    private boolean stale(String newState, String newAttempts) {
+    private boolean stale(TaskState newState, String newAttempts) {
       int a = Integer.parseInt(attempts);
       int na = Integer.parseInt(newAttempts);
-      return a > na || (a == na && rank(state) > rank(newState));
-    }
-
-    static int rank(String state) {
-      return switch (state) {
-        case "PENDING" -> 0;
-        case "QUEUED" -> 1;
-        case "RUNNING" -> 2;
-        case "LOST" -> 3;
-        default -> 4; // FINISHED, FAILED
-      };
+      return a > na || (a == na && state.rank() > newState.rank());
     }
 
     @Override
@@ -96,7 +89,7 @@ abstract sealed class ScriptOp {
         r.arg(submitted.spec());
         args(r, submitted.job(), submitted.function(), submitted.owner());
       }
-      args(r, state, node, attempts, error);
+      args(r, state.name(), node, attempts, error);
     }
   }
 
@@ -267,11 +260,11 @@ abstract sealed class ScriptOp {
     }
 
     @Override
-    void applied(java.util.Set<String> refusedActors) {
+    void applied(Set<String> refusedActors) {
       boolean refused = refusedActors.contains(actor.toString());
       for (WriteOp.Actor a : calls) {
         if (refused) {
-          a.done().tryFail(new io.ember.api.EmberException(io.ember.protocol.ErrorCode.ACTOR_MOVED,
+          a.done().tryFail(new EmberException(ErrorCode.ACTOR_MOVED,
               "actor " + actor + ": this node's incarnation of it no longer owns its table row"));
         } else {
           a.done().tryComplete();

@@ -5,8 +5,8 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -16,8 +16,10 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +57,8 @@ import java.util.function.LongSupplier;
  * <p>It never blocks its context and never lets a write of a fenced epoch reach the tables.
  */
 public final class TableWriter {
+  /** Applies a batch of one node's table writes, fenced on its epoch (see the .lua file). */
+  static final Script SCRIPT = Script.load("table-writer.lua");
   /** A batch takes at most this many calls per script op it may hold. */
   private static final int CALLS_PER_OP = 8;
   private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
@@ -93,7 +97,7 @@ public final class TableWriter {
     this.nodeKey = Keys.node(node);
     this.epoch = Long.toString(epoch);
     this.options = options;
-    this.link = new RedisLink(context, redis, options, this::resend);
+    this.link = new RedisLink(context, redis, options, SCRIPT, this::resend);
     context.runOnContext(v -> link.start());
   }
 
@@ -118,7 +122,7 @@ public final class TableWriter {
    * in the recorded node's task set.
    */
   public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
-    enqueue(new WriteOp.StateChanged(id, state.name(), text(node), Integer.toString(attempts), text(errorOrNull)));
+    enqueue(new WriteOp.StateChanged(id, state, text(node), Integer.toString(attempts), text(errorOrNull)));
   }
 
   /** Records that {@code location} holds a copy of the object (adding the object row if new). */
@@ -144,17 +148,22 @@ public final class TableWriter {
     enqueue(new WriteOp.JobFields(job, copy));
   }
 
-  /** Appends a recovery record (newest first, the list capped at {@value Keys#RECOVERIES_CAP}). */
-  public void recovery(JsonObject entry) {
-    enqueue(new WriteOp.Recovery(entry.encode()));
+  /** Appends an entry to the recovery ledger (newest first, capped at {@value Keys#RECOVERIES_CAP}). */
+  public void recovery(LedgerEntry entry) {
+    recovery(entry.toJson());
+  }
+
+  /** Any JSON as a ledger line: for tests that fill the ledger with entries of no kind. */
+  void recovery(JsonObject json) {
+    enqueue(new WriteOp.Recovery(json.encode()));
   }
 
   // ---- actors (see table-writer.lua: N A C R D) ---------------------------------------------
 
   /** Records a new actor hosted by this node, in {@code state} (ALIVE, or DEAD with an error). */
-  public Future<Void> actorCreated(io.ember.protocol.ActorCreateSpec spec, String resourcesJson, String state, String error) {
+  public Future<Void> actorCreated(ActorCreateSpec spec, String resourcesJson, ActorState state, String error) {
     return actor(spec.actor(), "N", spec.encode().getBytes(), spec.className(), resourcesJson,
-        Integer.toString(spec.maxRestarts()), state, text(error), spec.owner());
+        Integer.toString(spec.maxRestarts()), state.name(), text(error), spec.owner());
   }
 
   /** Appends method-log entry {@code index} of the actor's incarnation hosted here (a call with no output object). */
@@ -342,7 +351,7 @@ public final class TableWriter {
       }
     }
     if (b.isEmpty()) return null;
-    b.seal(Request.cmd(Command.EVALSHA).arg(Scripts.WRITE_SHA).arg(1).arg(nodeKey).arg(epoch)
+    b.seal(Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch)
         .arg(clock.getAsLong()));
     return b;
   }
@@ -374,8 +383,8 @@ public final class TableWriter {
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
     Set<String> refused = Set.of();
-    if (reply != null && reply.type() == io.vertx.redis.client.ResponseType.MULTI && reply.size() > 1) {
-      refused = new java.util.HashSet<>();
+    if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
+      refused = new HashSet<>();
       for (int i = 1; i < reply.size(); i++) refused.add(reply.get(i).toString());
     }
     b.complete(refused);

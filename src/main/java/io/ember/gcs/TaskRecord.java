@@ -2,7 +2,6 @@ package io.ember.gcs;
 
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 
 /**
  * A row of the task table. {@code spec} is the task's serialised spec exactly as submitted (its

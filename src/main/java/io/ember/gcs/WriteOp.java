@@ -36,7 +36,7 @@ sealed interface WriteOp {
   }
 
   /** {@code node} "" = no node given (the row's node field is left as it is). */
-  record StateChanged(TaskId id, String state, String node, String attempts, String error) implements WriteOp {
+  record StateChanged(TaskId id, TaskState state, String node, String attempts, String error) implements WriteOp {
     public Object key() {
       return id;
     }

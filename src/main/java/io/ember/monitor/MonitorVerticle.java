@@ -1,7 +1,8 @@
 package io.ember.monitor;
 
+import io.ember.gcs.LedgerEntry;
 import io.ember.gcs.NodeRecord;
-import io.ember.gcs.Recovery;
+import io.ember.gcs.NodeState;
 import io.ember.ids.NodeId;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;
@@ -21,7 +22,7 @@ import java.util.logging.Logger;
 
 /**
  * A node's monitor. Every node runs one; exactly one acts at a time: the holder of the fenced
- * Redis lease ({@link Recovery#acquireLeadership}). Who tries for the lease is deterministic:
+ * Redis lease ({@link io.ember.gcs.MonitorLease#acquire}). Who tries for the lease is deterministic:
  * the live node with the lowest epoch (the oldest) in this monitor's view; a lease lasts half a
  * heartbeat timeout (renewed every interval from the monitor's own thread), so when the leader
  * dies the next oldest takes over within one timeout.
@@ -49,7 +50,6 @@ public final class MonitorVerticle extends VerticleBase {
   private FailureDetector<String> detector;          // node heartbeats: crashes and hangs
   private FailureDetector<String> componentDetector; // scheduler and object manager loops
   private HeartbeatChannel channel;
-  private Recovery recovery;
   private long term; // > 0 while this monitor acts
   private long lastTerm; // the last term this monitor took over in (a renewal is not a takeover)
   private long renewedAt;
@@ -66,7 +66,6 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<?> start() {
     detector = new FailureDetector<>(rt.conf.heartbeat().timeoutMs(), CHECK_MS, System::currentTimeMillis);
     componentDetector = new FailureDetector<>(rt.conf.heartbeat().componentTimeoutMs(), CHECK_MS, System::currentTimeMillis);
-    recovery = Recovery.of(rt.gcs);
     var hb = vertx.eventBus().<JsonObject>consumer(Addresses.HEARTBEAT, this::onHeartbeat);
     var status = vertx.eventBus().<Object>consumer(Addresses.STATUS, this::onStatus);
     var dead = vertx.eventBus().<JsonObject>consumer(Addresses.NODE_DEAD, m -> onVerdict(m.body()));
@@ -172,7 +171,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
     if (term == 0 && !oldestAlive()) return;
     long asked = System.currentTimeMillis();
-    recovery.acquireLeadership(rt.nodeId, rt.epoch, ttl).onComplete(ar -> {
+    rt.gcs.lease().acquire(rt.nodeId, rt.epoch, ttl).onComplete(ar -> {
       if (ar.failed()) return; // Redis slow or away: the check above decides when to give up
       long t = ar.result();
       if (t > 0) {
@@ -189,7 +188,7 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** Nodes whose event-bus heartbeats this node has not had lately are filled in from the node table. */
   private void viewFromTable() {
-    rt.gcs.nodes().onSuccess(nodes -> {
+    rt.gcs.nodes().all().onSuccess(nodes -> {
       long now = System.currentTimeMillis();
       for (NodeRecord n : nodes) {
         if (!n.id().equals(rt.nodeId)) rt.view.fromTable(n, now, rt.conf.heartbeat().timeoutMs());
@@ -204,7 +203,7 @@ public final class MonitorVerticle extends VerticleBase {
     long now = System.currentTimeMillis();
     if (now - placedAt < 1000) return;
     placedAt = now;
-    recovery.placeUnplacedActors(rt.nodeId, term, now).onSuccess(placed -> {
+    rt.gcs.deaths().placeUnplacedActors(rt.nodeId, term, now).onSuccess(placed -> {
       if (!placed.isEmpty()) {
         LOG.info("placed " + placed.size() + " actors that were waiting for a node");
         vertx.eventBus().publish(Addresses.ACTORS_PLACED, new JsonObject().put("actors", placed));
@@ -228,12 +227,12 @@ public final class MonitorVerticle extends VerticleBase {
     lastTerm = newTerm;
     long now = System.currentTimeMillis();
     LOG.info("monitor of " + rt.nodeId + " is the acting monitor (term " + term + ")");
-    rt.writer.recovery(new JsonObject().put("kind", "leader").put("node", rt.nodeId.value()).put("term", term).put("at", now));
+    rt.writer.recovery(new LedgerEntry.Leader(rt.nodeId, term, now));
     // Finish what a previous leader left half done, and give every node we have never heard a start-up grace.
-    rt.gcs.nodes().onSuccess(nodes -> {
+    rt.gcs.nodes().all().onSuccess(nodes -> {
       for (NodeRecord n : nodes) {
         if (n.id().equals(rt.nodeId)) continue;
-        if ("DEAD".equals(n.state())) {
+        if (n.state() == NodeState.DEAD) {
           declareDead(n.id(), n.deadReason() == null ? "declared dead earlier" : n.deadReason());
         } else if (!detector.watching(Heartbeat.key(n.id().value(), Heartbeat.NODE))) {
           // never heard: it may still be starting (registered, verticles deploying), so it gets
@@ -248,7 +247,7 @@ public final class MonitorVerticle extends VerticleBase {
   private void declareDead(NodeId node, String reason) {
     if (!declaring.add(node)) return;
     long now = System.currentTimeMillis();
-    recovery.declareDead(rt.nodeId, term, node, reason, now).onComplete(ar -> {
+    rt.gcs.deaths().declareDead(rt.nodeId, term, node, reason, now).onComplete(ar -> {
       declaring.remove(node);
       if (ar.failed()) {
         if (String.valueOf(ar.cause().getMessage()).contains("NOT_LEADER")) term = 0;
@@ -300,7 +299,7 @@ public final class MonitorVerticle extends VerticleBase {
     vertx.cancelTimer(leaseTimer);
     vertx.cancelTimer(tableTimer);
     if (channel != null) channel.close();
-    if (term > 0) return recovery.releaseLeadership(rt.nodeId, term).otherwiseEmpty();
+    if (term > 0) return rt.gcs.lease().release(rt.nodeId, term).otherwiseEmpty();
     return Future.succeededFuture();
   }
 }

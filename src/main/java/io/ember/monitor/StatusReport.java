@@ -2,7 +2,7 @@ package io.ember.monitor;
 
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
-import io.ember.scheduler.TaskState;
+import io.ember.gcs.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -20,13 +20,13 @@ public final class StatusReport {
   private StatusReport() {}
 
   public static Future<JsonObject> build(Gcs gcs, long now) {
-    Future<List<NodeRecord>> nodes = gcs.nodes();
+    Future<List<NodeRecord>> nodes = gcs.nodes().all();
     Future<Map<String, Long>> counts = gcs.counts();
-    Future<List<JsonObject>> recoveries = gcs.recoveries(50);
+    Future<List<JsonObject>> recoveries = gcs.ledger().recent(50);
     return Future.all(nodes, counts, recoveries).map(v -> {
       JsonArray ns = new JsonArray();
       for (NodeRecord n : nodes.result()) {
-        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state()).put("epoch", n.epoch());
+        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state().name()).put("epoch", n.epoch());
         Map<String, String> f = n.fields();
         o.put("host", f.get("host"));
         String hb = f.get("heartbeatAt");
@@ -49,7 +49,7 @@ public final class StatusReport {
   private static JsonObject actors(Map<String, Long> c) {
     JsonObject a = new JsonObject();
     long total = 0;
-    for (io.ember.actor.ActorState s : io.ember.actor.ActorState.values()) {
+    for (io.ember.gcs.ActorState s : io.ember.gcs.ActorState.values()) {
       long n = c.getOrDefault("actor." + s.name(), 0L);
       a.put(s.name(), n);
       total += n;

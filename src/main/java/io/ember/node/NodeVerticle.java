@@ -108,10 +108,10 @@ public final class NodeVerticle extends VerticleBase {
     ActorServices services = new ActorServices(rt.nodeId, rt.writer, rt.store, rt.directory, client::forTask, replies, guard,
         ActorServices.actorThreads(conf.actors().threads()), conf.actors().checkpointsKept(), conf.objects().maxObjectBytes(),
         conf.scheduler().getTimeoutMs(), clock);
-    ActorTable table = ActorTable.of(rt.gcs);
+    ActorTable table = rt.gcs.actors();
     Gcs gcs = rt.gcs;
     ActorVerticle actors = new ActorVerticle(rt.nodeId,
-        context -> new ActorHost(context, services, actorClasses, table, new OutputRebuilder(context, services, actorClasses, table, gcs::object, rt.view)),
+        context -> new ActorHost(context, services, actorClasses, table, new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), rt.view)),
         new ActorJsonDoor(actorClasses, table, client, client::whenCreated), Math.max(1000, conf.heartbeat().timeoutMs()),
         conf.scheduler().getTimeoutMs(), clock);
     return vertx.deployVerticle(actors).onSuccess(id -> rt.actors = actors.host());
@@ -158,9 +158,8 @@ public final class NodeVerticle extends VerticleBase {
     Map<String, String> fields = Map.of("host", rt.conf.cluster().host(), "resources", resources.encode(),
         "name", rt.conf.nodeName() == null ? "" : rt.conf.nodeName(), "busAddress", rt.busNodeId == null ? "" : rt.busNodeId);
     // the lineage bound is cluster-wide: the write script reads it from ember:config
-    Future<?> config = gcs.client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.HSET)
-        .arg(io.ember.gcs.Keys.PREFIX + "config").arg("lineageTtlMs").arg(rt.conf.scheduler().lineageTtlSec() * 1000L));
-    return config.compose(v -> gcs.registerNode(rt.nodeId, fields)).map(epoch -> {
+    Future<?> config = gcs.config().setLineageTtlMs(rt.conf.scheduler().lineageTtlSec() * 1000L);
+    return config.compose(v -> gcs.nodes().register(rt.nodeId, fields)).map(epoch -> {
       rt.epoch = epoch;
       rt.writer = gcs.writer(rt.nodeId, epoch);
       rt.writer.onFenced(why -> rt.fenced("Redis refused this node's writes: " + why));

@@ -36,10 +36,10 @@ public final class ObjectDirectory {
   }
 
   private Future<Location> fromTables(ObjectId id, long deadline, long backoffMs) {
-    return rt.gcs.object(id).compose(rec -> {
+    return rt.gcs.objects().get(id).compose(rec -> {
       Location l = alive(rec);
       if (l != null) return Future.succeededFuture(l);
-      return rt.gcs.task(id.task()).compose(task -> {
+      return rt.gcs.tasks().get(id.task()).compose(task -> {
         if (task == null && rec == null) {
           return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
         }

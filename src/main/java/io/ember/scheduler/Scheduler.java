@@ -1,6 +1,7 @@
 package io.ember.scheduler;
 
 import io.ember.api.EmberException;
+import io.ember.gcs.TaskState;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;

@@ -4,6 +4,7 @@ import io.ember.api.Current;
 import io.ember.api.Ember;
 import io.ember.api.EmberException;
 import io.ember.client.TaskContext;
+import io.ember.gcs.TaskState;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;

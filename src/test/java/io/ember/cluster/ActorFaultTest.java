@@ -15,7 +15,9 @@ import io.ember.api.ObjectLostException;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Counter;
+import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
+import io.ember.gcs.GcsTesting;
 import io.ember.gcs.Keys;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -65,7 +67,7 @@ class ActorFaultTest {
   }
 
   ActorTable.Row row(ActorHandle<?> a) throws Exception {
-    return await(ActorTable.of(cluster.gcs()).row(TaskId.parse(a.id())));
+    return await(cluster.gcs().actors().row(TaskId.parse(a.id())));
   }
 
   String hostOf(ActorHandle<?> a) throws Exception {
@@ -73,13 +75,13 @@ class ActorFaultTest {
   }
 
   long logLength(ActorHandle<?> a) throws Exception {
-    return await(cluster.gcs().client().send(Request.cmd(Command.LLEN).arg(Keys.actorLog(TaskId.parse(a.id()))))).toLong()
+    return await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.LLEN).arg(Keys.actorLog(TaskId.parse(a.id()))))).toLong()
         + row(a).logBase();
   }
 
   List<JsonObject> ledger(String kind, ActorHandle<?> a) throws Exception {
     List<JsonObject> out = new ArrayList<>();
-    for (JsonObject e : await(cluster.gcs().recoveries(1000))) {
+    for (JsonObject e : await(cluster.gcs().ledger().recent(1000))) {
       if (kind.equals(e.getString("kind")) && a.id().equals(e.getString("actor"))) out.add(e);
     }
     return out;
@@ -154,7 +156,7 @@ class ActorFaultTest {
   }
 
   private String ledgerActor() throws Exception {
-    for (JsonObject e : await(cluster.gcs().recoveries(1000))) if ("actor-restored".equals(e.getString("kind"))) return e.getString("actor");
+    for (JsonObject e : await(cluster.gcs().ledger().recent(1000))) if ("actor-restored".equals(e.getString("kind"))) return e.getString("actor");
     throw new AssertionError("no actor-restored entry");
   }
 
@@ -225,7 +227,7 @@ class ActorFaultTest {
     assertEquals(1, row(c).restarts());
     String second = hostOf(c);
     cluster.kill(second);
-    poll("the actor to be DEAD", LONG, when(() -> "DEAD".equals(row(c).state())));
+    poll("the actor to be DEAD", LONG, when(() -> row(c).state() == ActorState.DEAD));
     ActorDiedException e = assertThrows(ActorDiedException.class, () -> c.task(Counter::incr, 1).remote().get(LONG));
     assertEquals(c.id(), e.actorId());
     assertTrue(e.getMessage().contains("restart budget (1)"), e.getMessage());

@@ -30,7 +30,7 @@ class BusyClusterTest {
       assertTrue(busyMs >= 55_000, "the cores were busy for " + busyMs + " ms");
       assertTrue(busyMs < 100_000, "the work was spread over all three nodes: " + busyMs + " ms");
       assertEquals(3, cluster.aliveCount(), "no node was declared dead");
-      List<JsonObject> ledger = await(cluster.gcs().recoveries(1000));
+      List<JsonObject> ledger = await(cluster.gcs().ledger().recent(1000));
       assertTrue(ledger.stream().noneMatch(r -> "node-dead".equals(r.getString("kind"))), ledger.toString());
     }
   }

@@ -12,6 +12,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Fns;
+import io.ember.gcs.GcsTesting;
 import io.ember.gcs.TaskRecord;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -74,7 +75,7 @@ class FaultToleranceTest {
     cluster.kill("n1");
     assertEquals(expected(600), result.get(Duration.ofSeconds(120)));
     poll("n1 DEAD in the node table", Duration.ofSeconds(10), () -> "DEAD".equals(state("n1")));
-    List<JsonObject> ledger = await(cluster.gcs().recoveries(1000));
+    List<JsonObject> ledger = await(cluster.gcs().ledger().recent(1000));
     assertTrue(ledger.stream().anyMatch(r -> "node-dead".equals(r.getString("kind"))), ledger.toString());
     assertTrue(ledger.stream().anyMatch(r -> "task-resubmitted".equals(r.getString("kind"))), ledger.toString());
   }
@@ -118,7 +119,7 @@ class FaultToleranceTest {
   static long running(LocalCluster c, String name) {
     try {
       NodeId id = c.nodeIdOf(name);
-      return await(c.gcs().client().send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SCARD)
+      return await(GcsTesting.redis(c.gcs()).send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SCARD)
           .arg(io.ember.gcs.Keys.nodeTasks(id)))).toLong();
     } catch (Exception e) {
       return 0;
@@ -178,14 +179,14 @@ class FaultToleranceTest {
     assertEquals(Fns.checksum(Fns.bytes(1 << 20, 1)), ember.task(Fns::checksum, a).remote().get(Duration.ofSeconds(60)));
     ObjectRef<Long> again = ember.task(Fns::checksum, c).remote();
     assertEquals(Fns.checksum(TestFns.mix(TestFns.mix(Fns.bytes(1 << 20, 1), 2), 3)), again.get(Duration.ofSeconds(60)));
-    TaskRecord rec = await(cluster.gcs().task(ObjectId.parse(a.id()).task()));
+    TaskRecord rec = await(cluster.gcs().tasks().get(ObjectId.parse(a.id()).task()));
     assertNotNull(rec);
     assertTrue(rec.attempts() >= 1, "a was re-executed: attempts " + rec.attempts());
   }
 
   long locations(ObjectRef<?> r) {
     try {
-      return await(cluster.gcs().locations(ObjectId.parse(r.id()))).size();
+      return await(GcsTesting.locations(cluster.gcs(), ObjectId.parse(r.id()))).size();
     } catch (Exception e) {
       return -1;
     }
@@ -208,8 +209,8 @@ class FaultToleranceTest {
 
   NodeId runningNode(ObjectId oid) {
     try {
-      TaskRecord t = await(cluster.gcs().task(oid.task()));
-      return t != null && t.state() == io.ember.scheduler.TaskState.RUNNING ? t.node() : null;
+      TaskRecord t = await(cluster.gcs().tasks().get(oid.task()));
+      return t != null && t.state() == io.ember.gcs.TaskState.RUNNING ? t.node() : null;
     } catch (Exception e) {
       return null;
     }

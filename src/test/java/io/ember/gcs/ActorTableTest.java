@@ -47,16 +47,16 @@ class ActorTableTest {
     Path dir = Files.createTempDirectory("actors");
     try (RedisProcess redis = GcsTesting.startRedis(dir, RedisProcess.freePort())) {
       Gcs gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
-      ActorTable table = ActorTable.of(gcs);
+      ActorTable table = gcs.actors();
       NodeId a = new NodeId("a");
       NodeId b = new NodeId("b");
-      TableWriter wa = gcs.writer(a, await(gcs.registerNode(a, Map.of("host", "h"))));
-      TableWriter wb = gcs.writer(b, await(gcs.registerNode(b, Map.of("host", "h"))));
-      await(wa.actorCreated(spec(-1), "{}", "ALIVE", null));
+      TableWriter wa = gcs.writer(a, await(gcs.nodes().register(a, Map.of("host", "h"))));
+      TableWriter wb = gcs.writer(b, await(gcs.nodes().register(b, Map.of("host", "h"))));
+      await(wa.actorCreated(spec(-1), "{}", ActorState.ALIVE, null));
       for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i), TaskId.child(ACTOR, i), 100 + i);
       await(wa.flush());
       // each call's output is recorded with the entry: where it is, and which call of which actor made it
-      ObjectRecord out = await(gcs.object(io.ember.ids.ObjectId.of(TaskId.child(ACTOR, 3), 1)));
+      ObjectRecord out = await(gcs.objects().get(io.ember.ids.ObjectId.of(TaskId.child(ACTOR, 3), 1)));
       assertEquals("actor:" + ACTOR + ":3", out.kind());
       assertEquals(103, out.size());
       assertEquals(java.util.Set.of(a), out.locations());
@@ -90,7 +90,7 @@ class ActorTableTest {
       assertTrue(trimmed.entries().isEmpty()); // entry 2 is gone: it cannot be rebuilt
       await(wa.actorCheckpoint(ACTOR, 1, 10, 2, new byte[] {10}));
       assertEquals(8, await(table.row(ACTOR)).logBase());
-      assertEquals(2L, await(gcs.client().send(Request.cmd(Command.HLEN).arg(Keys.actorCheckpoints(ACTOR)))).toLong());
+      assertEquals(2L, await(gcs.redisForTests().send(Request.cmd(Command.HLEN).arg(Keys.actorCheckpoints(ACTOR)))).toLong());
       assertNull(await(table.row(TaskId.child(ACTOR, 9))));
       await(gcs.close());
     }
@@ -101,24 +101,23 @@ class ActorTableTest {
     Path dir = Files.createTempDirectory("actors");
     try (RedisProcess redis = GcsTesting.startRedis(dir, RedisProcess.freePort())) {
       Gcs gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
-      ActorTable table = ActorTable.of(gcs);
-      Recovery recovery = Recovery.of(gcs);
+      ActorTable table = gcs.actors();
       NodeId a = new NodeId("a");
       NodeId b = new NodeId("b");
       NodeId c = new NodeId("c");
-      long ea = await(gcs.registerNode(a, Map.of("host", "h", "resources", "{\"cpu\":2}")));
-      long eb = await(gcs.registerNode(b, Map.of("host", "h", "resources", "{\"cpu\":2}")));
-      await(gcs.registerNode(c, Map.of("host", "h", "resources", "{\"cpu\":2}")));
+      long ea = await(gcs.nodes().register(a, Map.of("host", "h", "resources", "{\"cpu\":2}")));
+      long eb = await(gcs.nodes().register(b, Map.of("host", "h", "resources", "{\"cpu\":2}")));
+      await(gcs.nodes().register(c, Map.of("host", "h", "resources", "{\"cpu\":2}")));
       TableWriter wa = gcs.writer(a, ea);
-      await(wa.actorCreated(spec(1), "{}", "ALIVE", null));
-      long term = await(recovery.acquireLeadership(c, 3, 10_000));
-      JsonObject v = await(recovery.declareDead(c, term, a, "test", 1));
+      await(wa.actorCreated(spec(1), "{}", ActorState.ALIVE, null));
+      long term = await(gcs.lease().acquire(c, 3, 10_000));
+      JsonObject v = await(gcs.deaths().declareDead(c, term, a, "test", 1));
       JsonArray moved = v.getJsonArray("actors");
       assertEquals(1, moved.size());
       String target = moved.getJsonArray(0).getString(1);
       assertTrue(target.equals("b") || target.equals("c"), target);
       ActorTable.Row row = await(table.row(ACTOR));
-      assertEquals("RESTARTING", row.state());
+      assertEquals(ActorState.RESTARTING, row.state());
       assertEquals(2, row.incarnation());
       assertEquals(1, row.restarts());
       // the old incarnation is refused; the new one restores and appends
@@ -127,14 +126,14 @@ class ActorTableTest {
       TableWriter wt = gcs.writer(t, t.equals(b) ? eb : 3);
       await(wt.actorRestored(ACTOR, 2));
       await(wt.actorAppend(ACTOR, 2, 0, entry(0)));
-      assertEquals("ALIVE", await(table.row(ACTOR)).state());
+      assertEquals(ActorState.ALIVE, await(table.row(ACTOR)).state());
       Map<String, Long> counts = await(gcs.counts());
       assertEquals(1L, counts.getOrDefault("actor.ALIVE", 0L));
       // second death: the budget (1) is spent
-      JsonObject v2 = await(recovery.declareDead(c, term, t, "test again", 2));
+      JsonObject v2 = await(gcs.deaths().declareDead(c, term, t, "test again", 2));
       assertEquals(1, v2.getJsonArray("actorsDead").size());
       ActorTable.Row dead = await(table.row(ACTOR));
-      assertEquals("DEAD", dead.state());
+      assertEquals(ActorState.DEAD, dead.state());
       assertTrue(dead.error().contains("restart budget (1)"), dead.error());
       counts = await(gcs.counts());
       assertEquals(1L, counts.getOrDefault("actor.DEAD", 0L));

@@ -17,9 +17,9 @@ public final class ActorWriteLatency {
     try (RedisProcess redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), Files.createTempDirectory("awl"))) {
       Gcs gcs = GcsTesting.await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
       NodeId a = new NodeId("a");
-      TableWriter w = gcs.writer(a, GcsTesting.await(gcs.registerNode(a, Map.of("host", "h"))));
+      TableWriter w = gcs.writer(a, GcsTesting.await(gcs.nodes().register(a, Map.of("host", "h"))));
       TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("lat")), 0);
-      GcsTesting.await(w.actorCreated(new ActorCreateSpec(actor, "x", List.of(), Map.of(), -1, 0, 0, "o"), "{}", "ALIVE", null));
+      GcsTesting.await(w.actorCreated(new ActorCreateSpec(actor, "x", List.of(), Map.of(), -1, 0, 0, "o"), "{}", ActorState.ALIVE, null));
       int n = Integer.parseInt(args.length > 0 ? args[0] : "20000");
       boolean withObject = args.length < 2 || !args[1].equals("noobj");
       long[] lat = new long[n];

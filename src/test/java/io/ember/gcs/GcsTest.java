@@ -16,7 +16,6 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -59,7 +58,7 @@ class GcsTest {
 
   @BeforeEach
   void flush() throws Exception {
-    await(gcs.client().send(Request.cmd(Command.FLUSHALL)));
+    await(gcs.redisForTests().send(Request.cmd(Command.FLUSHALL)));
   }
 
   private static TaskId task(int i) {
@@ -79,12 +78,12 @@ class GcsTest {
   void registrationHandsOutIncreasingEpochsAndNodesAreListed() throws Exception {
     NodeId a = new NodeId("node-a");
     NodeId b = new NodeId("node-b");
-    long e1 = await(gcs.registerNode(a, Map.of("host", "10.0.0.1", "transferPort", "7001")));
-    long e2 = await(gcs.registerNode(b, Map.of("host", "10.0.0.2")));
-    long e3 = await(gcs.registerNode(a, Map.of("host", "10.0.0.1", "transferPort", "7002")));
+    long e1 = await(gcs.nodes().register(a, Map.of("host", "10.0.0.1", "transferPort", "7001")));
+    long e2 = await(gcs.nodes().register(b, Map.of("host", "10.0.0.2")));
+    long e3 = await(gcs.nodes().register(a, Map.of("host", "10.0.0.1", "transferPort", "7002")));
     assertTrue(e1 < e2 && e2 < e3, e1 + " " + e2 + " " + e3);
 
-    List<NodeRecord> nodes = await(gcs.nodes());
+    List<NodeRecord> nodes = await(gcs.nodes().all());
     assertEquals(2, nodes.size());
     NodeRecord ra = nodes.stream().filter(n -> n.id().equals(a)).findFirst().orElseThrow();
     assertEquals(e3, ra.epoch());
@@ -97,7 +96,7 @@ class GcsTest {
   @Test
   void writesWithTheCurrentEpochApply() throws Exception {
     NodeId n = new NodeId("node-w");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     TaskId t = task(1);
     ObjectId o = ObjectId.of(t, 0);
     w.taskSubmitted(t, new byte[] {1, 2, 3}, JOB, "Fns.add", n);
@@ -108,38 +107,38 @@ class GcsTest {
     await(w.flush());
     assertEquals(0, w.pending());
 
-    TaskRecord tr = await(gcs.task(t));
+    TaskRecord tr = await(gcs.tasks().get(t));
     assertEquals(TaskState.RUNNING, tr.state());
     assertEquals(n, tr.node());
     assertEquals(n, tr.owner());
     assertEquals("Fns.add", tr.function());
     assertEquals(1, tr.attempts());
     assertNull(tr.error());
-    ObjectRecord or = await(gcs.object(o));
+    ObjectRecord or = await(gcs.objects().get(o));
     assertEquals(42, or.size());
     assertEquals(t, or.task());
     assertEquals(Set.of(n), or.locations());
-    assertEquals(Set.of(n), await(gcs.locations(o)));
-    NodeRecord nr = await(gcs.nodes()).get(0);
+    assertEquals(Set.of(n), await(GcsTesting.locations(gcs, o)));
+    NodeRecord nr = await(gcs.nodes().all()).get(0);
     assertEquals(123_456L, nr.heartbeatAt());
     assertEquals("{\"cpu\":0.5}", nr.fields().get("load"));
-    Map<String, String> job = Resp.strings(await(gcs.client().send(Request.cmd(Command.HGETALL).arg(Keys.job(JOB)))));
+    Map<String, String> job = Resp.strings(await(gcs.redisForTests().send(Request.cmd(Command.HGETALL).arg(Keys.job(JOB)))));
     assertEquals("RUNNING", job.get("state"));
     assertNotNull(job.get("updatedAt"));
-    assertTrue(await(gcs.client().send(Request.cmd(Command.SISMEMBER).arg(Keys.JOBS).arg(JOB.toString()))).toBoolean());
-    assertNull(await(gcs.task(task(99))));
-    assertNull(await(gcs.object(ObjectId.of(task(99), 0))));
+    assertTrue(await(gcs.redisForTests().send(Request.cmd(Command.SISMEMBER).arg(Keys.JOBS).arg(JOB.toString()))).toBoolean());
+    assertNull(await(gcs.tasks().get(task(99))));
+    assertNull(await(gcs.objects().get(ObjectId.of(task(99), 0))));
   }
 
   @Test
   void aSpecOfEveryByteValueRoundTrips() throws Exception {
     NodeId n = new NodeId("node-bin");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     byte[] spec = new byte[512];
     for (int i = 0; i < spec.length; i++) spec[i] = (byte) i;
     w.taskSubmitted(task(7), spec, JOB, "f", n);
     await(w.flush());
-    TaskRecord tr = await(gcs.task(task(7)));
+    TaskRecord tr = await(gcs.tasks().get(task(7)));
     assertArrayEquals(spec, tr.spec());
     assertEquals(TaskState.PENDING, tr.state());
   }
@@ -147,14 +146,14 @@ class GcsTest {
   @Test
   void aDeadNodesBatchIsRejectedWholeAndItsWriterFenced(Vertx vertx) throws Exception {
     NodeId n = new NodeId("node-dead");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     List<String> fencedReasons = new CopyOnWriteArrayList<>();
     w.onFenced(fencedReasons::add);
     w.taskSubmitted(task(1), new byte[] {1}, JOB, "f", n);
     await(w.flush());
 
-    await(gcs.markNodeDead(n, "missed heartbeats"));
-    await(gcs.markNodeDead(n, "again"));   // idempotent: the first reason stays
+    await(GcsTesting.markNodeDead(gcs, n, "missed heartbeats"));
+    await(GcsTesting.markNodeDead(gcs, n, "again"));   // idempotent: the first reason stays
     w.taskSubmitted(task(2), new byte[] {2}, JOB, "f", n);
     w.taskState(task(1), TaskState.RUNNING, n, 1, null);
     w.objectCreated(ObjectId.of(task(1), 0), 10, task(1), ObjectRecord.KIND_TASK, n);
@@ -165,11 +164,11 @@ class GcsTest {
     GcsTesting.eventually(vertx, java.time.Duration.ofSeconds(5), "onFenced called", () ->
         io.vertx.core.Future.succeededFuture(fencedReasons.size() == 1));
     assertTrue(fencedReasons.get(0).startsWith("FENCED"), fencedReasons.get(0));
-    assertNull(await(gcs.task(task(2))));
-    assertEquals(TaskState.PENDING, await(gcs.task(task(1))).state());
-    assertNull(await(gcs.object(ObjectId.of(task(1), 0))));
-    NodeRecord nr = await(gcs.nodes()).get(0);
-    assertEquals(NodeRecord.DEAD, nr.state());
+    assertNull(await(gcs.tasks().get(task(2))));
+    assertEquals(TaskState.PENDING, await(gcs.tasks().get(task(1))).state());
+    assertNull(await(gcs.objects().get(ObjectId.of(task(1), 0))));
+    NodeRecord nr = await(gcs.nodes().all()).get(0);
+    assertEquals(NodeState.DEAD, nr.state());
     assertEquals("missed heartbeats", nr.deadReason());
     assertEquals(0, nr.heartbeatAt());
     assertEquals(Map.of("task.PENDING", 1L), await(gcs.counts()));
@@ -183,17 +182,17 @@ class GcsTest {
   @Test
   void aNewerIncarnationFencesTheOldWriter() throws Exception {
     NodeId n = new NodeId("node-zombie");
-    TableWriter old = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter old = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     List<String> fenced = new CopyOnWriteArrayList<>();
     old.onFenced(fenced::add);
-    TableWriter fresh = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter fresh = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
 
     old.taskSubmitted(task(1), new byte[] {1}, JOB, "f", n);
     assertEquals(ErrorCode.FENCED, assertInstanceOf(EmberException.class, failure(old.flush())).code());
     fresh.taskSubmitted(task(2), new byte[] {2}, JOB, "f", n);
     await(fresh.flush());
-    assertNull(await(gcs.task(task(1))));
-    assertNotNull(await(gcs.task(task(2))));
+    assertNull(await(gcs.tasks().get(task(1))));
+    assertNotNull(await(gcs.tasks().get(task(2))));
     assertFalse(fresh.fenced());
   }
 
@@ -202,7 +201,7 @@ class GcsTest {
     NodeId n1 = new NodeId("n1");
     NodeId n2 = new NodeId("n2");
     NodeId n3 = new NodeId("n3");
-    long epoch = await(gcs.registerNode(n1, Map.of()));
+    long epoch = await(gcs.nodes().register(n1, Map.of()));
     TableWriter w = gcs.writer(n1, epoch);
     applySequence(w, n1, n2, n3);
     await(w.flush());
@@ -211,7 +210,7 @@ class GcsTest {
     assertCounts(expected);
     assertEquals(Set.of(task(3).toString()), members(Keys.nodeTasks(n2)));
     assertEquals(Set.of(), members(Keys.nodeTasks(n1)));
-    assertEquals(Set.of(n3), await(gcs.locations(ObjectId.of(task(1), 0))));
+    assertEquals(Set.of(n3), await(GcsTesting.locations(gcs, ObjectId.of(task(1), 0))));
     assertEquals(Set.of(ObjectId.of(task(2), 0).toString()), members(Keys.nodeObjects(n1)));
 
     // A re-sent batch (after a lost reply) re-applies ops already applied: nothing may change.
@@ -258,18 +257,18 @@ class GcsTest {
 
   private static Set<String> members(String key) throws Exception {
     Set<String> out = new java.util.HashSet<>();
-    await(gcs.client().send(Request.cmd(Command.SMEMBERS).arg(key))).forEach(r -> out.add(r.toString()));
+    await(gcs.redisForTests().send(Request.cmd(Command.SMEMBERS).arg(key))).forEach(r -> out.add(r.toString()));
     return out;
   }
 
   @Test
   void recoveriesAreNewestFirstAndCapped() throws Exception {
     NodeId n = new NodeId("node-rec");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     for (int i = 0; i < Keys.RECOVERIES_CAP + 5; i++) w.recovery(new JsonObject().put("i", i));
     await(w.flush());
-    List<JsonObject> last = await(gcs.recoveries(3));
+    List<JsonObject> last = await(gcs.ledger().recent(3));
     assertEquals(List.of(1004, 1003, 1002), last.stream().map(j -> j.getInteger("i")).toList());
-    assertEquals(Keys.RECOVERIES_CAP, await(gcs.client().send(Request.cmd(Command.LLEN).arg(Keys.RECOVERIES))).toInteger());
+    assertEquals(Keys.RECOVERIES_CAP, await(gcs.redisForTests().send(Request.cmd(Command.LLEN).arg(Keys.RECOVERIES))).toInteger());
   }
 }

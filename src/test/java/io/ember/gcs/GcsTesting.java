@@ -1,22 +1,51 @@
 package io.ember.gcs;
 
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Redis;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 import java.util.stream.Stream;
 
-/** Test helpers: a real redis-server in a temp dir, blocking awaits on the test thread, polling with a deadline. */
-final class GcsTesting {
+/**
+ * Test helpers: a real redis-server in a temp dir, blocking awaits on the test thread, polling
+ * with a deadline, and the test-only ways into the GCS (the raw client, which Ember itself never
+ * hands out, and writes no component makes). Public so that tests of other packages can reach
+ * the GCS the same way.
+ */
+public final class GcsTesting {
+  /** Test only: marks a node DEAD (an admin write, not fenced). A second call changes nothing. */
+  private static final Script MARK_DEAD = Script.load("node-mark-dead.lua");
+
   private GcsTesting() {
+  }
+
+  /** The pooled Redis client of {@code gcs}, for commands the tables do not wrap. */
+  public static Redis redis(Gcs gcs) {
+    return gcs.redisForTests();
+  }
+
+  /** Marks {@code id} DEAD with {@code reason}, keeping the first deadAt and reason if it already is. */
+  public static Future<Void> markNodeDead(Gcs gcs, NodeId id, String reason) {
+    return MARK_DEAD.run(redis(gcs), List.of(Keys.node(id)), System.currentTimeMillis(), reason == null ? "" : reason)
+        .mapEmpty();
+  }
+
+  /** The nodes holding a copy of {@code id} (empty if the object is unknown). */
+  public static Future<Set<NodeId>> locations(Gcs gcs, ObjectId id) {
+    return gcs.objects().get(id).map(r -> r == null ? Set.of() : r.locations());
   }
 
   static RedisProcess startRedis(Path dir, int port) throws IOException {

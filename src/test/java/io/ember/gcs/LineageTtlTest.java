@@ -7,7 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
@@ -27,9 +26,9 @@ class LineageTtlTest {
     Path dir = Files.createTempDirectory("lineage");
     try (RedisProcess redis = GcsTesting.startRedis(dir, RedisProcess.freePort())) {
       Gcs gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
-      await(gcs.client().send(Request.cmd(Command.HSET).arg(Keys.PREFIX + "config").arg("lineageTtlMs").arg(60_000)));
+      await(gcs.config().setLineageTtlMs(60_000));
       NodeId n = new NodeId("n1");
-      long epoch = await(gcs.registerNode(n, Map.of("host", "127.0.0.1")));
+      long epoch = await(gcs.nodes().register(n, Map.of("host", "127.0.0.1")));
       TableWriter w = gcs.writer(n, epoch);
       TaskId t = TaskId.child(TaskId.driverOf(JobId.named("ttl")), 1);
       w.taskSubmitted(t, new byte[] {1}, JobId.named("ttl"), "f", n);
@@ -48,6 +47,6 @@ class LineageTtlTest {
   }
 
   static long pttl(Gcs gcs, TaskId t) throws Exception {
-    return await(gcs.client().send(Request.cmd(Command.PTTL).arg(Keys.task(t)))).toLong();
+    return await(gcs.redisForTests().send(Request.cmd(Command.PTTL).arg(Keys.task(t)))).toLong();
   }
 }

@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
 import java.nio.file.Files;
@@ -29,8 +28,8 @@ class StaleWriteTest {
       Gcs gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
       NodeId a = new NodeId("a");
       NodeId b = new NodeId("b");
-      TableWriter wa = gcs.writer(a, await(gcs.registerNode(a, Map.of("host", "h"))));
-      TableWriter wb = gcs.writer(b, await(gcs.registerNode(b, Map.of("host", "h"))));
+      TableWriter wa = gcs.writer(a, await(gcs.nodes().register(a, Map.of("host", "h"))));
+      TableWriter wb = gcs.writer(b, await(gcs.nodes().register(b, Map.of("host", "h"))));
       TaskId t = TaskId.child(TaskId.driverOf(JobId.named("stale")), 1);
       wa.taskSubmitted(t, new byte[] {7}, JobId.named("stale"), "f", a);
       await(wa.flush());
@@ -39,7 +38,7 @@ class StaleWriteTest {
       await(wb.flush());
       wa.taskState(t, TaskState.QUEUED, b, 0, null); // the forwarder's record, late
       await(wa.flush());
-      TaskRecord rec = await(gcs.task(t));
+      TaskRecord rec = await(gcs.tasks().get(t));
       assertEquals(TaskState.FINISHED, rec.state());
       Map<String, Long> counts = await(gcs.counts());
       assertEquals(1L, counts.getOrDefault("task.FINISHED", 0L));
@@ -47,7 +46,7 @@ class StaleWriteTest {
       // a later attempt does move it (a re-execution claimed after a loss)
       wa.taskState(t, TaskState.QUEUED, a, 1, null);
       await(wa.flush());
-      assertEquals(TaskState.QUEUED, await(gcs.task(t)).state());
+      assertEquals(TaskState.QUEUED, await(gcs.tasks().get(t)).state());
       await(gcs.close());
     }
   }

@@ -4,7 +4,6 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
@@ -49,15 +48,15 @@ public final class TableWriterBench {
     try (RedisProcess redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir)) {
       Gcs gcs = get(Gcs.connect(vertx, "127.0.0.1", redis.port()));
       if (System.getProperty("bench.noaof") != null) {
-        get(gcs.client().send(Request.cmd(Command.CONFIG).arg("SET").arg("appendonly").arg("no")));
+        get(gcs.redisForTests().send(Request.cmd(Command.CONFIG).arg("SET").arg("appendonly").arg("no")));
       }
       for (String kv : System.getProperty("bench.config", "").split(",")) {   // e.g. hash-max-ziplist-value=128
         if (kv.isBlank()) continue;
         String[] p = kv.split("=", 2);
-        get(gcs.client().send(Request.cmd(Command.CONFIG).arg("SET").arg(p[0]).arg(p[1])));
+        get(gcs.redisForTests().send(Request.cmd(Command.CONFIG).arg("SET").arg(p[0]).arg(p[1])));
       }
       NodeId node = new NodeId("bench");
-      TableWriter w = gcs.writer(node, get(gcs.registerNode(node, Map.of())), options());
+      TableWriter w = gcs.writer(node, get(gcs.nodes().register(node, Map.of())), options());
       TaskId driver = TaskId.driverOf(JobId.named("bench"));
       if (mode.equals("states")) {
         states(gcs, w, node, driver, args.length > 1 ? Integer.parseInt(args[1]) : 500_000);
@@ -68,7 +67,7 @@ public final class TableWriterBench {
         mix(gcs, w, node, driver, tasks, rate, lag);
       }
       System.out.println("counts: " + get(gcs.counts()));
-      String stats = get(gcs.client().send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
+      String stats = get(gcs.redisForTests().send(Request.cmd(Command.INFO).arg("commandstats"))).toString();
       stats.lines().filter(l -> l.startsWith("cmdstat_")).forEach(l -> System.out.println("redis " + l));
       get(gcs.close());
     } finally {
@@ -202,14 +201,14 @@ public final class TableWriterBench {
 
   /** CPU seconds (user + sys) that redis-server has used so far: a measure the other load of the box does not skew. */
   private static double redisCpu(Gcs gcs) throws Exception {
-    String info = get(gcs.client().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
+    String info = get(gcs.redisForTests().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
     return info.lines().filter(l -> l.startsWith("used_cpu_user:") || l.startsWith("used_cpu_sys:"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
   }
 
   /** CPU seconds of redis-server's finished children (AOF rewrites): work for the box's cores too. */
   private static double redisChildrenCpu(Gcs gcs) throws Exception {
-    String info = get(gcs.client().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
+    String info = get(gcs.redisForTests().send(Request.cmd(Command.INFO).arg("cpu"))).toString();
     return info.lines().filter(l -> l.startsWith("used_cpu_user_children:") || l.startsWith("used_cpu_sys_children:"))
         .mapToDouble(l -> Double.parseDouble(l.substring(l.indexOf(':') + 1).trim())).sum();
   }

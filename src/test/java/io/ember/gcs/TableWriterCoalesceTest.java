@@ -8,7 +8,6 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -118,9 +117,9 @@ class TableWriterCoalesceTest {
         TaskState s;
         do {
           s = STATES[r.nextInt(STATES.length)];
-        } while (attempts == attemptOf[ti] && ScriptOp.TaskWrite.rank(s.name()) < rankOf[ti]);
+        } while (attempts == attemptOf[ti] && s.rank() < rankOf[ti]);
         attemptOf[ti] = attempts;
-        rankOf[ti] = ScriptOp.TaskWrite.rank(s.name());
+        rankOf[ti] = s.rank();
         TaskState state = s;
         NodeId at = r.nextInt(4) == 0 ? null : node;
         String error = r.nextInt(4) == 0 ? "boom " + r.nextInt(9) : null;
@@ -149,8 +148,8 @@ class TableWriterCoalesceTest {
   }
 
   private static Run run(List<Step> steps, WriterOptions options) throws Exception {
-    await(gcs.client().send(Request.cmd(Command.FLUSHALL)));
-    TableWriter w = gcs.writer(SELF, await(gcs.registerNode(SELF, Map.of())), options, () -> 1_000L);
+    await(gcs.redisForTests().send(Request.cmd(Command.FLUSHALL)));
+    TableWriter w = gcs.writer(SELF, await(gcs.nodes().register(SELF, Map.of())), options, () -> 1_000L);
     long calls = 0;
     for (Step s : steps) {
       if (s.call == null) {
@@ -169,13 +168,13 @@ class TableWriterCoalesceTest {
   /** Every key with its whole contents (binary values as hex), minus what registration stamps. */
   private static Map<String, Object> snapshot() throws Exception {
     Map<String, Object> out = new TreeMap<>();
-    for (Response key : await(gcs.client().send(Request.cmd(Command.KEYS).arg("*")))) {
+    for (Response key : await(gcs.redisForTests().send(Request.cmd(Command.KEYS).arg("*")))) {
       String k = key.toString();
-      String type = await(gcs.client().send(Request.cmd(Command.TYPE).arg(k))).toString();
+      String type = await(gcs.redisForTests().send(Request.cmd(Command.TYPE).arg(k))).toString();
       switch (type) {
         case "hash" -> {
           Map<String, String> h = new TreeMap<>();
-          Resp.hash(await(gcs.client().send(Request.cmd(Command.HGETALL).arg(k))))
+          Resp.hash(await(gcs.redisForTests().send(Request.cmd(Command.HGETALL).arg(k))))
               .forEach((f, v) -> h.put(f, HexFormat.of().formatHex(v.toBytes())));
           if (k.equals(Keys.node(SELF))) {
             h.remove("epoch");
@@ -185,16 +184,16 @@ class TableWriterCoalesceTest {
         }
         case "set" -> {
           TreeSet<String> s = new TreeSet<>();
-          await(gcs.client().send(Request.cmd(Command.SMEMBERS).arg(k))).forEach(m -> s.add(m.toString()));
+          await(gcs.redisForTests().send(Request.cmd(Command.SMEMBERS).arg(k))).forEach(m -> s.add(m.toString()));
           out.put(k, s);
         }
         case "list" -> {
           List<String> l = new ArrayList<>();
-          await(gcs.client().send(Request.cmd(Command.LRANGE).arg(k).arg(0).arg(-1))).forEach(m -> l.add(m.toString()));
+          await(gcs.redisForTests().send(Request.cmd(Command.LRANGE).arg(k).arg(0).arg(-1))).forEach(m -> l.add(m.toString()));
           out.put(k, l);
         }
         case "string" -> {
-          if (!k.equals(Keys.EPOCH)) out.put(k, await(gcs.client().send(Request.cmd(Command.GET).arg(k))).toString());
+          if (!k.equals(Keys.EPOCH)) out.put(k, await(gcs.redisForTests().send(Request.cmd(Command.GET).arg(k))).toString());
         }
         default -> out.put(k, "type " + type);
       }

@@ -11,7 +11,6 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -57,7 +56,7 @@ class TableWriterFaultTest {
   @Test
   void everyOpLandsExactlyAfterRedisIsKilledMidStreamAndRestarted(Vertx vertx) throws Exception {
     NodeId n = new NodeId("node-crash");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     w.heartbeat(1, "{}");
     await(w.flush());
 
@@ -75,8 +74,8 @@ class TableWriterFaultTest {
     assertTrue(w.connected(), "the writer reconnected by itself");
     GcsTest.assertCounts(gcs, Map.of("task.FINISHED", (long) tasks, "task.PENDING", 0L, "task.QUEUED", 0L,
         "task.RUNNING", 0L, "objects", (long) tasks, "objectBytes", 10L * tasks));
-    assertEquals(0L, await(gcs.client().send(Request.cmd(Command.SCARD).arg(Keys.nodeTasks(n)))).toLong());
-    assertEquals((long) tasks, await(gcs.client().send(Request.cmd(Command.SCARD).arg(Keys.nodeObjects(n)))).toLong());
+    assertEquals(0L, await(gcs.redisForTests().send(Request.cmd(Command.SCARD).arg(Keys.nodeTasks(n)))).toLong());
+    assertEquals((long) tasks, await(gcs.redisForTests().send(Request.cmd(Command.SCARD).arg(Keys.nodeObjects(n)))).toLong());
   }
 
   /** Each task: submitted, queued, running, finished with a 10-byte result on {@code n} (5 ops). */
@@ -99,7 +98,7 @@ class TableWriterFaultTest {
   @Test
   void beyondItsBoundTheQueueDropsTheOldestAndSaysHowMany(Vertx vertx) throws Exception {
     NodeId n = new NodeId("node-bound");
-    TableWriter w = gcs.writer(n, await(gcs.registerNode(n, Map.of())), WriterOptions.DEFAULT.withMaxQueued(100));
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())), WriterOptions.DEFAULT.withMaxQueued(100));
     List<Throwable> errors = new CopyOnWriteArrayList<>();
     w.onError(errors::add);
     w.heartbeat(1, "{}");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.gcs.NodeRecord;
+import io.ember.gcs.NodeState;
 import io.ember.ids.NodeId;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The node table fills in a peer whose event-bus heartbeats did not arrive, and never revives a stale or dead one. */
 class ClusterViewTest {
   static NodeRecord row(String id, String state, long heartbeatAt) {
-    return new NodeRecord(new NodeId(id), 3, state, Map.of("heartbeatAt", Long.toString(heartbeatAt), "host", "127.0.0.1",
+    return new NodeRecord(new NodeId(id), 3, NodeState.valueOf(state), Map.of("heartbeatAt", Long.toString(heartbeatAt), "host", "127.0.0.1",
         "name", "n1", "resources", "{\"cpu\":2}", "load", "{\"slots\":2,\"busy\":1,\"queued\":0}"));
   }
 

@@ -164,7 +164,7 @@ public final class LocalCluster implements AutoCloseable {
   public int aliveCount() {
     try {
       int alive = 0;
-      for (NodeRecord r : await(gcs().nodes())) if ("ALIVE".equals(r.state())) alive++;
+      for (NodeRecord r : await(gcs().nodes().all())) if (r.alive()) alive++;
       return alive;
     } catch (Exception e) {
       return -1;
@@ -229,7 +229,7 @@ public final class LocalCluster implements AutoCloseable {
   /** The Ember node id of the node named {@code name} (its latest incarnation), or null. */
   public io.ember.ids.NodeId nodeIdOf(String name) throws Exception {
     NodeRecord best = null;
-    for (NodeRecord r : await(gcs().nodes())) {
+    for (NodeRecord r : await(gcs().nodes().all())) {
       if (name.equals(r.fields().get("name")) && (best == null || r.epoch() > best.epoch())) best = r;
     }
     return best == null ? null : best.id();
@@ -237,19 +237,19 @@ public final class LocalCluster implements AutoCloseable {
 
   /** The name of the node with id {@code id}. */
   public String nameOf(io.ember.ids.NodeId id) throws Exception {
-    for (NodeRecord r : await(gcs().nodes())) if (r.id().equals(id)) return r.fields().get("name");
+    for (NodeRecord r : await(gcs().nodes().all())) if (r.id().equals(id)) return r.fields().get("name");
     return null;
   }
 
   public String stateOf(String name) throws Exception {
     io.ember.ids.NodeId id = nodeIdOf(name);
-    for (NodeRecord r : await(gcs().nodes())) if (r.id().equals(id)) return r.state();
+    for (NodeRecord r : await(gcs().nodes().all())) if (r.id().equals(id)) return r.state().name();
     return null;
   }
 
   /** The acting monitor's node id, from its lease, or null. */
   public io.ember.ids.NodeId leader() throws Exception {
-    String lease = await(io.ember.gcs.Recovery.of(gcs()).leader());
+    String lease = await(gcs().lease().leader());
     return lease == null ? null : new io.ember.ids.NodeId(lease.substring(0, lease.indexOf('|')));
   }
 

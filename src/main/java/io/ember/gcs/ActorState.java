@@ -1,4 +1,4 @@
-package io.ember.actor;
+package io.ember.gcs;
 
 /**
  * An actor's state in the actor table ({@code ember:actor:<id>} field {@code state}).
@@ -13,11 +13,15 @@ package io.ember.actor;
  *       ──────────────────────────────────────────────────────────────▶ DEAD (final)
  * </pre>
  *
- * (1) the write script's N op, by the hosting node once the constructor returned; (2) and (4)
- * the declare-dead script, which also picks the new node; (3) the R op of the new host's
- * incarnation once it replayed the log; (5) N with state DEAD; (6) the declare-dead script;
- * (7) the D op. Every transition is one atomic Lua step, checked against the actor's node and
- * incarnation so that a stale incarnation cannot move it.
+ * (1) the write script's N op ({@code table-writer.lua}, sent by {@link TableWriter#actorCreated}),
+ * by the hosting node once the constructor returned; (2) and (4) the declare-dead script
+ * ({@code node-declare-dead.lua}, {@link NodeDeaths#declareDead}), which also picks the new
+ * node, or leaves the node empty and the actor in {@code ember:actors:unplaced} until
+ * {@link NodeDeaths#placeUnplacedActors} finds one; (3) the R op ({@link TableWriter#actorRestored})
+ * of the new host's incarnation once it replayed the log; (5) the N op with state DEAD; (6) the
+ * declare-dead script; (7) the D op ({@link TableWriter#actorDied}). Every transition is one
+ * atomic Lua step, checked against the actor's node and incarnation so that a stale incarnation
+ * cannot move it.
  */
 public enum ActorState {
   ALIVE, RESTARTING, DEAD

@@ -1,0 +1,20 @@
+package io.ember.gcs;
+
+/**
+ * What a claim of a task for re-execution found ({@link TaskTable#claim}); the first element
+ * of {@code task-claim.lua}'s reply is one of these names.
+ */
+public enum ClaimOutcome {
+  /** The claimer won: the task is QUEUED on the claimer's node as a new attempt; run it. */
+  CLAIMED,
+  /** The task has no row (never recorded, or its lineage expired): the claimer resubmits it as it is. */
+  MISSING,
+  /** It is queued or running on a live node: wait for its owner. */
+  IN_PROGRESS,
+  /** It finished and its result still has a copy on a live node. */
+  EXISTS,
+  /** It failed in user code: the recorded error is the answer. */
+  FAILED,
+  /** Its system-failure retries are spent. */
+  EXHAUSTED
+}

@@ -1,0 +1,72 @@
+package io.ember.gcs;
+
+import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
+import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The task table ({@code ember:task:<id>}): reads of a task's row and the claim of a task for
+ * re-execution ({@code task-claim.lua}). Every other change of a task row is a write of a node's
+ * fenced {@link TableWriter} ({@code table-writer.lua}, op S and T), moving it forward in the
+ * order of {@link TaskState}; the declare-dead script moves a dead node's tasks to LOST.
+ *
+ * <p>It never moves a task backwards except by a claim, which counts the attempt.
+ */
+public final class TaskTable {
+  private static final Script CLAIM = Script.load("task-claim.lua");
+
+  private final Store store;
+
+  TaskTable(Store store) {
+    this.store = store;
+  }
+
+  /** The task's row, or null if it was never recorded. */
+  public Future<TaskRecord> get(TaskId id) {
+    return store.send(Request.cmd(Command.HGETALL).arg(Keys.task(id))).map(r -> record(id, Resp.hash(r)));
+  }
+
+  /**
+   * Claims task {@code id} for re-execution by {@code claimerOwner} on {@code claimerNode}, as
+   * its {@code attempts+1}-th attempt, unless it is running on a live node, its result still
+   * has a live copy, it failed in user code, or {@code maxRetries} re-executions were spent.
+   * One claimer cluster-wide wins; the others are told who is running it.
+   */
+  public Future<Claim> claim(TaskId id, String claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
+    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner, claimerNode.value(),
+        maxRetries, reason, now, Keys.PREFIX).map(res -> claim(res, claimerOwner, claimerNode));
+  }
+
+  private static Claim claim(Response res, String claimerOwner, NodeId claimerNode) {
+    ClaimOutcome outcome = ClaimOutcome.valueOf(res.get(0).toString());
+    return switch (outcome) {
+      case CLAIMED -> new Claim(outcome, claimerOwner, claimerNode.value(), Integer.parseInt(res.get(1).toString()), null);
+      case IN_PROGRESS -> new Claim(outcome, res.get(1).toString(), res.get(2).toString(), 0, null);
+      case EXISTS -> new Claim(outcome, null, res.get(1).toString(), 0, null);
+      case FAILED -> new Claim(outcome, null, null, 0, res.get(1).toString());
+      case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), res.get(2).toString());
+      case MISSING -> new Claim(outcome, null, null, 0, null);
+    };
+  }
+
+  private static TaskRecord record(TaskId id, Map<String, Response> h) {
+    if (h.isEmpty()) return null;
+    Response spec = h.get("spec");
+    String node = Resp.text(h, "node");
+    String owner = Resp.text(h, "owner");
+    String error = Resp.text(h, "error");
+    String attempts = Resp.text(h, "attempts");
+    return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
+        blank(node) ? null : new NodeId(node), blank(owner) ? null : new NodeId(owner),
+        Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts), blank(error) ? null : error);
+  }
+
+  private static boolean blank(String s) {
+    return s == null || s.isEmpty();
+  }
+}

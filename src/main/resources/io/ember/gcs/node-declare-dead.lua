@@ -1,0 +1,80 @@
+-- KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries, its actors set
+-- ARGV: lease value, dead node id, now, reason, prefix
+local P = ARGV[5]
+-- #include place.lua
+if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
+local dead, now, reason = ARGV[2], ARGV[3], ARGV[4]
+local state = redis.call('HGET', KEYS[2], 'state')
+if not state then return cjson.encode({unknown = true}) end
+local already = state == 'DEAD'
+if not already then
+  redis.call('HSET', KEYS[2], 'state', 'DEAD', 'deadAt', now, 'deadReason', reason)
+end
+local function bump(field, n)
+  if redis.call('HINCRBY', KEYS[5], field, n) == 0 then redis.call('HDEL', KEYS[5], field) end
+end
+local dropped = 0
+for _, oid in ipairs(redis.call('SMEMBERS', KEYS[4])) do
+  local okey = P .. 'obj:' .. oid
+  if redis.call('HDEL', okey, '@' .. dead) == 1 then
+    dropped = dropped + 1
+    if redis.call('HLEN', okey) <= 4 then   -- only the four fixed fields left: no copy anywhere
+      bump('objects', -1)
+      bump('objectBytes', -tonumber(redis.call('HGET', okey, 'size') or '0'))
+    end
+  end
+end
+redis.call('DEL', KEYS[4])
+local lost = {}
+for _, tid in ipairs(redis.call('SMEMBERS', KEYS[3])) do
+  local tkey = P .. 'task:' .. tid
+  local t = redis.call('HMGET', tkey, 'state', 'node')
+  if (t[1] == 'QUEUED' or t[1] == 'RUNNING') and t[2] == dead then
+    redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. ' died: ' .. reason)
+    bump('task.' .. t[1], -1)
+    bump('task.LOST', 1)
+    lost[#lost + 1] = tid
+  end
+end
+redis.call('DEL', KEYS[3])
+-- its actors: recreated on another live node (a new incarnation), or dead once their restart budget is spent
+local moved, gone, unplaced = {}, {}, 0
+for _, aid in ipairs(redis.call('SMEMBERS', KEYS[7])) do
+  local akey = P .. 'actor:' .. aid
+  local a = redis.call('HMGET', akey, 'node', 'state', 'restarts', 'maxRestarts', 'resources', 'incarnation')
+  if a[1] == dead and (a[2] == 'ALIVE' or a[2] == 'RESTARTING') then
+    local restarts, maxr = tonumber(a[3] or '0') + 1, tonumber(a[4] or '-1')
+    if maxr >= 0 and restarts > maxr then
+      local why = 'its restart budget (' .. maxr .. ') is spent and node ' .. dead .. ' died (' .. reason .. ')'
+      redis.call('HSET', akey, 'state', 'DEAD', 'error', why, 'node', '', 'updatedAt', now)
+      bump('actor.' .. a[2], -1)
+      bump('actor.DEAD', 1)
+      gone[#gone + 1] = {aid, why}
+    else
+      local target = place(a[5], dead)
+      local inc = tonumber(a[6] or '1') + 1
+      redis.call('HSET', akey, 'state', 'RESTARTING', 'restarts', restarts, 'incarnation', inc,
+        'node', target or '', 'updatedAt', now)
+      if a[2] ~= 'RESTARTING' then
+        bump('actor.' .. a[2], -1)
+        bump('actor.RESTARTING', 1)
+      end
+      if target then
+        redis.call('SADD', P .. 'node:' .. target .. ':actors', aid)
+        moved[#moved + 1] = {aid, target, inc}
+      else
+        redis.call('SADD', P .. 'actors:unplaced', aid)
+        unplaced = unplaced + 1
+      end
+    end
+  end
+end
+redis.call('DEL', KEYS[7])
+if not already or dropped > 0 or #lost > 0 or #moved > 0 or #gone > 0 then
+  local entry = cjson.encode({kind = 'node-dead', node = dead, reason = reason, at = tonumber(now),
+    objectsDropped = dropped, tasksLost = #lost, actorsMoved = #moved, actorsDead = #gone,
+    actorsUnplaced = unplaced, by = ARGV[1]})
+  redis.call('LPUSH', KEYS[6], entry)
+  redis.call('LTRIM', KEYS[6], 0, 999)
+end
+return cjson.encode({alreadyDead = already, objectsDropped = dropped, lost = lost, actors = moved, actorsDead = gone})

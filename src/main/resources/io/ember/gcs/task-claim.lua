@@ -1,0 +1,36 @@
+-- KEYS: task hash, counts; ARGV: task id, claimer owner, claimer node, max retries, reason, now, prefix
+-- Replies {outcome, ..}: outcome is a ClaimOutcome (see TaskTable.claim).
+local P = ARGV[7]
+local t = redis.call('HMGET', KEYS[1], 'state', 'node', 'owner', 'attempts', 'error')
+local state, node, owner, attempts, err = t[1], t[2], t[3], tonumber(t[4] or '0'), t[5] or ''
+if not state then return {'MISSING'} end
+local function alive(n)
+  return n and n ~= '' and redis.call('HGET', P .. 'node:' .. n, 'state') == 'ALIVE'
+end
+if state == 'FAILED' then return {'FAILED', err} end
+if state == 'FINISHED' then
+  local obj = redis.call('HGETALL', P .. 'obj:' .. ARGV[1] .. '.1')
+  for i = 1, #obj, 2 do
+    local f = obj[i]
+    if string.sub(f, 1, 1) == '@' and alive(string.sub(f, 2)) then return {'EXISTS', string.sub(f, 2)} end
+  end
+elseif state == 'QUEUED' or state == 'RUNNING' then
+  if alive(node) then return {'IN_PROGRESS', owner or '', node} end
+elseif state == 'PENDING' then
+  if alive(node) then return {'IN_PROGRESS', owner or '', node} end
+end
+if attempts >= tonumber(ARGV[4]) then
+  return {'EXHAUSTED', tostring(attempts), err}
+end
+local why = ARGV[5]
+if err ~= '' then why = err .. '; ' .. why end
+if state == 'QUEUED' or state == 'RUNNING' then
+  if node then redis.call('SREM', P .. 'node:' .. node .. ':tasks', ARGV[1]) end
+end
+if redis.call('HINCRBY', KEYS[2], 'task.' .. state, -1) == 0 then redis.call('HDEL', KEYS[2], 'task.' .. state) end
+redis.call('HINCRBY', KEYS[2], 'task.QUEUED', 1)
+redis.call('HSET', KEYS[1], 'state', 'QUEUED', 'node', ARGV[3], 'owner', ARGV[2], 'attempts', attempts + 1,
+  'updatedAt', ARGV[6], 'error', why)
+redis.call('SADD', P .. 'node:' .. ARGV[3] .. ':tasks', ARGV[1])
+redis.call('PERSIST', KEYS[1]) -- a finished task's lineage was on a timer: it is live again
+return {'CLAIMED', tostring(attempts + 1)}

@@ -1,0 +1,63 @@
+package io.ember.gcs;
+
+import static io.ember.gcs.GcsTesting.await;
+import static io.ember.gcs.GcsTesting.failure;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Declaring a node dead: its tasks LOST, its copies dropped, one ledger entry, once; only by the lease holder. */
+class NodeDeathsTest extends RealRedis {
+  private static final JobId JOB = JobId.named("deaths");
+  private static final TaskId TASK = TaskId.child(TaskId.driverOf(JOB), 1);
+  private static final NodeId DEAD = new NodeId("a");
+  private static final NodeId LEADER = new NodeId("c");
+
+  @Test
+  void declareDeadLosesTasksDropsCopiesAndLogsOnce() throws Exception {
+    TableWriter w = gcs.writer(DEAD, await(gcs.nodes().register(DEAD, Map.of())));
+    long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
+    w.taskSubmitted(TASK, new byte[] {1}, JOB, "f", DEAD);
+    w.taskState(TASK, TaskState.RUNNING, DEAD, 0, null);
+    w.objectCreated(ObjectId.of(TASK, 0), 10, TASK, ObjectRecord.KIND_PUT, DEAD);
+    await(w.flush());
+
+    JsonObject v = await(gcs.deaths().declareDead(LEADER, term, DEAD, "missed heartbeats", 1_000));
+    assertFalse(v.getBoolean("alreadyDead"));
+    assertEquals(1, v.getInteger("objectsDropped"));
+    assertEquals(new JsonArray().add(TASK.toString()), v.getJsonArray("lost"));
+    assertEquals(TaskState.LOST, await(gcs.tasks().get(TASK)).state());
+    assertEquals(Set.of(), await(GcsTesting.locations(gcs, ObjectId.of(TASK, 0))));
+    assertEquals(Map.of("task.LOST", 1L), await(gcs.counts()));
+    assertEquals(NodeState.DEAD, await(gcs.nodes().all()).stream().filter(n -> n.id().equals(DEAD)).findFirst()
+        .orElseThrow().state());
+    LedgerEntry logged = LedgerEntry.fromJson(await(gcs.ledger().recent(1)).get(0));
+    assertEquals(new LedgerEntry.NodeDead(DEAD, "missed heartbeats", 1_000, 1, 1, 0, 0, 0, "c|" + term), logged);
+
+    JsonObject again = await(gcs.deaths().declareDead(LEADER, term, DEAD, "again", 2_000));
+    assertTrue(again.getBoolean("alreadyDead"));
+    assertEquals(new JsonArray(), again.getJsonArray("lost"));
+    assertEquals(1, await(gcs.ledger().recent(10)).size());
+  }
+
+  @Test
+  void onlyTheLeaseHolderMayDeclare() throws Exception {
+    await(gcs.nodes().register(DEAD, Map.of()));
+    long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
+    Throwable e = failure(gcs.deaths().declareDead(LEADER, term + 1, DEAD, "stale leader", 1_000));
+    assertTrue(e.getMessage().contains("NOT_LEADER"), e.getMessage());
+    assertTrue(await(gcs.nodes().all()).stream().allMatch(NodeRecord::alive));
+    assertEquals(List.of(), await(gcs.deaths().placeUnplacedActors(LEADER, term, 1_000)).getList());
+  }
+}
