@@ -187,6 +187,15 @@ public final class Gcs {
     });
   }
 
+  /**
+   * Appends a recovery record for a writer that is not a node's (a driver's): LPUSH then LTRIM to
+   * {@value Keys#RECOVERIES_CAP}, as the write script's {@code L} op does.
+   */
+  public Future<Void> appendRecovery(JsonObject entry) {
+    return batch(List.of(Request.cmd(Command.LPUSH).arg(Keys.RECOVERIES).arg(entry.encode()),
+        Request.cmd(Command.LTRIM).arg(Keys.RECOVERIES).arg(0).arg(Keys.RECOVERIES_CAP - 1))).mapEmpty();
+  }
+
   /** The pooled client, for callers that need a command this class does not wrap. */
   public Redis client() {
     return client;
