@@ -183,16 +183,12 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return clientId;
   }
 
-  public NodeId home() {
+  private NodeId home() {
     return home;
   }
 
   long defaultTimeoutMs() {
     return defaultTimeoutMs;
-  }
-
-  public ClusterView view() {
-    return view;
   }
 
   /** The Ember that a task running on a worker thread sees: nested submissions descend from its id. */
@@ -318,18 +314,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     view.markDead(dead);
     boolean homeDied = dead.equals(home);
     if (homeDied) rehome();
-    String reason = "node " + dead + " died (" + why + ")";
-    long deadline = clock.millis() + defaultTimeoutMs;
-    for (TaskId task : tasks.startRecovering(homeDied, lost)) {
-      TaskSpec spec = tasks.specOf(task);
-      if (spec == null) {
-        tasks.recovered(task);
-        continue;
-      }
-      recovery.recover(task, spec, reason, deadline)
-          .onComplete(ar -> tasks.recovered(task))
-          .onFailure(err -> tasks.fail(task, err));
-    }
+    recovery.recoverLost(homeDied, lost, "node " + dead + " died (" + why + ")", clock.millis() + defaultTimeoutMs);
   }
 
   private void rehome() {
@@ -347,11 +332,6 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   @Override
   public Future<Location> recover(TaskId task, String reason, long deadline) {
     return recovery.recover(task, null, reason, deadline);
-  }
-
-  /** Asks the owner of a task for its result's location, waiting until it is done. */
-  public Future<Location> askOwner(String owner, ObjectId id, long deadline) {
-    return requests.ask(owner, id, deadline);
   }
 
   // ---- actors -----------------------------------------------------------------------------

@@ -130,6 +130,8 @@ public final class ObjectDirectory {
 
   /** Makes sure a copy is in the local store and returns its bytes. */
   public Future<Buffer> fetch(ObjectId id, long deadline) {
+    Buffer mem = store.getIfInMemory(id);
+    if (mem != null) return Future.succeededFuture(mem); // the common case: no retry machinery
     // the holder died or dropped it mid-way: look again (another copy, or a rebuild) once the verdict is in
     return refetch.until(deadline, err -> err instanceof Unreachable, () -> fetchOnce(id, deadline))
         .recover(err -> Future.failedFuture(err instanceof Unreachable u ? u.getCause() : err));

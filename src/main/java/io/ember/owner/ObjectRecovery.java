@@ -17,6 +17,7 @@ import io.ember.util.Retry;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
@@ -128,6 +129,25 @@ public final class ObjectRecovery {
     AtomicReference<TaskSpec> spec = new AtomicReference<>(known);
     return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, spec, reason, deadline))
         .recover(err -> Future.failedFuture(err instanceof TryAgain t ? t.getCause() : err));
+  }
+
+  /**
+   * Re-runs the pending tasks of this client that a node's death took down: those in
+   * {@code lost}, or every one when {@code all} (the node was this client's home, so anything
+   * sent to it may be lost). One recovery per task however many verdicts arrive; a task that
+   * cannot be recovered fails with the typed error.
+   */
+  public void recoverLost(boolean all, Set<TaskId> lost, String reason, long deadline) {
+    for (TaskId task : tasks.startRecovering(all, lost)) {
+      TaskSpec spec = tasks.specOf(task);
+      if (spec == null) {
+        tasks.recovered(task);
+        continue;
+      }
+      recover(task, spec, reason, deadline)
+          .onComplete(ar -> tasks.recovered(task))
+          .onFailure(err -> tasks.fail(task, err));
+    }
   }
 
   private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline) {

@@ -28,10 +28,12 @@ import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.time.Instant;
+import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -86,7 +88,7 @@ class ObjectRecoveryTest {
     }
 
     @Override
-    public Clock withZone(java.time.ZoneId zone) {
+    public Clock withZone(ZoneId zone) {
       return this;
     }
   }
@@ -213,7 +215,7 @@ class ObjectRecoveryTest {
     ClusterView.Peer live = view.peer(PEER);
     live.host = "p";
     live.transferPort = 2;
-    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new java.util.LinkedHashSet<>(List.of(new NodeId("dead"), PEER))));
+    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(new NodeId("dead"), PEER))));
     assertEquals(new Location(PEER, "p", 2, 5), await(recovery().recover(TASK, SPEC, "why", deadline())));
   }
 
