@@ -14,14 +14,14 @@ public class ActorDiedException extends EmberException {
     this.actorId = actorId;
   }
 
-  /** Rebuilds the exception from its message (as it crossed a JVM boundary as text). */
-  public static ActorDiedException fromMessage(String message) {
-    String m = message == null ? "" : message;
-    if (m.startsWith("actor ") && m.indexOf(" is dead: ") > 6) {
-      int at = m.indexOf(" is dead: ");
-      return new ActorDiedException(m.substring(6, at), m.substring(at + " is dead: ".length()));
-    }
-    return new ActorDiedException("?", m);
+  private ActorDiedException(String actorId, String message, boolean reported) {
+    super(ErrorCode.ACTOR_DIED, message);
+    this.actorId = actorId;
+  }
+
+  /** The exception again as another JVM reported it: its actor, and its message kept as it was. */
+  public static ActorDiedException reported(String actorId, String message) {
+    return new ActorDiedException(actorId, message, true);
   }
 
   public String actorId() {

@@ -17,7 +17,13 @@ public interface Ember {
     return Current.get();
   }
 
-  /** Stores a value in the cluster's object store; it is kept in two places. */
+  /**
+   * Stores a value in the cluster's object store: one copy, in the store of the node that took it
+   * (this node, or a driver's home node), spilled to that node's disk under memory pressure and
+   * copied to other nodes only as tasks there read it. A put value has no lineage to rebuild it
+   * from: once every node holding a copy has died, a {@code get} fails with
+   * {@link ObjectLostException} ("a put object whose every copy was on dead nodes").
+   */
   <T> ObjectRef<T> put(T value);
 
   /** Status of the whole cluster as JSON (the same document as {@code status --json}). */

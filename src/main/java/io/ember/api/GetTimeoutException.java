@@ -13,6 +13,16 @@ public class GetTimeoutException extends EmberException {
     this.objectId = objectId;
   }
 
+  private GetTimeoutException(String objectId, String message) {
+    super(ErrorCode.TIMEOUT, message);
+    this.objectId = objectId;
+  }
+
+  /** The exception again as another JVM reported it: its object, and its message kept as it was. */
+  public static GetTimeoutException reported(String objectId, String message) {
+    return new GetTimeoutException(objectId, message);
+  }
+
   public String objectId() {
     return objectId;
   }

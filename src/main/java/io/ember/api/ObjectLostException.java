@@ -16,8 +16,8 @@ public class ObjectLostException extends EmberException {
     this.objectId = objectId;
   }
 
-  /** The exception again from its message (as it crossed a JVM boundary as text). */
-  public static ObjectLostException fromMessage(String objectId, String message) {
+  /** The exception again as another JVM reported it: its object, and its message kept as it was. */
+  public static ObjectLostException reported(String objectId, String message) {
     return new ObjectLostException(objectId, message, true);
   }
 

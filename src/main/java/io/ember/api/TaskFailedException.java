@@ -8,6 +8,7 @@ import io.ember.protocol.ErrorCode;
  */
 public class TaskFailedException extends EmberException {
   private final String taskId;
+  private final String function;
   private final String remoteType;
   private final String remoteMessage;
   private final String remoteStack;
@@ -16,6 +17,7 @@ public class TaskFailedException extends EmberException {
     super(ErrorCode.TASK_FAILED, "task " + taskId + " (" + function + ") failed: " + remoteType
         + (remoteMessage == null ? "" : ": " + remoteMessage));
     this.taskId = taskId;
+    this.function = function;
     this.remoteType = remoteType;
     this.remoteMessage = remoteMessage;
     this.remoteStack = remoteStack;
@@ -23,6 +25,11 @@ public class TaskFailedException extends EmberException {
 
   public String taskId() {
     return taskId;
+  }
+
+  /** The function (or actor method) that threw. */
+  public String function() {
+    return function;
   }
 
   public String remoteType() {

@@ -4,6 +4,7 @@ import java.io.Serializable;
 import java.lang.invoke.MethodHandleInfo;
 import java.lang.invoke.SerializedLambda;
 import java.lang.reflect.Method;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Reads which static method a serialisable method reference points to, without calling it:
@@ -14,15 +15,15 @@ final class Lambdas {
   private Lambdas() {}
 
 
-  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> CACHE = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Class<?>, String> CACHE = new ConcurrentHashMap<>();
 
   static String functionName(Serializable f) {
     if (f == null) throw new IllegalArgumentException("the function is null");
     return CACHE.computeIfAbsent(f.getClass(), c -> resolve(f));
   }
 
-  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> CTORS = new java.util.concurrent.ConcurrentHashMap<>();
-  private static final java.util.concurrent.ConcurrentHashMap<Class<?>, String> METHODS = new java.util.concurrent.ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Class<?>, String> CTORS = new ConcurrentHashMap<>();
+  private static final ConcurrentHashMap<Class<?>, String> METHODS = new ConcurrentHashMap<>();
 
   /** {@code Counter::new} becomes {@code "com.example.Counter"}. */
   static String constructorClass(Serializable f) {

@@ -1,5 +1,7 @@
 package io.ember.client;
 
+import io.ember.api.EmberException;
+import io.ember.protocol.ErrorCode;
 import io.ember.scheduler.WorkerPool;
 
 /**
@@ -23,7 +25,7 @@ public final class TaskContext {
     WorkerPool<?> p = POOL.get();
     if (p == null) return false;
     if (!p.blocked()) {
-      throw new io.ember.api.EmberException(io.ember.protocol.ErrorCode.UNAVAILABLE,
+      throw new EmberException(ErrorCode.UNAVAILABLE,
           "too many tasks are blocked in get() on this node (scheduler.maxBlockedWorkers)");
     }
     return true;

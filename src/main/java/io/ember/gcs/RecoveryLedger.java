@@ -11,7 +11,8 @@ import java.util.List;
  * The recovery ledger ({@code ember:recoveries}): every recovery the cluster made, newest
  * first, capped at {@value Keys#RECOVERIES_CAP}. Entries are {@link LedgerEntry} records,
  * appended through a node's {@link TableWriter#recovery} (op L of the write script) or by the
- * declare-dead script. It only reads; it never rewrites or removes an entry (only the cap does).
+ * declare-dead script, or, for a writer that is not a node (a driver), through {@link #append}.
+ * It never rewrites or removes an entry (only the cap does).
  */
 public final class RecoveryLedger {
   private final Store store;
@@ -28,5 +29,14 @@ public final class RecoveryLedger {
       r.forEach(e -> out.add(new JsonObject(e.toString())));
       return out;
     });
+  }
+
+  /**
+   * Appends an entry for a writer that is not a node's (a driver's): LPUSH then LTRIM to
+   * {@value Keys#RECOVERIES_CAP}, as the write script's {@code L} op does.
+   */
+  public Future<Void> append(LedgerEntry entry) {
+    return store.batch(List.of(Request.cmd(Command.LPUSH).arg(Keys.RECOVERIES).arg(entry.toJson().encode()),
+        Request.cmd(Command.LTRIM).arg(Keys.RECOVERIES).arg(0).arg(Keys.RECOVERIES_CAP - 1))).mapEmpty();
   }
 }

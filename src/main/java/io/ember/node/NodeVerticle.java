@@ -14,6 +14,8 @@ import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
 import io.ember.monitor.MonitorVerticle;
+import io.ember.object.LiveLocation;
+import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectManagerVerticle;
 import io.ember.object.ObjectRequests;
@@ -32,6 +34,7 @@ import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.function.LongFunction;
 import java.util.logging.Logger;
 
 /**
@@ -152,7 +155,11 @@ public final class NodeVerticle extends VerticleBase {
     rt.store = new ObjectStore(vertx, rt.conf.objects().capacityBytes(), rt.conf.objects().maxObjectBytes(),
         rt.conf.objects().spillDir() == null ? null : rt.conf.objects().spillDir().resolve(rt.nodeId.value()));
     rt.transfers = new TransferClient(vertx, rt.conf.objects().maxObjectBytes());
-    rt.directory = new ObjectDirectory(rt);
+    LongFunction<Location> self = size -> new Location(rt.nodeId, rt.transferHost, rt.transferPort, size);
+    rt.directory = new ObjectDirectory(rt.nodeId, self, rt.store, rt.transfers, ObjectDirectory.Tables.of(gcs),
+        (id, size) -> rt.writer.objectCreated(id, size, id.task(), null, rt.nodeId), // a copy: the row keeps its kind
+        new LiveLocation(rt.nodeId, rt.store::contains, self, rt.view), ObjectDirectory.OwnerLookup.deferred(() -> rt.client),
+        vertx, Clock.systemUTC());
     JsonObject resources = new JsonObject();
     rt.conf.resources().forEach(resources::put);
     Map<String, String> fields = Map.of("host", rt.conf.cluster().host(), "resources", resources.encode(),

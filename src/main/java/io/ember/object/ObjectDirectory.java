@@ -1,96 +1,171 @@
 package io.ember.object;
 
 import io.ember.api.EmberException;
+import io.ember.gcs.Gcs;
 import io.ember.gcs.ObjectRecord;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.monitor.ClusterView;
-import io.ember.node.NodeRuntime;
+import io.ember.ids.TaskId;
 import io.ember.protocol.ErrorCode;
+import io.ember.util.Retry;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.util.function.LongFunction;
+import java.util.function.Supplier;
 
 /**
  * Finds where an object lives and brings a copy here. Looks, in order: in the local store; at
  * the owner of its creating task when that owner is in this JVM; in the object table; then asks
- * the owner recorded in the task table to answer once the task finishes. Polls with backoff when
+ * the owner to recover it (re-running its task if no live copy remains). Polls with backoff when
  * nothing is known yet (the creating task's record may still be in flight), until the deadline.
+ * It never re-runs a task itself: that is the owner's ({@link OwnerLookup}).
  */
 public final class ObjectDirectory {
-  private final NodeRuntime rt;
+  /** What the directory asks of the owner side (this node's client): like Ray's task-resubmission interface. */
+  public interface OwnerLookup {
+    /** Where an object this JVM's client owns is, once its task is done; null if it does not own it. */
+    Future<Location> ownedLocation(ObjectId id);
 
-  public ObjectDirectory(NodeRuntime rt) {
-    this.rt = rt;
+    /** Makes sure {@code task}'s result exists again (re-running it if needed) and says where. */
+    Future<Location> recover(TaskId task, String reason, long deadline);
+
+    /** An owner looked up on each use (it is built after the directory). */
+    static OwnerLookup deferred(Supplier<? extends OwnerLookup> owner) {
+      return new OwnerLookup() {
+        @Override
+        public Future<Location> ownedLocation(ObjectId id) {
+          return owner.get().ownedLocation(id);
+        }
+
+        @Override
+        public Future<Location> recover(TaskId task, String reason, long deadline) {
+          return owner.get().recover(task, reason, deadline);
+        }
+      };
+    }
+  }
+
+  /** The table reads the directory needs. */
+  public interface Tables {
+    Future<ObjectRecord> object(ObjectId id);
+
+    /** Whether the task table has a row for {@code task}. */
+    Future<Boolean> taskKnown(TaskId task);
+
+    static Tables of(Gcs gcs) {
+      return new Tables() {
+        @Override
+        public Future<ObjectRecord> object(ObjectId id) {
+          return gcs.objects().get(id);
+        }
+
+        @Override
+        public Future<Boolean> taskKnown(TaskId task) {
+          return gcs.tasks().get(task).map(t -> t != null);
+        }
+      };
+    }
+  }
+
+  /** Records that this node now holds a copy (the object row keeps its kind). */
+  public interface CopyRecorder {
+    void copied(ObjectId id, long size);
+  }
+
+  private final NodeId self;
+  private final LongFunction<Location> selfAt;
+  private final ObjectStore store;
+  private final TransferClient transfers;
+  private final Tables tables;
+  private final CopyRecorder copies;
+  private final LiveLocation live;
+  private final OwnerLookup owner;
+  private final Retry backoff;
+  private final Retry refetch;
+
+  public ObjectDirectory(NodeId self, LongFunction<Location> selfAt, ObjectStore store, TransferClient transfers, Tables tables,
+      CopyRecorder copies, LiveLocation live, OwnerLookup owner, Vertx vertx, Clock clock) {
+    this.self = self;
+    this.selfAt = selfAt;
+    this.store = store;
+    this.transfers = transfers;
+    this.tables = tables;
+    this.copies = copies;
+    this.live = live;
+    this.owner = owner;
+    this.backoff = Retry.backoff(vertx, clock, 2, 200);
+    this.refetch = Retry.every(vertx, clock, 100);
   }
 
   public Location self(long size) {
-    return new Location(rt.nodeId, rt.transferHost, rt.transferPort, size);
+    return selfAt.apply(size);
   }
 
   public Future<Location> locate(ObjectId id, long deadline) {
-    if (rt.store.contains(id)) return Future.succeededFuture(self(rt.store.sizeOf(id)));
-    Future<Location> owned = rt.client.ownedLocation(id);
+    if (store.contains(id)) return Future.succeededFuture(self(store.sizeOf(id)));
+    Future<Location> owned = owner.ownedLocation(id);
     if (owned != null) return owned;
-    return fromTables(id, deadline, 2);
+    // the creating task's record may still be in flight: look again shortly
+    return backoff.until(deadline, ObjectDirectory::unknown, () -> fromTables(id, deadline));
   }
 
-  private Future<Location> fromTables(ObjectId id, long deadline, long backoffMs) {
-    return rt.gcs.objects().get(id).compose(rec -> {
-      Location l = alive(rec);
+  private static boolean unknown(Throwable err) {
+    return err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT;
+  }
+
+  private Future<Location> fromTables(ObjectId id, long deadline) {
+    return tables.object(id).compose(rec -> {
+      Location l = live.first(rec);
       if (l != null) return Future.succeededFuture(l);
-      return rt.gcs.tasks().get(id.task()).compose(task -> {
-        if (task == null && rec == null) {
+      return tables.taskKnown(id.task()).compose(known -> {
+        if (!known && rec == null) {
           return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
         }
-        String why = "object " + id + " needed at node " + rt.nodeId + " has no live copy";
-        return rt.client.recover(id.task(), null, why, deadline);
+        return owner.recover(id.task(), "object " + id + " needed at node " + self + " has no live copy", deadline);
       });
-    }).recover(err -> {
-      if (err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT && System.currentTimeMillis() + backoffMs < deadline) {
-        // the creating task's record may still be in flight: look again shortly
-        Promise<Location> p = Promise.promise();
-        rt.vertx.setTimer(backoffMs, t -> fromTables(id, deadline, Math.min(backoffMs * 2, 200)).onComplete(p));
-        return p.future();
-      }
-      return Future.failedFuture(err);
     });
-  }
-
-  private Location alive(ObjectRecord rec) {
-    if (rec == null) return null;
-    for (NodeId n : rec.locations()) {
-      if (n.equals(rt.nodeId) && rt.store.contains(rec.id())) return self(rec.size());
-      ClusterView.Peer p = rt.view.find(n);
-      if (p != null && !p.dead && p.host != null && p.transferPort > 0) return new Location(n, p.host, p.transferPort, rec.size());
-    }
-    return null;
   }
 
   /** Makes sure a copy is in the local store and returns its bytes. */
   public Future<Buffer> fetch(ObjectId id, long deadline) {
-    Buffer mem = rt.store.getIfInMemory(id);
+    Buffer mem = store.getIfInMemory(id);
+    if (mem != null) return Future.succeededFuture(mem); // the common case: no retry machinery
+    // the holder died or dropped it mid-way: look again (another copy, or a rebuild) once the verdict is in
+    return refetch.until(deadline, err -> err instanceof Unreachable, () -> fetchOnce(id, deadline))
+        .recover(err -> Future.failedFuture(err instanceof Unreachable u ? u.getCause() : err));
+  }
+
+  private Future<Buffer> fetchOnce(ObjectId id, long deadline) {
+    Buffer mem = store.getIfInMemory(id);
     if (mem != null) return Future.succeededFuture(mem);
-    return locate(id, deadline).compose(loc -> {
-      if (loc.node().equals(rt.nodeId)) {
-        return rt.store.get(id).compose(b -> b != null ? Future.succeededFuture(b)
-            : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " vanished from this node's store")));
-      }
-      return rt.transfers.fetch(loc.host(), loc.port(), id).recover(err -> {
-        if (System.currentTimeMillis() + 100 >= deadline) return Future.failedFuture(err);
-        // the holder died or dropped it mid-way: look again (another copy, or a rebuild) once the verdict is in
-        Promise<Buffer> again = Promise.promise();
-        rt.vertx.setTimer(100, t -> fetch(id, deadline).onComplete(again));
-        return again.future();
-      }).compose(bytes -> {
-        if (bytes == null) {
-          return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));
-        }
-        return rt.store.put(id, bytes).map(v -> {
-          rt.writer.objectCreated(id, bytes.length(), id.task(), null, rt.nodeId); // a copy: the row keeps its kind
-          return bytes;
+    return locate(id, deadline).compose(loc -> loc.node().equals(self) ? fromStore(id) : fetchFrom(id, loc));
+  }
+
+  private Future<Buffer> fromStore(ObjectId id) {
+    return store.get(id).compose(b -> b != null ? Future.succeededFuture(b)
+        : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " vanished from this node's store")));
+  }
+
+  private Future<Buffer> fetchFrom(ObjectId id, Location loc) {
+    return transfers.fetch(loc.host(), loc.port(), id)
+        .recover(err -> Future.failedFuture(new Unreachable(err)))
+        .compose(bytes -> {
+          if (bytes == null) {
+            return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "object " + id + " is no longer at node " + loc.node()));
+          }
+          return store.put(id, bytes).map(v -> {
+            copies.copied(id, bytes.length());
+            return bytes;
+          });
         });
-      });
-    });
+  }
+
+  /** A transfer that failed: the only failure a fetch tries again. */
+  private static final class Unreachable extends RuntimeException {
+    Unreachable(Throwable cause) {
+      super(cause.getMessage(), cause, false, false);
+    }
   }
 }

@@ -20,6 +20,7 @@ public final class Codecs {
       bus.registerDefaultCodec(TaskDone.class, codec("ember.TaskDone", (b, d) -> d.encodeTo(b), TaskDone::decode));
       bus.registerDefaultCodec(ActorCallSpec.class, actorCallCodec());
       bus.registerDefaultCodec(ActorCreateSpec.class, actorCreateCodec());
+      bus.registerDefaultCodec(RemoteFailure.class, remoteFailureCodec()); // picked for replies by the exception's own class
     } catch (IllegalStateException alreadyRegistered) {
       // Several Ember components in one Vert.x instance: the first registration serves all.
     }
@@ -72,5 +73,9 @@ public final class Codecs {
 
   public static MessageCodec<ActorCreateSpec, ActorCreateSpec> actorCreateCodec() {
     return codec("ember.ActorCreate", (b, c) -> c.encodeTo(b), ActorCreateSpec::decode);
+  }
+
+  public static MessageCodec<RemoteFailure, RemoteFailure> remoteFailureCodec() {
+    return codec(RemoteFailure.CODEC, (b, f) -> f.encodeTo(b), RemoteFailure::decode);
   }
 }

@@ -8,7 +8,6 @@ import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.Set;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Reads fields of JSON requests from the event bus, refusing anything malformed with a
@@ -99,11 +98,15 @@ public final class Requests {
     });
   }
 
-  /** Replies to {@code m} with the failure's code: an {@link EmberException}'s own, TIMEOUT, or INTERNAL. */
+  /**
+   * Replies to {@code m} with the failure's code: an {@link EmberException}'s own, TIMEOUT, or
+   * INTERNAL. A requester that asked for it ({@link RemoteFailure#accept}) gets the failure with
+   * its fields as a {@link RemoteFailure}; any other gets {@code fail(code, text)}, same code and text.
+   */
   public static void fail(Message<?> m, Throwable err) {
-    if (err instanceof EmberException e) m.fail(e.code().code, e.getMessage());
-    else if (err instanceof TimeoutException) m.fail(ErrorCode.TIMEOUT.code, String.valueOf(err.getMessage()));
-    else m.fail(ErrorCode.INTERNAL.code, String.valueOf(err));
+    RemoteFailure f = RemoteFailure.of(err);
+    if (RemoteFailure.accepted(m)) m.reply(f);
+    else m.fail(f.failureCode(), f.getMessage());
   }
 
   private static String show(Object v) {

@@ -4,15 +4,18 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ember.api.ActorDiedException;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.ReplyFailure;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeoutException;
 import org.junit.jupiter.api.Test;
 
 /** Every binary message survives the wire form (local delivery skips it and would hide bugs). */
@@ -106,5 +109,41 @@ class CodecsTest {
       assertEquals(5000, back.checkpointMs());
       assertEquals("owner-3", back.owner());
     }
+  }
+
+  @Test
+  void remoteFailureRoundTripsWithEveryField() {
+    RemoteFailure f = new RemoteFailure(ErrorCode.TASK_FAILED, "task t (f.G.h) failed: java.lang.X: why", "java.lang.X", "why",
+        "stack\n\tat x", "0123", "f.G.h", "actor-1", "0123.1");
+    RemoteFailure back = overTheWire(Codecs.remoteFailureCodec(), f);
+    assertEquals(ReplyFailure.RECIPIENT_FAILURE, back.failureType());
+    assertEquals(ErrorCode.TASK_FAILED.code, back.failureCode());
+    assertEquals(f.getMessage(), back.getMessage());
+    assertEquals(ErrorCode.TASK_FAILED, back.code());
+    assertEquals("java.lang.X", back.type());
+    assertEquals("why", back.detail());
+    assertEquals("stack\n\tat x", back.stack());
+    assertEquals("0123", back.task());
+    assertEquals("f.G.h", back.function());
+    assertEquals("actor-1", back.actor());
+    assertEquals("0123.1", back.object());
+
+    RemoteFailure sparse = overTheWire(Codecs.remoteFailureCodec(), RemoteFailure.of(new TimeoutException("late")));
+    assertEquals(ErrorCode.TIMEOUT, sparse.code());
+    assertEquals("late", sparse.getMessage());
+    assertNull(sparse.task());
+    assertNull(sparse.actor());
+  }
+
+  @Test
+  void remoteFailureKeepsTheCodeAndTextOfPlainFail() {
+    ActorDiedException died = new ActorDiedException("a1", "its constructor threw");
+    RemoteFailure f = RemoteFailure.of(died);
+    assertEquals(ErrorCode.ACTOR_DIED.code, f.failureCode());
+    assertEquals(died.getMessage(), f.getMessage());
+    assertEquals("a1", f.actor());
+    RemoteFailure internal = RemoteFailure.of(new IllegalStateException("boom"));
+    assertEquals(ErrorCode.INTERNAL.code, internal.failureCode());
+    assertEquals("java.lang.IllegalStateException: boom", internal.getMessage());
   }
 }

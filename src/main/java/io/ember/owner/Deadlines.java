@@ -1,4 +1,4 @@
-package io.ember.client;
+package io.ember.owner;
 
 import io.ember.api.GetTimeoutException;
 import io.ember.ids.ObjectId;
@@ -15,8 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * task handed to an event loop, then cancelled) cost more than the work it guarded. A get
  * fails with {@link GetTimeoutException} at most one sweep after its deadline.
  */
-final class Deadlines {
-  static final long SWEEP_MS = 50;
+public final class Deadlines {
+  public static final long SWEEP_MS = 50;
 
   /** One waiting get; ordered by deadline, then by arrival. */
   record Entry(long deadline, long seq) implements Comparable<Entry> {
@@ -31,6 +31,8 @@ final class Deadlines {
 
   private final ConcurrentSkipListMap<Entry, Waiter> waiting = new ConcurrentSkipListMap<>();
   private final AtomicLong seq = new AtomicLong();
+
+  public Deadlines() {}
 
   Entry add(long deadline, Promise<Buffer> promise, ObjectId id) {
     Entry e = new Entry(deadline, seq.incrementAndGet());

@@ -1,4 +1,4 @@
-package io.ember.client;
+package io.ember.owner;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

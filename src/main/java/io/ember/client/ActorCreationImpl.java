@@ -1,0 +1,63 @@
+package io.ember.client;
+
+import io.ember.api.ActorCreation;
+import io.ember.api.ActorHandle;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** An actor creation being built: its options, then {@link #remote()} creates it through the client. */
+final class ActorCreationImpl<A> implements ActorCreation<A> {
+  /** What the builder was given; unset values are negative ({@code maxRestarts}: {@link Integer#MIN_VALUE}). */
+  record Options(Map<String, Double> resources, int maxRestarts, int checkpointCalls, long checkpointMs, String onNode) {}
+
+  private final EmberClient client;
+  private final IdSource source;
+  private final String className;
+  private final Object[] args;
+  private final Map<String, Double> resources = new LinkedHashMap<>();
+  private int maxRestarts = Integer.MIN_VALUE;
+  private int checkpointCalls = -1;
+  private long checkpointMs = -1;
+  private String onNode;
+
+  ActorCreationImpl(EmberClient client, IdSource source, String className, Object[] args) {
+    this.client = client;
+    this.source = source;
+    this.className = className;
+    this.args = args == null ? new Object[] {null} : args;
+  }
+
+  @Override
+  public ActorCreation<A> resource(String name, double amount) {
+    resources.put(name, amount);
+    return this;
+  }
+
+  @Override
+  public ActorCreation<A> onNode(String nodeName) {
+    onNode = nodeName;
+    return this;
+  }
+
+  @Override
+  public ActorCreation<A> maxRestarts(int n) {
+    if (n < -1) throw new IllegalArgumentException("maxRestarts is -1 (unlimited) or >= 0, got " + n);
+    maxRestarts = n;
+    return this;
+  }
+
+  @Override
+  public ActorCreation<A> checkpointEvery(int calls, Duration interval) {
+    if (calls < 0 || interval.isNegative()) throw new IllegalArgumentException("checkpoint intervals are >= 0");
+    checkpointCalls = calls;
+    checkpointMs = interval.toMillis();
+    return this;
+  }
+
+  @Override
+  public ActorHandle<A> remote() {
+    return client.create(source, className, args, new Options(new LinkedHashMap<>(resources), maxRestarts, checkpointCalls,
+        checkpointMs, onNode));
+  }
+}

@@ -1,0 +1,47 @@
+package io.ember.client;
+
+import io.ember.actor.ActorHost;
+import io.ember.ids.NodeId;
+import io.ember.owner.ActorCalls;
+import io.ember.owner.ActorCalls.Placement;
+import io.ember.protocol.ActorCallSpec;
+import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.Addresses;
+import io.ember.protocol.RemoteFailure;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+
+/**
+ * The actor route's messages on the event bus: creations (a request to the chosen node's actor
+ * host) and calls (sent; to this node's own actor host directly, with no bus hop, when it
+ * hosts the actor).
+ */
+final class ActorWire implements ActorCalls.ActorWire {
+  private final Vertx vertx;
+  private final EmberClient.Local local;
+  private final long timeoutMs;
+
+  ActorWire(Vertx vertx, EmberClient.Local local, long timeoutMs) {
+    this.vertx = vertx;
+    this.local = local;
+    this.timeoutMs = timeoutMs;
+  }
+
+  @Override
+  public Future<Placement> create(NodeId node, ActorCreateSpec spec) {
+    DeliveryOptions o = RemoteFailure.accept(new DeliveryOptions()).addHeader("op", "create").setSendTimeout(timeoutMs);
+    return vertx.eventBus().<JsonObject>request(Addresses.actorsOf(node), spec, o).map(m -> {
+      JsonObject r = m.body();
+      return new Placement(spec.actor(), new NodeId(r.getString("node")), r.getLong("incarnation"));
+    });
+  }
+
+  @Override
+  public void send(NodeId node, ActorCallSpec call) {
+    ActorHost host = local == null ? null : local.actors().get();
+    if (host != null && node.equals(local.node()) && host.offerDirect(call)) return;
+    vertx.eventBus().send(Addresses.actorCallsOf(node), call);
+  }
+}

@@ -1,0 +1,51 @@
+package io.ember.client;
+
+import io.ember.api.ObjectRef;
+import io.ember.api.TaskCall;
+import io.ember.api.TaskOptions;
+import java.util.function.Consumer;
+
+/** A task call being built: its options, then {@link #remote()} submits it through the client. */
+final class TaskCallImpl<R> implements TaskCall<R> {
+  private final EmberClient client;
+  private final IdSource source;
+  private final String function;
+  private final Object[] args;
+  private final TaskOptions options = new TaskOptions();
+
+  TaskCallImpl(EmberClient client, IdSource source, String function, Object[] args) {
+    this.client = client;
+    this.source = source;
+    this.function = function;
+    this.args = args == null ? new Object[] {null} : args;
+  }
+
+  @Override
+  public TaskCall<R> resource(String name, double amount) {
+    options.resource(name, amount);
+    return this;
+  }
+
+  @Override
+  public TaskCall<R> maxRetries(int n) {
+    options.maxRetries(n);
+    return this;
+  }
+
+  @Override
+  public TaskCall<R> retryExceptions(boolean retry) {
+    options.retryExceptions(retry);
+    return this;
+  }
+
+  @Override
+  public TaskCall<R> options(Consumer<TaskOptions> edit) {
+    edit.accept(options);
+    return this;
+  }
+
+  @Override
+  public ObjectRef<R> remote() {
+    return client.submit(source, function, args, options);
+  }
+}

@@ -1,0 +1,213 @@
+package io.ember.owner;
+
+import io.ember.api.EmberException;
+import io.ember.api.ObjectLostException;
+import io.ember.gcs.Gcs;
+import io.ember.gcs.ObjectRecord;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.object.LiveLocation;
+import io.ember.object.Location;
+import io.ember.gcs.Claim;
+import io.ember.gcs.ClaimOutcome;
+import io.ember.gcs.LedgerEntry;
+import io.ember.protocol.ErrorCode;
+import io.ember.protocol.TaskSpec;
+import io.ember.util.AsyncLimiter;
+import io.ember.util.Retry;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
+
+/**
+ * Lineage recovery, owner side: makes sure a task's result exists again and says where.
+ *
+ * <p>The algorithm ({@link #recover}), one round:
+ * <ol>
+ *   <li>Find the task's spec: the one this client holds, else the lineage in the task table.</li>
+ *   <li>No spec: an actor-method output is rebuilt by replaying its actor ({@link ActorOutputs});
+ *       a put value has no lineage and fails with {@link ObjectLostException} (every copy was on
+ *       dead nodes); anything else was never known ({@code UNKNOWN_OBJECT}).</li>
+ *   <li>Claim the task cluster-wide ({@link ClaimService}), at most {@value #CLAIMS_IN_FLIGHT}
+ *       claims in flight (a verdict listing thousands of tasks must not flood Redis), at this
+ *       client's home node. By outcome:
+ *     <ol type="a">
+ *       <li>CLAIMED (attempt n) or MISSING (no row: same attempt): re-submit it to the home node,
+ *           owned by this client, record {@code task-resubmitted} in the ledger, and wait for it.</li>
+ *       <li>IN_PROGRESS: if this client owns the run, wait for its result; else ask its owner,
+ *           and if the owner does not answer, go to 4 forgetting the spec (the table's is read again).</li>
+ *       <li>EXISTS: the first live copy in the object table; if none is left any more, go to 4.</li>
+ *       <li>FAILED: user code threw; fail with the recorded failure (its typed exception).</li>
+ *       <li>EXHAUSTED: fail with {@link ObjectLostException} naming the object, the task, its
+ *           function, how many times it ran and the retry budget.</li>
+ *     </ol></li>
+ *   <li>Try again: a new round every {@value #RETRY_MS} ms until the deadline, then the last error.</li>
+ * </ol>
+ * It never sends on the event bus or reads Redis itself: every effect goes through the
+ * interfaces it was given, so that tests drive it with fakes and a clock.
+ */
+public final class ObjectRecovery {
+  static final int CLAIMS_IN_FLIGHT = 64;
+  static final long RETRY_MS = 50;
+
+  /** The lineage reads recovery needs. */
+  public interface Lineage {
+    /** The task's spec from the task table, or null. */
+    Future<TaskSpec> spec(TaskId task);
+
+    /** The object's row, or null. */
+    Future<ObjectRecord> object(ObjectId id);
+
+    static Lineage of(Gcs gcs) {
+      return new Lineage() {
+        @Override
+        public Future<TaskSpec> spec(TaskId task) {
+          return gcs.tasks().get(task).map(rec -> rec == null || rec.spec() == null ? null : TaskSpec.decodeBuffer(Buffer.buffer(rec.spec())));
+        }
+
+        @Override
+        public Future<ObjectRecord> object(ObjectId id) {
+          return gcs.objects().get(id);
+        }
+      };
+    }
+  }
+
+  /** Asks another client, the owner of a task, where its result is (waiting until it is done). */
+  public interface Owners {
+    Future<Location> ask(String owner, ObjectId id, long deadline);
+  }
+
+  /** Rebuilds a lost actor-method output by replaying its actor. */
+  public interface ActorOutputs {
+    Future<Location> rebuild(ObjectId id, String kind, long deadline);
+  }
+
+  /** Sends a task to a node's scheduler. */
+  public interface Submitter {
+    void submit(NodeId node, TaskSpec spec);
+  }
+
+  private final String clientId;
+  private final Supplier<NodeId> home;
+  private final OwnedTasks tasks;
+  private final ClaimService claims;
+  private final Lineage lineage;
+  private final Owners owners;
+  private final ActorOutputs actorOutputs;
+  private final Submitter submitter;
+  private final LiveLocation live;
+  private final Ledger ledger;
+  private final Clock clock;
+  private final Retry retry;
+  private final AsyncLimiter claimLimit = new AsyncLimiter(CLAIMS_IN_FLIGHT);
+
+  public ObjectRecovery(String clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
+      ActorOutputs actorOutputs, Submitter submitter, LiveLocation live, Ledger ledger, Retry retry, Clock clock) {
+    this.clientId = clientId;
+    this.home = home;
+    this.tasks = tasks;
+    this.claims = claims;
+    this.lineage = lineage;
+    this.owners = owners;
+    this.actorOutputs = actorOutputs;
+    this.submitter = submitter;
+    this.live = live;
+    this.ledger = ledger;
+    this.retry = retry;
+    this.clock = clock;
+  }
+
+  /**
+   * Makes sure {@code task}'s result will exist and says where (see the class comment). Fails
+   * with a typed error once its system-failure retries are spent, if user code threw, or if it
+   * never existed; never later than about {@code deadline}.
+   */
+  public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
+    AtomicReference<TaskSpec> spec = new AtomicReference<>(known);
+    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, spec, reason, deadline))
+        .recover(err -> Future.failedFuture(err instanceof TryAgain t ? t.getCause() : err));
+  }
+
+  /**
+   * Re-runs the pending tasks of this client that a node's death took down: those in
+   * {@code lost}, or every one when {@code all} (the node was this client's home, so anything
+   * sent to it may be lost). One recovery per task however many verdicts arrive; a task that
+   * cannot be recovered fails with the typed error.
+   */
+  public void recoverLost(boolean all, Set<TaskId> lost, String reason, long deadline) {
+    for (TaskId task : tasks.startRecovering(all, lost)) {
+      TaskSpec spec = tasks.specOf(task);
+      if (spec == null) {
+        tasks.recovered(task);
+        continue;
+      }
+      recover(task, spec, reason, deadline)
+          .onComplete(ar -> tasks.recovered(task))
+          .onFailure(err -> tasks.fail(task, err));
+    }
+  }
+
+  private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline) {
+    TaskSpec k = known.get();
+    return (k != null ? Future.succeededFuture(k) : lineage.spec(task)).compose(s -> {
+      if (s == null) return withoutLineage(task, deadline);
+      NodeId at = home.get();
+      return claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis()))
+          .compose(c -> onClaim(c, task, s, at, reason, deadline, known));
+    });
+  }
+
+  private Future<Location> withoutLineage(TaskId task, long deadline) {
+    ObjectId oid = ObjectId.of(task, 1);
+    ObjectId put = ObjectId.of(task, 0);
+    return lineage.object(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
+        ? actorOutputs.rebuild(oid, rec.kind(), deadline)
+        : lineage.object(put).compose(p -> Future.failedFuture(p != null
+            ? new ObjectLostException(put.toString(), "a put object whose every copy was on dead nodes")
+            : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
+  }
+
+  private Future<Location> onClaim(Claim c, TaskId task, TaskSpec s, NodeId at, String reason, long deadline,
+      AtomicReference<TaskSpec> known) {
+    ObjectId oid = ObjectId.of(task, 1);
+    return switch (c.outcome()) {
+      case CLAIMED, MISSING -> resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
+      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid)
+          : owners.ask(c.owner(), oid, deadline).recover(err -> {
+            known.set(null); // the owner is gone: the next round reads the spec from the table
+            return Future.failedFuture(new TryAgain(err));
+          });
+      case EXISTS -> lineage.object(oid).compose(rec -> {
+        Location l = live.first(rec);
+        return l != null ? Future.succeededFuture(l)
+            : Future.failedFuture(new TryAgain(new EmberException(ErrorCode.OBJECT_LOST, "object " + oid + ": its copies vanished")));
+      });
+      case FAILED -> Future.failedFuture(Failures.fromTaskTable(task, s.function(), c.error()));
+      case EXHAUSTED -> Future.failedFuture(new ObjectLostException(oid.toString(), "its task " + task + " (" + s.function()
+          + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries() + ") are spent: "
+          + c.error()));
+    };
+  }
+
+  private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {
+    TaskSpec again = s.withAttempt(attempt);
+    again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
+        again.retryExceptions(), clientId, again.attempt());
+    Future<Location> result = tasks.locationOf(tasks.track(s), oid);
+    submitter.submit(at, again);
+    ledger.record(new LedgerEntry.TaskResubmitted(s.id(), s.function(), again.attempt(), clientId, reason, clock.millis()));
+    return result;
+  }
+
+  /** A round that may succeed if tried again shortly; carries the error to report if it never does. */
+  private static final class TryAgain extends RuntimeException {
+    TryAgain(Throwable last) {
+      super(last.getMessage(), last, false, false);
+    }
+  }
+}

@@ -1,0 +1,153 @@
+package io.ember.owner;
+
+import io.ember.api.EmberException;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.object.Location;
+import io.ember.protocol.TaskDone;
+import io.ember.protocol.TaskSpec;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.buffer.Buffer;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The owner's task table: every task (and put, and actor call) this client owns whose result has
+ * not arrived ({@code pending}, with its spec for re-submission), and the latest results that did
+ * ({@code recent}, bounded). Completes waiters when a result arrives or a task fails here. Safe
+ * from any thread. It never sends anything and never decides to re-run a task: that is
+ * {@link ObjectRecovery}'s.
+ */
+public final class OwnedTasks {
+  static final int RECENT_MAX = 100_000;
+  /** Values up to this size stay inline in {@code recent}; larger ones are fetched again. */
+  public static final int RECENT_INLINE_MAX = 1024;
+  private static final int RAISED_MAX = 10_000;
+
+  /** A task this client owns whose result has not arrived: its promise, and its spec for re-submission (null for puts and actor calls). */
+  private record Pending(Promise<TaskDone> promise, TaskSpec spec) {}
+
+  private final Map<TaskId, Pending> pending = new ConcurrentHashMap<>();
+  private final Set<TaskId> recovering = ConcurrentHashMap.newKeySet();
+  private final Map<TaskId, TaskDone> recent = bounded(RECENT_MAX);
+  /** Failures decided here (not reported by a node), kept as the typed exceptions they were. */
+  private final Map<TaskId, EmberException> raised = bounded(RAISED_MAX);
+
+  private static <V> Map<TaskId, V> bounded(int max) {
+    return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<TaskId, V> eldest) {
+        return size() > max;
+      }
+    });
+  }
+
+  /** Tracks a submitted task (once: a re-submission keeps the first waiters); returns its result. */
+  public Future<TaskDone> track(TaskSpec spec) {
+    return pending.computeIfAbsent(spec.id(), k -> new Pending(Promise.promise(), spec)).promise().future();
+  }
+
+  /** Registers a result this client will receive without a spec (an actor call's). */
+  public void expect(TaskId task) {
+    pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), null));
+  }
+
+  /** Registers a put being stored (a fresh entry: a put id is never reused). */
+  public void expectPut(TaskId task) {
+    pending.put(task, new Pending(Promise.promise(), null));
+  }
+
+  /** A result arrived: remembered, and handed to whoever waits. */
+  public void complete(TaskDone done) {
+    recent.put(done.task(), done.inline() != null && done.inline().length() > RECENT_INLINE_MAX
+        ? new TaskDone(done.task(), done.node(), done.transferHost(), done.transferPort(), done.size(), null, done.error())
+        : done);
+    if (!done.ok()) raised.remove(done.task()); // a node's report replaces an older failure decided here
+    Pending p = pending.remove(done.task());
+    if (p != null) p.promise().tryComplete(done);
+  }
+
+  /** The task failed here (it will not be re-run): a later get of its object finds {@code err}. */
+  public void fail(TaskId task, Throwable err) {
+    TaskDone failed = TaskDone.failed(task, null, Failures.toFailure(err));
+    if (err instanceof EmberException e) raised.put(task, e);
+    recent.put(task, failed);
+    Pending p = pending.remove(task);
+    if (p != null) p.promise().tryComplete(failed);
+  }
+
+  /** The result of an owned task, now or once it arrives; null if this client does not own it. */
+  public Future<TaskDone> done(TaskId task) {
+    TaskDone d = recent.get(task);
+    if (d != null) return Future.succeededFuture(d);
+    Pending p = pending.get(task);
+    if (p != null) return p.promise().future();
+    d = recent.get(task); // completed between the two looks
+    return d == null ? null : Future.succeededFuture(d);
+  }
+
+  /** The inline value of a finished task, if {@code recent} still has it (the common small case). */
+  public Buffer inlineValue(TaskId task) {
+    TaskDone known = recent.get(task);
+    return known != null && known.ok() ? known.inline() : null;
+  }
+
+  /** The result future of a task still pending, or null. */
+  public Future<TaskDone> pendingResult(TaskId task) {
+    Pending p = pending.get(task);
+    return p == null ? null : p.promise().future();
+  }
+
+  /** Where an owned object is, once its task is done; null if this client does not own it. */
+  public Future<Location> location(ObjectId id) {
+    Future<TaskDone> f = done(id.task());
+    return f == null ? null : locationOf(f, id);
+  }
+
+  /** Where {@code id} is once {@code done} completes, or its task's typed failure. */
+  public Future<Location> locationOf(Future<TaskDone> done, ObjectId id) {
+    return done.compose(d -> d.ok() ? Future.succeededFuture(at(d)) : Future.failedFuture(failureOf(id, d)));
+  }
+
+  /** The typed exception of a failed task, read through object {@code id}. */
+  public EmberException failureOf(ObjectId id, TaskDone d) {
+    EmberException here = raised.get(d.task());
+    return here != null ? here : Failures.ofTask(id, d);
+  }
+
+  /** The transfer endpoint a finished task's result is at. */
+  public static Location at(TaskDone d) {
+    return new Location(d.node(), d.transferHost(), d.transferPort(), d.size());
+  }
+
+  /** The spec of a pending task, or null (not pending, or not re-runnable by spec). */
+  public TaskSpec specOf(TaskId task) {
+    Pending p = pending.get(task);
+    return p == null ? null : p.spec();
+  }
+
+  /**
+   * The pending tasks with a spec that a node's death took down ({@code all}: every one, when
+   * the node was this client's home) and that are not being recovered yet; each is marked as
+   * being recovered until {@link #recovered} (one recovery per task, however many verdicts arrive).
+   */
+  public List<TaskId> startRecovering(boolean all, Set<TaskId> lost) {
+    List<TaskId> todo = new ArrayList<>();
+    for (Map.Entry<TaskId, Pending> e : pending.entrySet()) {
+      if (e.getValue().spec() == null) continue; // a put in flight: it completes or fails by itself
+      if (!all && !lost.contains(e.getKey())) continue;
+      if (recovering.add(e.getKey())) todo.add(e.getKey());
+    }
+    return todo;
+  }
+
+  public void recovered(TaskId task) {
+    recovering.remove(task);
+  }
+}

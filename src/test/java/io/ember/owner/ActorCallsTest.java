@@ -1,0 +1,258 @@
+package io.ember.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.api.ActorDiedException;
+import io.ember.api.EmberException;
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.monitor.ClusterView;
+import io.ember.owner.ActorCalls.ActorRow;
+import io.ember.owner.ActorCalls.Gone;
+import io.ember.owner.ActorCalls.Placement;
+import io.ember.owner.ActorRoute.State;
+import io.ember.protocol.ActorCallSpec;
+import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.ErrorCode;
+import io.ember.protocol.RemoteFailure;
+import io.ember.protocol.TaskDone;
+import io.ember.util.Retry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import java.time.Clock;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** The client-side actor route as a state machine, driven with a fake table, a fake wire and a fake nano clock. */
+class ActorCallsTest {
+  static final JobId JOB = JobId.named("route");
+  static final TaskId DRIVER = TaskId.driverOf(JOB);
+  static final TaskId ACTOR = TaskId.child(DRIVER, 0);
+  static final NodeId N1 = new NodeId("n1");
+  static final NodeId N2 = new NodeId("n2");
+
+  record Sent(NodeId node, ActorCallSpec call) {}
+
+  final Vertx vertx = Vertx.vertx();
+  final OwnedTasks tasks = new OwnedTasks();
+  final ClusterView view = new ClusterView();
+  final Map<TaskId, ActorRow> table = new ConcurrentHashMap<>();
+  final AtomicInteger lookups = new AtomicInteger();
+  final List<Sent> sent = new CopyOnWriteArrayList<>();
+  final Promise<Placement> creation = Promise.promise();
+  final AtomicLong nanos = new AtomicLong();
+  long counter = 1;
+  final ActorCalls calls = new ActorCalls("c-me", tasks, id -> {
+    lookups.incrementAndGet();
+    return Future.succeededFuture(table.get(id));
+  }, new ActorCalls.ActorWire() {
+    @Override
+    public Future<Placement> create(NodeId node, ActorCreateSpec spec) {
+      return creation.future();
+    }
+
+    @Override
+    public void send(NodeId node, ActorCallSpec call) {
+      sent.add(new Sent(node, call));
+    }
+  }, view, () -> N1, 2_000, Retry.every(vertx, Clock.systemUTC(), ActorCalls.RESOLVE_POLL_MS), Clock.systemUTC(), nanos::get);
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  void create() {
+    calls.create(new ActorCreateSpec(ACTOR, "a.Counter", List.of(), new LinkedHashMap<>(), -1, 100, 1000, "c-me"), null);
+  }
+
+  ObjectId call(long seq) {
+    return calls.call(TaskId.child(DRIVER, counter++), DRIVER, seq, ACTOR, "incr", List.of());
+  }
+
+  void eventually(String what, BooleanSupplier ok) {
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!ok.getAsBoolean()) {
+      if (System.nanoTime() > until) throw new AssertionError("not within 10 s: " + what);
+      LockSupport.parkNanos(1_000_000);
+    }
+  }
+
+  Throwable failureOf(ObjectId out) throws Exception {
+    try {
+      tasks.location(out).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    }
+    throw new AssertionError("expected " + out + " to fail");
+  }
+
+  List<Long> seqsSentTo(NodeId node) {
+    return sent.stream().filter(s -> s.node().equals(node)).map(s -> s.call().seq()).toList();
+  }
+
+  @Test
+  void callsWaitWhileCreatingThenGoInSeqOrderOnceCreated() throws Exception {
+    create();
+    assertEquals(State.CREATING, calls.stateOf(ACTOR));
+    call(1);
+    call(2);
+    call(3);
+    assertTrue(sent.isEmpty(), "nothing is sent before the actor exists");
+    assertEquals(0, lookups.get(), "calls during creation do not look the actor up");
+    creation.complete(new Placement(ACTOR, N2, 1));
+    assertEquals(State.READY, calls.stateOf(ACTOR));
+    assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N2));
+    assertEquals(N2, calls.whenCreated(ACTOR).result());
+    call(4);
+    assertEquals(List.of(1L, 2L, 3L, 4L), seqsSentTo(N2));
+  }
+
+  @Test
+  void aRefusedCreationKillsTheRouteAndFailsEveryCallWithActorDied() throws Exception {
+    create();
+    ObjectId first = call(1);
+    creation.fail(RemoteFailure.of(new ActorDiedException(ACTOR.toString(), "its constructor threw")));
+    assertEquals(State.DEAD, calls.stateOf(ACTOR));
+    ActorDiedException e = assertInstanceOf(ActorDiedException.class, failureOf(first));
+    assertEquals(ACTOR.toString(), e.actorId());
+    assertEquals("actor " + ACTOR + " is dead: its constructor threw", e.getMessage());
+    assertInstanceOf(ActorDiedException.class, failureOf(call(2)), "a later call fails at once");
+    assertTrue(calls.whenCreated(ACTOR).failed());
+    assertTrue(sent.isEmpty());
+  }
+
+  @Test
+  void aPlainRefusalWithTheActorDiedCodeStillNamesTheActor() throws Exception {
+    create();
+    ObjectId first = call(1);
+    creation.fail(new ReplyException(ReplyFailure.RECIPIENT_FAILURE, ErrorCode.ACTOR_DIED.code, "actor " + ACTOR + " is dead: x"));
+    assertEquals(ACTOR.toString(), assertInstanceOf(ActorDiedException.class, failureOf(first)).actorId());
+  }
+
+  @Test
+  void aCreationNobodyAnsweredIsLookedUpInTheTable() {
+    create();
+    call(1);
+    table.put(ACTOR, new ActorRow(false, N2, 1, null));
+    creation.fail(new ReplyException(ReplyFailure.TIMEOUT, "no answer"));
+    eventually("resent to n2", () -> seqsSentTo(N2).equals(List.of(1L)));
+    assertEquals(State.READY, calls.stateOf(ACTOR));
+  }
+
+  @Test
+  void actorMovedIsConsumedThenTheActorIsFoundAgainAndEveryCallResentInSeqOrder() {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    ObjectId c1 = call(1);
+    call(2);
+    call(3);
+    assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N1));
+    table.put(ACTOR, new ActorRow(false, N2, 2, null));
+    TaskDone moved = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "not here", null));
+    assertTrue(calls.onDone(moved), "an ACTOR_MOVED answer is not a result");
+    eventually("all three resent to n2", () -> seqsSentTo(N2).size() == 3);
+    assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N2));
+    assertEquals(State.READY, calls.stateOf(ACTOR));
+    assertTrue(tasks.location(c1) != null && !tasks.location(c1).isComplete(), "the moved call still waits for its result");
+  }
+
+  @Test
+  void anActorDiedAnswerFailsThatCallAndEveryPendingOneWithTheActorsId() throws Exception {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    ObjectId c1 = call(1);
+    ObjectId c2 = call(2);
+    String message = "actor " + ACTOR + " is dead: its restart budget (0) is spent";
+    TaskDone died = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_DIED, "incr", EmberException.class.getName(), message, null));
+    assertTrue(calls.onDone(died));
+    assertEquals(State.DEAD, calls.stateOf(ACTOR));
+    for (ObjectId out : List.of(c1, c2)) {
+      ActorDiedException e = assertInstanceOf(ActorDiedException.class, failureOf(out));
+      assertEquals(ACTOR.toString(), e.actorId());
+      assertEquals(message, e.getMessage());
+    }
+  }
+
+  @Test
+  void aLateActorMovedForAnAnsweredCallIsDroppedNotDelivered() {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    ObjectId c1 = call(1);
+    assertFalse(calls.onDone(TaskDone.ok(c1.task(), N2, "h", 1, 1, null)), "the answer goes to its caller");
+    // the old incarnation wakes up (SIGCONT) and refuses the same call after it was answered
+    TaskDone late = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "cannot serve", null));
+    assertTrue(calls.onDone(late), "a redirect is never an answer, even for a call no longer pending");
+    assertEquals(State.READY, calls.stateOf(ACTOR));
+  }
+
+  @Test
+  void anOrdinaryResultIsNotConsumed() {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    ObjectId c1 = call(1);
+    assertFalse(calls.onDone(TaskDone.ok(c1.task(), N1, "h", 1, 1, null)));
+  }
+
+  @Test
+  void aStalledActorIsLookedUpAgainAfterThreeSecondsWithoutProgress() {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    call(1);
+    table.put(ACTOR, new ActorRow(false, N1, 1, null));
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(2_900));
+    calls.tick();
+    assertEquals(0, lookups.get(), "not yet stalled");
+    nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(200));
+    calls.tick();
+    assertEquals(State.RESOLVING, calls.stateOf(ACTOR));
+    // the same place as before is only taken after a pause: then the call is re-sent there
+    eventually("re-sent to n1", () -> seqsSentTo(N1).equals(List.of(1L, 1L)));
+    assertTrue(lookups.get() >= 2);
+    assertEquals(State.READY, calls.stateOf(ACTOR));
+  }
+
+  @Test
+  void aVerdictMovesCallsToTheNewIncarnationOrKillsTheActor() throws Exception {
+    create();
+    creation.complete(new Placement(ACTOR, N1, 1));
+    ObjectId c1 = call(1);
+    calls.onNodeDead(N1, List.of(new Placement(ACTOR, N2, 2)), List.of());
+    assertEquals(List.of(1L), seqsSentTo(N2));
+    calls.onNodeDead(N2, List.of(), List.of(new Gone(ACTOR, "its restart budget (1) is spent")));
+    assertEquals(State.DEAD, calls.stateOf(ACTOR));
+    assertEquals("actor " + ACTOR + " is dead: its restart budget (1) is spent", failureOf(c1).getMessage());
+  }
+
+  @Test
+  void anActorWithNoRowIsUnknownAndOneNeverServedTimesOut() throws Exception {
+    ObjectId c1 = call(1);
+    EmberException unknown = assertInstanceOf(EmberException.class, failureOf(c1));
+    assertEquals(ErrorCode.UNKNOWN_ACTOR, unknown.code());
+
+    TaskId other = TaskId.child(DRIVER, 99);
+    table.put(other, new ActorRow(false, null, 1, null)); // unplaced: never served within the 2 s timeout
+    ObjectId c2 = calls.call(TaskId.child(DRIVER, 100), DRIVER, 1, other, "incr", List.of());
+    EmberException unavailable = assertInstanceOf(EmberException.class, failureOf(c2));
+    assertEquals(ErrorCode.UNAVAILABLE, unavailable.code());
+  }
+}

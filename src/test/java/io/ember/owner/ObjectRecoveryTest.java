@@ -1,0 +1,286 @@
+package io.ember.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.api.EmberException;
+import io.ember.api.ObjectLostException;
+import io.ember.api.TaskFailedException;
+import io.ember.gcs.ObjectRecord;
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
+import io.ember.ids.TaskId;
+import io.ember.monitor.ClusterView;
+import io.ember.object.LiveLocation;
+import io.ember.object.Location;
+import io.ember.gcs.Claim;
+import io.ember.gcs.ClaimOutcome;
+import io.ember.protocol.ErrorCode;
+import io.ember.protocol.TaskDone;
+import io.ember.protocol.TaskSpec;
+import io.ember.util.Retry;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** Owner-side recovery with fake tables and a clock: every claim outcome, the retry budget, and what the errors name. */
+class ObjectRecoveryTest {
+  static final String ME = "c-me";
+  static final NodeId HOME = new NodeId("home");
+  static final NodeId PEER = new NodeId("peer");
+  static final TaskId TASK = TaskId.child(TaskId.driverOf(JobId.named("rec")), 7);
+  static final ObjectId OUT = ObjectId.of(TASK, 1);
+  static final TaskSpec SPEC = new TaskSpec(TASK, JobId.named("rec"), "a.Fns.square", List.of(), new LinkedHashMap<>(), 3, false, ME, 0);
+
+  final Vertx vertx = Vertx.vertx();
+  final FakeClock clock = new FakeClock();
+  final OwnedTasks tasks = new OwnedTasks();
+  final ClusterView view = new ClusterView();
+  final List<Claim> claimsAsked = new CopyOnWriteArrayList<>();
+  Function<Integer, Future<Claim>> claims = n -> Future.succeededFuture(claim(ClaimOutcome.CLAIMED, null, 1, null));
+  final Map<TaskId, TaskSpec> specs = new HashMap<>();
+  final Map<ObjectId, ObjectRecord> objects = new HashMap<>();
+  final List<String> ownersAsked = new CopyOnWriteArrayList<>();
+  Future<Location> ownerAnswer = Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "owner gone"));
+  final List<TaskSpec> submitted = new CopyOnWriteArrayList<>();
+  final List<NodeId> submittedAt = new CopyOnWriteArrayList<>();
+  final List<JsonObject> ledger = new CopyOnWriteArrayList<>();
+
+  /** A clock the fakes move: each claim takes {@code perClaimMs}. */
+  static final class FakeClock extends Clock {
+    final AtomicLong now = new AtomicLong(1_000_000);
+
+    @Override
+    public long millis() {
+      return now.get();
+    }
+
+    @Override
+    public Instant instant() {
+      return Instant.ofEpochMilli(now.get());
+    }
+
+    @Override
+    public ZoneOffset getZone() {
+      return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+      return this;
+    }
+  }
+
+  static Claim claim(ClaimOutcome o, String owner, int attempts, String error) {
+    return new Claim(o, owner, null, attempts, error);
+  }
+
+  ObjectRecovery recovery() {
+    ClaimService service = (task, claimer, at, maxRetries, reason, now) -> {
+      claimsAsked.add(new Claim(ClaimOutcome.CLAIMED, claimer, at.value(), maxRetries, reason));
+      clock.now.addAndGet(100);
+      return claims.apply(claimsAsked.size());
+    };
+    ObjectRecovery.Lineage lineage = new ObjectRecovery.Lineage() {
+      @Override
+      public Future<TaskSpec> spec(TaskId task) {
+        return Future.succeededFuture(specs.get(task));
+      }
+
+      @Override
+      public Future<ObjectRecord> object(ObjectId id) {
+        return Future.succeededFuture(objects.get(id));
+      }
+    };
+    ObjectRecovery.Owners owners = (owner, id, deadline) -> {
+      ownersAsked.add(owner);
+      return ownerAnswer;
+    };
+    ObjectRecovery.ActorOutputs rebuild = (id, kind, deadline) -> Future.succeededFuture(new Location(PEER, "h", 2, 9));
+    ObjectRecovery.Submitter submitter = (node, spec) -> {
+      submittedAt.add(node);
+      submitted.add(spec);
+    };
+    return new ObjectRecovery(ME, () -> HOME, tasks, service, lineage, owners, rebuild, submitter, LiveLocation.remote(view),
+        e -> ledger.add(e.toJson()), Retry.every(vertx, clock, 1), clock);
+  }
+
+  @AfterEach
+  void close() {
+    vertx.close();
+  }
+
+  static <T> T await(Future<T> f) throws Exception {
+    return f.toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+  }
+
+  static Throwable failure(Future<?> f) {
+    try {
+      await(f);
+    } catch (ExecutionException e) {
+      return e.getCause();
+    } catch (Exception e) {
+      throw new AssertionError(e);
+    }
+    throw new AssertionError("expected a failure");
+  }
+
+  long deadline() {
+    return clock.millis() + 10_000;
+  }
+
+  @Test
+  void claimedIsResubmittedAtHomeAsTheClaimedAttemptOwnedByUsAndRecorded() throws Exception {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.CLAIMED, ME, 2, null));
+    Future<Location> where = recovery().recover(TASK, SPEC, "node x died", deadline());
+    assertEquals(List.of(HOME), submittedAt);
+    assertEquals(2, submitted.get(0).attempt());
+    assertEquals(ME, submitted.get(0).owner());
+    assertEquals("task-resubmitted", ledger.get(0).getString("kind"));
+    assertEquals(TASK.toString(), ledger.get(0).getString("task"));
+    assertEquals(2, ledger.get(0).getInteger("attempt"));
+    assertEquals("node x died", ledger.get(0).getString("reason"));
+    assertEquals(HOME.value(), claimsAsked.get(0).node());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1234, 5, null));
+    assertEquals(new Location(PEER, "h", 1234, 5), await(where));
+  }
+
+  @Test
+  void missingIsResubmittedKeepingItsAttempt() {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
+    recovery().recover(TASK, SPEC.withAttempt(1), "why", deadline());
+    assertEquals(1, submitted.get(0).attempt());
+    assertEquals(1, ledger.size());
+  }
+
+  @Test
+  void inProgressUnderUsWaitsForOurOwnResult() throws Exception {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.IN_PROGRESS, ME, 0, null));
+    Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
+    assertTrue(submitted.isEmpty());
+    assertTrue(ownersAsked.isEmpty());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
+  @Test
+  void inProgressUnderAnotherOwnerAsksThatOwner() throws Exception {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.IN_PROGRESS, "c-other", 0, null));
+    ownerAnswer = Future.succeededFuture(new Location(PEER, "h", 1, 5));
+    assertEquals(PEER, await(recovery().recover(TASK, SPEC, "why", deadline())).node());
+    assertEquals(List.of("c-other"), ownersAsked);
+  }
+
+  @Test
+  void anOwnerThatDoesNotAnswerMeansAnotherRoundWithTheTablesSpec() throws Exception {
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.IN_PROGRESS, "c-gone", 0, null) : claim(ClaimOutcome.CLAIMED, ME, 1, null));
+    specs.put(TASK, SPEC);
+    Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (submitted.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+    assertEquals(2, claimsAsked.size());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
+  @Test
+  void existsGivesTheFirstLiveCopy() throws Exception {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer dead = view.peer(new NodeId("dead"));
+    dead.host = "d";
+    dead.transferPort = 1;
+    dead.dead = true;
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(new NodeId("dead"), PEER))));
+    assertEquals(new Location(PEER, "p", 2, 5), await(recovery().recover(TASK, SPEC, "why", deadline())));
+  }
+
+  @Test
+  void existsWithoutALiveCopyIsTriedAgainUntilTheDeadlineThenSaysWhy() {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
+    long deadline = clock.millis() + 1_000; // each claim takes 100 ms of the fake clock
+    Throwable err = failure(recovery().recover(TASK, SPEC, "why", deadline));
+    EmberException e = assertInstanceOf(EmberException.class, err);
+    assertEquals(ErrorCode.OBJECT_LOST, e.code());
+    assertTrue(e.getMessage().contains(OUT.toString()), e.getMessage());
+    assertEquals(10, claimsAsked.size(), "one claim a round until the deadline");
+  }
+
+  @Test
+  void failedInUserCodeIsTheRecordedTaskFailure() {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0, "TASK_FAILED java.lang.ArithmeticException: / by zero"));
+    TaskFailedException e = assertInstanceOf(TaskFailedException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
+    assertEquals(TASK.toString(), e.taskId());
+    assertEquals("a.Fns.square", e.function());
+    assertEquals("java.lang.ArithmeticException", e.remoteType());
+    assertEquals("/ by zero", e.remoteMessage());
+    assertTrue(submitted.isEmpty());
+  }
+
+  @Test
+  void exhaustedNamesTheObjectTheTaskAndTheAttempts() {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXHAUSTED, null, 3, "node n2 died: lost"));
+    ObjectLostException e = assertInstanceOf(ObjectLostException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
+    assertEquals(OUT.toString(), e.objectId());
+    assertTrue(e.getMessage().contains("its task " + TASK + " (a.Fns.square) was run 4 times"), e.getMessage());
+    assertTrue(e.getMessage().contains("system-failure retries (3) are spent: node n2 died: lost"), e.getMessage());
+    assertEquals(1, claimsAsked.size(), "an exhausted task is not claimed again");
+    assertEquals(3, claimsAsked.get(0).attempts(), "the claim carries the retry budget");
+  }
+
+  @Test
+  void withoutLineageAPutObjectIsLostAndAnythingElseUnknown() {
+    ObjectId put = ObjectId.of(TASK, 0);
+    objects.put(put, new ObjectRecord(put, 5, TASK, "put", Set.of()));
+    ObjectLostException lost = assertInstanceOf(ObjectLostException.class, failure(recovery().recover(TASK, null, "why", deadline())));
+    assertEquals(put.toString(), lost.objectId());
+    assertTrue(lost.getMessage().contains("a put object whose every copy was on dead nodes"));
+    objects.clear();
+    EmberException unknown = assertInstanceOf(EmberException.class, failure(recovery().recover(TASK, null, "why", deadline())));
+    assertEquals(ErrorCode.UNKNOWN_OBJECT, unknown.code());
+    assertTrue(claimsAsked.isEmpty());
+  }
+
+  @Test
+  void withoutLineageAnActorOutputIsRebuilt() throws Exception {
+    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "actor:abc", Set.of()));
+    assertEquals(PEER, await(recovery().recover(TASK, null, "why", deadline())).node());
+  }
+
+  @Test
+  void atMostSixtyFourClaimsAreInFlight() {
+    Promise<Claim> never = Promise.promise();
+    claims = n -> never.future();
+    ObjectRecovery r = recovery();
+    List<Future<Location>> all = new ArrayList<>();
+    for (int i = 0; i < 100; i++) all.add(r.recover(TaskId.child(TASK, i), SPEC, "why", deadline()));
+    assertEquals(ObjectRecovery.CLAIMS_IN_FLIGHT, claimsAsked.size());
+    never.complete(claim(ClaimOutcome.IN_PROGRESS, ME, 0, null));
+    assertEquals(100, claimsAsked.size(), "each completion lets a waiting claim go");
+    assertNull(all.get(0).cause());
+  }
+}
