@@ -7,11 +7,14 @@ import io.ember.api.ObjectRef;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.ember.monitor.NodeDeaths;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.NodeDeath;
 import io.ember.protocol.Requests;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
@@ -45,13 +48,21 @@ public final class ActorVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     var requests = bus.<Object>consumer(Addresses.actorsOf(rt.nodeId), this::onRequest);
     var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(rt.nodeId), m -> host.call(m.body()));
-    var verdicts = bus.<JsonObject>consumer(Addresses.NODE_DEAD, m -> host.onPlaced(m.body().getJsonArray("actors")));
-    var placed = bus.<JsonObject>consumer(Addresses.ACTORS_PLACED, m -> host.onPlaced(m.body().getJsonArray("actors")));
+    rt.deaths.add(context, new NodeDeaths.Listener() {
+      @Override
+      public void onNodeDead(NodeDeath verdict) {
+        host.onPlaced(verdict.placements());
+      }
+
+      @Override
+      public void onActorsPlaced(ActorsPlaced placed) {
+        host.onPlaced(placed.actors());
+      }
+    });
     var create = bus.<Object>consumer(Addresses.ACTOR_CREATE, this::createJson);
     var call = bus.<Object>consumer(Addresses.ACTOR_CALL, this::callJson);
     sweepTimer = vertx.setPeriodic(Math.max(1000, rt.conf.heartbeat().timeoutMs()), t -> host.sweep());
-    return Future.all(requests.completion(), calls.completion(), verdicts.completion(), placed.completion(),
-        create.completion(), call.completion());
+    return Future.all(requests.completion(), calls.completion(), create.completion(), call.completion());
   }
 
   private void onRequest(Message<Object> m) {

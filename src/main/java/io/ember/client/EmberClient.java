@@ -17,9 +17,14 @@ import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;
 import io.ember.object.Location;
 import io.ember.object.TransferClient;
+import io.ember.protocol.ActorDeath;
+import io.ember.protocol.ActorPlacement;
+import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.Heartbeat;
+import io.ember.protocol.NodeDeath;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
@@ -31,6 +36,7 @@ import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.util.ArrayList;
@@ -146,9 +152,15 @@ public final class EmberClient implements Ember, ActorCaller {
     context = vertx.getOrCreateContext();
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> onDone(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
-    MessageConsumer<JsonObject> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> onNodeDead(m.body()));
-    MessageConsumer<JsonObject> placed = vertx.eventBus().consumer(Addresses.ACTORS_PLACED,
-        m -> actorCalls.onPlaced(m.body().getJsonArray("actors")));
+    // typed verdicts, converted to the JSON these methods still take (the lead re-wires them to NodeDeaths)
+    MessageConsumer<Object> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> {
+      NodeDeath v = Codecs.bodyOf(m, NodeDeath.class);
+      if (v != null) onNodeDead(legacyJson(v));
+    });
+    MessageConsumer<Object> placed = vertx.eventBus().consumer(Addresses.ACTORS_PLACED, m -> {
+      ActorsPlaced p = Codecs.bodyOf(m, ActorsPlaced.class);
+      if (p != null) actorCalls.onPlaced(legacyJson(p.actors()));
+    });
     consumers.add(placed);
     consumers.add(inbox);
     actorTick = vertx.setPeriodic(1000, t -> actorCalls.tick());
@@ -158,12 +170,9 @@ public final class EmberClient implements Ember, ActorCaller {
     List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion(), placed.completion()));
     if (local == null) {
       // a driver that is not a node keeps its own view of the cluster, from the heartbeats
-      MessageConsumer<JsonObject> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
-        try {
-          view.onHeartbeat(m.body(), System.currentTimeMillis());
-        } catch (RuntimeException ignored) {
-          // unreadable heartbeat
-        }
+      MessageConsumer<Object> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
+        Heartbeat beat = Codecs.bodyOf(m, Heartbeat.class); // null when unreadable
+        if (beat != null) view.onHeartbeat(beat, System.currentTimeMillis());
       });
       consumers.add(hb);
       ready.add(hb.completion());
@@ -845,5 +854,23 @@ public final class EmberClient implements Ember, ActorCaller {
     public ObjectRef<R> remote() {
       return submit(source, function, args, options);
     }
+  }
+
+  /** The verdict in its former JSON form, for the methods here that still take it. */
+  private static JsonObject legacyJson(NodeDeath v) {
+    JsonArray lost = new JsonArray();
+    for (TaskId t : v.lost()) lost.add(t.toString());
+    JsonArray gone = new JsonArray();
+    for (ActorDeath d : v.actorsDead()) gone.add(new JsonArray().add(d.actor().toString()).add(d.reason()));
+    return new JsonObject().put("node", v.node().value()).put("reason", v.reason()).put("at", v.at()).put("by", v.by().value())
+        .put("lost", lost).put("actors", legacyJson(v.placements())).put("actorsDead", gone);
+  }
+
+  private static JsonArray legacyJson(List<ActorPlacement> placements) {
+    JsonArray out = new JsonArray();
+    for (ActorPlacement a : placements) {
+      out.add(new JsonArray().add(a.actor().toString()).add(a.node().value()).add(a.incarnation()));
+    }
+    return out;
   }
 }

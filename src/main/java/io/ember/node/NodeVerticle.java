@@ -5,6 +5,7 @@ import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
+import io.ember.monitor.Monitor;
 import io.ember.monitor.MonitorVerticle;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectManagerVerticle;
@@ -19,6 +20,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.NetClient;
 import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.Map;
 import java.util.logging.Logger;
 
@@ -56,12 +58,16 @@ public final class NodeVerticle extends VerticleBase {
     return redis()
         .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
         .compose(this::register)
+        .compose(v -> rt.deaths.listen(vertx.eventBus()))
         .compose(v -> vertx.deployVerticle(new ObjectManagerVerticle(rt)))
         .compose(v -> EmberClient.forNode(rt))
         .compose(client -> {
           rt.client = client;
           // the monitor gets a thread of its own: floods on the event loops must not delay heartbeats
-          return vertx.deployVerticle(new MonitorVerticle(rt), new io.vertx.core.DeploymentOptions()
+          return vertx.deployVerticle(new MonitorVerticle(rt.nodeId, rt.epoch, new Monitor.Timing(rt.conf.heartbeat().intervalMs(),
+                  rt.conf.heartbeat().timeoutMs(), rt.conf.heartbeat().componentTimeoutMs()), rt.conf.cluster().host(), rt.view,
+                  rt.gcs, rt.writer, rt.store, rt.deaths, rt::fenced, port -> rt.heartbeatPort = port, Clock.systemUTC()),
+              new io.vertx.core.DeploymentOptions()
               .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
         .compose(v -> vertx.deployVerticle(new io.ember.actor.ActorVerticle(rt, actorClasses)))

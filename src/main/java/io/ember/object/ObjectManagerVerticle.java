@@ -3,10 +3,10 @@ package io.ember.object;
 import io.ember.api.EmberException;
 import io.ember.client.EmberClient;
 import io.ember.ids.ObjectId;
-import io.ember.monitor.Heartbeat;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Requests;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
@@ -49,10 +49,9 @@ public final class ObjectManagerVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
-    JsonObject hb = Heartbeat.of(Heartbeat.OBJECTS, rt.nodeId, rt.epoch, System.currentTimeMillis())
-        .put("busNodeId", rt.busNodeId)
-        .put("host", rt.transferHost).put("transferPort", rt.transferPort).put("heartbeatPort", rt.heartbeatPort)
-        .put("objects", rt.store.count()).put("memoryBytes", rt.store.memoryBytes()).put("diskBytes", rt.store.diskBytes());
+    Heartbeat hb = Heartbeat.objects(rt.nodeId, rt.epoch, System.currentTimeMillis(), rt.busNodeId,
+        new Heartbeat.Store(rt.transferHost, rt.transferPort, rt.heartbeatPort, rt.store.count(), rt.store.memoryBytes(),
+            rt.store.diskBytes()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 

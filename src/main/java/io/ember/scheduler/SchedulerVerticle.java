@@ -4,10 +4,10 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.ids.ObjectId;
-import io.ember.monitor.Heartbeat;
 import io.ember.node.NodeRuntime;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Requests;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
@@ -48,11 +48,9 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void heartbeat() {
     WorkerPool<TaskSpec> pool = scheduler.pool();
-    JsonObject hb = Heartbeat.of(Heartbeat.SCHEDULER, rt.nodeId, rt.epoch, System.currentTimeMillis())
-        .put("busNodeId", rt.busNodeId)
-        .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued() + scheduler.backlog())
-        .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources())
-        .put("actors", rt.actors == null ? 0 : rt.actors.hosted());
+    Heartbeat hb = Heartbeat.scheduler(rt.nodeId, rt.epoch, System.currentTimeMillis(), rt.busNodeId,
+        new Heartbeat.Load(pool.slots(), pool.busy(), pool.queued() + scheduler.backlog(), pool.blockedNow(),
+            scheduler.advertisedResources(), rt.actors == null ? 0 : rt.actors.hosted()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 
