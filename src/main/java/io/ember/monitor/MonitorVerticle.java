@@ -5,7 +5,6 @@ import io.ember.gcs.NodeRecord;
 import io.ember.gcs.Recovery;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
-import io.ember.object.ObjectStore;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
@@ -22,6 +21,8 @@ import java.time.Clock;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
+import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 import java.util.logging.Logger;
 
 /**
@@ -60,7 +61,8 @@ public final class MonitorVerticle extends VerticleBase {
   private final ClusterView view;
   private final Gcs gcs;
   private final TableWriter writer;
-  private final ObjectStore store;
+  private final IntSupplier storedObjects;
+  private final LongSupplier storedBytes;
   private final NodeDeaths deaths;
   private final Consumer<String> fence;
   private final IntConsumer heartbeatPort;
@@ -74,10 +76,13 @@ public final class MonitorVerticle extends VerticleBase {
 
   /**
    * {@code host}: where the UDP heartbeat channel listens; {@code heartbeatPort} is told its port
-   * (the object manager announces it); {@code fence} is called once this node is declared dead.
+   * (the object manager announces it); {@code fence} is called once this node is declared dead;
+   * {@code storedObjects} and {@code storedBytes} (the local store's count and bytes in memory)
+   * go into this node's load row with its scheduler's load.
    */
   public MonitorVerticle(NodeId self, long epoch, Monitor.Timing timing, String host, ClusterView view, Gcs gcs,
-      TableWriter writer, ObjectStore store, NodeDeaths deaths, Consumer<String> fence, IntConsumer heartbeatPort, Clock clock) {
+      TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, NodeDeaths deaths, Consumer<String> fence,
+      IntConsumer heartbeatPort, Clock clock) {
     this.self = self;
     this.epoch = epoch;
     this.timing = timing;
@@ -85,7 +90,8 @@ public final class MonitorVerticle extends VerticleBase {
     this.view = view;
     this.gcs = gcs;
     this.writer = writer;
-    this.store = store;
+    this.storedObjects = storedObjects;
+    this.storedBytes = storedBytes;
     this.deaths = deaths;
     this.fence = fence;
     this.heartbeatPort = heartbeatPort;
@@ -146,7 +152,7 @@ public final class MonitorVerticle extends VerticleBase {
     if (hb == null || !monitor.onHeartbeat(hb) || hb.load() == null) return; // unreadable, or not our own scheduler's
     Heartbeat.Load load = hb.load();
     JsonObject row = new JsonObject().put("slots", load.slots()).put("busy", load.busy()).put("queued", load.queued())
-        .put("objects", store.count()).put("memoryBytes", store.memoryBytes());
+        .put("objects", storedObjects.getAsInt()).put("memoryBytes", storedBytes.getAsLong());
     writer.heartbeat(clock.millis(), row.encode());
   }
 

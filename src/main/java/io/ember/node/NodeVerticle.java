@@ -64,10 +64,11 @@ public final class NodeVerticle extends VerticleBase {
         .compose(client -> {
           rt.client = client;
           // the monitor gets a thread of its own: floods on the event loops must not delay heartbeats
-          return vertx.deployVerticle(new MonitorVerticle(rt.nodeId, rt.epoch, new Monitor.Timing(rt.conf.heartbeat().intervalMs(),
-                  rt.conf.heartbeat().timeoutMs(), rt.conf.heartbeat().componentTimeoutMs()), rt.conf.cluster().host(), rt.view,
-                  rt.gcs, rt.writer, rt.store, rt.deaths, rt::fenced, port -> rt.heartbeatPort = port, Clock.systemUTC()),
-              new io.vertx.core.DeploymentOptions()
+          Monitor.Timing timing = new Monitor.Timing(rt.conf.heartbeat().intervalMs(), rt.conf.heartbeat().timeoutMs(),
+              rt.conf.heartbeat().componentTimeoutMs());
+          return vertx.deployVerticle(new MonitorVerticle(rt.nodeId, rt.epoch, timing, rt.conf.cluster().host(), rt.view, rt.gcs,
+              rt.writer, rt.store::count, rt.store::memoryBytes, rt.deaths, rt::fenced, port -> rt.heartbeatPort = port,
+              Clock.systemUTC()), new io.vertx.core.DeploymentOptions()
               .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
         .compose(v -> vertx.deployVerticle(new io.ember.actor.ActorVerticle(rt, actorClasses)))
