@@ -9,12 +9,11 @@ package io.ember.monitor;
  * from when the answer arrived).
  *
  * <pre>
- *            acquired(t) [a term not seen before: a takeover]
- *   IDLE ───────────────────────────────────────────────▶ ACTING(t)
- *    ▲  ◀──────── lost() [Redis refused: another holds it] ──┤
- *    │  ◀──────── lapsed(now) [no renewal for a whole TTL] ──┤
- *    │                                                       │ renewed() [the same term again]
- *    └──── renewed() [the same term, after a lapse] ────────▶┘
+ *               acquired(t): a term it did not act in last (a takeover)
+ *   IDLE ──────────────────────────────────────────────────────────▶ ACTING(t) ──┐
+ *  term 0 ◀── lost(): Redis refused, or answered NOT_LEADER ──────── term t     │ renewed():
+ *         ◀── lapsed(now): no renewal got through for a whole TTL ──            ◀┘ term t again
+ *     └────── renewed(): its last term granted again after a lapse (no takeover) ──▶ ACTING(t)
  * </pre>
  *
  * A renewal is not a takeover: only {@link #acquired} starts the work of a new leader (finish
