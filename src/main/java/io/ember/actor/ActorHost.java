@@ -11,12 +11,12 @@ import io.ember.ids.TaskId;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.ActorPlacement;
 import io.ember.protocol.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -145,22 +145,15 @@ public final class ActorHost {
   }
 
   /** The acting monitor placed actors (from a verdict): restore those placed here. */
-  public void onPlaced(JsonArray placed) {
-    if (placed == null) return;
-    for (Object o : placed) {
-      if (!(o instanceof JsonArray a) || a.size() < 3) continue;
-      try {
-        TaskId id = TaskId.parse(a.getString(0));
-        if (!node.self().value().equals(a.getString(1))) continue;
-        ActorInstance mine = instances.get(id);
-        if (mine != null && mine.incarnation < a.getLong(2)) {
-          instances.remove(id, mine);
-          mine.stop("actor " + id + " has a newer incarnation");
-        }
-        ensureLoaded(id);
-      } catch (RuntimeException malformed) {
-        // not a placement we can read: the sweep finds it in the table
+  public void onPlaced(List<ActorPlacement> placed) {
+    for (ActorPlacement a : placed) {
+      if (!node.self().equals(a.node())) continue;
+      ActorInstance mine = instances.get(a.actor());
+      if (mine != null && mine.incarnation < a.incarnation()) {
+        instances.remove(a.actor(), mine);
+        mine.stop("actor " + a.actor() + " has a newer incarnation");
       }
+      ensureLoaded(a.actor());
     }
   }
 

@@ -3,11 +3,14 @@ package io.ember.actor;
 import io.ember.api.EmberException;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
+import io.ember.monitor.NodeDeaths;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.NodeDeath;
 import io.ember.protocol.Requests;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -28,6 +31,7 @@ public final class ActorVerticle extends VerticleBase {
   private final NodeId self;
   private final Function<Context, ActorHost> hosts;
   private final ActorJsonDoor jsonDoor;
+  private final NodeDeaths deaths;
   private final long sweepMs;
   private final long getTimeoutMs;
   private final Clock clock;
@@ -39,8 +43,9 @@ public final class ActorVerticle extends VerticleBase {
    * @param sweepMs      how often to look in the table for actors this node should host and does not
    * @param getTimeoutMs the default time a rebuild request may take
    */
-  public ActorVerticle(NodeId self, Function<Context, ActorHost> hosts, ActorJsonDoor jsonDoor, long sweepMs,
-      long getTimeoutMs, Clock clock) {
+  public ActorVerticle(NodeId self, Function<Context, ActorHost> hosts, ActorJsonDoor jsonDoor, NodeDeaths deaths,
+      long sweepMs, long getTimeoutMs, Clock clock) {
+    this.deaths = deaths;
     this.self = self;
     this.hosts = hosts;
     this.jsonDoor = jsonDoor;
@@ -60,13 +65,21 @@ public final class ActorVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     var requests = bus.<Object>consumer(Addresses.actorsOf(self), this::onRequest);
     var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(self), m -> host.call(m.body()));
-    var verdicts = bus.<JsonObject>consumer(Addresses.NODE_DEAD, m -> host.onPlaced(m.body().getJsonArray("actors")));
-    var placed = bus.<JsonObject>consumer(Addresses.ACTORS_PLACED, m -> host.onPlaced(m.body().getJsonArray("actors")));
+    deaths.add(context, new NodeDeaths.Listener() {
+      @Override
+      public void onNodeDead(NodeDeath verdict) {
+        host.onPlaced(verdict.placements());
+      }
+
+      @Override
+      public void onActorsPlaced(ActorsPlaced placed) {
+        host.onPlaced(placed.actors());
+      }
+    });
     var create = bus.<Object>consumer(Addresses.ACTOR_CREATE, m -> Requests.replyWith(m, jsonDoor.create(m.body())));
     var call = bus.<Object>consumer(Addresses.ACTOR_CALL, m -> Requests.replyWith(m, jsonDoor.call(m.body())));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> host.sweep());
-    return Future.all(requests.completion(), calls.completion(), verdicts.completion(), placed.completion(),
-        create.completion(), call.completion());
+    return Future.all(requests.completion(), calls.completion(), create.completion(), call.completion());
   }
 
   private void onRequest(Message<Object> m) {

@@ -3,7 +3,7 @@ package io.ember.client;
 import io.ember.actor.ActorHost;
 import io.ember.ids.NodeId;
 import io.ember.owner.ActorCalls;
-import io.ember.owner.ActorCalls.Placement;
+import io.ember.protocol.ActorPlacement;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.Addresses;
@@ -30,11 +30,11 @@ final class ActorWire implements ActorCalls.ActorWire {
   }
 
   @Override
-  public Future<Placement> create(NodeId node, ActorCreateSpec spec) {
+  public Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec) {
     DeliveryOptions o = RemoteFailure.accept(new DeliveryOptions()).addHeader("op", "create").setSendTimeout(timeoutMs);
     return vertx.eventBus().<JsonObject>request(Addresses.actorsOf(node), spec, o).map(m -> {
       JsonObject r = m.body();
-      return new Placement(spec.actor(), new NodeId(r.getString("node")), r.getLong("incarnation"));
+      return new ActorPlacement(spec.actor(), new NodeId(r.getString("node")), r.getLong("incarnation"));
     });
   }
 

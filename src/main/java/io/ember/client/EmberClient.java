@@ -9,7 +9,6 @@ import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
 import io.ember.api.TaskOptions;
 import io.ember.conf.EmberConf;
-import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.JobId;
@@ -17,6 +16,7 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
+import io.ember.monitor.NodeDeaths;
 import io.ember.node.NodeRuntime;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
@@ -35,6 +35,9 @@ import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
 import io.ember.protocol.ErrorCode;
 import io.ember.protocol.Requests;
+import io.ember.protocol.ActorsPlaced;
+import io.ember.protocol.Heartbeat;
+import io.ember.protocol.NodeDeath;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
@@ -122,7 +125,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     Local local = new Local(rt.nodeId, rt.store, rt.directory, rt.writer, rt::isFenced, rt.conf.actors(), () -> rt.actors);
     EmberClient c = new EmberClient(rt.vertx, rt.nodeId.value(), local, rt.nodeId, JobId.named("node:" + rt.nodeId),
         rt.conf.scheduler().getTimeoutMs(), rt.transfers, rt.view, rt.gcs, rt.writer::recovery, Clock.systemUTC());
-    return c.listen();
+    return c.listen(rt.deaths);
   }
 
   /** A driver on a clustered Vert.x that is not itself a node; its tasks go to any one node. */
@@ -145,31 +148,37 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
             Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
             EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
                 new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
-            return c.listen();
+            NodeDeaths deaths = new NodeDeaths(); // a driver hears verdicts itself
+            return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
           });
         });
   }
 
-  private Future<EmberClient> listen() {
+  private Future<EmberClient> listen(NodeDeaths deaths) {
     Codecs.register(vertx.eventBus());
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> deliver(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
-    // verdicts are decoded here, at the registration, and handed on as plain values
-    MessageConsumer<JsonObject> verdicts = vertx.eventBus().consumer(Addresses.NODE_DEAD, m -> Verdicts.nodeDead(m.body(), this, actorCalls));
-    MessageConsumer<JsonObject> placed = vertx.eventBus().consumer(Addresses.ACTORS_PLACED,
-        m -> actorCalls.onPlaced(Verdicts.placements(m.body().getJsonArray("actors"))));
-    consumers.addAll(List.of(placed, inbox, waits, verdicts));
+    deaths.add(vertx.getOrCreateContext(), new NodeDeaths.Listener() {
+      @Override
+      public void onNodeDead(NodeDeath verdict) {
+        EmberClient.this.onNodeDead(verdict.node(), verdict.reason(), Set.copyOf(verdict.lost()));
+        actorCalls.onNodeDead(verdict);
+      }
+
+      @Override
+      public void onActorsPlaced(ActorsPlaced placed) {
+        actorCalls.onPlaced(placed.actors());
+      }
+    });
+    consumers.addAll(List.of(inbox, waits));
     actorTick = vertx.setPeriodic(1000, t -> actorCalls.tick());
     deadlineTick = vertx.setPeriodic(Deadlines.SWEEP_MS, t -> getter.sweep());
-    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), verdicts.completion(), placed.completion()));
+    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion()));
     if (local == null) {
       // a driver that is not a node keeps its own view of the cluster, from the heartbeats
-      MessageConsumer<JsonObject> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
-        try {
-          view.onHeartbeat(m.body(), clock.millis());
-        } catch (RuntimeException ignored) {
-          // unreadable heartbeat
-        }
+      MessageConsumer<Object> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
+        Heartbeat beat = Codecs.bodyOf(m, Heartbeat.class); // null when unreadable
+        if (beat != null) view.onHeartbeat(beat, clock.millis());
       });
       consumers.add(hb);
       ready.add(hb.completion());

@@ -1,16 +1,30 @@
 package io.ember.monitor;
 
+import io.ember.gcs.NodeRecord;
 import io.ember.ids.NodeId;
+import io.ember.placement.Candidate;
+import io.ember.protocol.Heartbeat;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * What this node knows of the others, from their heartbeats: when each component was last heard
  * from, how busy each scheduler is, and where each node's object transfers are served. Fed by
- * the monitor, read by placement and the object directory. Thread-safe.
+ * the monitor (and, in a driver that is not a node, by its client), read by placement, the
+ * object directory, the actor host and the client. It decides nothing: the monitor decides who
+ * is dead, {@code Placement} where work goes.
+ *
+ * <p>Threading: shared by every thread of the node without locks. The peer map is concurrent;
+ * each {@link Peer} field is volatile and written by one thread at a time in practice (the
+ * monitor's worker thread for heartbeats, verdicts and table fill-ins; the UDP receiving thread
+ * for {@code nodeSeenAt}), while readers on any thread may see a peer's fields from two
+ * consecutive reports mixed: every reader treats them as estimates. {@code forwarded} and
+ * {@code actors} are also bumped by placing threads between reports. Never blocks.
  */
 public final class ClusterView {
 
@@ -33,7 +47,7 @@ public final class ClusterView {
     /** Suspected by this node's own detector; placement avoids it until it is heard from again. */
     public volatile boolean suspected;
     public volatile String busNodeId;
-    public final java.util.concurrent.atomic.AtomicInteger forwarded = new java.util.concurrent.atomic.AtomicInteger();
+    public final AtomicInteger forwarded = new AtomicInteger();
 
     Peer(NodeId id) {
       this.id = id;
@@ -49,6 +63,16 @@ public final class ClusterView {
       }
       return true;
     }
+
+    /** Placeable: not dead, not suspected, and its scheduler was heard from (or filled in from the table). */
+    public boolean alive() {
+      return !dead && !suspected && schedulerSeenAt > 0;
+    }
+
+    /** This peer as placement sees it now (queued counts the tasks forwarded to it since its last report). */
+    public Candidate candidate() {
+      return new Candidate(id, slots, busy, queued + forwarded.get(), resources, actors, alive());
+    }
   }
 
   private final Map<NodeId, Peer> peers = new ConcurrentHashMap<>();
@@ -61,34 +85,33 @@ public final class ClusterView {
     return peers.get(id);
   }
 
-  /** Applies one heartbeat (see {@link Heartbeat}). */
-  public void onHeartbeat(JsonObject hb, long now) {
-    Peer p = peer(new NodeId(hb.getString("node")));
-    long epoch = hb.getLong("epoch", 0L);
-    if (epoch < p.epoch || p.dead) return; // a stale incarnation's heartbeat, or a zombie's
+  /** Applies one heartbeat (see {@link Heartbeat}); a stale incarnation's or a dead node's changes nothing. */
+  public void onHeartbeat(Heartbeat hb, long now) {
+    Peer p = peer(hb.node());
+    if (hb.epoch() < p.epoch || p.dead) return; // a stale incarnation's heartbeat, or a zombie's
     p.suspected = false;
-    if (hb.getString("busNodeId") != null) p.busNodeId = hb.getString("busNodeId");
-    p.epoch = epoch;
-    String component = hb.getString("component");
-    if (Heartbeat.NODE.equals(component)) {
-      p.nodeSeenAt = now;
-    } else if (Heartbeat.SCHEDULER.equals(component)) {
-      p.schedulerSeenAt = now;
-      p.slots = hb.getInteger("slots", 0);
-      p.busy = hb.getInteger("busy", 0);
-      p.queued = hb.getInteger("queued", 0);
-      p.actors = hb.getInteger("actors", 0);
-      p.forwarded.set(0);
-      JsonObject res = hb.getJsonObject("resources");
-      if (res != null) {
-        Map<String, Double> m = new java.util.LinkedHashMap<>();
-        for (String k : res.fieldNames()) m.put(k, res.getNumber(k).doubleValue());
-        p.resources = m;
+    if (hb.busNodeId() != null) p.busNodeId = hb.busNodeId();
+    p.epoch = hb.epoch();
+    switch (hb.component()) {
+      case NODE -> p.nodeSeenAt = now;
+      case SCHEDULER -> {
+        p.schedulerSeenAt = now;
+        Heartbeat.Load load = hb.load();
+        if (load == null) return;
+        p.slots = load.slots();
+        p.busy = load.busy();
+        p.queued = load.queued();
+        p.actors = load.actors();
+        p.forwarded.set(0);
+        p.resources = load.resources();
       }
-    } else {
-      p.objectsSeenAt = now;
-      p.host = hb.getString("host");
-      p.transferPort = hb.getInteger("transferPort", 0);
+      case OBJECTS -> {
+        p.objectsSeenAt = now;
+        Heartbeat.Store store = hb.store();
+        if (store == null) return;
+        p.host = store.host();
+        p.transferPort = store.transferPort();
+      }
     }
   }
 
@@ -99,7 +122,7 @@ public final class ClusterView {
    * JVM late. A row whose heartbeat is older than {@code freshMs} changes nothing; a node this
    * view has declared dead stays dead.
    */
-  public void fromTable(io.ember.gcs.NodeRecord r, long now, long freshMs) {
+  public void fromTable(NodeRecord r, long now, long freshMs) {
     long hb = r.heartbeatAt();
     if (!r.alive() || hb <= 0 || now - hb > freshMs) return;
     Peer p = peer(r.id());
@@ -110,7 +133,7 @@ public final class ClusterView {
       p.slots = load.getInteger("slots", 0);
       p.busy = load.getInteger("busy", 0);
       p.queued = load.getInteger("queued", 0);
-      Map<String, Double> m = new java.util.LinkedHashMap<>();
+      Map<String, Double> m = new LinkedHashMap<>();
       JsonObject res = r.fields().get("resources") == null ? new JsonObject() : new JsonObject(r.fields().get("resources"));
       for (String k : res.fieldNames()) m.put(k, res.getNumber(k).doubleValue());
       m.put("node:" + r.id(), 1.0);
@@ -128,7 +151,14 @@ public final class ClusterView {
 
   public List<Peer> alive() {
     List<Peer> out = new ArrayList<>();
-    for (Peer p : peers.values()) if (!p.dead && !p.suspected && p.schedulerSeenAt > 0) out.add(p);
+    for (Peer p : peers.values()) if (p.alive()) out.add(p);
+    return out;
+  }
+
+  /** A snapshot of every peer for {@code Placement} (dead and suspected ones marked not alive). */
+  public List<Candidate> candidates() {
+    List<Candidate> out = new ArrayList<>(peers.size());
+    for (Peer p : peers.values()) out.add(p.candidate());
     return out;
   }
 

@@ -14,7 +14,11 @@ import java.util.function.LongSupplier;
  * blames itself rather than its peers: that check suspects no one, every deadline is pushed
  * back by the lateness, and {@link #lateChecks()} counts it.
  *
- * <p>Not thread-safe: used on the monitor's event loop. Time comes from an injected clock.
+ * <p>Threading: {@link #check()}, {@link #expectWithin} and {@link #forget} run on the monitor's
+ * own thread (a one-thread worker pool, not an event loop); {@link #heard} is also called from
+ * the UDP heartbeat channel's receiving thread, which is why the deadlines sit in a concurrent
+ * map. Apart from that map it is not thread-safe: one checking thread only. Time comes from an
+ * injected clock.
  */
 public final class FailureDetector<K> {
   private final long timeoutMs;

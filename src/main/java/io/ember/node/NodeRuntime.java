@@ -7,6 +7,7 @@ import io.ember.gcs.RedisProcess;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
 import io.ember.monitor.ClusterView;
+import io.ember.monitor.NodeDeaths;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectStore;
 import io.ember.object.TransferClient;
@@ -25,6 +26,8 @@ public final class NodeRuntime {
   public final NodeId nodeId;
   public final FunctionRegistry functions;
   public final ClusterView view = new ClusterView();
+  /** Verdicts and late actor placements, decoded once and fanned out to this node's listeners. */
+  public final NodeDeaths deaths = new NodeDeaths();
   public volatile long epoch;
   public Gcs gcs;
   public TableWriter writer;

@@ -13,6 +13,7 @@ import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
+import io.ember.monitor.Monitor;
 import io.ember.monitor.MonitorVerticle;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
@@ -72,12 +73,17 @@ public final class NodeVerticle extends VerticleBase {
     return redis()
         .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
         .compose(this::register)
+        .compose(v -> rt.deaths.listen(vertx.eventBus()))
         .compose(v -> deployObjectManager(clock))
         .compose(v -> EmberClient.forNode(rt))
         .compose(client -> {
           rt.client = client;
           // the monitor gets a thread of its own: floods on the event loops must not delay heartbeats
-          return vertx.deployVerticle(new MonitorVerticle(rt), new io.vertx.core.DeploymentOptions()
+          Monitor.Timing timing = new Monitor.Timing(rt.conf.heartbeat().intervalMs(), rt.conf.heartbeat().timeoutMs(),
+              rt.conf.heartbeat().componentTimeoutMs());
+          return vertx.deployVerticle(new MonitorVerticle(rt.nodeId, rt.epoch, timing, rt.conf.cluster().host(), rt.view, rt.gcs,
+              rt.writer, rt.store::count, rt.store::memoryBytes, rt.deaths, rt::fenced, port -> rt.heartbeatPort = port,
+              Clock.systemUTC()), new io.vertx.core.DeploymentOptions()
               .setThreadingModel(io.vertx.core.ThreadingModel.WORKER).setWorkerPoolName("ember-monitor").setWorkerPoolSize(1));
         })
         .compose(v -> deployActors(clock))
@@ -115,7 +121,7 @@ public final class NodeVerticle extends VerticleBase {
     Gcs gcs = rt.gcs;
     ActorVerticle actors = new ActorVerticle(rt.nodeId,
         context -> new ActorHost(context, services, actorClasses, table, new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), rt.view)),
-        new ActorJsonDoor(actorClasses, table, client, client::whenCreated), Math.max(1000, conf.heartbeat().timeoutMs()),
+        new ActorJsonDoor(actorClasses, table, client, client::whenCreated), rt.deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
         conf.scheduler().getTimeoutMs(), clock);
     return vertx.deployVerticle(actors).onSuccess(id -> rt.actors = actors.host());
   }

@@ -2,9 +2,9 @@ package io.ember.object;
 
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.monitor.Heartbeat;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
+import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -83,10 +83,8 @@ public final class ObjectManagerVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
-    JsonObject hb = Heartbeat.of(Heartbeat.OBJECTS, self, epoch, clock.millis())
-        .put("busNodeId", busNodeId)
-        .put("host", host).put("transferPort", transferPort).put("heartbeatPort", heartbeatPort.getAsInt())
-        .put("objects", store.count()).put("memoryBytes", store.memoryBytes()).put("diskBytes", store.diskBytes());
+    Heartbeat hb = Heartbeat.objects(self, epoch, clock.millis(), busNodeId,
+        new Heartbeat.Store(host, transferPort, heartbeatPort.getAsInt(), store.count(), store.memoryBytes(), store.diskBytes()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 

@@ -1,6 +1,7 @@
 package io.ember.owner;
 
 import io.ember.api.ActorDiedException;
+import io.ember.gcs.ActorState;
 import io.ember.api.EmberException;
 import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
@@ -10,6 +11,9 @@ import io.ember.monitor.ClusterView;
 import io.ember.owner.ActorRoute.State;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.ActorDeath;
+import io.ember.protocol.ActorPlacement;
+import io.ember.protocol.NodeDeath;
 import io.ember.protocol.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
@@ -67,11 +71,7 @@ public final class ActorCalls {
   static final long STALL_MS = 3000;
   private static final long STALL_NANOS = STALL_MS * 1_000_000L;
 
-  /** Where an actor was placed: by its creation's answer, or by a verdict. */
-  public record Placement(TaskId actor, NodeId node, long incarnation) {}
 
-  /** An actor a verdict says died, and why. */
-  public record Gone(TaskId actor, String reason) {}
 
   /** The actor table as the route reads it: null when there is no row. */
   public record ActorRow(boolean dead, NodeId node, long incarnation, String error) {}
@@ -83,7 +83,7 @@ public final class ActorCalls {
     /** Over the GCS actor table: the one adapter to change when it moves. */
     static ActorRows of(ActorTable table) {
       return actor -> table.row(actor).map(r -> r == null ? null
-          : new ActorRow("DEAD".equals(r.state()), r.node().isEmpty() ? null : new NodeId(r.node()), r.incarnation(), r.error()));
+          : new ActorRow(r.state() == ActorState.DEAD, r.node().isEmpty() ? null : new NodeId(r.node()), r.incarnation(), r.error()));
     }
   }
 
@@ -93,7 +93,7 @@ public final class ActorCalls {
      * Asks {@code node} to create the actor: completes with where it runs; fails with what
      * {@link Failures#creationRefusal} reads as a refusal, or with anything else if nobody answered.
      */
-    Future<Placement> create(NodeId node, ActorCreateSpec spec);
+    Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec);
 
     /** Sends a call to the actor's node (no reply: its result comes to the owner's inbox). */
     void send(NodeId node, ActorCallSpec call);
@@ -306,7 +306,7 @@ public final class ActorCalls {
   }
 
   /** What one look at the table decided: where the actor is, or why it is dead. */
-  private record Found(Placement at, EmberException dead) {}
+  private record Found(ActorPlacement at, EmberException dead) {}
 
   private static final RuntimeException NOT_YET = new RuntimeException("not served by a live node yet", null, false, false) {};
 
@@ -319,7 +319,7 @@ public final class ActorCalls {
         boolean sameAsBefore = row.node().equals(before) && row.incarnation() == incBefore;
         // the same place as before is retried after a pause (it may be loading the actor from the table)
         if ((p == null || !p.dead) && (!sameAsBefore || round > 0)) {
-          return Future.succeededFuture(new Found(new Placement(r.id, row.node(), row.incarnation()), null));
+          return Future.succeededFuture(new Found(new ActorPlacement(r.id, row.node(), row.incarnation()), null));
         }
       }
       return Future.failedFuture(NOT_YET);
@@ -332,9 +332,10 @@ public final class ActorCalls {
    * A node was declared dead: actors it hosted were moved ({@code placed}) or died ({@code gone});
    * the calls of the others it served are re-sent once they are found again (transition 6).
    */
-  public void onNodeDead(NodeId deadNode, List<Placement> placed, List<Gone> gone) {
-    onPlaced(placed);
-    for (Gone g : gone) {
+  public void onNodeDead(NodeDeath verdict) {
+    NodeId deadNode = verdict.node();
+    onPlaced(verdict.placements());
+    for (ActorDeath g : verdict.actorsDead()) {
       ActorRoute r = actors.get(g.actor());
       if (r != null) dead(r, new ActorDiedException(r.id.toString(), g.reason()));
     }
@@ -344,8 +345,8 @@ public final class ActorCalls {
   }
 
   /** Actors (re)placed by a verdict: those this client calls move there if the incarnation is newer (transition 7). */
-  public void onPlaced(List<Placement> placed) {
-    for (Placement p : placed) {
+  public void onPlaced(List<ActorPlacement> placed) {
+    for (ActorPlacement p : placed) {
       ActorRoute r = actors.get(p.actor());
       if (r != null && p.incarnation() > r.incarnation) located(r, p.node(), p.incarnation());
     }

@@ -10,7 +10,10 @@ import io.ember.ids.NodeId;
 public final class Addresses {
   private Addresses() {}
 
-  /** Public: submit a task. JSON request, replies {@code {"taskId", "objectIds":[..]}}. */
+  /**
+   * Public: submit a task. JSON request {@code {"function", "args", "options"}}, replies at once
+   * {@code {"taskId", "objectId"}} (the task's one return object).
+   */
   public static final String SUBMIT = "ember.submit";
   /** Public: get an object's value. JSON request {@code {"objectId", "timeoutMs"}}. */
   public static final String GET = "ember.get";
@@ -24,14 +27,12 @@ public final class Addresses {
   /** Public: call an actor method. JSON request {@code {"actorId", "method", "args"}}, replies {@code {"taskId", "objectId"}}. */
   public static final String ACTOR_CALL = "ember.actor.call";
 
-  /** Heartbeats of every scheduler and object manager (publish). */
+  /** Heartbeats of every scheduler and object manager: a {@link Heartbeat} (publish). */
   public static final String HEARTBEAT = "ember.monitor.heartbeat";
-  /** The acting monitor's verdicts: {@code {"node", "epoch", "reason", "lost":[taskIds]}} (publish). */
+  /** The acting monitor's verdicts: a {@link NodeDeath} (publish). */
   public static final String NODE_DEAD = "ember.monitor.nodeDead";
-  /** The acting monitor placed actors that had no live node: {@code {"actors": [[actorId, node, incarnation], ..]}} (publish). */
+  /** The acting monitor placed actors that had no live node: an {@link ActorsPlaced} (publish). */
   public static final String ACTORS_PLACED = "ember.monitor.actorsPlaced";
-  /** Scheduler load reports used for spillback placement (publish). */
-  public static final String LOAD = "ember.scheduler.load";
 
   private static final String NODE = "ember.node.";
 

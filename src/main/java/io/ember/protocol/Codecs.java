@@ -3,8 +3,11 @@ package io.ember.protocol;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
+import io.vertx.core.eventbus.Message;
 import java.util.function.BiConsumer;
 import java.util.function.Function;
+import java.util.logging.Level;
+import java.util.logging.Logger;
 
 /**
  * Event-bus codecs for Ember's binary messages. Registered once per Vert.x instance as default
@@ -12,7 +15,25 @@ import java.util.function.Function;
  * round-trip tests exercise the wire form.
  */
 public final class Codecs {
+  private static final Logger LOG = Logger.getLogger(Codecs.class.getName());
+
   private Codecs() {}
+
+  /**
+   * The body of {@code m} if it is a {@code type}, else null. A clustered body is decoded here,
+   * on first access: a malformed one (or one of another type) is logged at debug level and
+   * ignored, never thrown into the consumer.
+   */
+  public static <T> T bodyOf(Message<?> m, Class<T> type) {
+    try {
+      Object body = m.body();
+      if (type.isInstance(body)) return type.cast(body);
+      LOG.fine(() -> "ignored a " + (body == null ? "null" : body.getClass().getSimpleName()) + " on " + m.address());
+    } catch (RuntimeException malformed) {
+      LOG.log(Level.FINE, "ignored an unreadable message on " + m.address(), malformed);
+    }
+    return null;
+  }
 
   public static void register(EventBus bus) {
     try {
@@ -21,6 +42,9 @@ public final class Codecs {
       bus.registerDefaultCodec(ActorCallSpec.class, actorCallCodec());
       bus.registerDefaultCodec(ActorCreateSpec.class, actorCreateCodec());
       bus.registerDefaultCodec(RemoteFailure.class, remoteFailureCodec()); // picked for replies by the exception's own class
+      bus.registerDefaultCodec(Heartbeat.class, heartbeatCodec());
+      bus.registerDefaultCodec(NodeDeath.class, nodeDeathCodec());
+      bus.registerDefaultCodec(ActorsPlaced.class, actorsPlacedCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // Several Ember components in one Vert.x instance: the first registration serves all.
     }
@@ -77,5 +101,17 @@ public final class Codecs {
 
   public static MessageCodec<RemoteFailure, RemoteFailure> remoteFailureCodec() {
     return codec(RemoteFailure.CODEC, (b, f) -> f.encodeTo(b), RemoteFailure::decode);
+  }
+
+  public static MessageCodec<Heartbeat, Heartbeat> heartbeatCodec() {
+    return codec("ember.Heartbeat", (b, h) -> h.encodeTo(b), Heartbeat::decode);
+  }
+
+  public static MessageCodec<NodeDeath, NodeDeath> nodeDeathCodec() {
+    return codec("ember.NodeDeath", (b, v) -> v.encodeTo(b), NodeDeath::decode);
+  }
+
+  public static MessageCodec<ActorsPlaced, ActorsPlaced> actorsPlacedCodec() {
+    return codec("ember.ActorsPlaced", (b, p) -> p.encodeTo(b), ActorsPlaced::decode);
   }
 }

@@ -2,17 +2,25 @@ package io.ember.scheduler;
 
 import io.ember.api.EmberException;
 import io.ember.gcs.TaskState;
+import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.ClusterView;
 import io.ember.node.NodeRuntime;
+import io.ember.placement.Candidate;
+import io.ember.placement.Placement;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
-import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentLinkedDeque;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Supplier;
 
 /**
  * A node's scheduler (the seed's local scheduler): accepts tasks, waits until their argument
@@ -20,17 +28,29 @@ import java.util.List;
  * when this one is busy: spillback), brings the arguments of tasks placed here into the local
  * store, and hands them to the {@link WorkerPool}. Runs on its verticle's event loop; the pool's
  * threads run the user code. Owns the {@link TaskState} transitions of the tasks it handles.
+ * Where a task goes is {@link Placement}'s rule; this class only gathers its inputs (the pool,
+ * this node's resources, the peers' snapshot) and charges each forward to the peer it chose.
  */
 public final class Scheduler {
   private final NodeRuntime rt;
   private final WorkerPool<TaskSpec> pool;
   private final TaskRunner runner;
-  private final java.util.concurrent.ConcurrentLinkedDeque<TaskSpec> backlog = new java.util.concurrent.ConcurrentLinkedDeque<>();
-  private final java.util.concurrent.atomic.AtomicBoolean drainScheduled = new java.util.concurrent.atomic.AtomicBoolean();
-  private final io.vertx.core.Context context;
+  /** A backlogged task runs here while the pool holds fewer than this many times its slots (so workers never idle). */
+  private static final int BACKLOG_HEADROOM = 4;
+
+  private final ConcurrentLinkedDeque<TaskSpec> backlog = new ConcurrentLinkedDeque<>();
+  private final AtomicBoolean drainScheduled = new AtomicBoolean();
+  private final Context context;
+  /** What this node has: its conf resources and its {@code node:<id>}, {@code node:<name>} (unless conf sets them). */
+  private final Map<String, Double> localResources;
+  private final Supplier<List<Candidate>> peers;
 
   public Scheduler(NodeRuntime rt) {
     this.rt = rt;
+    this.localResources = new LinkedHashMap<>(rt.conf.resources());
+    localResources.putIfAbsent("node:" + rt.nodeId, 1.0);
+    if (rt.conf.nodeName() != null) localResources.putIfAbsent("node:" + rt.conf.nodeName(), 1.0);
+    this.peers = rt.view::candidates; // built only when a task does not stay here
     this.runner = new TaskRunner(rt.nodeId, rt.writer, rt.store, rt.functions, rt.client::forTask, rt.vertx.eventBus(),
         rt.transferHost, rt.transferPort, rt.conf.objects(), spec -> rt.vertx.runOnContext(v -> runHere(spec)));
     this.pool = new WorkerPool<>("ember-worker", rt.conf.cpus(), rt.conf.scheduler().maxBlockedWorkers(), runner);
@@ -73,55 +93,40 @@ public final class Scheduler {
     }
   }
 
-  private static io.ember.ids.NodeId ownerId(TaskSpec spec) {
-    return new io.ember.ids.NodeId(spec.owner());
+  private static NodeId ownerId(TaskSpec spec) {
+    return new NodeId(spec.owner());
   }
 
-  /** Local first; spill to the least loaded feasible peer when every local slot is taken. */
+  /** Local first; spill to the least loaded feasible peer when every local slot is taken ({@link Placement#forTask}). */
   void place(TaskSpec spec) {
-    boolean localFeasible = feasibleHere(spec);
-    if (localFeasible && pool.busy() + pool.queued() < pool.slots()) {
-      runHere(spec);
-      return;
-    }
-    ClusterView.Peer best = null;
-    ClusterView.Peer leastQueued = null;
-    for (ClusterView.Peer p : rt.view.alive()) {
-      if (p.id.equals(rt.nodeId) || !p.feasible(spec.resources())) continue;
-      if (p.estimatedFree() > 0 && (best == null || p.estimatedFree() > best.estimatedFree())) best = p;
-      if (leastQueued == null || p.queued + p.forwarded.get() < leastQueued.queued + leastQueued.forwarded.get()) leastQueued = p;
-    }
-    if (best != null) {
-      forward(spec, best);
-    } else if (localFeasible) {
-      backlog.add(spec); // every slot in the cluster is taken: wait here, placed again as slots free up
-    } else if (leastQueued != null) {
-      forward(spec, leastQueued);
-    } else {
-      fail(spec, ErrorCode.UNAVAILABLE, "no live node has the resources " + spec.resources() + " that task "
-          + spec.id() + " (" + spec.function() + ") asks for");
+    Candidate local = new Candidate(rt.nodeId, pool.slots(), pool.busy(), pool.queued(), localResources, 0, true);
+    Placement.TaskChoice choice = Placement.forTask(local, peers, spec.resources());
+    switch (choice.kind()) {
+      case HERE -> runHere(spec);
+      case FORWARD -> forward(spec, choice.node());
+      case BACKLOG -> backlog.add(spec); // every slot in the cluster is taken: wait here, placed again as slots free up
+      case INFEASIBLE -> fail(spec, ErrorCode.UNAVAILABLE, "no live node has the resources " + spec.resources()
+          + " that task " + spec.id() + " (" + spec.function() + ") asks for");
     }
   }
 
   /**
    * Places backlogged tasks as capacity appears: on this node while its pool has room (a few
    * queued beyond its slots, so workers never idle between tasks), else on peers that report
-   * free slots. Called every few milliseconds and whenever a local task finishes.
+   * free slots ({@link Placement#forBacklogged}). Called every few milliseconds and whenever a
+   * local task finishes.
    */
   void drain() {
     while (!backlog.isEmpty()) {
-      if (pool.busy() + pool.queued() < 4 * pool.slots()) {
-        runHere(backlog.poll());
-        continue;
+      boolean room = pool.busy() + pool.queued() < BACKLOG_HEADROOM * pool.slots();
+      Placement.TaskChoice choice = Placement.forBacklogged(rt.nodeId, room, peers, backlog.peek().resources());
+      switch (choice.kind()) {
+        case HERE -> runHere(backlog.poll());
+        case FORWARD -> forward(backlog.poll(), choice.node());
+        default -> {
+          return;
+        }
       }
-      ClusterView.Peer best = null;
-      TaskSpec next = backlog.peek();
-      for (ClusterView.Peer p : rt.view.alive()) {
-        if (p.id.equals(rt.nodeId) || !p.feasible(next.resources()) || p.estimatedFree() <= 0) continue;
-        if (best == null || p.estimatedFree() > best.estimatedFree()) best = p;
-      }
-      if (best == null) return;
-      forward(backlog.poll(), best);
     }
   }
 
@@ -129,32 +134,20 @@ public final class Scheduler {
     return backlog.size();
   }
 
-  private boolean feasibleHere(TaskSpec spec) {
-    for (var e : spec.resources().entrySet()) {
-      if (e.getValue() > 0 && rt.conf.resources().getOrDefault(e.getKey(), nodeResource(e.getKey())) < e.getValue()) return false;
-    }
-    return true;
-  }
-
-  /** Every node also has a resource named {@code node:<id>} (and {@code node:<name>}), for pinning tasks to it. */
-  double nodeResource(String name) {
-    if (name.equals("node:" + rt.nodeId) || (rt.conf.nodeName() != null && name.equals("node:" + rt.conf.nodeName()))) return 1.0;
-    return 0.0;
-  }
-
-  public JsonObject advertisedResources() {
-    JsonObject r = new JsonObject();
-    rt.conf.resources().forEach(r::put);
+  /** What this node advertises in its heartbeats: conf resources, and {@code node:<id>} (and {@code node:<name>}) for pinning tasks to it. */
+  public Map<String, Double> advertisedResources() {
+    Map<String, Double> r = new LinkedHashMap<>(rt.conf.resources());
     r.put("node:" + rt.nodeId, 1.0);
     if (rt.conf.nodeName() != null) r.put("node:" + rt.conf.nodeName(), 1.0);
     return r;
   }
 
-  private void forward(TaskSpec spec, ClusterView.Peer peer) {
-    peer.forwarded.incrementAndGet();
+  private void forward(TaskSpec spec, NodeId node) {
+    ClusterView.Peer peer = rt.view.find(node);
+    if (peer != null) peer.forwarded.incrementAndGet(); // charged until its next report: the next choice sees one slot less
     // from now on the task is held by the peer: if it dies, the task is found in its task set
-    rt.writer.taskState(spec.id(), TaskState.QUEUED, peer.id, spec.attempt(), null);
-    rt.vertx.eventBus().send(Addresses.executeOn(peer.id), spec);
+    rt.writer.taskState(spec.id(), TaskState.QUEUED, node, spec.attempt(), null);
+    rt.vertx.eventBus().send(Addresses.executeOn(node), spec);
   }
 
   /** Runs a task on this node: fetches its argument objects here, then queues it for a worker. */

@@ -1,7 +1,7 @@
 package io.ember.scheduler;
 
 import io.ember.ids.NodeId;
-import io.ember.monitor.Heartbeat;
+import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Requests;
 import io.ember.protocol.TaskSpec;
@@ -63,11 +63,9 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void heartbeat() {
     WorkerPool<TaskSpec> pool = scheduler.pool();
-    JsonObject hb = Heartbeat.of(Heartbeat.SCHEDULER, self, epoch, clock.millis())
-        .put("busNodeId", busNodeId)
-        .put("slots", pool.slots()).put("busy", pool.busy()).put("queued", pool.queued() + scheduler.backlog())
-        .put("blocked", pool.blockedNow()).put("resources", scheduler.advertisedResources())
-        .put("actors", actorsHosted.getAsInt());
+    Heartbeat hb = Heartbeat.scheduler(self, epoch, clock.millis(), busNodeId,
+        new Heartbeat.Load(pool.slots(), pool.busy(), pool.queued() + scheduler.backlog(), pool.blockedNow(),
+            scheduler.advertisedResources(), actorsHosted.getAsInt()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 

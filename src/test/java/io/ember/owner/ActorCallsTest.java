@@ -13,8 +13,9 @@ import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.owner.ActorCalls.ActorRow;
-import io.ember.owner.ActorCalls.Gone;
-import io.ember.owner.ActorCalls.Placement;
+import io.ember.protocol.ActorDeath;
+import io.ember.protocol.ActorPlacement;
+import io.ember.protocol.NodeDeath;
 import io.ember.owner.ActorRoute.State;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
@@ -58,7 +59,7 @@ class ActorCallsTest {
   final Map<TaskId, ActorRow> table = new ConcurrentHashMap<>();
   final AtomicInteger lookups = new AtomicInteger();
   final List<Sent> sent = new CopyOnWriteArrayList<>();
-  final Promise<Placement> creation = Promise.promise();
+  final Promise<ActorPlacement> creation = Promise.promise();
   final AtomicLong nanos = new AtomicLong();
   long counter = 1;
   final ActorCalls calls = new ActorCalls("c-me", tasks, id -> {
@@ -66,7 +67,7 @@ class ActorCallsTest {
     return Future.succeededFuture(table.get(id));
   }, new ActorCalls.ActorWire() {
     @Override
-    public Future<Placement> create(NodeId node, ActorCreateSpec spec) {
+    public Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec) {
       return creation.future();
     }
 
@@ -119,7 +120,7 @@ class ActorCallsTest {
     call(3);
     assertTrue(sent.isEmpty(), "nothing is sent before the actor exists");
     assertEquals(0, lookups.get(), "calls during creation do not look the actor up");
-    creation.complete(new Placement(ACTOR, N2, 1));
+    creation.complete(new ActorPlacement(ACTOR, N2, 1));
     assertEquals(State.READY, calls.stateOf(ACTOR));
     assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N2));
     assertEquals(N2, calls.whenCreated(ACTOR).result());
@@ -162,7 +163,7 @@ class ActorCallsTest {
   @Test
   void actorMovedIsConsumedThenTheActorIsFoundAgainAndEveryCallResentInSeqOrder() {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     ObjectId c1 = call(1);
     call(2);
     call(3);
@@ -179,7 +180,7 @@ class ActorCallsTest {
   @Test
   void anActorDiedAnswerFailsThatCallAndEveryPendingOneWithTheActorsId() throws Exception {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     ObjectId c1 = call(1);
     ObjectId c2 = call(2);
     String message = "actor " + ACTOR + " is dead: its restart budget (0) is spent";
@@ -196,7 +197,7 @@ class ActorCallsTest {
   @Test
   void aLateActorMovedForAnAnsweredCallIsDroppedNotDelivered() {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     ObjectId c1 = call(1);
     assertFalse(calls.onDone(TaskDone.ok(c1.task(), N2, "h", 1, 1, null)), "the answer goes to its caller");
     // the old incarnation wakes up (SIGCONT) and refuses the same call after it was answered
@@ -208,7 +209,7 @@ class ActorCallsTest {
   @Test
   void anOrdinaryResultIsNotConsumed() {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     ObjectId c1 = call(1);
     assertFalse(calls.onDone(TaskDone.ok(c1.task(), N1, "h", 1, 1, null)));
   }
@@ -216,7 +217,7 @@ class ActorCallsTest {
   @Test
   void aStalledActorIsLookedUpAgainAfterThreeSecondsWithoutProgress() {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     call(1);
     table.put(ACTOR, new ActorRow(false, N1, 1, null));
     nanos.addAndGet(TimeUnit.MILLISECONDS.toNanos(2_900));
@@ -234,11 +235,11 @@ class ActorCallsTest {
   @Test
   void aVerdictMovesCallsToTheNewIncarnationOrKillsTheActor() throws Exception {
     create();
-    creation.complete(new Placement(ACTOR, N1, 1));
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
     ObjectId c1 = call(1);
-    calls.onNodeDead(N1, List.of(new Placement(ACTOR, N2, 2)), List.of());
+    calls.onNodeDead(new NodeDeath(N1, "gone", 0, N2, List.of(), List.of(new ActorPlacement(ACTOR, N2, 2)), List.of()));
     assertEquals(List.of(1L), seqsSentTo(N2));
-    calls.onNodeDead(N2, List.of(), List.of(new Gone(ACTOR, "its restart budget (1) is spent")));
+    calls.onNodeDead(new NodeDeath(N2, "gone", 0, N1, List.of(), List.of(), List.of(new ActorDeath(ACTOR, "its restart budget (1) is spent"))));
     assertEquals(State.DEAD, calls.stateOf(ACTOR));
     assertEquals("actor " + ACTOR + " is dead: its restart budget (1) is spent", failureOf(c1).getMessage());
   }
