@@ -7,9 +7,6 @@ import io.ember.node.EmberNode;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import java.io.File;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -53,9 +50,9 @@ public final class Microbenchmark {
           "-cp", System.getProperty("java.class.path"), "io.ember.node.Main", "-cluster", "-conf", farConf.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
       EmberClient ember = node.client();
-      localGcs = node.runtime().gcs;
+      localGcs = node.node().gcs();
       long deadline = System.currentTimeMillis() + 90_000;
-      while (node.runtime().view.alive().size() < 2) {
+      while (node.node().view().alive().size() < 2) {
         if (System.currentTimeMillis() > deadline || !remote.isAlive()) throw new IllegalStateException("the second node did not join; see " + dir.resolve("remote.log"));
         TimeUnit.MILLISECONDS.sleep(100);
       }
@@ -122,7 +119,7 @@ public final class Microbenchmark {
       for (int i = 0; i < runs; i++) ms[i] = once(signal);
       Arrays.sort(ms);
       row(name, ms[runs / 2], "ms", String.format("(median of %d; min %d, max %d; heartbeat %d/%d ms)", runs, ms[0], ms[runs - 1],
-          node.runtime().conf.heartbeat().intervalMs(), node.runtime().conf.heartbeat().timeoutMs()));
+          node.node().conf().heartbeat().intervalMs(), node.node().conf().heartbeat().timeoutMs()));
     }
 
     /** A node JVM that joined: its process, name and id. */
@@ -138,7 +135,7 @@ public final class Microbenchmark {
           "-cp", System.getProperty("java.class.path"), "io.ember.node.Main", "-cluster", "-conf", file.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
       try {
-        io.ember.monitor.ClusterView view = node.runtime().view;
+        io.ember.monitor.ClusterView view = node.node().view();
         long deadline = System.currentTimeMillis() + 90_000;
         io.ember.ids.NodeId id = null;
         while (id == null) {
@@ -161,7 +158,7 @@ public final class Microbenchmark {
       Process p = v.process();
       io.ember.ids.NodeId id = v.id();
       String name = v.name();
-      io.ember.monitor.ClusterView view = node.runtime().view;
+      io.ember.monitor.ClusterView view = node.node().view();
       try {
         long t0 = System.nanoTime();
         if (signal.equals("KILL")) p.destroyForcibly();
@@ -220,7 +217,7 @@ public final class Microbenchmark {
           v.process().destroyForcibly();
           List<Future<Long>> again = new ArrayList<>();
           for (var a : actors) again.add(a.task(BenchActor::noop).remote().toFuture());
-          while (!node.runtime().view.isDead(v.id())) TimeUnit.MILLISECONDS.sleep(1);
+          while (!node.node().view().isDead(v.id())) TimeUnit.MILLISECONDS.sleep(1);
           long dead = System.nanoTime();
           Future.all(again).toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
           long t1 = System.nanoTime();

@@ -17,7 +17,6 @@ import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.monitor.NodeDeaths;
-import io.ember.node.NodeRuntime;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
@@ -121,11 +120,12 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   }
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
-  public static Future<EmberClient> forNode(NodeRuntime rt) {
-    Local local = new Local(rt.nodeId, rt.store, rt.directory, rt.writer, rt::isFenced, rt.conf.actors(), () -> rt.actors);
-    EmberClient c = new EmberClient(rt.vertx, rt.nodeId.value(), local, rt.nodeId, JobId.named("node:" + rt.nodeId),
-        rt.conf.scheduler().getTimeoutMs(), rt.transfers, rt.view, rt.gcs, rt.writer::recovery, Clock.systemUTC());
-    return c.listen(rt.deaths);
+  public static Future<EmberClient> forNode(Vertx vertx, Local local, long getTimeoutMs, TransferClient transfers,
+      ClusterView view, Gcs gcs, TableWriter writer, NodeDeaths deaths, Clock clock) {
+    NodeId node = local.node();
+    EmberClient c = new EmberClient(vertx, node.value(), local, node, JobId.named("node:" + node), getTimeoutMs, transfers, view,
+        gcs, writer::recovery, clock);
+    return c.listen(deaths);
   }
 
   /** A driver on a clustered Vert.x that is not itself a node; its tasks go to any one node. */

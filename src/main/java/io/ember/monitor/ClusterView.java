@@ -155,6 +155,12 @@ public final class ClusterView {
     return out;
   }
 
+  /** An actor was just placed on {@code node}: counted until the node's next heartbeat reports the real number. */
+  public void actorPlaced(NodeId node) {
+    Peer p = peers.get(node);
+    if (p != null) p.actors++;
+  }
+
   /** A snapshot of every peer for {@code Placement} (dead and suspected ones marked not alive). */
   public List<Candidate> candidates() {
     List<Candidate> out = new ArrayList<>(peers.size());

@@ -41,13 +41,14 @@ public final class EmberNode {
     return vertx;
   }
 
-  public NodeRuntime runtime() {
-    return verticle.runtime();
+  /** The node's parts that in-process users may look at (its id, conf, GCS, view of its peers). */
+  public NodeAssembly node() {
+    return verticle.node();
   }
 
   /** The node's own client: an in-process driver. */
   public EmberClient client() {
-    return verticle.runtime().client;
+    return verticle.node().client();
   }
 
   public Future<Void> stop() {

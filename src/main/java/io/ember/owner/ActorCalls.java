@@ -10,6 +10,8 @@ import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.owner.ActorRoute.State;
 import io.ember.protocol.ActorCallSpec;
+import io.ember.placement.Candidate;
+import io.ember.placement.Placement;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorDeath;
 import io.ember.protocol.ActorPlacement;
@@ -162,18 +164,22 @@ public final class ActorCalls {
     });
   }
 
-  /** The chosen node if live, else the feasible live node hosting the fewest actors (this client's home on a tie). */
+  /**
+   * Where to create an actor: {@link Placement#forActor} over the live peers that serve
+   * transfers; this client's home when none fits (it answers with the reason). A choice by count
+   * is charged to the peer's actor count until its next heartbeat reports the real one, so that a
+   * burst of creations spreads.
+   */
   private NodeId place(ActorCreateSpec spec, String onNode) {
     NodeId home = this.home.get();
-    ClusterView.Peer best = null;
+    List<Candidate> candidates = new ArrayList<>();
     for (ClusterView.Peer p : view.alive()) {
-      if (!p.feasible(spec.resources()) || p.host == null) continue;
-      if (onNode != null && p.resources.getOrDefault("node:" + onNode, 0.0) > 0) return p.id;
-      if (best == null || p.actors < best.actors || (p.actors == best.actors && p.id.equals(home))) best = p;
+      if (p.host != null) candidates.add(p.candidate());
     }
-    if (best == null) return home;
-    best.actors++; // until its next heartbeat says otherwise
-    return best.id;
+    NodeId chosen = Placement.forActor(candidates, spec.resources(), onNode, home);
+    if (chosen == null) return home;
+    if (onNode == null || !Placement.names(view.find(chosen).resources, onNode)) view.actorPlaced(chosen);
+    return chosen;
   }
 
   /** Completes with the actor's node once it is created (fails with why it could not be). */

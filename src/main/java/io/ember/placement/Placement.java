@@ -100,11 +100,16 @@ public final class Placement {
    * live feasible candidate hosting the fewest actors, {@code home} (may be null) on a tie; null
    * if no live candidate is feasible.
    */
+  /** True if a node with these resources is the one named {@code nodeName} (it advertises {@code node:<name>}). */
+  public static boolean names(Map<String, Double> resources, String nodeName) {
+    return resources.getOrDefault("node:" + nodeName, 0.0) > 0;
+  }
+
   public static NodeId forActor(List<Candidate> candidates, Map<String, Double> demand, String onNode, NodeId home) {
     Candidate best = null;
     for (Candidate c : candidates) {
       if (!c.alive() || !c.feasible(demand)) continue;
-      if (onNode != null && c.resources().getOrDefault("node:" + onNode, 0.0) > 0) return c.id();
+      if (onNode != null && names(c.resources(), onNode)) return c.id();
       if (best == null || c.actors() < best.actors() || (c.actors() == best.actors() && Objects.equals(c.id(), home))) best = c;
     }
     return best == null ? null : best.id();

@@ -5,7 +5,14 @@ import io.ember.gcs.TaskState;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.ClusterView;
-import io.ember.node.NodeRuntime;
+import io.ember.api.Ember;
+import io.ember.conf.EmberConf;
+import io.ember.gcs.TableWriter;
+import io.ember.ids.TaskId;
+import io.ember.object.ObjectDirectory;
+import io.ember.object.ObjectStore;
+import io.vertx.core.Vertx;
+import java.util.function.Function;
 import io.ember.placement.Candidate;
 import io.ember.placement.Placement;
 import io.ember.protocol.Addresses;
@@ -32,7 +39,14 @@ import java.util.function.Supplier;
  * this node's resources, the peers' snapshot) and charges each forward to the peer it chose.
  */
 public final class Scheduler {
-  private final NodeRuntime rt;
+  private final Vertx vertx;
+  private final NodeId self;
+  private final EmberConf conf;
+  private final FunctionRegistry functions;
+  private final TableWriter writer;
+  private final ObjectStore store;
+  private final ObjectDirectory directory;
+  private final ClusterView view;
   private final WorkerPool<TaskSpec> pool;
   private final TaskRunner runner;
   /** A backlogged task runs here while the pool holds fewer than this many times its slots (so workers never idle). */
@@ -45,18 +59,32 @@ public final class Scheduler {
   private final Map<String, Double> localResources;
   private final Supplier<List<Candidate>> peers;
 
-  public Scheduler(NodeRuntime rt) {
-    this.rt = rt;
-    this.localResources = new LinkedHashMap<>(rt.conf.resources());
-    localResources.putIfAbsent("node:" + rt.nodeId, 1.0);
-    if (rt.conf.nodeName() != null) localResources.putIfAbsent("node:" + rt.conf.nodeName(), 1.0);
-    this.peers = rt.view::candidates; // built only when a task does not stay here
-    this.runner = new TaskRunner(rt.nodeId, rt.writer, rt.store, rt.functions, rt.client::forTask, rt.vertx.eventBus(),
-        rt.transferHost, rt.transferPort, rt.conf.objects(), spec -> rt.vertx.runOnContext(v -> runHere(spec)));
-    this.pool = new WorkerPool<>("ember-worker", rt.conf.cpus(), rt.conf.scheduler().maxBlockedWorkers(), runner);
+  /**
+   * Built on its verticle's event loop (that context is where the backlog drains).
+   *
+   * @param scopes the Ember a task running here sees (its nested submissions descend from its id)
+   * @param transferHost where this node's object manager serves results ({@code transferPort} likewise)
+   */
+  public Scheduler(Vertx vertx, NodeId self, EmberConf conf, FunctionRegistry functions, TableWriter writer, ObjectStore store,
+      ObjectDirectory directory, ClusterView view, Function<TaskId, Ember> scopes, String transferHost, int transferPort) {
+    this.vertx = vertx;
+    this.self = self;
+    this.conf = conf;
+    this.functions = functions;
+    this.writer = writer;
+    this.store = store;
+    this.directory = directory;
+    this.view = view;
+    this.localResources = new LinkedHashMap<>(conf.resources());
+    localResources.putIfAbsent("node:" + self, 1.0);
+    if (conf.nodeName() != null) localResources.putIfAbsent("node:" + conf.nodeName(), 1.0);
+    this.peers = view::candidates; // built only when a task does not stay here
+    this.runner = new TaskRunner(self, writer, store, functions, scopes, vertx.eventBus(), transferHost, transferPort,
+        conf.objects(), spec -> vertx.runOnContext(v -> runHere(spec)));
+    this.pool = new WorkerPool<>("ember-worker", conf.cpus(), conf.scheduler().maxBlockedWorkers(), runner);
     runner.pool(pool);
     // a worker ran dry: drain the backlog on the scheduler's context (at most one hop pending)
-    this.context = rt.vertx.getOrCreateContext();
+    this.context = vertx.getOrCreateContext();
     pool.onIdle(() -> {
       if (!backlog.isEmpty() && drainScheduled.compareAndSet(false, true)) {
         context.runOnContext(v -> {
@@ -69,19 +97,19 @@ public final class Scheduler {
 
   /** A new task submitted to this node (by a client, or by the event-bus API). */
   public void accept(TaskSpec spec) {
-    if (!rt.functions.contains(spec.function())) {
-      fail(spec, ErrorCode.UNKNOWN_FUNCTION, "function '" + spec.function() + "' is not registered on node " + rt.nodeId);
+    if (!functions.contains(spec.function())) {
+      fail(spec, ErrorCode.UNKNOWN_FUNCTION, "function '" + spec.function() + "' is not registered on node " + self);
       return;
     }
     if (spec.attempt() == 0) {
-      rt.writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), ownerId(spec));
+      writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), ownerId(spec));
     }
     // held by this node from now on: if it dies, the task is found in its task set
-    rt.writer.taskState(spec.id(), TaskState.QUEUED, rt.nodeId, spec.attempt(), null);
+    writer.taskState(spec.id(), TaskState.QUEUED, self, spec.attempt(), null);
     List<Future<?>> deps = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + rt.conf.scheduler().getTimeoutMs();
+    long deadline = System.currentTimeMillis() + conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {
-      if (a.isRef() && !rt.store.contains(a.ref())) deps.add(rt.directory.locate(a.ref(), deadline));
+      if (a.isRef() && !store.contains(a.ref())) deps.add(directory.locate(a.ref(), deadline));
     }
     if (deps.isEmpty()) {
       place(spec);
@@ -99,7 +127,7 @@ public final class Scheduler {
 
   /** Local first; spill to the least loaded feasible peer when every local slot is taken ({@link Placement#forTask}). */
   void place(TaskSpec spec) {
-    Candidate local = new Candidate(rt.nodeId, pool.slots(), pool.busy(), pool.queued(), localResources, 0, true);
+    Candidate local = new Candidate(self, pool.slots(), pool.busy(), pool.queued(), localResources, 0, true);
     Placement.TaskChoice choice = Placement.forTask(local, peers, spec.resources());
     switch (choice.kind()) {
       case HERE -> runHere(spec);
@@ -119,7 +147,7 @@ public final class Scheduler {
   void drain() {
     while (!backlog.isEmpty()) {
       boolean room = pool.busy() + pool.queued() < BACKLOG_HEADROOM * pool.slots();
-      Placement.TaskChoice choice = Placement.forBacklogged(rt.nodeId, room, peers, backlog.peek().resources());
+      Placement.TaskChoice choice = Placement.forBacklogged(self, room, peers, backlog.peek().resources());
       switch (choice.kind()) {
         case HERE -> runHere(backlog.poll());
         case FORWARD -> forward(backlog.poll(), choice.node());
@@ -136,27 +164,27 @@ public final class Scheduler {
 
   /** What this node advertises in its heartbeats: conf resources, and {@code node:<id>} (and {@code node:<name>}) for pinning tasks to it. */
   public Map<String, Double> advertisedResources() {
-    Map<String, Double> r = new LinkedHashMap<>(rt.conf.resources());
-    r.put("node:" + rt.nodeId, 1.0);
-    if (rt.conf.nodeName() != null) r.put("node:" + rt.conf.nodeName(), 1.0);
+    Map<String, Double> r = new LinkedHashMap<>(conf.resources());
+    r.put("node:" + self, 1.0);
+    if (conf.nodeName() != null) r.put("node:" + conf.nodeName(), 1.0);
     return r;
   }
 
   private void forward(TaskSpec spec, NodeId node) {
-    ClusterView.Peer peer = rt.view.find(node);
+    ClusterView.Peer peer = view.find(node);
     if (peer != null) peer.forwarded.incrementAndGet(); // charged until its next report: the next choice sees one slot less
     // from now on the task is held by the peer: if it dies, the task is found in its task set
-    rt.writer.taskState(spec.id(), TaskState.QUEUED, node, spec.attempt(), null);
-    rt.vertx.eventBus().send(Addresses.executeOn(node), spec);
+    writer.taskState(spec.id(), TaskState.QUEUED, node, spec.attempt(), null);
+    vertx.eventBus().send(Addresses.executeOn(node), spec);
   }
 
   /** Runs a task on this node: fetches its argument objects here, then queues it for a worker. */
   public void runHere(TaskSpec spec) {
     List<Future<?>> fetches = new ArrayList<>();
-    long deadline = System.currentTimeMillis() + rt.conf.scheduler().getTimeoutMs();
+    long deadline = System.currentTimeMillis() + conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {
       ObjectId ref = a.ref();
-      if (ref != null && rt.store.getIfInMemory(ref) == null) fetches.add(rt.directory.fetch(ref, deadline));
+      if (ref != null && store.getIfInMemory(ref) == null) fetches.add(directory.fetch(ref, deadline));
     }
     if (fetches.isEmpty()) {
       pool.submit(spec);

@@ -1,0 +1,279 @@
+package io.ember.node;
+
+import io.ember.actor.ActorHost;
+import io.ember.actor.ActorJsonDoor;
+import io.ember.actor.ActorRegistry;
+import io.ember.actor.ActorServices;
+import io.ember.actor.ActorVerticle;
+import io.ember.actor.CallReplies;
+import io.ember.actor.OutputRebuilder;
+import io.ember.actor.ZombieGuard;
+import io.ember.client.EmberClient;
+import io.ember.conf.EmberConf;
+import io.ember.gcs.ActorTable;
+import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisProcess;
+import io.ember.gcs.TableWriter;
+import io.ember.ids.NodeId;
+import io.ember.monitor.ClusterView;
+import io.ember.monitor.Monitor;
+import io.ember.monitor.MonitorVerticle;
+import io.ember.monitor.NodeDeaths;
+import io.ember.object.LiveLocation;
+import io.ember.object.Location;
+import io.ember.object.ObjectDirectory;
+import io.ember.object.ObjectManagerVerticle;
+import io.ember.object.ObjectRequests;
+import io.ember.object.ObjectStore;
+import io.ember.object.TransferClient;
+import io.ember.protocol.Codecs;
+import io.ember.scheduler.FunctionRegistry;
+import io.ember.scheduler.JsonSubmit;
+import io.ember.scheduler.Scheduler;
+import io.ember.scheduler.SchedulerVerticle;
+import io.vertx.core.DeploymentOptions;
+import io.vertx.core.Future;
+import io.vertx.core.ThreadingModel;
+import io.vertx.core.Vertx;
+import io.vertx.core.internal.VertxInternal;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.net.NetClient;
+import io.vertx.core.net.NetClientOptions;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.logging.Logger;
+
+/**
+ * Builds one node, in order, and owns what it built: Redis (found or embedded), the GCS
+ * connection, the node's registration (its epoch) and fenced writer, the object store and
+ * directory, the object manager, the node's own client, the monitor, the actor host and the
+ * scheduler. Each component gets, through its constructor, only what it uses; the few links
+ * that exist only once a later step ran (the transfer address, the client, the actor host, the
+ * heartbeat port) are held here and handed on as suppliers. Verdicts are decoded once
+ * ({@link NodeDeaths}) and fanned out to every listener that registers with it.
+ *
+ * <p>Start-up is one future chain ({@link #assemble}); stop is another ({@link #close}). Holds
+ * no logic of any component, and never hands itself to one.
+ */
+public final class NodeAssembly {
+  private static final Logger LOG = Logger.getLogger(NodeAssembly.class.getName());
+
+  private final Vertx vertx;
+  private final EmberConf conf;
+  private final FunctionRegistry functions;
+  private final ActorRegistry actorClasses;
+  private final Clock clock;
+  private final NodeId nodeId = NodeId.random();
+  private final String busNodeId;
+  private final ClusterView view = new ClusterView();
+  private final NodeDeaths deaths = new NodeDeaths();
+  private final Fence fence = new Fence(Fence.EXIT);
+
+  // set once each, in start-up order
+  private RedisProcess embeddedRedis;
+  private Gcs gcs;
+  private long epoch;
+  private TableWriter writer;
+  private ObjectStore store;
+  private TransferClient transfers;
+  private ObjectDirectory directory;
+  private volatile String transferHost;
+  private volatile int transferPort;
+  private volatile int heartbeatPort;
+  private volatile EmberClient client;
+  private volatile ActorHost actors;
+
+  private NodeAssembly(Vertx vertx, EmberConf conf, FunctionRegistry functions, ActorRegistry actorClasses, Clock clock) {
+    this.vertx = vertx;
+    this.conf = conf;
+    this.functions = functions;
+    this.actorClasses = actorClasses;
+    this.clock = clock;
+    this.busNodeId = vertx instanceof VertxInternal vi && vi.clusterManager() != null ? vi.clusterManager().getNodeId() : null;
+  }
+
+  /** Starts a node on {@code vertx}; fails with the reason if any step does (what started is stopped by the caller's close). */
+  public static Future<NodeAssembly> assemble(Vertx vertx, EmberConf conf, FunctionRegistry functions, ActorRegistry actorClasses,
+      Clock clock) {
+    NodeAssembly n = new NodeAssembly(vertx, conf, functions, actorClasses, clock);
+    Codecs.register(vertx.eventBus());
+    return n.redis()
+        .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
+        .compose(n::register)
+        .compose(v -> n.deaths.listen(vertx.eventBus()))
+        .compose(v -> n.deployObjectManager())
+        .compose(v -> n.startClient())
+        .compose(v -> n.deployMonitor())
+        .compose(v -> n.deployActors())
+        .compose(v -> n.deployScheduler())
+        .map(v -> {
+          LOG.info("Ember node " + n.nodeId + " (epoch " + n.epoch + ") is up; redis " + n.gcs.host() + ":" + n.gcs.port()
+              + ", transfers on " + n.transferHost + ":" + n.transferPort + ", " + functions.all().size() + " functions");
+          return n;
+        });
+  }
+
+  record Endpoint(String host, int port) {}
+
+  /** The Redis to use: the configured one, or an embedded redis-server (reusing one already on the port). */
+  private Future<Endpoint> redis() {
+    EmberConf.Redis r = conf.redis();
+    if (!r.embedded()) return Future.succeededFuture(new Endpoint(r.host(), r.port()));
+    Future<Boolean> running = r.port() == 0 ? Future.succeededFuture(false) : answers(r.host(), r.port());
+    return running.compose(up -> {
+      if (up) {
+        LOG.info("a Redis already answers on " + r.endpoint() + "; using it as this node's embedded Redis");
+        return Future.succeededFuture(new Endpoint(r.host(), r.port()));
+      }
+      return vertx.executeBlocking(() -> {
+        int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
+        Path dir = r.dataDir().resolve("redis-" + port);
+        embeddedRedis = RedisProcess.start(RedisProcess.binary(r.binary()), r.host(), port, dir);
+        LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
+        return new Endpoint(r.host(), port);
+      });
+    });
+  }
+
+  private Future<Boolean> answers(String host, int port) {
+    NetClient nc = vertx.createNetClient(new NetClientOptions().setConnectTimeout(500));
+    return nc.connect(port, host).map(s -> {
+      s.close();
+      return true;
+    }).otherwise(false).eventually(nc::close);
+  }
+
+  /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
+  private Future<Void> register(Gcs connected) {
+    gcs = connected;
+    EmberConf.Objects objects = conf.objects();
+    store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
+        objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
+    transfers = new TransferClient(vertx, objects.maxObjectBytes());
+    directory = new ObjectDirectory(nodeId, this::self, store, transfers, ObjectDirectory.Tables.of(gcs),
+        (id, size) -> writer.objectCreated(id, size, id.task(), null, nodeId), // a copy: the row keeps its kind
+        new LiveLocation(nodeId, store::contains, this::self, view), ObjectDirectory.OwnerLookup.deferred(() -> client),
+        vertx, clock);
+    JsonObject resources = new JsonObject();
+    conf.resources().forEach(resources::put);
+    Map<String, String> fields = Map.of("host", conf.cluster().host(), "resources", resources.encode(),
+        "name", conf.nodeName() == null ? "" : conf.nodeName(), "busAddress", busNodeId == null ? "" : busNodeId);
+    // the lineage bound is cluster-wide: the write script reads it from ember:config
+    return gcs.config().setLineageTtlMs(conf.scheduler().lineageTtlSec() * 1000L)
+        .compose(v -> gcs.nodes().register(nodeId, fields))
+        .map(e -> {
+          epoch = e;
+          writer = gcs.writer(nodeId, e);
+          writer.onFenced(why -> fence.fence("Redis refused this node's writes: " + why));
+          writer.onError(err -> LOG.warning("table writer of " + nodeId + ": " + err.getMessage()));
+          return null;
+        });
+  }
+
+  private Location self(long size) {
+    return new Location(nodeId, transferHost, transferPort, size);
+  }
+
+  /** The object manager; peers fetch from the transfer address it listens on. */
+  private Future<Void> deployObjectManager() {
+    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
+        conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
+    ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, epoch, busNodeId, store, requests,
+        conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> heartbeatPort, clock);
+    return vertx.deployVerticle(objects).map(id -> {
+      transferHost = objects.transferHost();
+      transferPort = objects.transferPort();
+      return null;
+    });
+  }
+
+  /** This node's own client: owner of its event-bus submissions and of tasks submitted from tasks. */
+  private Future<Void> startClient() {
+    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors);
+    return EmberClient.forNode(vertx, local, conf.scheduler().getTimeoutMs(), transfers, view, gcs, writer, deaths, clock)
+        .map(c -> {
+          client = c;
+          return null;
+        });
+  }
+
+  /** The monitor, on a thread of its own: floods on the event loops must not delay heartbeats or the lease. */
+  private Future<Void> deployMonitor() {
+    EmberConf.Heartbeat hb = conf.heartbeat();
+    Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), hb.timeoutMs(), hb.componentTimeoutMs());
+    MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), view, gcs, writer, store::count,
+        store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock);
+    return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
+        .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).mapEmpty();
+  }
+
+  /** The actor host (after the client: it answers this node's own calls without a hop). */
+  private Future<Void> deployActors() {
+    CallReplies replies = new CallReplies(nodeId, transferHost, transferPort, conf.objects().inlineLimitBytes(),
+        conf.scheduler().getTimeoutMs(), store, directory, client.id(), client::deliver, vertx.eventBus(), clock);
+    ZombieGuard guard = new ZombieGuard(writer::lastAppliedNanos, writer::probe, fence::isFenced, conf.heartbeat().timeoutMs(),
+        System::nanoTime);
+    ActorServices services = new ActorServices(nodeId, writer, store, directory, client::forTask, replies, guard,
+        ActorServices.actorThreads(conf.actors().threads()), conf.actors().checkpointsKept(), conf.objects().maxObjectBytes(),
+        conf.scheduler().getTimeoutMs(), clock);
+    ActorTable table = gcs.actors();
+    ActorVerticle verticle = new ActorVerticle(nodeId,
+        context -> new ActorHost(context, services, actorClasses, table,
+            new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), view)),
+        new ActorJsonDoor(actorClasses, table, client, client::whenCreated), deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
+        conf.scheduler().getTimeoutMs(), clock);
+    return vertx.deployVerticle(verticle).map(id -> {
+      actors = verticle.host();
+      return null;
+    });
+  }
+
+  private Future<Void> deployScheduler() {
+    EmberClient c = client;
+    return vertx.deployVerticle(new SchedulerVerticle(nodeId, epoch, busNodeId,
+        () -> new Scheduler(vertx, nodeId, conf, functions, writer, store, directory, view, c::forTask, transferHost, transferPort),
+        new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock)).mapEmpty();
+  }
+
+  /** Flushes the writer, then closes the GCS, the store and an embedded Redis; each step runs even if one before failed. */
+  public Future<Void> close() {
+    Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
+    return flushed
+        .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())
+        .compose(v -> store == null ? Future.succeededFuture() : store.close().otherwiseEmpty())
+        .compose(v -> embeddedRedis == null ? Future.<Void>succeededFuture()
+            : vertx.executeBlocking(() -> { // waits for the process: never on an event loop
+              embeddedRedis.stop();
+              return null;
+            }));
+  }
+
+  // ---- what in-process users of a node (the example job, the benchmark, tests) may see ----
+
+  public NodeId nodeId() {
+    return nodeId;
+  }
+
+  public EmberConf conf() {
+    return conf;
+  }
+
+  public EmberClient client() {
+    return client;
+  }
+
+  public Gcs gcs() {
+    return gcs;
+  }
+
+  public ClusterView view() {
+    return view;
+  }
+
+  /** What happens once this node is fenced (by default the process exits with code 3). */
+  public void onFenced(Consumer<String> action) {
+    fence.onFenced(action);
+  }
+}
