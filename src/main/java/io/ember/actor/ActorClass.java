@@ -2,8 +2,8 @@ package io.ember.actor;
 
 import io.ember.api.Checkpointable;
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.RemoteFunction;
+import io.ember.api.ErrorCode;
+import io.ember.serial.Arguments;
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * A registered actor class: its public constructors (one per arity) and its public instance
  * methods (one per name; overloads are refused at registration). Arguments are checked and
- * widened like a function's ({@link RemoteFunction#coerce(String, Class[], Object[])}).
+ * widened like a function's ({@link Arguments}).
  */
 public final class ActorClass {
   private final Class<?> type;
@@ -71,7 +71,7 @@ public final class ActorClass {
       throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, "actor class " + type.getName() + " has no public constructor with "
           + args.length + " parameter(s)");
     }
-    Object[] coerced = RemoteFunction.coerce(type.getName() + ".<init>", c.getParameterTypes(), args);
+    Object[] coerced = Arguments.coerce(type.getName() + ".<init>", c.getParameterTypes(), args);
     try {
       return c.newInstance(coerced);
     } catch (InvocationTargetException e) {
@@ -82,7 +82,7 @@ public final class ActorClass {
   /** Calls {@code method} on {@code target}; an unknown name is {@link ErrorCode#UNKNOWN_FUNCTION}. */
   public Object invoke(Object target, String method, Object[] args) throws Throwable {
     Method m = method(method);
-    Object[] coerced = RemoteFunction.coerce(type.getName() + "." + method, m.getParameterTypes(), args);
+    Object[] coerced = Arguments.coerce(type.getName() + "." + method, m.getParameterTypes(), args);
     try {
       return m.invoke(target, coerced);
     } catch (InvocationTargetException e) {

@@ -12,7 +12,7 @@ import io.ember.object.Location;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorPlacement;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;

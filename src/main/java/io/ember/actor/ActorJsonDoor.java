@@ -11,7 +11,7 @@ import io.ember.gcs.ActorTable;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.JsonArgs;
 import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;

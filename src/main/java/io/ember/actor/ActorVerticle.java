@@ -3,13 +3,13 @@ package io.ember.actor;
 import io.ember.api.EmberException;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.monitor.NodeDeaths;
+import io.ember.monitor.VerdictFanout;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.NodeDeath;
 import io.ember.protocol.Requests;
 import io.vertx.core.Context;
@@ -31,7 +31,7 @@ public final class ActorVerticle extends VerticleBase {
   private final NodeId self;
   private final Function<Context, ActorHost> hosts;
   private final ActorJsonDoor jsonDoor;
-  private final NodeDeaths deaths;
+  private final VerdictFanout deaths;
   private final long sweepMs;
   private final long getTimeoutMs;
   private final Clock clock;
@@ -43,7 +43,7 @@ public final class ActorVerticle extends VerticleBase {
    * @param sweepMs      how often to look in the table for actors this node should host and does not
    * @param getTimeoutMs the default time a rebuild request may take
    */
-  public ActorVerticle(NodeId self, Function<Context, ActorHost> hosts, ActorJsonDoor jsonDoor, NodeDeaths deaths,
+  public ActorVerticle(NodeId self, Function<Context, ActorHost> hosts, ActorJsonDoor jsonDoor, VerdictFanout deaths,
       long sweepMs, long getTimeoutMs, Clock clock) {
     this.deaths = deaths;
     this.self = self;
@@ -65,7 +65,7 @@ public final class ActorVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     var requests = bus.<Object>consumer(Addresses.actorsOf(self), this::onRequest);
     var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(self), m -> host.call(m.body()));
-    deaths.add(context, new NodeDeaths.Listener() {
+    deaths.add(context, new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
         host.onPlaced(verdict.placements());

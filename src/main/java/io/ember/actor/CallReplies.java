@@ -8,7 +8,7 @@ import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectStore;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;

@@ -11,7 +11,7 @@ import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.util.Retry;
 import io.vertx.core.Context;

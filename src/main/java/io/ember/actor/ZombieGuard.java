@@ -1,7 +1,7 @@
 package io.ember.actor;
 
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;

@@ -1,6 +1,5 @@
 package io.ember.api;
 
-import io.ember.protocol.ErrorCode;
 
 /**
  * An actor that will not serve again: its constructor threw, or its node died after its restart

@@ -1,6 +1,5 @@
 package io.ember.api;
 
-import io.ember.protocol.ErrorCode;
 
 /**
  * Every failure Ember reports to users. The {@link #code()} is the same one the event-bus API

@@ -1,6 +1,5 @@
 package io.ember.api;
 
-import io.ember.protocol.ErrorCode;
 import java.time.Duration;
 
 /** A {@code get} whose deadline passed before the object was ready. */

@@ -1,6 +1,5 @@
 package io.ember.api;
 
-import io.ember.protocol.ErrorCode;
 
 /** An object whose every copy is gone and which could not be rebuilt. */
 public class ObjectLostException extends EmberException {

@@ -1,6 +1,5 @@
 package io.ember.api;
 
-import io.ember.protocol.ErrorCode;
 
 /**
  * The user's code threw. Carries the remote exception's type, message and stack as text (the

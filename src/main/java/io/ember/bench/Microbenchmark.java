@@ -47,7 +47,7 @@ public final class Microbenchmark {
       Path farConf = dir.resolve("remote.json");
       Files.writeString(farConf, far.encode());
       remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-          "-cp", System.getProperty("java.class.path"), "io.ember.node.Main", "-cluster", "-conf", farConf.toString())
+          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", farConf.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
       EmberClient ember = node.client();
       localGcs = node.node().gcs();
@@ -132,7 +132,7 @@ public final class Microbenchmark {
       Path file = dir.resolve(name + ".json");
       Files.writeString(file, c.encode());
       Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", System.getProperty("java.class.path"), "io.ember.node.Main", "-cluster", "-conf", file.toString())
+          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", file.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
       try {
         io.ember.monitor.ClusterView view = node.node().view();

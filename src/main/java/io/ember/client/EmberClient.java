@@ -16,7 +16,7 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
-import io.ember.monitor.NodeDeaths;
+import io.ember.monitor.VerdictFanout;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
@@ -32,7 +32,7 @@ import io.ember.owner.OwnerRequests;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.Requests;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Heartbeat;
@@ -121,7 +121,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
   public static Future<EmberClient> forNode(Vertx vertx, Local local, long getTimeoutMs, TransferClient transfers,
-      ClusterView view, Gcs gcs, TableWriter writer, NodeDeaths deaths, Clock clock) {
+      ClusterView view, Gcs gcs, TableWriter writer, VerdictFanout deaths, Clock clock) {
     NodeId node = local.node();
     EmberClient c = new EmberClient(vertx, node.value(), local, node, JobId.named("node:" + node), getTimeoutMs, transfers, view,
         gcs, writer::recovery, clock);
@@ -148,17 +148,17 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
             Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
             EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
                 new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
-            NodeDeaths deaths = new NodeDeaths(); // a driver hears verdicts itself
+            VerdictFanout deaths = new VerdictFanout(); // a driver hears verdicts itself
             return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
           });
         });
   }
 
-  private Future<EmberClient> listen(NodeDeaths deaths) {
+  private Future<EmberClient> listen(VerdictFanout deaths) {
     Codecs.register(vertx.eventBus());
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> deliver(m.body()));
     MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
-    deaths.add(vertx.getOrCreateContext(), new NodeDeaths.Listener() {
+    deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
         EmberClient.this.onNodeDead(verdict.node(), verdict.reason(), Set.copyOf(verdict.lost()));

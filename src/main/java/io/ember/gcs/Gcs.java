@@ -2,7 +2,7 @@ package io.ember.gcs;
 
 import io.ember.api.EmberException;
 import io.ember.ids.NodeId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.redis.client.Command;

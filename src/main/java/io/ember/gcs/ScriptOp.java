@@ -4,7 +4,7 @@ import io.ember.api.EmberException;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.redis.client.Request;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

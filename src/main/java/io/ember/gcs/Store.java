@@ -1,7 +1,7 @@
 package io.ember.gcs;
 
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;

@@ -6,7 +6,7 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;

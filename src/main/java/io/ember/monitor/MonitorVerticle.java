@@ -63,7 +63,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final TableWriter writer;
   private final IntSupplier storedObjects;
   private final LongSupplier storedBytes;
-  private final NodeDeaths deaths;
+  private final VerdictFanout deaths;
   private final Consumer<String> fence;
   private final IntConsumer heartbeatPort;
   private final Clock clock;
@@ -80,7 +80,7 @@ public final class MonitorVerticle extends VerticleBase {
    * go into this node's load row with its scheduler's load.
    */
   public MonitorVerticle(NodeId self, long epoch, Monitor.Timing timing, String host, ClusterView view, Gcs gcs,
-      TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, NodeDeaths deaths, Consumer<String> fence,
+      TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, VerdictFanout deaths, Consumer<String> fence,
       IntConsumer heartbeatPort, Clock clock) {
     this.self = self;
     this.epoch = epoch;

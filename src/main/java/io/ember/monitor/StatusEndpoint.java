@@ -2,7 +2,7 @@ package io.ember.monitor;
 
 import io.ember.gcs.Gcs;
 import io.ember.ids.NodeId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;

@@ -18,7 +18,7 @@ import io.ember.ids.NodeId;
 import io.ember.monitor.ClusterView;
 import io.ember.monitor.Monitor;
 import io.ember.monitor.MonitorVerticle;
-import io.ember.monitor.NodeDeaths;
+import io.ember.monitor.VerdictFanout;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
@@ -52,7 +52,7 @@ import java.util.logging.Logger;
  * scheduler. Each component gets, through its constructor, only what it uses; the few links
  * that exist only once a later step ran (the transfer address, the client, the actor host, the
  * heartbeat port) are held here and handed on as suppliers. Verdicts are decoded once
- * ({@link NodeDeaths}) and fanned out to every listener that registers with it.
+ * ({@link VerdictFanout}) and fanned out to every listener that registers with it.
  *
  * <p>Start-up is one future chain ({@link #assemble}); stop is another ({@link #close}). Holds
  * no logic of any component, and never hands itself to one.
@@ -68,7 +68,7 @@ public final class NodeAssembly {
   private final NodeId nodeId = NodeId.random();
   private final String busNodeId;
   private final ClusterView view = new ClusterView();
-  private final NodeDeaths deaths = new NodeDeaths();
+  private final VerdictFanout deaths = new VerdictFanout();
   private final Fence fence = new Fence(Fence.EXIT);
 
   // set once each, in start-up order

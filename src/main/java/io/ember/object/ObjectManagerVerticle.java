@@ -3,7 +3,7 @@ package io.ember.object;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Requests;
 import io.vertx.core.Future;

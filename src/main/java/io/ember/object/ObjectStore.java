@@ -2,7 +2,7 @@ package io.ember.object;
 
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;

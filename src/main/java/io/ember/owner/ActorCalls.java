@@ -16,7 +16,7 @@ import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorDeath;
 import io.ember.protocol.ActorPlacement;
 import io.ember.protocol.NodeDeath;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.util.Retry;

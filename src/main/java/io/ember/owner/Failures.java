@@ -7,7 +7,7 @@ import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.RemoteFailure;
 import io.ember.protocol.TaskDone;
 import io.vertx.core.eventbus.ReplyException;

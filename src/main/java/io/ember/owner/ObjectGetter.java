@@ -6,7 +6,7 @@ import io.ember.ids.ObjectId;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.TransferClient;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.vertx.core.Context;
 import io.vertx.core.Future;

@@ -12,7 +12,7 @@ import io.ember.object.Location;
 import io.ember.gcs.Claim;
 import io.ember.gcs.ClaimOutcome;
 import io.ember.gcs.LedgerEntry;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskSpec;
 import io.ember.util.AsyncLimiter;
 import io.ember.util.Retry;

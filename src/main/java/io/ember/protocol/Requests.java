@@ -1,5 +1,6 @@
 package io.ember.protocol;
 
+import io.ember.api.ErrorCode;
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
 import io.vertx.core.Future;

@@ -1,5 +1,6 @@
 package io.ember.protocol;
 
+import io.ember.api.ErrorCode;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;

@@ -2,7 +2,7 @@ package io.ember.scheduler;
 
 import io.ember.api.EmberException;
 import io.ember.api.Remote;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.Map;

@@ -1,19 +1,14 @@
 package io.ember.scheduler;
 
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
+import io.ember.api.ErrorCode;
+import io.ember.serial.Arguments;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Method;
-import java.util.List;
-import java.util.Map;
 
 /**
- * One registered function and how to call it: arguments are checked against the parameter
- * types and widened where that is lossless (a JSON number to {@code int} when it fits, a JSON
- * array to {@code List}); anything else is an {@link ErrorCode#ARGUMENT_MISMATCH} naming the
- * parameter.
+ * One registered function and how to call it: arguments follow {@link Arguments}' rule
+ * (checked against the parameter types, widened only where lossless).
  */
 public record RemoteFunction(String name, Method method) {
 
@@ -33,69 +28,10 @@ public record RemoteFunction(String name, Method method) {
     if (args.length != types.length) {
       throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, name + " takes " + types.length + " argument(s), got " + args.length);
     }
-    for (int i = 0; i < args.length; i++) if (!isRef[i]) coerce(i, types[i], args[i]);
+    for (int i = 0; i < args.length; i++) if (!isRef[i]) Arguments.coerce(name, i, types[i], args[i]);
   }
 
   public Object[] coerce(Object[] args) {
-    return coerce(name, method.getParameterTypes(), args);
-  }
-
-  /** Checks {@code args} against parameter types and widens them losslessly (the rules above); {@code name} is for messages. */
-  public static Object[] coerce(String name, Class<?>[] types, Object[] args) {
-    if (args.length != types.length) {
-      throw new EmberException(ErrorCode.ARGUMENT_MISMATCH, name + " takes " + types.length + " argument(s), got " + args.length);
-    }
-    Object[] out = new Object[args.length];
-    for (int i = 0; i < args.length; i++) out[i] = coerce(name, i, types[i], args[i]);
-    return out;
-  }
-
-  private Object coerce(int i, Class<?> type, Object v) {
-    return coerce(name, i, type, v);
-  }
-
-  private static Object coerce(String name, int i, Class<?> type, Object v) {
-    if (v == null) {
-      if (type.isPrimitive()) throw mismatch(name, i, type, null);
-      return null;
-    }
-    Class<?> boxed = box(type);
-    if (boxed.isInstance(v)) return v;
-    if (v instanceof Number n) {
-      if (boxed == Integer.class && n.longValue() == n.doubleValue() && n.longValue() >= Integer.MIN_VALUE
-          && n.longValue() <= Integer.MAX_VALUE) return n.intValue();
-      if (boxed == Long.class && n.doubleValue() == n.longValue()) return n.longValue();
-      if (boxed == Double.class) return n.doubleValue();
-      if (boxed == Float.class) return n.floatValue();
-      if (boxed == Short.class && n.longValue() == n.shortValue() && n.doubleValue() == n.longValue()) return n.shortValue();
-      if (boxed == Byte.class && n.longValue() == n.byteValue() && n.doubleValue() == n.longValue()) return n.byteValue();
-    }
-    if (v instanceof JsonArray a && type.isAssignableFrom(List.class)) return a.getList();
-    if (v instanceof JsonObject o && type.isAssignableFrom(Map.class)) return o.getMap();
-    if (v instanceof String s && boxed == Character.class && s.length() == 1) return s.charAt(0);
-    throw mismatch(name, i, type, v);
-  }
-
-  private static EmberException mismatch(String name, int i, Class<?> type, Object v) {
-    String got = v == null ? "null" : v.getClass().getName() + " " + abbreviate(String.valueOf(v));
-    return new EmberException(ErrorCode.ARGUMENT_MISMATCH,
-        name + ": argument " + i + " must be " + type.getName() + ", got " + got);
-  }
-
-  private static String abbreviate(String s) {
-    return s.length() > 40 ? s.substring(0, 37) + "..." : s;
-  }
-
-  static Class<?> box(Class<?> t) {
-    if (!t.isPrimitive()) return t;
-    if (t == int.class) return Integer.class;
-    if (t == long.class) return Long.class;
-    if (t == double.class) return Double.class;
-    if (t == boolean.class) return Boolean.class;
-    if (t == float.class) return Float.class;
-    if (t == short.class) return Short.class;
-    if (t == byte.class) return Byte.class;
-    if (t == char.class) return Character.class;
-    return Void.class;
+    return Arguments.coerce(name, method.getParameterTypes(), args);
   }
 }

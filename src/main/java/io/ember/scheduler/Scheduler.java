@@ -16,7 +16,7 @@ import java.util.function.Function;
 import io.ember.placement.Candidate;
 import io.ember.placement.Placement;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Context;

@@ -1,7 +1,7 @@
 package io.ember.serial;
 
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;

@@ -9,7 +9,7 @@ import io.ember.api.EmberException;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;

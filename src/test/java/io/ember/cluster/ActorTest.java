@@ -12,7 +12,7 @@ import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Counter;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestActors;
 import io.ember.testing.TestFns;

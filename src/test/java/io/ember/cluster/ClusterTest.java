@@ -10,7 +10,7 @@ import io.ember.api.ObjectRef;
 import io.ember.api.TaskFailedException;
 import io.ember.client.EmberClient;
 import io.ember.examples.Fns;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestFns;
 import io.vertx.core.json.JsonObject;

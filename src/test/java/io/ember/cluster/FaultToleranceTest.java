@@ -16,7 +16,7 @@ import io.ember.gcs.GcsTesting;
 import io.ember.gcs.TaskRecord;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestFns;
 import io.vertx.core.json.JsonObject;

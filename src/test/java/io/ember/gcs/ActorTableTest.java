@@ -11,7 +11,7 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

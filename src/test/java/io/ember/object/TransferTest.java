@@ -13,7 +13,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;

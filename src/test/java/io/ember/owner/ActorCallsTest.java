@@ -19,7 +19,7 @@ import io.ember.protocol.NodeDeath;
 import io.ember.owner.ActorRoute.State;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.RemoteFailure;
 import io.ember.protocol.TaskDone;
 import io.ember.util.Retry;

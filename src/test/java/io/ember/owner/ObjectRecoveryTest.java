@@ -18,7 +18,7 @@ import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.gcs.Claim;
 import io.ember.gcs.ClaimOutcome;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.util.Retry;

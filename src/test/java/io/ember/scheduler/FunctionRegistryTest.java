@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
 import io.ember.api.Remote;
-import io.ember.protocol.ErrorCode;
+import io.ember.api.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import java.util.List;
 import org.junit.jupiter.api.Test;

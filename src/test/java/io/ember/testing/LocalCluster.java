@@ -26,7 +26,7 @@ import java.util.function.Consumer;
 
 /**
  * A real Ember cluster on this machine for tests: one real redis-server and N node JVMs
- * ({@code java -cp <test classpath> io.ember.node.Main -cluster -conf <file>}), on loopback
+ * ({@code java -cp <test classpath> io.ember.cli.Main -cluster -conf <file>}), on loopback
  * only, with a random cluster name and free ports. The test JVM joins the cluster as a driver
  * (a Hazelcast member with an {@link EmberClient}, no node of its own). Nodes can be killed
  * ({@code kill -9}), frozen ({@code SIGSTOP}) and resumed; Redis can be killed and restarted.
@@ -111,11 +111,11 @@ public final class LocalCluster implements AutoCloseable {
     return p;
   }
 
-  /** Runs {@code io.ember.node.Main} with the test classpath and the given arguments; output goes to a log file. */
+  /** Runs {@code io.ember.cli.Main} with the test classpath and the given arguments; output goes to a log file. */
   public NodeProcess launch(String name, List<String> args) throws IOException {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
-        "-cp", System.getProperty("java.class.path"), "io.ember.node.Main"));
+        "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main"));
     cmd.addAll(args);
     Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();

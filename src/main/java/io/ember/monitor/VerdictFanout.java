@@ -23,7 +23,7 @@ import java.util.concurrent.Executor;
  * <p>Never: decides anything, blocks, or lets a malformed message reach a listener (it is
  * dropped with a debug log in {@link Codecs#bodyOf}).
  */
-public final class NodeDeaths {
+public final class VerdictFanout {
 
   /** Reacts to verdicts; every reaction must be idempotent (the same verdict may come twice). */
   public interface Listener {

@@ -1,4 +1,4 @@
-package io.ember.node;
+package io.ember.cli;
 
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;

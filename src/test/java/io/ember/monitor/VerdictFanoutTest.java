@@ -14,19 +14,19 @@ import java.util.concurrent.Executor;
 import org.junit.jupiter.api.Test;
 
 /** One decoded verdict reaches every listener, each through its own executor, in order. */
-class NodeDeathsTest {
+class VerdictFanoutTest {
   final TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 1);
   final NodeDeath verdict = new NodeDeath(new NodeId("a1"), "hung", 1, new NodeId("b1"), List.of(),
       List.of(new ActorPlacement(actor, new NodeId("b1"), 2)), List.of());
 
   @Test
   void everyListenerGetsTheSameVerdictOnItsOwnExecutor() {
-    NodeDeaths deaths = new NodeDeaths();
+    VerdictFanout deaths = new VerdictFanout();
     List<String> seen = new ArrayList<>();
     List<Runnable> queued = new ArrayList<>();
     Executor later = queued::add; // another context: runs when that context gets to it
     deaths.add(Runnable::run, v -> seen.add("view " + v.node()));
-    deaths.add(later, new NodeDeaths.Listener() {
+    deaths.add(later, new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath v) {
         seen.add("host " + v.placements().get(0).node());
@@ -46,7 +46,7 @@ class NodeDeathsTest {
 
   @Test
   void listenersThatOnlyCareAboutVerdictsIgnorePlacements() {
-    NodeDeaths deaths = new NodeDeaths();
+    VerdictFanout deaths = new VerdictFanout();
     List<NodeDeath> seen = new ArrayList<>();
     deaths.add(Runnable::run, seen::add);
     deaths.deliver(new ActorsPlaced(verdict.placements()));

@@ -1,8 +1,7 @@
-package io.ember.client;
+package io.ember.scheduler;
 
 import io.ember.api.EmberException;
-import io.ember.protocol.ErrorCode;
-import io.ember.scheduler.WorkerPool;
+import io.ember.api.ErrorCode;
 
 /**
  * The worker pool of the task running on this thread, so that a blocking {@code get} inside a
@@ -21,7 +20,7 @@ public final class TaskContext {
     POOL.remove();
   }
 
-  static boolean blockBegin() {
+  public static boolean blockBegin() {
     WorkerPool<?> p = POOL.get();
     if (p == null) return false;
     if (!p.blocked()) {
@@ -31,7 +30,7 @@ public final class TaskContext {
     return true;
   }
 
-  static void blockEnd() {
+  public static void blockEnd() {
     WorkerPool<?> p = POOL.get();
     if (p != null) p.unblocked();
   }

@@ -1,9 +1,11 @@
-package io.ember.node;
+package io.ember.cli;
 
 import io.ember.bench.Microbenchmark;
 import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.ember.examples.ExampleJob;
+import io.ember.node.HazelcastSetup;
+import io.ember.node.NodeVerticle;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;

@@ -1,4 +1,4 @@
-package io.ember.protocol;
+package io.ember.api;
 
 /**
  * Every failure code Ember replies with ({@code message.fail(code, text)}), documented in the
