@@ -1,6 +1,7 @@
 package io.ember.api;
 
 import io.ember.api.Funcs.*;
+import java.io.Serializable;
 
 /**
  * A reference to an actor, shaped like Ray's: {@code handle.task(Counter::incr, 5).remote()}
@@ -14,7 +15,7 @@ public interface ActorHandle<A> {
   String id();
 
   /** The untyped core every overload ends in: {@code method} is a reference like {@code Counter::incr}. */
-  <R> ActorCall<R> call(java.io.Serializable method, Object... args);
+  <R> ActorCall<R> call(Serializable method, Object... args);
 
   /** Calls a method by name (the event-bus door): the actor's class must declare exactly one public method of that name. */
   <R> ActorCall<R> callByName(String method, Object... args);

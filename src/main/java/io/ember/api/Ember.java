@@ -2,6 +2,8 @@ package io.ember.api;
 
 import io.ember.api.Funcs.*;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
 
 /**
  * Ember's entry point, shaped like Ray's Java API: {@code ember.task(Fns::add, 1, 2).remote()}
@@ -27,7 +29,7 @@ public interface Ember {
   <T> ObjectRef<T> put(T value);
 
   /** Status of the whole cluster as JSON (the same document as {@code status --json}). */
-  Future<io.vertx.core.json.JsonObject> status();
+  Future<JsonObject> status();
 
   /** Submits a registered function by name with already-encoded-in-JSON arguments: the untyped door. */
   <R> TaskCall<R> taskByName(String function, Object... args);
@@ -157,7 +159,7 @@ public interface Ember {
   }
 
   /** The untyped core every overload ends in: {@code f} is a method reference to a {@link Remote} function. */
-  <R> TaskCall<R> call(java.io.Serializable f, Object... args);
+  <R> TaskCall<R> call(Serializable f, Object... args);
 
   // ---- actors (generated: constructor arity 0 to 4) ------------------------------------
 
@@ -182,7 +184,7 @@ public interface Ember {
   }
 
   /** The untyped core of {@code actor(..)}: {@code ctor} is a constructor reference like {@code Counter::new}. */
-  <A> ActorCreation<A> createActor(java.io.Serializable ctor, Object... args);
+  <A> ActorCreation<A> createActor(Serializable ctor, Object... args);
 
   /** Creates an actor of a registered class by name (the event-bus door). */
   <A> ActorCreation<A> actorByName(String className, Object... args);

@@ -1,6 +1,7 @@
 package io.ember.bench;
 
 import io.ember.api.Remote;
+import java.util.Arrays;
 
 /** The benchmark's functions: as cheap as possible, so that Ember's own cost is what is measured. */
 @Remote
@@ -26,7 +27,7 @@ public final class BenchFns {
   /** {@code n} bytes, all {@code (byte) v}: distinct objects for the transfer rows. */
   public static byte[] filled(int n, int v) {
     byte[] b = new byte[n];
-    java.util.Arrays.fill(b, (byte) v);
+    Arrays.fill(b, (byte) v);
     return b;
   }
 }

@@ -1,9 +1,15 @@
 package io.ember.bench;
 
+import io.ember.api.ActorHandle;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
+import io.ember.examples.Counter;
+import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
+import io.ember.ids.NodeId;
+import io.ember.monitor.ClusterView;
 import io.ember.node.EmberNode;
+import io.ember.node.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
@@ -37,7 +44,7 @@ public final class Microbenchmark {
     try {
       dir = Files.createTempDirectory("ember-bench");
       int redisPort = RedisProcess.freePort();
-      int hzBase = io.ember.node.Ports.freeRange(6);
+      int hzBase = Ports.freeRange(6);
       String cluster = "ember-bench-" + UUID.randomUUID().toString().substring(0, 8);
       JsonObject local = conf(cluster, hzBase, "bench-local", dir)
           .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString()));
@@ -123,7 +130,7 @@ public final class Microbenchmark {
     }
 
     /** A node JVM that joined: its process, name and id. */
-    private record Victim(Process process, String name, io.ember.ids.NodeId id) {}
+    private record Victim(Process process, String name, NodeId id) {}
 
     private Victim startVictim() throws Exception {
       String name = "victim-" + (started++);
@@ -135,11 +142,11 @@ public final class Microbenchmark {
           "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", file.toString())
           .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
       try {
-        io.ember.monitor.ClusterView view = node.node().view();
+        ClusterView view = node.node().view();
         long deadline = System.currentTimeMillis() + 90_000;
-        io.ember.ids.NodeId id = null;
+        NodeId id = null;
         while (id == null) {
-          for (io.ember.monitor.ClusterView.Peer peer : view.alive()) {
+          for (ClusterView.Peer peer : view.alive()) {
             if (peer.resources.containsKey("node:" + name)) id = peer.id;
           }
           if (System.currentTimeMillis() > deadline) throw new IllegalStateException(name + " did not join");
@@ -156,9 +163,9 @@ public final class Microbenchmark {
     private long once(String signal) throws Exception {
       Victim v = startVictim();
       Process p = v.process();
-      io.ember.ids.NodeId id = v.id();
+      NodeId id = v.id();
       String name = v.name();
-      io.ember.monitor.ClusterView view = node.node().view();
+      ClusterView view = node.node().view();
       try {
         long t0 = System.nanoTime();
         if (signal.equals("KILL")) p.destroyForcibly();
@@ -181,14 +188,14 @@ public final class Microbenchmark {
         Victim v = startVictim();
         try {
           EmberClient ember = node.client();
-          io.ember.api.ActorHandle<io.ember.examples.Counter> c = ember.actor(io.ember.examples.Counter::new)
+          ActorHandle<Counter> c = ember.actor(Counter::new)
               .onNode(v.name()).checkpointEvery(checkpointEvery, Duration.ZERO).remote();
           List<ObjectRef<Long>> refs = new ArrayList<>();
-          for (int k = 0; k < 1000; k++) refs.add(c.task(io.ember.examples.Counter::incr, 1).remote());
+          for (int k = 0; k < 1000; k++) refs.add(c.task(Counter::incr, 1).remote());
           if (refs.get(999).get(WAIT) != 1000L) throw new IllegalStateException("counter is not at 1000");
           long t0 = System.nanoTime();
           v.process().destroyForcibly();
-          long got = c.task(io.ember.examples.Counter::get).remote().get(WAIT);
+          long got = c.task(Counter::get).remote().get(WAIT);
           ms[i] = (System.nanoTime() - t0) / 1_000_000;
           if (got != 1000L) throw new IllegalStateException("the recreated counter is at " + got + ", not 1000");
         } finally {
@@ -208,7 +215,7 @@ public final class Microbenchmark {
         Victim v = startVictim();
         try {
           EmberClient ember = node.client();
-          List<io.ember.api.ActorHandle<BenchActor>> actors = new ArrayList<>();
+          List<ActorHandle<BenchActor>> actors = new ArrayList<>();
           for (int k = 0; k < n; k++) actors.add(ember.actor(BenchActor::new).onNode(v.name()).remote());
           List<Future<Long>> first = new ArrayList<>();
           for (var a : actors) first.add(a.task(BenchActor::noop).remote().toFuture());
@@ -299,10 +306,10 @@ public final class Microbenchmark {
    * count tasks recorded, not merely computed.
    */
   static void awaitRecorded(EmberClient ember) throws Exception {
-    io.ember.gcs.Gcs gcs = localGcs;
+    Gcs gcs = localGcs;
     long deadline = System.currentTimeMillis() + 300_000;
     for (;;) {
-      java.util.Map<String, Long> c = gcs.counts().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+      Map<String, Long> c = gcs.counts().toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
       long open = c.getOrDefault("task.PENDING", 0L) + c.getOrDefault("task.QUEUED", 0L) + c.getOrDefault("task.RUNNING", 0L);
       if (open == 0) return;
       if (System.currentTimeMillis() > deadline) throw new IllegalStateException(open + " tasks still not recorded as finished");
@@ -310,7 +317,7 @@ public final class Microbenchmark {
     }
   }
 
-  static io.ember.gcs.Gcs localGcs;
+  static Gcs localGcs;
 
   private static void putCalls(EmberClient ember, int n) throws Exception {
     List<Future<Integer>> stored = new ArrayList<>();
@@ -329,7 +336,7 @@ public final class Microbenchmark {
   }
 
   private static void actorSync(EmberClient ember, String name, int n, String nodeName) {
-    io.ember.api.ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
+    ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
     for (int i = 0; i < 2_000; i++) a.task(BenchActor::noop).remote().get(WAIT); // warm-up
     long[] lat = new long[n];
     long t0 = System.nanoTime();
@@ -345,7 +352,7 @@ public final class Microbenchmark {
   }
 
   private static void actorAsync(EmberClient ember, String name, int n, String nodeName) throws Exception {
-    io.ember.api.ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
+    ActorHandle<BenchActor> a = ember.actor(BenchActor::new).onNode(nodeName).remote();
     a.task(BenchActor::noop).remote().get(WAIT);
     int window = 10_000;
     List<Future<Integer>> inFlight = new ArrayList<>(window);

@@ -6,14 +6,18 @@ import io.ember.conf.EmberConf;
 import io.ember.examples.ExampleJob;
 import io.ember.node.HazelcastSetup;
 import io.ember.node.NodeVerticle;
+import io.vertx.core.Deployable;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
+import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
+import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.function.Supplier;
 
 /**
  * The jar's entry point. {@code status}, {@code example} and {@code microbenchmark} are Ember
@@ -59,7 +63,7 @@ public final class Main {
     if (value.trim().startsWith("{")) {
       try {
         return EmberConf.from("-conf", new JsonObject(value));
-      } catch (io.vertx.core.json.DecodeException e) {
+      } catch (DecodeException e) {
         throw new ConfException("-conf: not a JSON object: " + e.getMessage());
       }
     }
@@ -82,12 +86,12 @@ public final class Main {
       }
 
       @Override
-      public java.util.function.Supplier<? extends io.vertx.core.Deployable> verticleSupplier() {
+      public Supplier<? extends Deployable> verticleSupplier() {
         return NodeVerticle::new;
       }
 
       @Override
-      public void afterFailureToDeployVerticle(io.vertx.launcher.application.HookContext context, Throwable t) {
+      public void afterFailureToDeployVerticle(HookContext context, Throwable t) {
         System.err.println("ember: the node failed to start: " + t);
       }
     };

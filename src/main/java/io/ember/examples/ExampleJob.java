@@ -1,7 +1,9 @@
 package io.ember.examples;
 
+import io.ember.api.ActorHandle;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
+import io.ember.monitor.StatusReport;
 import io.ember.node.EmberNode;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -47,14 +49,14 @@ public final class ExampleJob {
       System.out.printf("sum of squares 1..%d = %d (expected %d) in %d ms, %d tasks%n", n, sum, expected, ms, 2 * n - 1);
       long fib = ember.task(Fns::fib, 12).remote().get();
       System.out.printf("fib(12) by nested tasks = %d (expected 144)%n", fib);
-      io.ember.api.ActorHandle<Counter> counter = ember.actor(Counter::new, 0L).remote();
+      ActorHandle<Counter> counter = ember.actor(Counter::new, 0L).remote();
       List<ObjectRef<Long>> bumps = new ArrayList<>();
       for (int i = 1; i <= 100; i++) bumps.add(counter.task(Counter::incr, i).remote());
       for (int i = 0; i < 10; i++) bumps.add(ember.task(Fns::bump, counter, 1).remote());
       for (ObjectRef<Long> b : bumps) b.get();
       long count = counter.task(Counter::get).remote().get();
       System.out.printf("counter actor after 100 calls from the driver and 10 from tasks = %d (expected 5060)%n", count);
-      System.out.println(io.ember.monitor.StatusReport.render(ember.status().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)));
+      System.out.println(StatusReport.render(ember.status().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS)));
       return sum == expected && fib == 144 && count == 5060 ? 0 : 1;
     } catch (Exception e) {
       System.err.println("example failed: " + e);

@@ -1,5 +1,6 @@
 package io.ember.examples;
 
+import io.ember.api.ActorHandle;
 import io.ember.api.Ember;
 import io.ember.api.ObjectRef;
 import io.ember.api.Remote;
@@ -74,7 +75,7 @@ public final class Fns {
   }
 
   /** Adds {@code n} to a counter actor through its handle (a task calling an actor); returns the new value. */
-  public static long bump(io.ember.api.ActorHandle<Counter> counter, int n) {
+  public static long bump(ActorHandle<Counter> counter, int n) {
     return counter.task(Counter::incr, n).remote().get();
   }
 }

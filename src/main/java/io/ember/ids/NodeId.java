@@ -1,10 +1,11 @@
 package io.ember.ids;
 
 import java.util.UUID;
+import java.util.regex.Pattern;
 
 /** A node process's identity, fresh at every start; its incarnation is told apart by its epoch. */
 public record NodeId(String value) {
-  private static final java.util.regex.Pattern FORM = java.util.regex.Pattern.compile("[A-Za-z0-9_-]{1,64}");
+  private static final Pattern FORM = Pattern.compile("[A-Za-z0-9_-]{1,64}");
 
   public NodeId {
     if (value == null || !FORM.matcher(value).matches()) { // compiled once: node ids are parsed on hot paths

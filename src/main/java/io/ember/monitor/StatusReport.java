@@ -1,5 +1,6 @@
 package io.ember.monitor;
 
+import io.ember.gcs.ActorState;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.TaskState;
@@ -49,7 +50,7 @@ public final class StatusReport {
   private static JsonObject actors(Map<String, Long> c) {
     JsonObject a = new JsonObject();
     long total = 0;
-    for (io.ember.gcs.ActorState s : io.ember.gcs.ActorState.values()) {
+    for (ActorState s : ActorState.values()) {
       long n = c.getOrDefault("actor." + s.name(), 0L);
       a.put(s.name(), n);
       total += n;

@@ -6,6 +6,7 @@ import com.hazelcast.config.NetworkConfig;
 import io.ember.conf.EmberConf;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import java.util.List;
 import java.util.logging.Level;
 import java.util.logging.Logger;
 
@@ -41,7 +42,7 @@ public final class HazelcastSetup {
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(c.port()).setPortAutoIncrement(c.portAutoIncrement());
-    net.getInterfaces().setEnabled(true).setInterfaces(java.util.List.of(c.host()));
+    net.getInterfaces().setEnabled(true).setInterfaces(List.of(c.host()));
     JoinConfig join = net.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);

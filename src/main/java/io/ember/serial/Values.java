@@ -15,7 +15,10 @@ import java.io.ObjectInputStream;
 import java.io.ObjectOutputStream;
 import java.io.ObjectStreamClass;
 import java.io.Serializable;
+import java.lang.reflect.Array;
+import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -120,7 +123,7 @@ public final class Values {
       return value;
     }
     if (value instanceof Integer || value instanceof Long || value instanceof Double) return value;
-    if (value instanceof Number n) return (n instanceof Float || n instanceof java.math.BigDecimal) ? n.doubleValue() : n.longValue();
+    if (value instanceof Number n) return (n instanceof Float || n instanceof BigDecimal) ? n.doubleValue() : n.longValue();
     if (value instanceof Character c) return c.toString();
     if (value instanceof byte[] b) return new JsonObject().put("$bytes", Base64.getEncoder().encodeToString(b));
     if (value instanceof Map<?, ?> m) {
@@ -134,14 +137,14 @@ public final class Values {
       return a;
     }
     if (value instanceof Enum<?> e) return e.name();
-    if (value.getClass().isArray()) return toJson(java.util.Arrays.asList(boxed(value)));
+    if (value.getClass().isArray()) return toJson(Arrays.asList(boxed(value)));
     throw notSerializable(value.getClass().getName(), "it has no JSON form; read it from Java instead");
   }
 
   private static Object[] boxed(Object array) {
-    int n = java.lang.reflect.Array.getLength(array);
+    int n = Array.getLength(array);
     Object[] out = new Object[n];
-    for (int i = 0; i < n; i++) out[i] = java.lang.reflect.Array.get(array, i);
+    for (int i = 0; i < n; i++) out[i] = Array.get(array, i);
     return out;
   }
 

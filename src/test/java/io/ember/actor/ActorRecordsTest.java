@@ -6,10 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import io.ember.examples.Counter;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.buffer.Buffer;
 import java.util.List;
@@ -76,8 +77,8 @@ class ActorRecordsTest {
   @Test
   void callsCheckArgumentsAndNames() throws Throwable {
     ActorRegistry r = new ActorRegistry();
-    r.register(io.ember.examples.Counter.class.getName(), getClass().getClassLoader());
-    ActorClass c = r.lookup(io.ember.examples.Counter.class.getName());
+    r.register(Counter.class.getName(), getClass().getClassLoader());
+    ActorClass c = r.lookup(Counter.class.getName());
     Object counter = c.construct(new Object[] {5}); // a JSON int widens to the long parameter
     assertEquals(7L, c.invoke(counter, "incr", new Object[] {2}));
     assertEquals(ErrorCode.ARGUMENT_MISMATCH, assertThrows(EmberException.class, () -> c.invoke(counter, "incr", new Object[] {"x"})).code());

@@ -29,10 +29,12 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -56,7 +58,7 @@ class ActorFaultTest {
   }
 
   /** A condition for {@code poll}: an exception (Redis busy, a node gone) counts as not yet. */
-  static java.util.function.BooleanSupplier when(Check c) {
+  static BooleanSupplier when(Check c) {
     return () -> {
       try {
         return c.test();
@@ -171,7 +173,7 @@ class ActorFaultTest {
     assertEquals(12, blob.task(TestActors.Blob::calls).remote().get(LONG));
     byte[] third = outs.get(2).get(LONG); // evicted long ago (4 MiB store): rebuilt
     byte[] want = new byte[1 << 20];
-    java.util.Arrays.fill(want, (byte) 3);
+    Arrays.fill(want, (byte) 3);
     assertArrayEquals(want, third);
     List<JsonObject> rebuilt = ledger("actor-output-rebuilt", blob);
     assertFalse(rebuilt.isEmpty());

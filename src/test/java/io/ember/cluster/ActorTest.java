@@ -8,11 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ember.api.ActorDiedException;
 import io.ember.api.ActorHandle;
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Counter;
 import io.ember.protocol.Addresses;
-import io.ember.api.ErrorCode;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestActors;
 import io.ember.testing.TestFns;
@@ -21,6 +21,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -103,7 +104,7 @@ class ActorTest {
   }
 
   static int failure(String address, Object body) {
-    java.util.concurrent.ExecutionException e = assertThrows(java.util.concurrent.ExecutionException.class,
+    ExecutionException e = assertThrows(ExecutionException.class,
         () -> await(cluster.vertx().eventBus().request(address, body)));
     return ((ReplyException) e.getCause()).failureCode();
   }

@@ -5,8 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.ember.protocol.Addresses;
 import io.ember.api.ErrorCode;
+import io.ember.examples.Fns;
+import io.ember.protocol.Addresses;
 import io.ember.testing.LocalCluster;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -15,7 +16,11 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -66,16 +71,16 @@ class EventBusApiTest {
 
   @Test
   void aNodeWithABadConfStopsNamingTheFileTheKeyAndTheType() throws Exception {
-    java.nio.file.Path conf = cluster.dir().resolve("bad.json");
-    java.nio.file.Files.writeString(conf, "{\"redis\": {\"port\": \"6390\"}}");
-    LocalCluster.NodeProcess p = cluster.launch("bad", java.util.List.of("-cluster", "-conf", conf.toString()));
-    assertTrue(p.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the node must stop");
+    Path conf = cluster.dir().resolve("bad.json");
+    Files.writeString(conf, "{\"redis\": {\"port\": \"6390\"}}");
+    LocalCluster.NodeProcess p = cluster.launch("bad", List.of("-cluster", "-conf", conf.toString()));
+    assertTrue(p.process.waitFor(60, TimeUnit.SECONDS), "the node must stop");
     assertEquals(2, p.process.exitValue());
     assertTrue(cluster.logOf(p).contains(conf + ": key 'redis.port' must be an integer, got string \"6390\""), cluster.logOf(p));
 
-    java.nio.file.Files.writeString(conf, "{\"redis\": {\"hots\": \"x\"}}");
-    LocalCluster.NodeProcess q = cluster.launch("bad2", java.util.List.of("-cluster", "-conf", conf.toString()));
-    assertTrue(q.process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS), "the node must stop");
+    Files.writeString(conf, "{\"redis\": {\"hots\": \"x\"}}");
+    LocalCluster.NodeProcess q = cluster.launch("bad2", List.of("-cluster", "-conf", conf.toString()));
+    assertTrue(q.process.waitFor(60, TimeUnit.SECONDS), "the node must stop");
     assertEquals(2, q.process.exitValue());
     assertTrue(cluster.logOf(q).contains("unknown key 'redis.hots'"), cluster.logOf(q));
   }
@@ -178,7 +183,7 @@ class EventBusApiTest {
       JsonObject sum = call(Addresses.SUBMIT, new JsonObject().put("function", "io.ember.examples.Fns.checksum")
           .put("args", new JsonArray().add(new JsonObject().put("$ref", ids[i])))
           .put("options", new JsonObject().put("resources", new JsonObject().put("node:n0", 1))));
-      long expected = io.ember.examples.Fns.checksum(io.ember.examples.Fns.bytes(1024 * 1024, i));
+      long expected = Fns.checksum(Fns.bytes(1024 * 1024, i));
       assertEquals(expected, ((Number) call(Addresses.GET, new JsonObject().put("objectId", sum.getString("objectId"))).getValue("value")).longValue());
     }
   }

@@ -9,20 +9,25 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Fns;
 import io.ember.gcs.GcsTesting;
+import io.ember.gcs.Keys;
 import io.ember.gcs.TaskRecord;
+import io.ember.gcs.TaskState;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.api.ErrorCode;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestFns;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -107,7 +112,7 @@ class FaultToleranceTest {
     long before = finished();
     cluster.resume("n2");
     // the zombie learns it is dead from its first refused write and exits
-    assertTrue(cluster.node("n2").process.waitFor(10, java.util.concurrent.TimeUnit.SECONDS), "the fenced node must exit");
+    assertTrue(cluster.node("n2").process.waitFor(10, TimeUnit.SECONDS), "the fenced node must exit");
     assertEquals(3, cluster.node("n2").process.exitValue());
     assertTrue(cluster.logOf(cluster.node("n2")).contains("fenced"), cluster.logOf(cluster.node("n2")));
     assertEquals(before, finished(), "a fenced node wrote nothing after it was declared dead");
@@ -119,8 +124,8 @@ class FaultToleranceTest {
   static long running(LocalCluster c, String name) {
     try {
       NodeId id = c.nodeIdOf(name);
-      return await(GcsTesting.redis(c.gcs()).send(io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SCARD)
-          .arg(io.ember.gcs.Keys.nodeTasks(id)))).toLong();
+      return await(GcsTesting.redis(c.gcs()).send(Request.cmd(Command.SCARD)
+          .arg(Keys.nodeTasks(id)))).toLong();
     } catch (Exception e) {
       return 0;
     }
@@ -210,7 +215,7 @@ class FaultToleranceTest {
   NodeId runningNode(ObjectId oid) {
     try {
       TaskRecord t = await(cluster.gcs().tasks().get(oid.task()));
-      return t != null && t.state() == io.ember.gcs.TaskState.RUNNING ? t.node() : null;
+      return t != null && t.state() == TaskState.RUNNING ? t.node() : null;
     } catch (Exception e) {
       return null;
     }

@@ -7,11 +7,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
+import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.api.ErrorCode;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -22,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -56,10 +58,10 @@ class ActorTableTest {
       for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i), TaskId.child(ACTOR, i), 100 + i);
       await(wa.flush());
       // each call's output is recorded with the entry: where it is, and which call of which actor made it
-      ObjectRecord out = await(gcs.objects().get(io.ember.ids.ObjectId.of(TaskId.child(ACTOR, 3), 1)));
+      ObjectRecord out = await(gcs.objects().get(ObjectId.of(TaskId.child(ACTOR, 3), 1)));
       assertEquals("actor:" + ACTOR + ":3", out.kind());
       assertEquals(103, out.size());
-      assertEquals(java.util.Set.of(a), out.locations());
+      assertEquals(Set.of(a), out.locations());
       assertEquals(10L, await(gcs.counts()).get("objects"));
       ActorTable.Load all = await(table.load(ACTOR, -1));
       assertEquals(10, all.entries().size());

@@ -11,11 +11,12 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.api.ErrorCode;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
@@ -23,9 +24,12 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -161,8 +165,8 @@ class GcsTest {
     EmberException e = assertInstanceOf(EmberException.class, failure(w.flush()));
     assertEquals(ErrorCode.FENCED, e.code());
 
-    GcsTesting.eventually(vertx, java.time.Duration.ofSeconds(5), "onFenced called", () ->
-        io.vertx.core.Future.succeededFuture(fencedReasons.size() == 1));
+    GcsTesting.eventually(vertx, Duration.ofSeconds(5), "onFenced called", () ->
+        Future.succeededFuture(fencedReasons.size() == 1));
     assertTrue(fencedReasons.get(0).startsWith("FENCED"), fencedReasons.get(0));
     assertNull(await(gcs.tasks().get(task(2))));
     assertEquals(TaskState.PENDING, await(gcs.tasks().get(task(1))).state());
@@ -246,9 +250,9 @@ class GcsTest {
 
   /** ember:counts holds exactly {@code expected}, where a listed 0 may also be absent. */
   static void assertCounts(Gcs gcs, Map<String, Long> expected) throws Exception {
-    Map<String, Long> actual = new java.util.TreeMap<>(await(gcs.counts()));
+    Map<String, Long> actual = new TreeMap<>(await(gcs.counts()));
     expected.forEach((k, v) -> actual.putIfAbsent(k, 0L));
-    assertEquals(new java.util.TreeMap<>(expected), actual);
+    assertEquals(new TreeMap<>(expected), actual);
   }
 
   private static void assertCounts(Map<String, Long> expected) throws Exception {
@@ -256,7 +260,7 @@ class GcsTest {
   }
 
   private static Set<String> members(String key) throws Exception {
-    Set<String> out = new java.util.HashSet<>();
+    Set<String> out = new HashSet<>();
     await(gcs.redisForTests().send(Request.cmd(Command.SMEMBERS).arg(key))).forEach(r -> out.add(r.toString()));
     return out;
   }

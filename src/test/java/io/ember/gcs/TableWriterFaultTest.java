@@ -6,11 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.junit5.VertxExtension;
@@ -21,6 +21,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -91,7 +93,7 @@ class TableWriterFaultTest {
   }
 
   private static long droppedCount(Throwable e) {
-    java.util.regex.Matcher m = java.util.regex.Pattern.compile("dropped the (\\d+) oldest").matcher(e.getMessage());
+    Matcher m = Pattern.compile("dropped the (\\d+) oldest").matcher(e.getMessage());
     return m.find() ? Long.parseLong(m.group(1)) : 0;
   }
 

@@ -9,12 +9,13 @@ import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
 class ValuesTest {
-  record Point(int x, int y) implements java.io.Serializable {}
+  record Point(int x, int y) implements Serializable {}
 
   @Test
   void commonAndSerializableValuesRoundTrip() {

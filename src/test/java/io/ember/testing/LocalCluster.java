@@ -1,12 +1,15 @@
 package io.ember.testing;
 
+import io.ember.bench.BenchFns;
 import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
 import io.ember.node.HazelcastSetup;
+import io.ember.node.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
@@ -62,7 +65,7 @@ public final class LocalCluster implements AutoCloseable {
   private LocalCluster(Path dir, int maxNodes) throws IOException {
     this.dir = dir;
     this.maxNodes = maxNodes;
-    this.hzBase = io.ember.node.Ports.freeRange(maxNodes + 2);
+    this.hzBase = Ports.freeRange(maxNodes + 2);
     this.redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir.resolve("redis"));
   }
 
@@ -146,7 +149,7 @@ public final class LocalCluster implements AutoCloseable {
     for (NodeProcess p : nodes) {
       for (;;) {
         try {
-          client.task(io.ember.bench.BenchFns::noop).resource("node:" + p.name, 0.001).remote().get(Duration.ofSeconds(3));
+          client.task(BenchFns::noop).resource("node:" + p.name, 0.001).remote().get(Duration.ofSeconds(3));
           break;
         } catch (RuntimeException notYet) {
           if (System.currentTimeMillis() > deadline) {
@@ -227,7 +230,7 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The Ember node id of the node named {@code name} (its latest incarnation), or null. */
-  public io.ember.ids.NodeId nodeIdOf(String name) throws Exception {
+  public NodeId nodeIdOf(String name) throws Exception {
     NodeRecord best = null;
     for (NodeRecord r : await(gcs().nodes().all())) {
       if (name.equals(r.fields().get("name")) && (best == null || r.epoch() > best.epoch())) best = r;
@@ -236,21 +239,21 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   /** The name of the node with id {@code id}. */
-  public String nameOf(io.ember.ids.NodeId id) throws Exception {
+  public String nameOf(NodeId id) throws Exception {
     for (NodeRecord r : await(gcs().nodes().all())) if (r.id().equals(id)) return r.fields().get("name");
     return null;
   }
 
   public String stateOf(String name) throws Exception {
-    io.ember.ids.NodeId id = nodeIdOf(name);
+    NodeId id = nodeIdOf(name);
     for (NodeRecord r : await(gcs().nodes().all())) if (r.id().equals(id)) return r.state().name();
     return null;
   }
 
   /** The acting monitor's node id, from its lease, or null. */
-  public io.ember.ids.NodeId leader() throws Exception {
+  public NodeId leader() throws Exception {
     String lease = await(gcs().lease().leader());
-    return lease == null ? null : new io.ember.ids.NodeId(lease.substring(0, lease.indexOf('|')));
+    return lease == null ? null : new NodeId(lease.substring(0, lease.indexOf('|')));
   }
 
   /** Polls {@code condition} every 50 ms until it holds or {@code timeout} passes (then fails, naming it). */

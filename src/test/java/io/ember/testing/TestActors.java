@@ -4,6 +4,7 @@ import io.ember.api.ActorHandle;
 import io.ember.api.Checkpointable;
 import io.ember.examples.Counter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /** Actor classes the integration tests register through the conf key {@code actors.classes}. */
@@ -20,7 +21,7 @@ public final class TestActors {
     public byte[] next(int n) {
       calls++;
       byte[] b = new byte[n];
-      java.util.Arrays.fill(b, (byte) (calls % 251));
+      Arrays.fill(b, (byte) (calls % 251));
       return b;
     }
 

@@ -1,6 +1,10 @@
 package io.ember.testing;
 
+import io.ember.api.ActorHandle;
 import io.ember.api.Remote;
+import io.ember.examples.Counter;
+import java.util.ArrayList;
+import java.util.concurrent.locks.LockSupport;
 
 /** Functions the integration tests register through the conf key {@code functions}. */
 public final class TestFns {
@@ -14,14 +18,14 @@ public final class TestFns {
 
   @Remote
   public static long addSlow(long a, long b, int ms) {
-    java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L); // simulated work
+    LockSupport.parkNanos(ms * 1_000_000L); // simulated work
     return a + b;
   }
 
   /** A leaf of the fault tests' DAGs: x squared, after {@code ms} of simulated work. */
   @Remote
   public static long squareSlow(long x, int ms) {
-    java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L); // simulated work
+    LockSupport.parkNanos(ms * 1_000_000L); // simulated work
     return x * x;
   }
 
@@ -44,17 +48,17 @@ public final class TestFns {
 
   /** Calls a counter actor through a handle passed as an argument: the call is this task's. */
   @Remote
-  public static long incrVia(io.ember.api.ActorHandle<io.ember.examples.Counter> counter, int n) {
-    return counter.task(io.ember.examples.Counter::incr, n).remote().get();
+  public static long incrVia(ActorHandle<Counter> counter, int n) {
+    return counter.task(Counter::incr, n).remote().get();
   }
 
   /** Calls {@code counter.incr(1)} n times, one after another with {@code ms} between, and returns every value it saw. */
   @Remote
-  public static java.util.ArrayList<Long> incrMany(io.ember.api.ActorHandle<io.ember.examples.Counter> counter, int n, int ms) {
-    java.util.ArrayList<Long> seen = new java.util.ArrayList<>();
+  public static ArrayList<Long> incrMany(ActorHandle<Counter> counter, int n, int ms) {
+    ArrayList<Long> seen = new ArrayList<>();
     for (int i = 0; i < n; i++) {
-      seen.add(counter.task(io.ember.examples.Counter::incr, 1).remote().get());
-      java.util.concurrent.locks.LockSupport.parkNanos(ms * 1_000_000L); // paced, so a failure lands mid-way
+      seen.add(counter.task(Counter::incr, 1).remote().get());
+      LockSupport.parkNanos(ms * 1_000_000L); // paced, so a failure lands mid-way
     }
     return seen;
   }
