@@ -29,9 +29,8 @@ import java.util.concurrent.locks.LockSupport;
  *   Prints tasks/s (first enqueue until flush() completes) and redis-server CPU seconds per 100k
  *   tasks (from INFO cpu: the box is shared, so wall time alone is noisy).</li>
  * </ul>
- * Run (after {@code mvn -q -B test-compile}, with {@code mvn -q -o dependency:build-classpath
- * -Dmdep.outputFile=/tmp/ember-cp.txt}):
- * {@code java -cp target/classes:target/test-classes:$(cat /tmp/ember-cp.txt) io.ember.gcs.TableWriterBench mix 300000 0 0}.
+ * Run: {@code mvn -q test-compile exec:exec@table-writer-bench -Dbench.args="mix 300000 0 0"}
+ * (no args: {@code mix 300000 0 0}). JVM options go in {@code -Dbench.jvmArgs="..."}:
  * {@code -Dbench.coalesce=false} runs the writer without coalescing (one script op per call);
  * {@code -Dbench.batch=N} sets maxBatchOps; {@code -Dbench.noaof} turns Redis's AOF off;
  * {@code -Dbench.config=name=value,...} sets Redis options (CONFIG SET).

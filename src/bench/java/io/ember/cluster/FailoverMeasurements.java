@@ -10,10 +10,12 @@ import java.time.Duration;
 import java.util.Arrays;
 
 /**
- * Not a test: a measurement, run by hand for the figures in the closing notes.
- * {@code java -cp target/classes:target/test-classes:<deps> io.ember.cluster.FailoverMeasurements [runs] [takeover]}
- * prints the time from the acting monitor's death to a new leader, and the wall time of a
- * 999-task DAG on 3 nodes with and without one node killed ({@code kill -9}) halfway.
+ * Not a test: a measurement, run by hand for the figures in the closing notes. Prints the time
+ * from the acting monitor's death to a new leader, and the wall time of a 999-task DAG on 3 nodes
+ * with and without one node killed ({@code kill -9}) halfway; each run starts fresh 3-node
+ * {@link LocalCluster}s. Run:
+ * {@code mvn -q test-compile exec:exec@failover-measurements -Dbench.args="5"}; args
+ * {@code [runs] [takeover]} (default 5; {@code takeover} skips the two DAG timings).
  */
 public final class FailoverMeasurements {
   private FailoverMeasurements() {}

@@ -18,11 +18,12 @@ import java.util.concurrent.TimeUnit;
 /**
  * Not a test: measures fetching a 100 MB object, 5 times, from memory and from a spilled file,
  * after 3 untimed-for-the-result fetches that let the JIT compile the receive path (a cold JVM's
- * first one or two fetches run at 100-200 MB/s). {@code -Drounds=N -Dwarmup=N} change the counts.
+ * first one or two fetches run at 100-200 MB/s), then 1 KB fetches sequential and 50 in flight.
+ * {@code -Dbench.jvmArgs="-Drounds=N -Dwarmup=N"} change the counts.
  *
  * <pre>
- *   java -cp ... io.ember.object.TransferBench            # server and client in two Vert.x instances, one JVM
- *   java -cp ... io.ember.object.TransferBench two-jvms   # the server in a child JVM (same classpath)
+ *   mvn -q test-compile exec:exec@transfer-bench                          # server and client in two Vert.x instances, one JVM
+ *   mvn -q test-compile exec:exec@transfer-bench -Dbench.args=two-jvms    # the server in a child JVM (same classpath)
  * </pre>
  */
 public final class TransferBench {

@@ -10,7 +10,12 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 
-/** Sequential latency of one actor log append (+ object row) through the writer: a floor for sync actor calls. */
+/**
+ * Not a test: the sequential latency (p50/p90/p99) of one actor log append, with its object row,
+ * through the table writer to a real redis-server: a floor for sync actor calls.
+ * Run: {@code mvn -q test-compile exec:exec@actor-write-latency -Dbench.args="20000"}; args
+ * {@code [appends] [noobj]} (default 20000; {@code noobj} appends without the object row).
+ */
 public final class ActorWriteLatency {
   public static void main(String[] args) throws Exception {
     Vertx vertx = Vertx.vertx();
