@@ -7,7 +7,9 @@ import java.io.Serializable;
  * A reference to an actor, shaped like Ray's: {@code handle.task(Counter::incr, 5).remote()}
  * calls a method and returns an {@link ObjectRef} to its result. Calls from one caller (a driver,
  * or one task) run in the order that caller made them, one at a time. Handles are serialisable:
- * pass them to tasks and to other actors. The typed {@code task} overloads are generated.
+ * pass them to tasks and to other actors. The typed {@code task} overloads are written out by
+ * hand, one per arity (0 to 3 arguments, each a value or an {@code ObjectRef}), all delegating to
+ * one {@code call}.
  */
 public interface ActorHandle<A> {
 

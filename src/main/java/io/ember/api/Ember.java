@@ -10,7 +10,8 @@ import java.io.Serializable;
  * returns an {@link ObjectRef}; any argument may be a plain value or an {@code ObjectRef} of the
  * parameter's type. Get one with {@code EmberClient.connect(vertx)} from any clustered Vert.x
  * instance, or {@link #current()} inside a task (where nested submissions get deterministic ids).
- * The typed {@code task} overloads are generated.
+ * The typed {@code task} and {@code actor} overloads are written out by hand, one per arity
+ * (functions 0 to 4 arguments, constructors 0 to 4), all delegating to the by-name forms.
  */
 public interface Ember {
 
@@ -161,7 +162,7 @@ public interface Ember {
   /** The untyped core every overload ends in: {@code f} is a method reference to a {@link Remote} function. */
   <R> TaskCall<R> call(Serializable f, Object... args);
 
-  // ---- actors (generated: constructor arity 0 to 4) ------------------------------------
+  // ---- actors (one overload per constructor arity, 0 to 4) ------------------------------------
 
   default <A> ActorCreation<A> actor(Func0<A> ctor) {
     return createActor(ctor);

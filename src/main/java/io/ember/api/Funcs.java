@@ -5,7 +5,7 @@ import java.io.Serializable;
 /**
  * Method references Ember can name across JVMs. Each is {@link Serializable} so that the
  * runtime can read which static method a reference points to (class and method name) without
- * running it. Generated; arity 0 to 4.
+ * running it. Written out by hand for arity 0 to 4 (one interface per arity; keep them alike).
  */
 public final class Funcs {
   private Funcs() {}

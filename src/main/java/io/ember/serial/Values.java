@@ -3,7 +3,6 @@ package io.ember.serial;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayInputStream;
@@ -165,15 +164,6 @@ public final class Values {
   @SuppressWarnings("unchecked")
   private static Map<String, Object> castMap(Map<?, ?> m) {
     return (Map<String, Object>) m;
-  }
-
-  /** Parses JSON text, mapping a syntax error to BAD_REQUEST. */
-  public static JsonObject parseObject(String text) {
-    try {
-      return new JsonObject(text);
-    } catch (DecodeException e) {
-      throw new EmberException(ErrorCode.BAD_REQUEST, "not a JSON object: " + e.getMessage());
-    }
   }
 
   private static final class LoaderObjectInputStream extends ObjectInputStream {
