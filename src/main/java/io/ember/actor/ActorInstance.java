@@ -249,10 +249,9 @@ final class ActorInstance {
       }
       return new Outcome(bytes, null, digest(bytes));
     } catch (EmberException e) {
-      return failed(new TaskDone.Failure(e.code(), cls.name() + "." + method, e.getClass().getName(), e.getMessage(), null));
+      return failed(TaskDone.Failure.of(cls.name() + "." + method, e));
     } catch (Throwable user) {
-      return failed(new TaskDone.Failure(ErrorCode.TASK_FAILED, cls.name() + "." + method, user.getClass().getName(),
-          user.getMessage(), TaskDone.Failure.stackOf(user)));
+      return failed(TaskDone.Failure.ofUser(cls.name() + "." + method, user));
     } finally {
       Current.setForThread(outer);
     }

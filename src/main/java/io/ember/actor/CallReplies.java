@@ -84,7 +84,7 @@ public final class CallReplies {
   }
 
   private static TaskDone.Failure failure(ActorCallSpec c, ErrorCode code, String message) {
-    return new TaskDone.Failure(code, c.method(), EmberException.class.getName(), message, null);
+    return new TaskDone.Failure(code, c.method(), EmberException.class.getName(), message, null, c.actor().toString());
   }
 
   /** A call this incarnation already applied and logged (a retry): its recorded outcome, not a second run. */

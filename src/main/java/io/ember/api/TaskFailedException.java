@@ -13,13 +13,18 @@ public class TaskFailedException extends EmberException {
   private final String remoteStack;
 
   public TaskFailedException(String taskId, String function, String remoteType, String remoteMessage, String remoteStack) {
-    super(ErrorCode.TASK_FAILED, "task " + taskId + " (" + function + ") failed: " + remoteType
-        + (remoteMessage == null ? "" : ": " + remoteMessage));
+    super(ErrorCode.TASK_FAILED, "task " + taskId + " (" + function + ") failed" + describe(remoteType, remoteMessage));
     this.taskId = taskId;
     this.function = function;
     this.remoteType = remoteType;
     this.remoteMessage = remoteMessage;
     this.remoteStack = remoteStack;
+  }
+
+  /** The remote exception for the message; a type may be unknown (a record from an older version keeps only text). */
+  private static String describe(String type, String message) {
+    if (type == null) return message == null ? "" : ": " + message;
+    return ": " + type + (message == null ? "" : ": " + message);
   }
 
   public String taskId() {

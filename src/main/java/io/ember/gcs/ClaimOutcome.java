@@ -13,7 +13,7 @@ public enum ClaimOutcome {
   IN_PROGRESS,
   /** It finished and its result still has a copy on a live node. */
   EXISTS,
-  /** It failed in user code: the recorded error is the answer. */
+  /** It failed (in user code, or with an Ember error it let escape): the recorded failure is the answer. */
   FAILED,
   /** Its system-failure retries are spent. */
   EXHAUSTED

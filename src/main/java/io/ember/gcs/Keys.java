@@ -27,7 +27,10 @@ import io.ember.ids.TaskId;
  *   <tr><td>{@code ember:node:<nodeId>:objects}</td><td>SET</td><td>ids of objects that node holds</td><td>write script</td></tr>
  *   <tr><td>{@code ember:task:<taskId>}</td><td>HASH</td>
  *       <td>{@code spec} (binary-safe bytes), {@code state} (a TaskState), {@code node}, {@code owner},
- *       {@code job}, {@code function}, {@code attempts}, {@code updatedAt} (ms), {@code error} ({@code ""} = none)</td>
+ *       {@code job}, {@code function}, {@code attempts}, {@code updatedAt} (ms), and the task's failure
+ *       as separate fields ({@code ""} = none; see TaskFailure): {@code error} (the human-readable message, or the
+ *       reason of a LOST or claimed row), {@code errorCode} (an ErrorCode name), {@code errorType} (the exception's
+ *       class), {@code errorSubject} (the actor or object id it names)</td>
  *       <td>write script</td></tr>
  *   <tr><td>{@code ember:obj:<objectId>}</td><td>HASH</td>
  *       <td>{@code size} (bytes), {@code task}, {@code kind} ({@code task}|{@code put}|{@code copy}), {@code createdAt}

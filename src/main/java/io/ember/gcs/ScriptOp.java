@@ -38,9 +38,11 @@ abstract sealed class ScriptOp {
   }
 
   /**
-   * A task row. Wire: {@code T id state node attempts error} (node "" = leave the row's node) or,
-   * when the batch submitted it, {@code S id spec job function owner state node attempts error}
-   * (node "" = no node: the submit cleared it and no later call set one).
+   * A task row. Wire: {@code T id state node attempts error errorCode errorType errorSubject}
+   * (node "" = leave the row's node) or, when the batch submitted it,
+   * {@code S id spec job function owner state node attempts error errorCode errorType errorSubject}
+   * (node "" = no node: the submit cleared it and no later call set one). The four error fields
+   * are the last call's {@link TaskFailure}, each "" when absent: they are set together, like one field.
    */
   static final class TaskWrite extends ScriptOp {
     private final TaskId id;
@@ -48,7 +50,7 @@ abstract sealed class ScriptOp {
     private TaskState state;
     private String node = "";
     private String attempts;
-    private String error;
+    private TaskFailure failure;
 
     TaskWrite(TaskId id) {
       this.id = id;
@@ -60,7 +62,7 @@ abstract sealed class ScriptOp {
       state = TaskState.PENDING;
       node = "";
       attempts = "0";
-      error = "";
+      failure = null;
       return this;
     }
 
@@ -69,7 +71,7 @@ abstract sealed class ScriptOp {
       state = t.state();
       if (!t.node().isEmpty()) node = t.node();
       attempts = t.attempts();
-      error = t.error();
+      failure = t.failure();
       return this;
     }
 
@@ -89,7 +91,17 @@ abstract sealed class ScriptOp {
         r.arg(submitted.spec());
         args(r, submitted.job(), submitted.function(), submitted.owner());
       }
-      args(r, state.name(), node, attempts, error);
+      args(r, state.name(), node, attempts);
+      if (failure == null) {
+        args(r, "", "", "", "");
+      } else {
+        args(r, text(failure.message()), failure.code() == null ? "" : failure.code().name(), text(failure.type()),
+            text(failure.subject()));
+      }
+    }
+
+    private static String text(String s) {
+      return s == null ? "" : s;
     }
   }
 

@@ -119,10 +119,11 @@ public final class TableWriter {
   /**
    * Moves a task to {@code state}; {@code node} is where it is queued, running or ended (null =
    * leave the recorded node as it is). While the recorded state is QUEUED or RUNNING the task is
-   * in the recorded node's task set.
+   * in the recorded node's task set. {@code failureOrNull} is stored in the row's error fields
+   * (null clears them).
    */
-  public void taskState(TaskId id, TaskState state, NodeId node, int attempts, String errorOrNull) {
-    enqueue(new WriteOp.StateChanged(id, state, text(node), Integer.toString(attempts), text(errorOrNull)));
+  public void taskState(TaskId id, TaskState state, NodeId node, int attempts, TaskFailure failureOrNull) {
+    enqueue(new WriteOp.StateChanged(id, state, text(node), Integer.toString(attempts), failureOrNull));
   }
 
   /** Records that {@code location} holds a copy of the object (adding the object row if new). */

@@ -6,8 +6,8 @@ import io.ember.ids.TaskId;
 /**
  * A row of the task table. {@code spec} is the task's serialised spec exactly as submitted (its
  * lineage); {@code node} is where it is (or last was) queued or running, null if never placed;
- * {@code error} is null when there is none.
+ * {@code failure} is the row's error fields, null when there is none.
  */
 public record TaskRecord(TaskId id, byte[] spec, TaskState state, NodeId node, NodeId owner,
-                         String function, int attempts, String error) {
+                         String function, int attempts, TaskFailure failure) {
 }

@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.api.ErrorCode;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.Future;
@@ -48,10 +49,37 @@ public final class TaskTable {
       case CLAIMED -> new Claim(outcome, claimerOwner, claimerNode.value(), Integer.parseInt(res.get(1).toString()), null);
       case IN_PROGRESS -> new Claim(outcome, res.get(1).toString(), res.get(2).toString(), 0, null);
       case EXISTS -> new Claim(outcome, null, res.get(1).toString(), 0, null);
-      case FAILED -> new Claim(outcome, null, null, 0, res.get(1).toString());
-      case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), res.get(2).toString());
+      case FAILED -> new Claim(outcome, null, null, 0, failure(res, 1));
+      case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), failure(res, 2));
       case MISSING -> new Claim(outcome, null, null, 0, null);
     };
+  }
+
+  /** The four error fields {@code error errorCode errorType errorSubject} of a claim reply from {@code at}. */
+  private static TaskFailure failure(Response res, int at) {
+    return failure(text(res, at), text(res, at + 1), text(res, at + 2), text(res, at + 3));
+  }
+
+  private static String text(Response res, int i) {
+    return i < res.size() && res.get(i) != null ? res.get(i).toString() : null;
+  }
+
+  /**
+   * A row's error fields as one failure, null if it records none. A row written before codes were
+   * stored has only its text: it reads as a failure with no code (never guessed from the text).
+   */
+  private static TaskFailure failure(String message, String code, String type, String subject) {
+    if (blank(message) && blank(code) && blank(type)) return null;
+    return new TaskFailure(code(code), blank(type) ? null : type, blank(message) ? null : message,
+        blank(subject) ? null : subject);
+  }
+
+  /** The code named {@code name}; null if none or if this version does not know it (a newer writer's). */
+  private static ErrorCode code(String name) {
+    for (ErrorCode c : ErrorCode.values()) {
+      if (c.name().equals(name)) return c;
+    }
+    return null;
   }
 
   private static TaskRecord record(TaskId id, Map<String, Response> h) {
@@ -59,11 +87,11 @@ public final class TaskTable {
     Response spec = h.get("spec");
     String node = Resp.text(h, "node");
     String owner = Resp.text(h, "owner");
-    String error = Resp.text(h, "error");
     String attempts = Resp.text(h, "attempts");
     return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
         blank(node) ? null : new NodeId(node), blank(owner) ? null : new NodeId(owner),
-        Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts), blank(error) ? null : error);
+        Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts),
+        failure(Resp.text(h, "error"), Resp.text(h, "errorCode"), Resp.text(h, "errorType"), Resp.text(h, "errorSubject")));
   }
 
   private static boolean blank(String s) {

@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * One call of the {@link TableWriter} write API as queued (immutable; text already formatted on
- * the caller's thread), or a flush marker. A {@link Batch} folds the calls that write the same
- * row into one {@link ScriptOp}: {@link #key()} names that row.
+ * the caller's thread, a failure as its record), or a flush marker. A {@link Batch} folds the
+ * calls that write the same row into one {@link ScriptOp}: {@link #key()} names that row.
  */
 sealed interface WriteOp {
   /** The row this call writes: calls with equal keys in one batch merge; null = never merges. */
@@ -35,8 +35,8 @@ sealed interface WriteOp {
     }
   }
 
-  /** {@code node} "" = no node given (the row's node field is left as it is). */
-  record StateChanged(TaskId id, TaskState state, String node, String attempts, String error) implements WriteOp {
+  /** {@code node} "" = no node given (the row's node field is left as it is); {@code failure} null = none. */
+  record StateChanged(TaskId id, TaskState state, String node, String attempts, TaskFailure failure) implements WriteOp {
     public Object key() {
       return id;
     }

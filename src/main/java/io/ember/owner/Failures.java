@@ -5,6 +5,7 @@ import io.ember.api.EmberException;
 import io.ember.api.GetTimeoutException;
 import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
+import io.ember.gcs.TaskFailure;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.api.ErrorCode;
@@ -15,10 +16,9 @@ import io.vertx.core.eventbus.ReplyFailure;
 
 /**
  * Every translation between failures as they travel (a {@link RemoteFailure} reply, a plain
- * {@link ReplyException}, a {@link TaskDone.Failure}, the task table's error text) and the typed
- * exceptions users catch. The ids an exception names come from the failure's own fields or from
- * the caller's context, never from message text; the one exception is the task table's error
- * string ({@link #fromTaskTable}), parsed here and nowhere else.
+ * {@link ReplyException}, a {@link TaskDone.Failure}, the task table's {@link TaskFailure}) and
+ * the typed exceptions users catch. The ids an exception names come from the failure's own
+ * fields or from the caller's context; it never parses message text.
  */
 public final class Failures {
   private Failures() {}
@@ -28,7 +28,7 @@ public final class Failures {
     if (err instanceof RemoteFailure f) return fromRemote(f);
     if (err instanceof ReplyException re) {
       return switch (re.failureType()) {
-        case RECIPIENT_FAILURE -> typed(id, ErrorCode.of(re.failureCode()), re.getMessage());
+        case RECIPIENT_FAILURE -> typed(id, ErrorCode.of(re.failureCode()), re.getMessage(), null);
         case TIMEOUT -> new EmberException(ErrorCode.TIMEOUT, "object " + id + ": no answer in time");
         default -> new EmberException(ErrorCode.UNAVAILABLE, "object " + id + ": node unreachable (" + re.getMessage() + ")");
       };
@@ -92,10 +92,11 @@ public final class Failures {
   public static EmberException ofTask(ObjectId id, TaskDone d) {
     TaskDone.Failure f = d.error();
     if (f.code() == ErrorCode.TASK_FAILED) {
+      // the task the caller asked for threw: it is the one named (a TaskFailedException it passed
+      // on names its own task in the message and in the failure's subject)
       return new TaskFailedException(d.task().toString(), f.function(), f.type(), f.message(), f.stack());
     }
-    // TODO(lead): TaskDone.Failure carries no actor id; an ACTOR_DIED a task passed on names none
-    return typed(id, f.code(), f.message());
+    return typed(id, f.code(), f.message(), f.subject());
   }
 
   /** An actor call's ACTOR_DIED result: the actor is known from the call, the message kept as sent. */
@@ -105,39 +106,34 @@ public final class Failures {
 
   /** {@code err} as a task failure that crosses JVMs. */
   public static TaskDone.Failure toFailure(Throwable err) {
-    if (err instanceof EmberException e) return new TaskDone.Failure(e.code(), null, e.getClass().getName(), e.getMessage(), null);
-    return new TaskDone.Failure(ErrorCode.INTERNAL, null, err.getClass().getName(), String.valueOf(err.getMessage()), null);
+    if (err instanceof EmberException e) return TaskDone.Failure.of(null, e);
+    return new TaskDone.Failure(ErrorCode.INTERNAL, null, err.getClass().getName(), String.valueOf(err.getMessage()), null, null);
   }
 
   /**
-   * The failure the task table recorded for {@code task} ({@code "<CODE> <type>: <message>"}) as
-   * the exception it was. The one place that parses it: the table will store the fields
-   * separately (code, type, message), and then this reads them instead.
+   * The failure the task table recorded for {@code task} (read through object {@code id}) as the
+   * exception it was. A row with no code (written before codes were stored) is the user's code
+   * failing, its whole text the message: the text is never parsed for a code or a type.
    */
-  public static EmberException fromTaskTable(TaskId task, String function, String error) {
-    String text = error == null ? "" : error;
-    int sp = text.indexOf(' ');
-    ErrorCode code = ErrorCode.TASK_FAILED;
-    if (sp > 0) {
-      try {
-        code = ErrorCode.valueOf(text.substring(0, sp));
-        text = text.substring(sp + 1);
-      } catch (IllegalArgumentException notACode) {
-        // an older record: no code in front
-      }
+  public static EmberException fromTaskTable(ObjectId id, TaskId task, String function, TaskFailure f) {
+    if (f == null) return new TaskFailedException(task.toString(), function, null, null, null);
+    if (f.code() == null || f.code() == ErrorCode.TASK_FAILED) {
+      return new TaskFailedException(task.toString(), function, f.type(), f.message(), null);
     }
-    int colon = text.indexOf(": ");
-    if (code == ErrorCode.TASK_FAILED) {
-      return new TaskFailedException(task.toString(), function, colon > 0 ? text.substring(0, colon) : text,
-          colon > 0 ? text.substring(colon + 2) : null, null);
-    }
-    return new EmberException(code, colon > 0 ? text.substring(colon + 2) : text);
+    return typed(id, f.code(), f.message(), f.subject());
   }
 
-  /** The typed exception for a code that arrived with only its text, about object {@code id}. */
-  private static EmberException typed(ObjectId id, ErrorCode code, String message) {
-    if (code == ErrorCode.ACTOR_DIED) return ActorDiedException.reported("?", message);
-    if (code == ErrorCode.OBJECT_LOST) return ObjectLostException.reported(id.toString(), message);
-    return new EmberException(code, message);
+  /**
+   * The typed exception for a code that arrived with its text and the id it names
+   * ({@code subject}, null if none), read through object {@code id}: without a subject an
+   * OBJECT_LOST or TIMEOUT is about {@code id} itself.
+   */
+  private static EmberException typed(ObjectId id, ErrorCode code, String message, String subject) {
+    return switch (code) {
+      case ACTOR_DIED -> ActorDiedException.reported(subject != null ? subject : "?", message);
+      case OBJECT_LOST -> ObjectLostException.reported(subject != null ? subject : id.toString(), message);
+      case TIMEOUT -> subject != null ? GetTimeoutException.reported(subject, message) : new EmberException(code, message);
+      default -> new EmberException(code, message);
+    };
   }
 }

@@ -187,10 +187,10 @@ public final class ObjectRecovery {
         return l != null ? Future.succeededFuture(l)
             : Future.failedFuture(new TryAgain(new EmberException(ErrorCode.OBJECT_LOST, "object " + oid + ": its copies vanished")));
       });
-      case FAILED -> Future.failedFuture(Failures.fromTaskTable(task, s.function(), c.error()));
+      case FAILED -> Future.failedFuture(Failures.fromTaskTable(oid, task, s.function(), c.failure()));
       case EXHAUSTED -> Future.failedFuture(new ObjectLostException(oid.toString(), "its task " + task + " (" + s.function()
           + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries() + ") are spent: "
-          + c.error()));
+          + (c.failure() == null || c.failure().message() == null ? "no reason recorded" : c.failure().message())));
     };
   }
 

@@ -1,6 +1,11 @@
 package io.ember.protocol;
 
+import io.ember.api.ActorDiedException;
+import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.api.GetTimeoutException;
+import io.ember.api.ObjectLostException;
+import io.ember.api.TaskFailedException;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;
@@ -19,9 +24,33 @@ public record TaskDone(
     Buffer inline,
     Failure error) {
 
-  /** A failure in a form that crosses JVMs: the code, and the remote exception as text. */
-  public record Failure(ErrorCode code, String function, String type, String message, String stack) {
+  /**
+   * A failure in a form that crosses JVMs: the code, the remote exception as text, and
+   * {@code subject}, the id that exception names, so that it can be rebuilt naming it: the actor
+   * (ACTOR_DIED), the object (OBJECT_LOST, TIMEOUT) or the task that threw (TASK_FAILED); null
+   * when it names none.
+   */
+  public record Failure(ErrorCode code, String function, String type, String message, String stack, String subject) {
     private static final int STACK_FRAMES = 40;
+
+    /** An Ember exception that reached {@code function}'s caller: its code, its text and the id it names, no stack. */
+    public static Failure of(String function, EmberException e) {
+      return new Failure(e.code(), function, e.getClass().getName(), e.getMessage(), null, subjectOf(e));
+    }
+
+    /** The user's code of {@code function} threw {@code user}: TASK_FAILED with its type, message and stack. */
+    public static Failure ofUser(String function, Throwable user) {
+      return new Failure(ErrorCode.TASK_FAILED, function, user.getClass().getName(), user.getMessage(), stackOf(user), null);
+    }
+
+    /** The id {@code e} names (its getter, never its text), or null. */
+    public static String subjectOf(EmberException e) {
+      if (e instanceof ActorDiedException a) return a.actorId();
+      if (e instanceof ObjectLostException l) return l.objectId();
+      if (e instanceof GetTimeoutException g) return g.objectId();
+      if (e instanceof TaskFailedException t) return t.taskId();
+      return null;
+    }
 
     /** A throwable's stack as text for {@code stack}: its first frames, then how many more there were. */
     public static String stackOf(Throwable t) {
@@ -58,6 +87,7 @@ public record TaskDone(
       Wire.putString(b, error.type());
       Wire.putString(b, error.message());
       Wire.putString(b, error.stack());
+      Wire.putString(b, error.subject());
     }
   }
 
@@ -69,7 +99,9 @@ public record TaskDone(
     long size = w.getLong();
     Buffer inline = w.getBytes();
     Failure f = null;
-    if (w.getByte() == 1) f = new Failure(ErrorCode.of(w.getInt()), w.getString(), w.getString(), w.getString(), w.getString());
+    if (w.getByte() == 1) {
+      f = new Failure(ErrorCode.of(w.getInt()), w.getString(), w.getString(), w.getString(), w.getString(), w.getString());
+    }
     return new TaskDone(task, node == null ? null : new NodeId(node), host, port, size, inline, f);
   }
 }

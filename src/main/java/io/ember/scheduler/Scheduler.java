@@ -197,12 +197,19 @@ public final class Scheduler {
   }
 
   private void failFrom(TaskSpec spec, Throwable err) {
-    if (err instanceof EmberException e) fail(spec, e.code(), "task " + spec.id() + " (" + spec.function() + "): " + e.getMessage());
-    else fail(spec, ErrorCode.INTERNAL, "task " + spec.id() + " (" + spec.function() + "): " + err);
+    if (err instanceof EmberException e) {
+      fail(spec, e.code(), "task " + spec.id() + " (" + spec.function() + "): " + e.getMessage(), TaskDone.Failure.subjectOf(e));
+    } else {
+      fail(spec, ErrorCode.INTERNAL, "task " + spec.id() + " (" + spec.function() + "): " + err, null);
+    }
   }
 
   private void fail(TaskSpec spec, ErrorCode code, String message) {
-    runner.finishFailed(spec, new TaskDone.Failure(code, spec.function(), EmberException.class.getName(), message, null));
+    fail(spec, code, message, null);
+  }
+
+  private void fail(TaskSpec spec, ErrorCode code, String message, String subject) {
+    runner.finishFailed(spec, new TaskDone.Failure(code, spec.function(), EmberException.class.getName(), message, null, subject));
   }
 
   public WorkerPool<TaskSpec> pool() {

@@ -3,9 +3,11 @@ package io.ember.scheduler;
 import io.ember.api.Current;
 import io.ember.api.Ember;
 import io.ember.api.EmberException;
+import io.ember.api.ObjectLostException;
 import io.ember.gcs.TaskState;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.TableWriter;
+import io.ember.gcs.TaskFailure;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -85,15 +87,14 @@ final class TaskRunner implements Consumer<TaskSpec> {
             + " bytes; the maximum object size is " + maxObjectBytes + " (objects.maxObjectMb)");
       }
     } catch (EmberException e) {
-      finishFailed(spec, new TaskDone.Failure(e.code(), spec.function(), e.getClass().getName(), e.getMessage(), null));
+      finishFailed(spec, TaskDone.Failure.of(spec.function(), e));
       return;
     } catch (Throwable userError) {
       if (spec.retryExceptions() && spec.attempt() < spec.maxRetries()) {
         retry.accept(spec.withAttempt(spec.attempt() + 1));
         return;
       }
-      finishFailed(spec, new TaskDone.Failure(ErrorCode.TASK_FAILED, spec.function(), userError.getClass().getName(),
-          userError.getMessage(), TaskDone.Failure.stackOf(userError)));
+      finishFailed(spec, TaskDone.Failure.ofUser(spec.function(), userError));
       return;
     }
     finishOk(spec, bytes);
@@ -112,7 +113,7 @@ final class TaskRunner implements Consumer<TaskSpec> {
     Buffer b = store.getIfInMemory(id);
     if (b != null) return b;
     b = store.get(id).toCompletionStage().toCompletableFuture().get();
-    if (b == null) throw new EmberException(ErrorCode.OBJECT_LOST, "argument object " + id + " vanished from node " + self);
+    if (b == null) throw new ObjectLostException(id.toString(), "an argument, it vanished from node " + self);
     return b;
   }
 
@@ -122,8 +123,8 @@ final class TaskRunner implements Consumer<TaskSpec> {
     store.put(oid, bytes).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
-        finishFailed(spec, new TaskDone.Failure(e instanceof EmberException ee ? ee.code() : ErrorCode.INTERNAL,
-            spec.function(), e.getClass().getName(), e.getMessage(), null));
+        finishFailed(spec, e instanceof EmberException ee ? TaskDone.Failure.of(spec.function(), ee)
+            : new TaskDone.Failure(ErrorCode.INTERNAL, spec.function(), e.getClass().getName(), e.getMessage(), null, null));
         return;
       }
       writer.objectCreated(oid, size, spec.id(), "task", self);
@@ -135,8 +136,8 @@ final class TaskRunner implements Consumer<TaskSpec> {
   }
 
   void finishFailed(TaskSpec spec, TaskDone.Failure f) {
-    // the recorded error starts with its code, so that whoever finds the task FAILED later reports the same failure
-    writer.taskState(spec.id(), TaskState.FAILED, self, spec.attempt(), f.code() + " " + f.type() + ": " + f.message());
+    // recorded field by field, so that whoever finds the task FAILED later reports the same failure
+    writer.taskState(spec.id(), TaskState.FAILED, self, spec.attempt(), new TaskFailure(f.code(), f.type(), f.message(), f.subject()));
     bus.send(Addresses.clientInbox(spec.owner()), TaskDone.failed(spec.id(), self, f));
   }
 

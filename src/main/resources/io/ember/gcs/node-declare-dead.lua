@@ -30,7 +30,9 @@ for _, tid in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local tkey = P .. 'task:' .. tid
   local t = redis.call('HMGET', tkey, 'state', 'node')
   if (t[1] == 'QUEUED' or t[1] == 'RUNNING') and t[2] == dead then
-    redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. ' died: ' .. reason)
+    -- a reason, not a failure of the task's code: text only (the other error fields cleared)
+    redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. ' died: ' .. reason,
+      'errorCode', '', 'errorType', '', 'errorSubject', '')
     bump('task.' .. t[1], -1)
     bump('task.LOST', 1)
     lost[#lost + 1] = tid

@@ -4,8 +4,11 @@
 -- ARGV[1] = the writer's epoch, ARGV[2] = now (ms, used for updatedAt/createdAt)
 -- ARGV[3..] = ops, each an op code followed by its fixed arguments. An op is the net effect of
 -- every write call on one row within the batch (the writer merges them; see ScriptOp.java):
---   T id state node attempts error      task state ('' node = leave the row's node)
---   S id spec job function owner state node attempts error
+--   T id state node attempts error errorCode errorType errorSubject
+--                                       task state ('' node = leave the row's node); the four
+--                                       error fields are one failure ('' = absent), always
+--                                       written together (see TaskFailure.java)
+--   S id spec job function owner state node attempts error errorCode errorType errorSubject
 --                                       task submitted in this batch, then moved to state
 --                                       ('' node = none: the submit removed it)
 --   O id size task kind adds removes    object row ('' size = not created in this batch: row
@@ -74,7 +77,7 @@ end
 -- but the spec fields the row does not have yet. TaskWrite.fold applies the same rule in a batch.
 local RANK = { PENDING = 0, QUEUED = 1, RUNNING = 2, LOST = 3, FINISHED = 4, FAILED = 4 }
 
-local function task(id, spec, job, fn, owner, s, n, attempts, err)
+local function task(id, spec, job, fn, owner, s, n, attempts, err, code, typ, subject)
   local key = P .. 'task:' .. id
   local old = redis.call('HMGET', key, 'state', 'node', 'attempts')
   local os, on = old[1], old[2]
@@ -99,16 +102,14 @@ local function task(id, spec, job, fn, owner, s, n, attempts, err)
     redis.call('HSETNX', key, 'job', job)
     redis.call('HSETNX', key, 'function', fn)
     redis.call('HSETNX', key, 'owner', owner)
-    if n ~= '' then
-      redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
-    else
-      redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err)
-      if on then redis.call('HDEL', key, 'node') end
-    end
-  elseif n ~= '' then
-    redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err)
+    if n == '' and on then redis.call('HDEL', key, 'node') end
+  end
+  if n ~= '' then
+    redis.call('HSET', key, 'state', s, 'node', n, 'attempts', attempts, 'updatedAt', now, 'error', err,
+        'errorCode', code, 'errorType', typ, 'errorSubject', subject)
   else
-    redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err)
+    redis.call('HSET', key, 'state', s, 'attempts', attempts, 'updatedAt', now, 'error', err,
+        'errorCode', code, 'errorType', typ, 'errorSubject', subject)
   end
   if os ~= s then
     if os then bump('task.' .. os, -1) end
@@ -268,14 +269,15 @@ while i <= last do
   local op = ARGV[i]
   if op == 'S' then
     task(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7],
-        ARGV[i + 8], ARGV[i + 9])
-    i = i + 10
+        ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ARGV[i + 11], ARGV[i + 12])
+    i = i + 13
   elseif op == 'O' then
     object(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6])
     i = i + 7
   elseif op == 'T' then
-    task(ARGV[i + 1], nil, nil, nil, nil, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5])
-    i = i + 6
+    task(ARGV[i + 1], nil, nil, nil, nil, ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6],
+        ARGV[i + 7], ARGV[i + 8])
+    i = i + 9
   elseif op == 'H' then
     redis.call('HSET', KEYS[1], 'heartbeatAt', ARGV[i + 1], 'load', ARGV[i + 2])
     i = i + 3

@@ -1,13 +1,16 @@
 -- KEYS: task hash, counts; ARGV: task id, claimer owner, claimer node, max retries, reason, now, prefix
--- Replies {outcome, ..}: outcome is a ClaimOutcome (see TaskTable.claim).
+-- Replies {outcome, ..}: outcome is a ClaimOutcome (see TaskTable.claim). FAILED and EXHAUSTED
+-- end with the row's failure as its four fields: error errorCode errorType errorSubject ('' =
+-- absent; a row written before codes were stored has only error).
 local P = ARGV[7]
-local t = redis.call('HMGET', KEYS[1], 'state', 'node', 'owner', 'attempts', 'error')
+local t = redis.call('HMGET', KEYS[1], 'state', 'node', 'owner', 'attempts', 'error', 'errorCode', 'errorType', 'errorSubject')
 local state, node, owner, attempts, err = t[1], t[2], t[3], tonumber(t[4] or '0'), t[5] or ''
+local code, typ, subject = t[6] or '', t[7] or '', t[8] or ''
 if not state then return {'MISSING'} end
 local function alive(n)
   return n and n ~= '' and redis.call('HGET', P .. 'node:' .. n, 'state') == 'ALIVE'
 end
-if state == 'FAILED' then return {'FAILED', err} end
+if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
 if state == 'FINISHED' then
   local obj = redis.call('HGETALL', P .. 'obj:' .. ARGV[1] .. '.1')
   for i = 1, #obj, 2 do
@@ -20,7 +23,7 @@ elseif state == 'PENDING' then
   if alive(node) then return {'IN_PROGRESS', owner or '', node} end
 end
 if attempts >= tonumber(ARGV[4]) then
-  return {'EXHAUSTED', tostring(attempts), err}
+  return {'EXHAUSTED', tostring(attempts), err, code, typ, subject}
 end
 local why = ARGV[5]
 if err ~= '' then why = err .. '; ' .. why end
@@ -29,8 +32,9 @@ if state == 'QUEUED' or state == 'RUNNING' then
 end
 if redis.call('HINCRBY', KEYS[2], 'task.' .. state, -1) == 0 then redis.call('HDEL', KEYS[2], 'task.' .. state) end
 redis.call('HINCRBY', KEYS[2], 'task.QUEUED', 1)
+-- the row's error becomes the claim's reason: a text with no code, type or subject
 redis.call('HSET', KEYS[1], 'state', 'QUEUED', 'node', ARGV[3], 'owner', ARGV[2], 'attempts', attempts + 1,
-  'updatedAt', ARGV[6], 'error', why)
+  'updatedAt', ARGV[6], 'error', why, 'errorCode', '', 'errorType', '', 'errorSubject', '')
 redis.call('SADD', P .. 'node:' .. ARGV[3] .. ':tasks', ARGV[1])
 redis.call('PERSIST', KEYS[1]) -- a finished task's lineage was on a timer: it is live again
 return {'CLAIMED', tostring(attempts + 1)}

@@ -117,7 +117,7 @@ class GcsTest {
     assertEquals(n, tr.owner());
     assertEquals("Fns.add", tr.function());
     assertEquals(1, tr.attempts());
-    assertNull(tr.error());
+    assertNull(tr.failure());
     ObjectRecord or = await(gcs.objects().get(o));
     assertEquals(42, or.size());
     assertEquals(t, or.task());
@@ -231,7 +231,7 @@ class GcsTest {
     w.taskState(task(1), TaskState.RUNNING, n1, 1, null);           // duplicate
     w.taskState(task(1), TaskState.FINISHED, n1, 1, null);
     w.taskState(task(2), TaskState.QUEUED, n1, 0, null);
-    w.taskState(task(2), TaskState.LOST, n1, 0, "node n1 died");
+    w.taskState(task(2), TaskState.LOST, n1, 0, new TaskFailure(null, null, "node n1 died", null));
     w.taskState(task(2), TaskState.PENDING, null, 1, null);
     w.taskState(task(3), TaskState.QUEUED, n1, 0, null);
     w.taskState(task(3), TaskState.RUNNING, n2, 1, null);           // spilled to n2: leaves n1's set

@@ -4,6 +4,7 @@ import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.api.ErrorCode;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -122,8 +123,8 @@ class TableWriterCoalesceTest {
         rankOf[ti] = s.rank();
         TaskState state = s;
         NodeId at = r.nextInt(4) == 0 ? null : node;
-        String error = r.nextInt(4) == 0 ? "boom " + r.nextInt(9) : null;
-        steps.add(new Step(w -> w.taskState(t, state, at, attempts, error)));
+        TaskFailure failure = r.nextInt(4) == 0 ? failure(r) : null;
+        steps.add(new Step(w -> w.taskState(t, state, at, attempts, failure)));
       } else if (k < 70) {
         long size = 10L * (1 + r.nextInt(3));
         String kind = r.nextBoolean() ? ObjectRecord.KIND_TASK : ObjectRecord.KIND_PUT;
@@ -145,6 +146,14 @@ class TableWriterCoalesceTest {
       }
     }
     return steps;
+  }
+
+  /** A failure whose fields vary one by one (some absent), so that a merge keeping any field of an older write shows. */
+  private static TaskFailure failure(Random r) {
+    ErrorCode[] codes = {ErrorCode.TASK_FAILED, ErrorCode.ACTOR_DIED, ErrorCode.OBJECT_LOST};
+    return new TaskFailure(r.nextInt(4) == 0 ? null : codes[r.nextInt(codes.length)],
+        r.nextInt(3) == 0 ? null : "x.E" + r.nextInt(3), "boom: " + r.nextInt(9) + " at: here",
+        r.nextBoolean() ? null : "s" + r.nextInt(3));
   }
 
   private static Run run(List<Step> steps, WriterOptions options) throws Exception {

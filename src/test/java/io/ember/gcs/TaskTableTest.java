@@ -3,10 +3,13 @@ package io.ember.gcs;
 import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ember.api.ErrorCode;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -61,16 +64,59 @@ class TaskTableTest extends RealRedis {
     wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
     await(wa.flush());
     await(GcsTesting.markNodeDead(gcs, A, "gone"));
-    assertEquals(new Claim(ClaimOutcome.EXHAUSTED, null, null, 0, ""), claim(task(1), "owner-b", B, 0));
+    assertEquals(new Claim(ClaimOutcome.EXHAUSTED, null, null, 0, null), claim(task(1), "owner-b", B, 0));
   }
 
   @Test
-  void aTaskThatFailedInUserCodeAnswersWithItsError() throws Exception {
+  void aLostTaskIsExhaustedWithTheReasonItsNodeDiedAsTextWithoutACode() throws Exception {
     TableWriter wa = registered(A);
     wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
-    wa.taskState(task(1), TaskState.FAILED, A, 0, "boom");
+    wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
     await(wa.flush());
-    assertEquals(new Claim(ClaimOutcome.FAILED, null, null, 0, "boom"), claim(task(1), "owner-b", B, 3));
+    long term = await(gcs.lease().acquire(B, registered(B).epoch(), 10_000));
+    await(gcs.deaths().declareDead(B, term, A, "missed heartbeats", 1_000));
+    assertEquals(new Claim(ClaimOutcome.EXHAUSTED, null, null, 0, new TaskFailure(null, null, "node a died: missed heartbeats", null)),
+        claim(task(1), "owner-b", B, 0));
+  }
+
+  @Test
+  void aFailedTasksClaimReturnsCodeTypeMessageAndSubjectExactlyAsWritten() throws Exception {
+    TableWriter wa = registered(A);
+    TaskFailure user = new TaskFailure(ErrorCode.TASK_FAILED, "java.lang.IllegalStateException", "bad: input: \"a b\"  (two spaces)", null);
+    TaskFailure died = new TaskFailure(ErrorCode.ACTOR_DIED, "io.ember.api.ActorDiedException",
+        "actor x is dead: its constructor threw: NPE", "actor-42");
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskState(task(1), TaskState.FAILED, A, 0, user);
+    wa.taskSubmitted(task(2), new byte[] {2}, JOB, "g", A);
+    wa.taskState(task(2), TaskState.FAILED, A, 0, died);
+    await(wa.flush());
+    assertEquals(new Claim(ClaimOutcome.FAILED, null, null, 0, user), claim(task(1), "owner-b", B, 3));
+    assertEquals(new Claim(ClaimOutcome.FAILED, null, null, 0, died), claim(task(2), "owner-b", B, 3));
+    assertEquals(user, await(gcs.tasks().get(task(1))).failure());
+    assertEquals(died, await(gcs.tasks().get(task(2))).failure());
+  }
+
+  @Test
+  void aFailedRowFromAnOlderVersionHasOnlyItsTextAndNoCode() throws Exception {
+    registered(A);
+    String text = "TASK_FAILED java.lang.ArithmeticException: / by zero";
+    // as the write script of a version before the error fields wrote it: one error string
+    await(gcs.redisForTests().send(Request.cmd(Command.HSET).arg(Keys.task(task(1))).arg("state").arg("FAILED")
+        .arg("node").arg("a").arg("attempts").arg("0").arg("function").arg("f").arg("error").arg(text)));
+    TaskFailure old = new TaskFailure(null, null, text, null);
+    assertEquals(new Claim(ClaimOutcome.FAILED, null, null, 0, old), claim(task(1), "owner-b", B, 3));
+    assertEquals(old, await(gcs.tasks().get(task(1))).failure());
+  }
+
+  @Test
+  void aClaimReplacesTheRowsFailureByItsReason() throws Exception {
+    TableWriter wa = registered(A);
+    registered(B);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskState(task(1), TaskState.LOST, A, 0, new TaskFailure(ErrorCode.UNAVAILABLE, "x.E", "node a died", "s"));
+    await(wa.flush());
+    assertEquals(ClaimOutcome.CLAIMED, claim(task(1), "owner-b", B, 3).outcome());
+    assertEquals(new TaskFailure(null, null, "node a died; its object was lost", null), await(gcs.tasks().get(task(1))).failure());
   }
 
   @Test

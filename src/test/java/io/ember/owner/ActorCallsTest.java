@@ -169,7 +169,7 @@ class ActorCallsTest {
     call(3);
     assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N1));
     table.put(ACTOR, new ActorRow(false, N2, 2, null));
-    TaskDone moved = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "not here", null));
+    TaskDone moved = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "not here", null, null));
     assertTrue(calls.onDone(moved), "an ACTOR_MOVED answer is not a result");
     eventually("all three resent to n2", () -> seqsSentTo(N2).size() == 3);
     assertEquals(List.of(1L, 2L, 3L), seqsSentTo(N2));
@@ -184,7 +184,7 @@ class ActorCallsTest {
     ObjectId c1 = call(1);
     ObjectId c2 = call(2);
     String message = "actor " + ACTOR + " is dead: its restart budget (0) is spent";
-    TaskDone died = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_DIED, "incr", EmberException.class.getName(), message, null));
+    TaskDone died = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_DIED, "incr", EmberException.class.getName(), message, null, null));
     assertTrue(calls.onDone(died));
     assertEquals(State.DEAD, calls.stateOf(ACTOR));
     for (ObjectId out : List.of(c1, c2)) {
@@ -201,7 +201,7 @@ class ActorCallsTest {
     ObjectId c1 = call(1);
     assertFalse(calls.onDone(TaskDone.ok(c1.task(), N2, "h", 1, 1, null)), "the answer goes to its caller");
     // the old incarnation wakes up (SIGCONT) and refuses the same call after it was answered
-    TaskDone late = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "cannot serve", null));
+    TaskDone late = TaskDone.failed(c1.task(), N1, new TaskDone.Failure(ErrorCode.ACTOR_MOVED, "incr", "x", "cannot serve", null, null));
     assertTrue(calls.onDone(late), "a redirect is never an answer, even for a call no longer pending");
     assertEquals(State.READY, calls.stateOf(ACTOR));
   }

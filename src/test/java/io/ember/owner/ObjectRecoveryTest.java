@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
@@ -18,6 +19,7 @@ import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.gcs.Claim;
 import io.ember.gcs.ClaimOutcome;
+import io.ember.gcs.TaskFailure;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
@@ -93,13 +95,13 @@ class ObjectRecoveryTest {
     }
   }
 
-  static Claim claim(ClaimOutcome o, String owner, int attempts, String error) {
-    return new Claim(o, owner, null, attempts, error);
+  static Claim claim(ClaimOutcome o, String owner, int attempts, TaskFailure failure) {
+    return new Claim(o, owner, null, attempts, failure);
   }
 
   ObjectRecovery recovery() {
     ClaimService service = (task, claimer, at, maxRetries, reason, now) -> {
-      claimsAsked.add(new Claim(ClaimOutcome.CLAIMED, claimer, at.value(), maxRetries, reason));
+      claimsAsked.add(new Claim(ClaimOutcome.CLAIMED, claimer, at.value(), maxRetries, new TaskFailure(null, null, reason, null)));
       clock.now.addAndGet(100);
       return claims.apply(claimsAsked.size());
     };
@@ -232,18 +234,45 @@ class ObjectRecoveryTest {
 
   @Test
   void failedInUserCodeIsTheRecordedTaskFailure() {
-    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0, "TASK_FAILED java.lang.ArithmeticException: / by zero"));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0,
+        new TaskFailure(ErrorCode.TASK_FAILED, "java.lang.ArithmeticException", "/ by zero: x y", null)));
     TaskFailedException e = assertInstanceOf(TaskFailedException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
     assertEquals(TASK.toString(), e.taskId());
     assertEquals("a.Fns.square", e.function());
     assertEquals("java.lang.ArithmeticException", e.remoteType());
-    assertEquals("/ by zero", e.remoteMessage());
+    assertEquals("/ by zero: x y", e.remoteMessage());
     assertTrue(submitted.isEmpty());
   }
 
   @Test
+  void aFailureRecordedByAnOlderVersionIsTheUserCodesWithItsTextUnparsed() {
+    String text = "TASK_FAILED java.lang.ArithmeticException: / by zero";
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0, new TaskFailure(null, null, text, null)));
+    TaskFailedException e = assertInstanceOf(TaskFailedException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
+    assertEquals(ErrorCode.TASK_FAILED, e.code());
+    assertEquals(TASK.toString(), e.taskId());
+    assertNull(e.remoteType());
+    assertEquals(text, e.remoteMessage());
+    assertEquals("task " + TASK + " (a.Fns.square) failed: " + text, e.getMessage());
+  }
+
+  @Test
+  void aRecordedActorDeathOrObjectLossNamesTheIdItWasAbout() {
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0,
+        new TaskFailure(ErrorCode.ACTOR_DIED, ActorDiedException.class.getName(), "actor a-9 is dead: gone", "a-9")));
+    ActorDiedException died = assertInstanceOf(ActorDiedException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
+    assertEquals("a-9", died.actorId());
+    assertEquals("actor a-9 is dead: gone", died.getMessage());
+
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.FAILED, null, 0,
+        new TaskFailure(ErrorCode.OBJECT_LOST, ObjectLostException.class.getName(), "object o-3 is lost: gone", "o-3")));
+    ObjectLostException lost = assertInstanceOf(ObjectLostException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
+    assertEquals("o-3", lost.objectId());
+  }
+
+  @Test
   void exhaustedNamesTheObjectTheTaskAndTheAttempts() {
-    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXHAUSTED, null, 3, "node n2 died: lost"));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXHAUSTED, null, 3, new TaskFailure(null, null, "node n2 died: lost", null)));
     ObjectLostException e = assertInstanceOf(ObjectLostException.class, failure(recovery().recover(TASK, SPEC, "why", deadline())));
     assertEquals(OUT.toString(), e.objectId());
     assertTrue(e.getMessage().contains("its task " + TASK + " (a.Fns.square) was run 4 times"), e.getMessage());

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
 import io.ember.api.ActorDiedException;
+import io.ember.api.EmberException;
+import io.ember.api.ObjectLostException;
+import io.ember.api.TaskFailedException;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -63,10 +66,24 @@ class CodecsTest {
     assertNull(okBack.error());
 
     TaskDone bad = TaskDone.failed(id, new NodeId("n2"),
-        new TaskDone.Failure(ErrorCode.TASK_FAILED, "f.G.h", "java.lang.X", "why", "stack\n\tat x"));
+        new TaskDone.Failure(ErrorCode.TASK_FAILED, "f.G.h", "java.lang.X", "why", "stack\n\tat x", null));
     TaskDone badBack = overTheWire(Codecs.taskDoneCodec(), bad);
     assertEquals(bad.error(), badBack.error());
     assertNull(badBack.inline());
+  }
+
+  @Test
+  void aFailureKeepsTheIdItsExceptionNamesAcrossTheWire() {
+    TaskId id = TaskId.child(TaskId.driverOf(JobId.named("j")), 2);
+    TaskDone.Failure died = TaskDone.Failure.of("f.G.h", new ActorDiedException("actor-7", "its constructor threw"));
+    assertEquals("actor-7", died.subject());
+    TaskDone back = overTheWire(Codecs.taskDoneCodec(), TaskDone.failed(id, new NodeId("n2"), died));
+    assertEquals(died, back.error());
+
+    assertEquals("o-1", TaskDone.Failure.of("f", new ObjectLostException("o-1", "gone")).subject());
+    assertEquals("t-1", TaskDone.Failure.of("f", new TaskFailedException("t-1", "g", "x.E", "m", null)).subject());
+    assertNull(TaskDone.Failure.of("f", new EmberException(ErrorCode.UNAVAILABLE, "down")).subject());
+    assertNull(TaskDone.Failure.ofUser("f", new IllegalStateException("no")).subject());
   }
 
   @Test
