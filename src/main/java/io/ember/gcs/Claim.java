@@ -1,10 +1,12 @@
 package io.ember.gcs;
 
+import io.ember.ids.ClientId;
+
 /**
  * The outcome of a claim and what came with it: {@code owner} and {@code node} running it
  * (IN_PROGRESS; the claimer's own for CLAIMED), {@code node} holding its result (EXISTS),
  * {@code attempts} (the claimed attempt for CLAIMED, those spent for EXHAUSTED) and the
  * recorded {@code error} (FAILED, EXHAUSTED). Absent parts are null or 0.
  */
-public record Claim(ClaimOutcome outcome, String owner, String node, int attempts, String error) {
+public record Claim(ClaimOutcome outcome, ClientId owner, String node, int attempts, String error) {
 }

@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.Future;
@@ -37,16 +38,16 @@ public final class TaskTable {
    * has a live copy, it failed in user code, or {@code maxRetries} re-executions were spent.
    * One claimer cluster-wide wins; the others are told who is running it.
    */
-  public Future<Claim> claim(TaskId id, String claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
-    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner, claimerNode.value(),
+  public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
+    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(), claimerNode.value(),
         maxRetries, reason, now, Keys.PREFIX).map(res -> claim(res, claimerOwner, claimerNode));
   }
 
-  private static Claim claim(Response res, String claimerOwner, NodeId claimerNode) {
+  private static Claim claim(Response res, ClientId claimerOwner, NodeId claimerNode) {
     ClaimOutcome outcome = ClaimOutcome.valueOf(res.get(0).toString());
     return switch (outcome) {
       case CLAIMED -> new Claim(outcome, claimerOwner, claimerNode.value(), Integer.parseInt(res.get(1).toString()), null);
-      case IN_PROGRESS -> new Claim(outcome, res.get(1).toString(), res.get(2).toString(), 0, null);
+      case IN_PROGRESS -> new Claim(outcome, new ClientId(res.get(1).toString()), res.get(2).toString(), 0, null);
       case EXISTS -> new Claim(outcome, null, res.get(1).toString(), 0, null);
       case FAILED -> new Claim(outcome, null, null, 0, res.get(1).toString());
       case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), res.get(2).toString());
@@ -62,7 +63,7 @@ public final class TaskTable {
     String error = Resp.text(h, "error");
     String attempts = Resp.text(h, "attempts");
     return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
-        blank(node) ? null : new NodeId(node), blank(owner) ? null : new NodeId(owner),
+        blank(node) ? null : new NodeId(node), blank(owner) ? null : new ClientId(owner),
         Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts), blank(error) ? null : error);
   }
 

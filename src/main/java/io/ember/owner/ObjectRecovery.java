@@ -4,6 +4,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.ObjectRecord;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -79,7 +80,7 @@ public final class ObjectRecovery {
 
   /** Asks another client, the owner of a task, where its result is (waiting until it is done). */
   public interface Owners {
-    Future<Location> ask(String owner, ObjectId id, long deadline);
+    Future<Location> ask(ClientId owner, ObjectId id, long deadline);
   }
 
   /** Rebuilds a lost actor-method output by replaying its actor. */
@@ -92,7 +93,7 @@ public final class ObjectRecovery {
     void submit(NodeId node, TaskSpec spec);
   }
 
-  private final String clientId;
+  private final ClientId clientId;
   private final Supplier<NodeId> home;
   private final OwnedTasks tasks;
   private final ClaimService claims;
@@ -106,7 +107,7 @@ public final class ObjectRecovery {
   private final Retry retry;
   private final AsyncLimiter claimLimit = new AsyncLimiter(CLAIMS_IN_FLIGHT);
 
-  public ObjectRecovery(String clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
+  public ObjectRecovery(ClientId clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
       ActorOutputs actorOutputs, Submitter submitter, LiveLocation live, Ledger ledger, Retry retry, Clock clock) {
     this.clientId = clientId;
     this.home = home;
