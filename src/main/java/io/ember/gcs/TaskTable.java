@@ -47,7 +47,7 @@ public final class TaskTable {
     ClaimOutcome outcome = ClaimOutcome.valueOf(res.get(0).toString());
     return switch (outcome) {
       case CLAIMED -> new Claim(outcome, claimerOwner, claimerNode.value(), Integer.parseInt(res.get(1).toString()), null);
-      case IN_PROGRESS -> new Claim(outcome, new ClientId(res.get(1).toString()), res.get(2).toString(), 0, null);
+      case IN_PROGRESS -> new Claim(outcome, clientOrNull(res.get(1).toString()), res.get(2).toString(), 0, null);
       case EXISTS -> new Claim(outcome, null, res.get(1).toString(), 0, null);
       case FAILED -> new Claim(outcome, null, null, 0, res.get(1).toString());
       case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), res.get(2).toString());
@@ -63,8 +63,13 @@ public final class TaskTable {
     String error = Resp.text(h, "error");
     String attempts = Resp.text(h, "attempts");
     return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
-        blank(node) ? null : new NodeId(node), blank(owner) ? null : new ClientId(owner),
+        blank(node) ? null : new NodeId(node), clientOrNull(owner),
         Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts), blank(error) ? null : error);
+  }
+
+  /** A row's owner: none when its submit was never applied (the claim script answers ''). */
+  private static ClientId clientOrNull(String s) {
+    return blank(s) ? null : new ClientId(s);
   }
 
   private static boolean blank(String s) {

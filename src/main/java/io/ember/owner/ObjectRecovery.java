@@ -178,11 +178,7 @@ public final class ObjectRecovery {
     ObjectId oid = ObjectId.of(task, 1);
     return switch (c.outcome()) {
       case CLAIMED, MISSING -> resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
-      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid)
-          : owners.ask(c.owner(), oid, deadline).recover(err -> {
-            known.set(null); // the owner is gone: the next round reads the spec from the table
-            return Future.failedFuture(new TryAgain(err));
-          });
+      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid) : askOwner(c.owner(), oid, deadline, known);
       case EXISTS -> lineage.object(oid).compose(rec -> {
         Location l = live.first(rec);
         return l != null ? Future.succeededFuture(l)
@@ -193,6 +189,16 @@ public final class ObjectRecovery {
           + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries() + ") are spent: "
           + c.error()));
     };
+  }
+
+  /** Another client runs it: ask that owner; one that does not answer (or none recorded) means another round. */
+  private Future<Location> askOwner(ClientId owner, ObjectId oid, long deadline, AtomicReference<TaskSpec> known) {
+    Future<Location> asked = owner != null ? owners.ask(owner, oid, deadline)
+        : Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "object " + oid + ": its task's row names no owner"));
+    return asked.recover(err -> {
+      known.set(null); // the owner is gone: the next round reads the spec from the table
+      return Future.failedFuture(new TryAgain(err));
+    });
   }
 
   private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {

@@ -207,6 +207,19 @@ class ObjectRecoveryTest {
   }
 
   @Test
+  void aRunWhoseRowNamesNoOwnerMeansAnotherRoundAsAGoneOwnerDoes() throws Exception {
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.IN_PROGRESS, null, 0, null) : claim(ClaimOutcome.CLAIMED, ME, 1, null));
+    specs.put(TASK, SPEC);
+    Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (submitted.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+    assertEquals(2, claimsAsked.size());
+    assertEquals(List.of(), ownersAsked, "no owner to ask");
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
+  @Test
   void existsGivesTheFirstLiveCopy() throws Exception {
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
     ClusterView.Peer dead = view.peer(new NodeId("dead"));
