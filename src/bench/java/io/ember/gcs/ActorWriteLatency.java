@@ -1,5 +1,7 @@
 package io.ember.gcs;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -23,15 +25,15 @@ public final class ActorWriteLatency {
       Gcs gcs = GcsTesting.await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
       NodeId a = new NodeId("a");
       TableWriter w = gcs.writer(a, GcsTesting.await(gcs.nodes().register(a, Map.of("host", "h"))));
-      TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("lat")), 0);
-      GcsTesting.await(w.actorCreated(new ActorCreateSpec(actor, "x", List.of(), Map.of(), -1, 0, 0, "o"), "{}", ActorState.ALIVE, null));
+      ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("lat")), 0));
+      GcsTesting.await(w.actorCreated(new ActorCreateSpec(actor, "x", List.of(), Map.of(), -1, 0, 0, new ClientId("o")), "{}", ActorState.ALIVE, null));
       int n = Integer.parseInt(args.length > 0 ? args[0] : "20000");
       boolean withObject = args.length < 2 || !args[1].equals("noobj");
       long[] lat = new long[n];
       byte[] entry = new byte[80];
       for (int i = 0; i < n; i++) {
         long t0 = System.nanoTime();
-        var done = withObject ? w.actorAppend(actor, 1, i, entry, TaskId.child(actor, i), 5) : w.actorAppend(actor, 1, i, entry);
+        var done = withObject ? w.actorAppend(actor, 1, i, entry, TaskId.child(actor.task(), i), 5) : w.actorAppend(actor, 1, i, entry);
         done.toCompletionStage().toCompletableFuture().get();
         lat[i] = System.nanoTime() - t0;
       }

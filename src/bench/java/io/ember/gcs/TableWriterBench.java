@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -158,7 +159,7 @@ public final class TableWriterBench {
   }
 
   private static void submit(TableWriter w, NodeId node, JobId job, TaskId id, byte[] spec) {
-    w.taskSubmitted(id, spec, job, "io.ember.examples.Fns.add", node);
+    w.taskSubmitted(id, spec, job, "io.ember.examples.Fns.add", ClientId.ofNode(node));
   }
 
   private static void finish(TableWriter w, NodeId node, TaskId id, int i) {

@@ -7,7 +7,7 @@ import io.ember.gcs.ActorTable;
 import io.ember.gcs.LedgerEntry;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
@@ -47,9 +47,9 @@ public final class ActorHost {
   private final ActorRegistry registry;
   private final ActorTable table;
   private final OutputRebuilder rebuilder;
-  private final Map<TaskId, ActorInstance> instances = new ConcurrentHashMap<>();
+  private final Map<ActorId, ActorInstance> instances = new ConcurrentHashMap<>();
   /** Actors being loaded from the table (event loop), with the calls that arrived meanwhile. */
-  private final Map<TaskId, List<ActorCallSpec>> loading = new HashMap<>();
+  private final Map<ActorId, List<ActorCallSpec>> loading = new HashMap<>();
 
   /** @param context the actor verticle's event loop: intake and table replies run there */
   public ActorHost(Context context, ActorServices node, ActorRegistry registry, ActorTable table, OutputRebuilder rebuilder) {
@@ -160,17 +160,17 @@ public final class ActorHost {
   /** Safety net for lost verdicts: restore every actor the table says this node hosts and it does not. */
   public void sweep() {
     onContext(table.actorsOf(node.self())).onSuccess(ids -> {
-      for (TaskId id : ids) ensureLoaded(id);
+      for (ActorId id : ids) ensureLoaded(id);
     });
   }
 
-  private void ensureLoaded(TaskId id) {
+  private void ensureLoaded(ActorId id) {
     if (instances.containsKey(id) || loading.containsKey(id)) return;
     loading.put(id, new ArrayList<>());
     load(id);
   }
 
-  private void load(TaskId id) {
+  private void load(ActorId id) {
     onContext(table.load(id, -1)).onComplete(ar -> {
       List<ActorCallSpec> waiting = loading.remove(id);
       if (waiting == null) waiting = List.of();
@@ -211,7 +211,7 @@ public final class ActorHost {
   /** On an actor thread: constructor, checkpoint, replay; then serve. */
   private void restore(ActorInstance inst, ActorTable.Load l) {
     long t0 = System.nanoTime();
-    TaskId id = inst.id();
+    ActorId id = inst.id();
     try {
       ActorInstance.Replay r = inst.replay(l.checkpoint(), l.from(), l.entries(), true);
       node.writer().actorRestored(id, inst.incarnation);

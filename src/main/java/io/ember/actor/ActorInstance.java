@@ -4,6 +4,7 @@ import io.ember.api.Checkpointable;
 import io.ember.api.Current;
 import io.ember.api.Ember;
 import io.ember.api.EmberException;
+import io.ember.ids.ActorId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCallSpec;
@@ -97,7 +98,7 @@ final class ActorInstance {
     this.threads = node.threads();
   }
 
-  TaskId id() {
+  ActorId id() {
     return spec.actor();
   }
 
@@ -299,7 +300,7 @@ final class ActorInstance {
 
   /** Runs the constructor with the spec's arguments. */
   void construct() throws Throwable {
-    Current.setForThread(node.scopes().apply(spec.actor()));
+    Current.setForThread(node.scopes().apply(spec.actor().task()));
     try {
       Object[] values = new Object[spec.args().size()];
       for (int i = 0; i < values.length; i++) values[i] = node.argument(spec.args().get(i));

@@ -8,9 +8,9 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
 import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.ids.TaskId;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.JsonArgs;
 import io.ember.protocol.JsonDoor;
@@ -76,9 +76,9 @@ public final class ActorJsonDoor {
       JsonObject req = Requests.object(body);
       Requests.onlyKeys(req, "actorId", "method", "args");
       String actorId = Requests.string(req, "actorId");
-      TaskId actor;
+      ActorId actor;
       try {
-        actor = TaskId.parse(actorId);
+        actor = ActorId.parse(actorId);
       } catch (IllegalArgumentException e) {
         throw Requests.bad("actorId: " + e.getMessage());
       }

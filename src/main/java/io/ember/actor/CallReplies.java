@@ -1,6 +1,7 @@
 package io.ember.actor;
 
 import io.ember.api.EmberException;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.object.Location;
@@ -30,7 +31,7 @@ public final class CallReplies {
   private final long getTimeoutMs;
   private final ObjectStore store;
   private final ObjectDirectory directory;
-  private final String localClientId;
+  private final ClientId localClientId;
   private final Consumer<TaskDone> localClient;
   private final EventBus bus;
   private final Clock clock;
@@ -40,7 +41,7 @@ public final class CallReplies {
    * @param localClient   hands a result to that client on the calling thread
    */
   public CallReplies(NodeId self, String transferHost, int transferPort, int inlineLimitBytes, long getTimeoutMs,
-      ObjectStore store, ObjectDirectory directory, String localClientId, Consumer<TaskDone> localClient, EventBus bus,
+      ObjectStore store, ObjectDirectory directory, ClientId localClientId, Consumer<TaskDone> localClient, EventBus bus,
       Clock clock) {
     this.self = self;
     this.transferHost = transferHost;
@@ -65,7 +66,7 @@ public final class CallReplies {
     }
   }
 
-  private void send(String owner, TaskDone d) {
+  private void send(ClientId owner, TaskDone d) {
     if (owner.equals(localClientId)) localClient.accept(d); // this node's own client: no event-bus hop
     else bus.send(Addresses.clientInbox(owner), d);
   }

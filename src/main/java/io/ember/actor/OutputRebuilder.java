@@ -5,9 +5,9 @@ import io.ember.api.ObjectLostException;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.LedgerEntry;
 import io.ember.gcs.ObjectRecord;
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.object.Location;
 import io.ember.protocol.ActorCreateSpec;
@@ -18,8 +18,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
-import io.vertx.core.json.JsonArray;
-import io.vertx.core.json.JsonObject;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -59,14 +57,14 @@ public final class OutputRebuilder {
   }
 
   /** The object-table kind of an actor-method output: how to find the call that made it. */
-  static String outputKind(TaskId actor, long index) {
+  static String outputKind(ActorId actor, long index) {
     return "actor:" + actor + ":" + index;
   }
 
   /** Rebuilds output {@code oid} of kind {@code actor:<id>:<index>} here (see the class comment), before {@code deadline}. */
   public Future<Location> rebuild(ObjectId oid, String kind, long deadline) {
     String[] parts = kind.split(":");
-    TaskId actor = TaskId.parse(parts[1]);
+    ActorId actor = ActorId.parse(parts[1]);
     long index = Long.parseLong(parts[2]);
     if (node.store().contains(oid)) return Future.succeededFuture(node.directory().self(node.store().sizeOf(oid)));
     long ttl = Math.max(1000, deadline - node.clock().millis());
@@ -77,7 +75,7 @@ public final class OutputRebuilder {
     });
   }
 
-  private Future<Location> rebuildFrom(ObjectId oid, String kind, TaskId actor, long index, ActorTable.Load l) {
+  private Future<Location> rebuildFrom(ObjectId oid, String kind, ActorId actor, long index, ActorTable.Load l) {
     if (l == null) return Future.failedFuture(new ObjectLostException(oid.toString(), "its actor " + actor + " no longer exists"));
     int n = l.entries().size();
     if (n == 0 || l.from() + n - 1 != index) {
@@ -98,7 +96,7 @@ public final class OutputRebuilder {
   }
 
   /** On an actor thread: the scratch copy replays up to the call, runs it, and stores its output. */
-  private void replayAndRun(Promise<Location> p, ObjectId oid, String kind, TaskId actor, long index, ActorTable.Load l,
+  private void replayAndRun(Promise<Location> p, ObjectId oid, String kind, ActorId actor, long index, ActorTable.Load l,
       ActorCreateSpec spec, ActorClass cls) {
     long t0 = System.nanoTime();
     int n = l.entries().size();

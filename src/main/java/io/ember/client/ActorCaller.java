@@ -1,9 +1,9 @@
 package io.ember.client;
 
 import io.ember.api.ObjectRef;
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
 
 /** What an actor handle calls through: the Ember of the thread (a driver's, a task's, an actor call's). */
 interface ActorCaller {
-  <R> ObjectRef<R> callActor(TaskId actor, String method, Object[] args);
+  <R> ObjectRef<R> callActor(ActorId actor, String method, Object[] args);
 }

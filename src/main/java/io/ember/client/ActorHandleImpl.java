@@ -4,7 +4,7 @@ import io.ember.api.ActorCall;
 import io.ember.api.ActorHandle;
 import io.ember.api.Current;
 import io.ember.api.Ember;
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
 import java.io.Serializable;
 
 /**
@@ -16,11 +16,11 @@ import java.io.Serializable;
 final class ActorHandleImpl<A> implements ActorHandle<A>, Serializable {
   private static final long serialVersionUID = 1L;
 
-  private final String actorId;
-  private transient TaskId actor;
+  private final String actorId; // the string form: a handle is serialised into tasks and actor state
+  private transient ActorId actor;
   private transient Ember bound;
 
-  ActorHandleImpl(TaskId actor, Ember bound) {
+  ActorHandleImpl(ActorId actor, Ember bound) {
     this.actorId = actor.toString();
     this.actor = actor;
     this.bound = bound;
@@ -43,8 +43,8 @@ final class ActorHandleImpl<A> implements ActorHandle<A>, Serializable {
     return () -> caller().callActor(actor(), method, a);
   }
 
-  private TaskId actor() {
-    if (actor == null) actor = TaskId.parse(actorId);
+  private ActorId actor() {
+    if (actor == null) actor = ActorId.parse(actorId);
     return actor;
   }
 

@@ -11,6 +11,8 @@ import io.ember.api.TaskOptions;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.TableWriter;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -75,7 +77,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
       EmberConf.Actors actorDefaults, Supplier<ActorHost> actors) {}
 
   private final Vertx vertx;
-  private final String clientId;
+  private final ClientId clientId;
   private final Local local;
   private final JobId job;
   private final IdSource ids;
@@ -92,7 +94,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private long actorTick = -1;
   private long deadlineTick = -1;
 
-  private EmberClient(Vertx vertx, String clientId, Local local, NodeId home, JobId job, long defaultTimeoutMs,
+  private EmberClient(Vertx vertx, ClientId clientId, Local local, NodeId home, JobId job, long defaultTimeoutMs,
       TransferClient transfers, ClusterView view, Gcs gcs, Ledger ledger, Clock clock) {
     this.vertx = vertx;
     this.clientId = clientId;
@@ -123,7 +125,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   public static Future<EmberClient> forNode(Vertx vertx, Local local, long getTimeoutMs, TransferClient transfers,
       ClusterView view, Gcs gcs, TableWriter writer, VerdictFanout deaths, Clock clock) {
     NodeId node = local.node();
-    EmberClient c = new EmberClient(vertx, node.value(), local, node, JobId.named("node:" + node), getTimeoutMs, transfers, view,
+    EmberClient c = new EmberClient(vertx, ClientId.ofNode(node), local, node, JobId.named("node:" + node), getTimeoutMs, transfers, view,
         gcs, writer::recovery, clock);
     return c.listen(deaths);
   }
@@ -146,7 +148,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
           return Gcs.connect(vertx, redis[0], Integer.parseInt(redis[1])).compose(gcs -> {
             // a driver's resubmissions go to the same ledger as a node's, appended directly
             Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
-            EmberClient c = new EmberClient(vertx, "c-" + NodeId.random().value(), null, home, job, defaultTimeoutMs,
+            EmberClient c = new EmberClient(vertx, ClientId.random(), null, home, job, defaultTimeoutMs,
                 new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
             VerdictFanout deaths = new VerdictFanout(); // a driver hears verdicts itself
             return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
@@ -186,7 +188,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return Future.all(ready).map(v -> this);
   }
 
-  public String id() {
+  public ClientId id() {
     return clientId;
   }
 
@@ -355,15 +357,15 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   @Override
   public <A> ActorHandle<A> actorHandle(String actorId) {
-    return new ActorHandleImpl<>(TaskId.parse(actorId), this);
+    return new ActorHandleImpl<>(ActorId.parse(actorId), this);
   }
 
   @Override
-  public <R> ObjectRef<R> callActor(TaskId actor, String method, Object[] args) {
+  public <R> ObjectRef<R> callActor(ActorId actor, String method, Object[] args) {
     return callActor(ids, actor, method, args);
   }
 
-  <R> ObjectRef<R> callActor(IdSource source, TaskId actor, String method, Object[] args) {
+  <R> ObjectRef<R> callActor(IdSource source, ActorId actor, String method, Object[] args) {
     List<TaskSpec.Arg> encoded = encodeArgs(args);
     TaskId id = source.next();
     return ref(actorCalls.call(id, source.parent(), source.nextSeq(actor), actor, method, encoded));
@@ -371,7 +373,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   <A> ActorHandle<A> create(IdSource source, String className, Object[] args, ActorCreationImpl.Options o) {
     List<TaskSpec.Arg> encoded = encodeArgs(args);
-    TaskId id = source.next();
+    ActorId id = ActorId.of(source.next());
     EmberConf.Actors d = local != null ? local.actorDefaults() : null;
     int restarts = o.maxRestarts() != Integer.MIN_VALUE ? o.maxRestarts() : d != null ? d.maxRestarts() : -1;
     int calls = o.checkpointCalls() >= 0 ? o.checkpointCalls() : d != null ? d.checkpointEveryCalls() : 1000;
@@ -382,7 +384,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   /** Completes with the actor's node once it is created (fails with why it could not be). */
   public Future<NodeId> whenCreated(ActorHandle<?> handle) {
-    return actorCalls.whenCreated(TaskId.parse(handle.id()));
+    return actorCalls.whenCreated(ActorId.parse(handle.id()));
   }
 
   // ---- status and close -------------------------------------------------------------------

@@ -1,5 +1,6 @@
 package io.ember.client;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.TaskId;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -14,7 +15,7 @@ import java.util.concurrent.atomic.AtomicLong;
 final class IdSource {
   private final TaskId parent;
   private final AtomicLong counter = new AtomicLong();
-  private final Map<TaskId, AtomicLong> seqs = new ConcurrentHashMap<>(4);
+  private final Map<ActorId, AtomicLong> seqs = new ConcurrentHashMap<>(4);
 
   IdSource(TaskId parent) {
     this.parent = parent;
@@ -29,7 +30,7 @@ final class IdSource {
     return parent;
   }
 
-  long nextSeq(TaskId actor) {
+  long nextSeq(ActorId actor) {
     return seqs.computeIfAbsent(actor, a -> new AtomicLong()).incrementAndGet();
   }
 }

@@ -5,7 +5,7 @@ import io.ember.api.ActorHandle;
 import io.ember.api.Ember;
 import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
@@ -32,11 +32,11 @@ final class ScopedEmber implements Ember, ActorCaller {
 
   @Override
   public <A> ActorHandle<A> actorHandle(String actorId) {
-    return new ActorHandleImpl<>(TaskId.parse(actorId), this);
+    return new ActorHandleImpl<>(ActorId.parse(actorId), this);
   }
 
   @Override
-  public <R> ObjectRef<R> callActor(TaskId actor, String method, Object[] args) {
+  public <R> ObjectRef<R> callActor(ActorId actor, String method, Object[] args) {
     return client.callActor(source, actor, method, args);
   }
 

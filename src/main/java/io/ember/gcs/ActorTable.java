@@ -1,7 +1,7 @@
 package io.ember.gcs;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
-import io.ember.ids.TaskId;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.redis.client.Command;
@@ -22,7 +22,7 @@ import java.util.Map;
 public final class ActorTable {
 
   /** One actor row as stored (see {@link Keys}). */
-  public record Row(TaskId id, byte[] spec, String className, String node, long incarnation, ActorState state, String error,
+  public record Row(ActorId id, byte[] spec, String className, String node, long incarnation, ActorState state, String error,
       long logBase, int restarts, int maxRestarts) {
     public boolean hostedBy(NodeId n) {
       return n.value().equals(node);
@@ -45,7 +45,7 @@ public final class ActorTable {
   }
 
   /** The actor's row, or null if there is none. */
-  public Future<Row> row(TaskId actor) {
+  public Future<Row> row(ActorId actor) {
     return store.call(Request.cmd(Command.HGETALL).arg(Keys.actor(actor))).map(r -> {
       Map<String, Response> h = Resp.hash(r);
       return h.isEmpty() ? null : row(actor, h);
@@ -53,7 +53,7 @@ public final class ActorTable {
   }
 
   /** Its row, checkpoint and log up to entry {@code upto} (-1 = all); null if the actor does not exist. */
-  public Future<Load> load(TaskId actor, long upto) {
+  public Future<Load> load(ActorId actor, long upto) {
     List<String> keys = List.of(Keys.actor(actor), Keys.actorCheckpoints(actor), Keys.actorLog(actor));
     return store.run(LOAD, keys, upto).map(res -> {
       if (res == null || res.type() != ResponseType.MULTI) return null;
@@ -68,25 +68,25 @@ public final class ActorTable {
   }
 
   /** The ids of the actors the table says {@code node} hosts or must restore. */
-  public Future<List<TaskId>> actorsOf(NodeId node) {
+  public Future<List<ActorId>> actorsOf(NodeId node) {
     return store.call(Request.cmd(Command.SMEMBERS).arg(Keys.nodeActors(node))).map(r -> {
-      List<TaskId> out = new ArrayList<>(r.size());
-      for (Response m : r) out.add(TaskId.parse(m.toString()));
+      List<ActorId> out = new ArrayList<>(r.size());
+      for (Response m : r) out.add(ActorId.parse(m.toString()));
       return out;
     });
   }
 
   /** Takes the rebuild lock of one call's output for {@code ttlMs}; false if someone else holds it. */
-  public Future<Boolean> lockRebuild(TaskId actor, long index, String holder, long ttlMs) {
+  public Future<Boolean> lockRebuild(ActorId actor, long index, String holder, long ttlMs) {
     return store.call(Request.cmd(Command.SET).arg(Keys.actorRebuild(actor, index)).arg(holder).arg("NX").arg("PX").arg(ttlMs))
         .map(r -> r != null && "OK".equals(r.toString()));
   }
 
-  public Future<Void> unlockRebuild(TaskId actor, long index) {
+  public Future<Void> unlockRebuild(ActorId actor, long index) {
     return store.call(Request.cmd(Command.DEL).arg(Keys.actorRebuild(actor, index))).mapEmpty();
   }
 
-  private static Row row(TaskId id, Map<String, Response> h) {
+  private static Row row(ActorId id, Map<String, Response> h) {
     return new Row(id, bytes(h.get("spec")), str(h.get("class")), str(h.get("node")), num(h.get("incarnation")),
         state(h.get("state")), str(h.get("error")), num(h.get("logBase")), (int) num(h.get("restarts")),
         (int) (h.containsKey("maxRestarts") ? num(h.get("maxRestarts")) : -1));

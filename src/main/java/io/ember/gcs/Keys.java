@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -133,19 +134,19 @@ public final class Keys {
 
   public static final String ACTORS_UNPLACED = PREFIX + "actors:unplaced";
 
-  public static String actor(TaskId actor) {
+  public static String actor(ActorId actor) {
     return PREFIX + "actor:" + actor;
   }
 
-  public static String actorLog(TaskId actor) {
+  public static String actorLog(ActorId actor) {
     return actor(actor) + ":log";
   }
 
-  public static String actorCheckpoints(TaskId actor) {
+  public static String actorCheckpoints(ActorId actor) {
     return actor(actor) + ":ckpt";
   }
 
-  public static String actorRebuild(TaskId actor, long index) {
+  public static String actorRebuild(ActorId actor, long index) {
     return actor(actor) + ":rebuild:" + index;
   }
 

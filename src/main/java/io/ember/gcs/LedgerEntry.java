@@ -1,5 +1,7 @@
 package io.ember.gcs;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -87,7 +89,7 @@ public sealed interface LedgerEntry {
   }
 
   /** An owner re-ran {@code task} (its {@code attempt}) to rebuild a lost object; {@code by} is the owner's client id. */
-  record TaskResubmitted(TaskId task, String function, int attempt, String by, String reason, long at)
+  record TaskResubmitted(TaskId task, String function, int attempt, ClientId by, String reason, long at)
       implements LedgerEntry {
     static final String KIND = "task-resubmitted";
 
@@ -97,12 +99,12 @@ public sealed interface LedgerEntry {
 
     public JsonObject toJson() {
       return start(KIND).put("task", task.toString()).put("function", function).put("attempt", attempt)
-          .put("by", by).put("reason", reason).put("at", at);
+          .put("by", by.value()).put("reason", reason).put("at", at);
     }
 
     static TaskResubmitted fromJson(JsonObject o) {
       return new TaskResubmitted(TaskId.parse(o.getString("task")), o.getString("function"), o.getInteger("attempt"),
-          o.getString("by"), o.getString("reason"), o.getLong("at"));
+          new ClientId(o.getString("by")), o.getString("reason"), o.getLong("at"));
     }
   }
 
@@ -110,7 +112,7 @@ public sealed interface LedgerEntry {
    * A new incarnation of {@code actor} replayed its log on {@code node}; {@code diverged} names
    * the calls whose outcome differed from the log (left out of the JSON when none did).
    */
-  record ActorRestored(TaskId actor, String className, NodeId node, long incarnation, long checkpoint, long replayed,
+  record ActorRestored(ActorId actor, String className, NodeId node, long incarnation, long checkpoint, long replayed,
       long ms, long at, List<Long> diverged) implements LedgerEntry {
     static final String KIND = "actor-restored";
 
@@ -131,14 +133,14 @@ public sealed interface LedgerEntry {
     }
 
     static ActorRestored fromJson(JsonObject o) {
-      return new ActorRestored(TaskId.parse(o.getString("actor")), o.getString("class"), new NodeId(o.getString("node")),
+      return new ActorRestored(ActorId.parse(o.getString("actor")), o.getString("class"), new NodeId(o.getString("node")),
           o.getLong("incarnation"), o.getLong("checkpoint"), o.getLong("replayed"), o.getLong("ms"), o.getLong("at"),
           longs(o.getJsonArray("diverged")));
     }
   }
 
   /** {@code node} rebuilt the lost output {@code object} of call {@code call} of {@code actor} by replay. */
-  record ActorOutputRebuilt(TaskId actor, ObjectId object, long call, long checkpoint, long replayed, long ms,
+  record ActorOutputRebuilt(ActorId actor, ObjectId object, long call, long checkpoint, long replayed, long ms,
       NodeId node, long at, boolean diverged) implements LedgerEntry {
     static final String KIND = "actor-output-rebuilt";
 
@@ -154,14 +156,14 @@ public sealed interface LedgerEntry {
     }
 
     static ActorOutputRebuilt fromJson(JsonObject o) {
-      return new ActorOutputRebuilt(TaskId.parse(o.getString("actor")), ObjectId.parse(o.getString("object")),
+      return new ActorOutputRebuilt(ActorId.parse(o.getString("actor")), ObjectId.parse(o.getString("object")),
           o.getLong("call"), o.getLong("checkpoint"), o.getLong("replayed"), o.getLong("ms"),
           new NodeId(o.getString("node")), o.getLong("at"), o.getBoolean("diverged", false));
     }
   }
 
   /** Replaying {@code actor} gave outcomes unlike the log for {@code calls}; {@code object} (may be null) was being rebuilt. */
-  record ActorReplayDiverged(TaskId actor, List<Long> calls, ObjectId object, long at) implements LedgerEntry {
+  record ActorReplayDiverged(ActorId actor, List<Long> calls, ObjectId object, long at) implements LedgerEntry {
     static final String KIND = "actor-replay-diverged";
 
     public ActorReplayDiverged {
@@ -180,7 +182,7 @@ public sealed interface LedgerEntry {
 
     static ActorReplayDiverged fromJson(JsonObject o) {
       String object = o.getString("object");
-      return new ActorReplayDiverged(TaskId.parse(o.getString("actor")), longs(o.getJsonArray("calls")),
+      return new ActorReplayDiverged(ActorId.parse(o.getString("actor")), longs(o.getJsonArray("calls")),
           object == null ? null : ObjectId.parse(object), o.getLong("at"));
     }
   }

@@ -1,6 +1,7 @@
 package io.ember.gcs;
 
 import io.ember.api.EmberException;
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -227,10 +228,10 @@ abstract sealed class ScriptOp {
    * applied, or fails when the script refused this actor (another incarnation hosts it now).
    */
   static final class ActorWrite extends ScriptOp {
-    private final TaskId actor;
+    private final ActorId actor;
     private final List<WriteOp.Actor> calls = new ArrayList<>(2);
 
-    ActorWrite(TaskId actor) {
+    ActorWrite(ActorId actor) {
       this.actor = actor;
     }
 

@@ -1,6 +1,8 @@
 package io.ember.gcs;
 
 import io.ember.api.EmberException;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -112,7 +114,7 @@ public final class TableWriter {
   // ---- the write API: any thread, never blocks -------------------------------------------
 
   /** Records a new task (state PENDING) with its spec, the lineage kept for reconstruction. */
-  public void taskSubmitted(TaskId id, byte[] spec, JobId job, String function, NodeId owner) {
+  public void taskSubmitted(TaskId id, byte[] spec, JobId job, String function, ClientId owner) {
     enqueue(new WriteOp.Submitted(id, spec.clone(), text(job), text(function), text(owner)));
   }
 
@@ -164,11 +166,11 @@ public final class TableWriter {
   /** Records a new actor hosted by this node, in {@code state} (ALIVE, or DEAD with an error). */
   public Future<Void> actorCreated(ActorCreateSpec spec, String resourcesJson, ActorState state, String error) {
     return actor(spec.actor(), "N", spec.encode().getBytes(), spec.className(), resourcesJson,
-        Integer.toString(spec.maxRestarts()), state.name(), text(error), spec.owner());
+        Integer.toString(spec.maxRestarts()), state.name(), text(error), spec.owner().value());
   }
 
   /** Appends method-log entry {@code index} of the actor's incarnation hosted here (a call with no output object). */
-  public Future<Void> actorAppend(TaskId actor, long incarnation, long index, byte[] entry) {
+  public Future<Void> actorAppend(ActorId actor, long incarnation, long index, byte[] entry) {
     return actorAppend(actor, incarnation, index, entry, null, -1);
   }
 
@@ -177,27 +179,27 @@ public final class TableWriter {
    * same atomic step, records the call's output object {@code <call>.1} ({@code size} bytes) at
    * this node; {@code call} null = the call has no output object.
    */
-  public Future<Void> actorAppend(TaskId actor, long incarnation, long index, byte[] entry, TaskId call, long size) {
+  public Future<Void> actorAppend(ActorId actor, long incarnation, long index, byte[] entry, TaskId call, long size) {
     return actor(actor, "A", Long.toString(incarnation), Long.toString(index), entry, call == null ? "" : call.toString(),
         call == null ? "" : Long.toString(size));
   }
 
   /** Stores a checkpoint taken after {@code position} calls; keeps the newest {@code keep} and trims the log. */
-  public Future<Void> actorCheckpoint(TaskId actor, long incarnation, long position, int keep, byte[] blob) {
+  public Future<Void> actorCheckpoint(ActorId actor, long incarnation, long position, int keep, byte[] blob) {
     return actor(actor, "C", Long.toString(incarnation), Long.toString(position), Integer.toString(keep), blob);
   }
 
   /** The actor's incarnation hosted here finished its replay: RESTARTING becomes ALIVE. */
-  public Future<Void> actorRestored(TaskId actor, long incarnation) {
+  public Future<Void> actorRestored(ActorId actor, long incarnation) {
     return actor(actor, "R", Long.toString(incarnation));
   }
 
   /** The actor's incarnation hosted here cannot serve (its constructor or replay failed). */
-  public Future<Void> actorDied(TaskId actor, long incarnation, String error) {
+  public Future<Void> actorDied(ActorId actor, long incarnation, String error) {
     return actor(actor, "D", Long.toString(incarnation), text(error));
   }
 
-  private Future<Void> actor(TaskId actor, String code, Object... args) {
+  private Future<Void> actor(ActorId actor, String code, Object... args) {
     if (fenced) return Future.failedFuture(fencedError(code));
     if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
     Promise<Void> p = Promise.promise();

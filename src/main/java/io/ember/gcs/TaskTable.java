@@ -1,6 +1,7 @@
 package io.ember.gcs;
 
 import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.Future;
@@ -38,16 +39,16 @@ public final class TaskTable {
    * has a live copy, it failed in user code, or {@code maxRetries} re-executions were spent.
    * One claimer cluster-wide wins; the others are told who is running it.
    */
-  public Future<Claim> claim(TaskId id, String claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
-    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner, claimerNode.value(),
+  public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
+    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(), claimerNode.value(),
         maxRetries, reason, now, Keys.PREFIX).map(res -> claim(res, claimerOwner, claimerNode));
   }
 
-  private static Claim claim(Response res, String claimerOwner, NodeId claimerNode) {
+  private static Claim claim(Response res, ClientId claimerOwner, NodeId claimerNode) {
     ClaimOutcome outcome = ClaimOutcome.valueOf(res.get(0).toString());
     return switch (outcome) {
       case CLAIMED -> new Claim(outcome, claimerOwner, claimerNode.value(), Integer.parseInt(res.get(1).toString()), null);
-      case IN_PROGRESS -> new Claim(outcome, res.get(1).toString(), res.get(2).toString(), 0, null);
+      case IN_PROGRESS -> new Claim(outcome, clientOrNull(res.get(1).toString()), res.get(2).toString(), 0, null);
       case EXISTS -> new Claim(outcome, null, res.get(1).toString(), 0, null);
       case FAILED -> new Claim(outcome, null, null, 0, failure(res, 1));
       case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), failure(res, 2));
@@ -89,9 +90,14 @@ public final class TaskTable {
     String owner = Resp.text(h, "owner");
     String attempts = Resp.text(h, "attempts");
     return new TaskRecord(id, spec == null ? null : spec.toBytes(), TaskState.valueOf(Resp.text(h, "state")),
-        blank(node) ? null : new NodeId(node), blank(owner) ? null : new NodeId(owner),
+        blank(node) ? null : new NodeId(node), clientOrNull(owner),
         Resp.text(h, "function"), blank(attempts) ? 0 : Integer.parseInt(attempts),
         failure(Resp.text(h, "error"), Resp.text(h, "errorCode"), Resp.text(h, "errorType"), Resp.text(h, "errorSubject")));
+  }
+
+  /** A row's owner: none when its submit was never applied (the claim script answers ''). */
+  private static ClientId clientOrNull(String s) {
+    return blank(s) ? null : new ClientId(s);
   }
 
   private static boolean blank(String s) {

@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -140,14 +141,14 @@ sealed interface WriteOp {
   }
 
   /** The row of one actor: its ops in a batch stay in order in one {@link ScriptOp.ActorWrite}. */
-  record ActorKey(TaskId actor) {}
+  record ActorKey(ActorId actor) {}
 
   /**
    * One op on an actor's rows (see table-writer.lua: N, A, C, R, D). {@code args} are the op's
    * script arguments after the code and the actor id; {@code done} completes when it is applied
    * and fails if Redis refused it (the actor is hosted elsewhere now) or the batch failed.
    */
-  record Actor(TaskId actor, String code, Object[] args, Promise<Void> done) implements WriteOp {
+  record Actor(ActorId actor, String code, Object[] args, Promise<Void> done) implements WriteOp {
     public Object key() {
       return new ActorKey(actor);
     }

@@ -2,6 +2,7 @@ package io.ember.monitor;
 
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.NodeState;
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorDeath;
@@ -269,7 +270,7 @@ public final class Monitor {
     for (Object o : placed) {
       if (!(o instanceof JsonArray a) || a.size() < 3) continue;
       try {
-        out.add(new ActorPlacement(TaskId.parse(a.getString(0)), new NodeId(a.getString(1)), a.getLong(2)));
+        out.add(new ActorPlacement(ActorId.parse(a.getString(0)), new NodeId(a.getString(1)), a.getLong(2)));
       } catch (RuntimeException malformed) {
         // ignored: the table lookup finds the actor
       }
@@ -283,7 +284,7 @@ public final class Monitor {
     for (Object o : gone) {
       if (!(o instanceof JsonArray a) || a.size() < 2) continue;
       try {
-        out.add(new ActorDeath(TaskId.parse(a.getString(0)), a.getString(1)));
+        out.add(new ActorDeath(ActorId.parse(a.getString(0)), a.getString(1)));
       } catch (RuntimeException malformed) {
         // ignored: the client's table lookup finds it dead
       }

@@ -4,6 +4,8 @@ import io.ember.api.ActorDiedException;
 import io.ember.gcs.ActorState;
 import io.ember.api.EmberException;
 import io.ember.gcs.ActorTable;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -80,7 +82,7 @@ public final class ActorCalls {
 
   /** Reads actor rows. */
   public interface ActorRows {
-    Future<ActorRow> row(TaskId actor);
+    Future<ActorRow> row(ActorId actor);
 
     /** Over the GCS actor table: the one adapter to change when it moves. */
     static ActorRows of(ActorTable table) {
@@ -101,7 +103,7 @@ public final class ActorCalls {
     void send(NodeId node, ActorCallSpec call);
   }
 
-  private final String clientId;
+  private final ClientId clientId;
   private final OwnedTasks tasks;
   private final ActorRows rows;
   private final ActorWire wire;
@@ -111,10 +113,10 @@ public final class ActorCalls {
   private final Retry lookups;
   private final Clock clock;
   private final LongSupplier nanos;
-  private final Map<TaskId, ActorRoute> actors = new ConcurrentHashMap<>();
+  private final Map<ActorId, ActorRoute> actors = new ConcurrentHashMap<>();
   private final Map<TaskId, ActorRoute> byCall = new ConcurrentHashMap<>();
 
-  public ActorCalls(String clientId, OwnedTasks tasks, ActorRows rows, ActorWire wire, ClusterView view, Supplier<NodeId> home,
+  public ActorCalls(ClientId clientId, OwnedTasks tasks, ActorRows rows, ActorWire wire, ClusterView view, Supplier<NodeId> home,
       long timeoutMs, Retry lookups, Clock clock, LongSupplier nanos) {
     this.clientId = clientId;
     this.tasks = tasks;
@@ -128,7 +130,7 @@ public final class ActorCalls {
     this.nanos = nanos;
   }
 
-  private ActorRoute route(TaskId actor) {
+  private ActorRoute route(ActorId actor) {
     return actors.computeIfAbsent(actor, a -> new ActorRoute(a, nanos.getAsLong()));
   }
 
@@ -138,7 +140,7 @@ public final class ActorCalls {
   }
 
   /** The state of the route to {@code actor} (NEW if this client never heard of it). */
-  State stateOf(TaskId actor) {
+  State stateOf(ActorId actor) {
     ActorRoute r = actors.get(actor);
     return r == null ? State.NEW : r.state();
   }
@@ -183,14 +185,14 @@ public final class ActorCalls {
   }
 
   /** Completes with the actor's node once it is created (fails with why it could not be). */
-  public Future<NodeId> whenCreated(TaskId actor) {
+  public Future<NodeId> whenCreated(ActorId actor) {
     return route(actor).created.future();
   }
 
   // ---- calls ------------------------------------------------------------------------------
 
   /** Calls {@code method} of {@code actor} as call {@code id}, the {@code seq}-th of {@code caller}; returns its output's id. */
-  public ObjectId call(TaskId id, TaskId caller, long seq, TaskId actor, String method, List<TaskSpec.Arg> args) {
+  public ObjectId call(TaskId id, TaskId caller, long seq, ActorId actor, String method, List<TaskSpec.Arg> args) {
     ActorRoute r = route(actor);
     ActorCallSpec c = new ActorCallSpec(id, actor, caller, seq, method, args, clientId);
     tasks.expect(id);

@@ -1,6 +1,7 @@
 package io.ember.owner;
 
 import io.ember.api.EmberException;
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCallSpec;
@@ -38,7 +39,7 @@ final class ActorRoute {
     }
   }
 
-  final TaskId id;
+  final ActorId id;
   private volatile State state = State.NEW;
   volatile NodeId node;
   volatile long incarnation;
@@ -51,7 +52,7 @@ final class ActorRoute {
   /** When a call of this actor last got its answer, or was last sent (nanoseconds of the route's clock). */
   volatile long progressAt;
 
-  ActorRoute(TaskId id, long now) {
+  ActorRoute(ActorId id, long now) {
     this.id = id;
     this.progressAt = now;
   }

@@ -1,6 +1,7 @@
 package io.ember.owner;
 
 import io.ember.gcs.Claim;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.vertx.core.Future;
@@ -16,5 +17,5 @@ public interface ClaimService {
    * node, its result has a live copy, user code failed it, or {@code maxRetries} re-executions
    * were spent.
    */
-  Future<Claim> claim(TaskId task, String claimer, NodeId at, int maxRetries, String reason, long now);
+  Future<Claim> claim(TaskId task, ClientId claimer, NodeId at, int maxRetries, String reason, long now);
 }

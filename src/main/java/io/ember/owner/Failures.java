@@ -6,6 +6,7 @@ import io.ember.api.GetTimeoutException;
 import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
 import io.ember.gcs.TaskFailure;
+import io.ember.ids.ActorId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.api.ErrorCode;
@@ -65,7 +66,7 @@ public final class Failures {
    * Why a node refused to create actor {@code actor} (its typed exception), or null when nobody
    * answered (the actor may exist anyway: the table says).
    */
-  public static EmberException creationRefusal(TaskId actor, Throwable err) {
+  public static EmberException creationRefusal(ActorId actor, Throwable err) {
     if (err instanceof RemoteFailure f) {
       return f.code() == ErrorCode.ACTOR_DIED ? ActorDiedException.reported(f.actor() != null ? f.actor() : actor.toString(), f.getMessage())
           : fromRemote(f);
@@ -100,7 +101,7 @@ public final class Failures {
   }
 
   /** An actor call's ACTOR_DIED result: the actor is known from the call, the message kept as sent. */
-  public static ActorDiedException actorDied(TaskId actor, TaskDone.Failure f) {
+  public static ActorDiedException actorDied(ActorId actor, TaskDone.Failure f) {
     return ActorDiedException.reported(actor.toString(), f.message());
   }
 

@@ -4,6 +4,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.ObjectRecord;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -79,7 +80,7 @@ public final class ObjectRecovery {
 
   /** Asks another client, the owner of a task, where its result is (waiting until it is done). */
   public interface Owners {
-    Future<Location> ask(String owner, ObjectId id, long deadline);
+    Future<Location> ask(ClientId owner, ObjectId id, long deadline);
   }
 
   /** Rebuilds a lost actor-method output by replaying its actor. */
@@ -92,7 +93,7 @@ public final class ObjectRecovery {
     void submit(NodeId node, TaskSpec spec);
   }
 
-  private final String clientId;
+  private final ClientId clientId;
   private final Supplier<NodeId> home;
   private final OwnedTasks tasks;
   private final ClaimService claims;
@@ -106,7 +107,7 @@ public final class ObjectRecovery {
   private final Retry retry;
   private final AsyncLimiter claimLimit = new AsyncLimiter(CLAIMS_IN_FLIGHT);
 
-  public ObjectRecovery(String clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
+  public ObjectRecovery(ClientId clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
       ActorOutputs actorOutputs, Submitter submitter, LiveLocation live, Ledger ledger, Retry retry, Clock clock) {
     this.clientId = clientId;
     this.home = home;
@@ -177,11 +178,7 @@ public final class ObjectRecovery {
     ObjectId oid = ObjectId.of(task, 1);
     return switch (c.outcome()) {
       case CLAIMED, MISSING -> resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
-      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid)
-          : owners.ask(c.owner(), oid, deadline).recover(err -> {
-            known.set(null); // the owner is gone: the next round reads the spec from the table
-            return Future.failedFuture(new TryAgain(err));
-          });
+      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid) : askOwner(c.owner(), oid, deadline, known);
       case EXISTS -> lineage.object(oid).compose(rec -> {
         Location l = live.first(rec);
         return l != null ? Future.succeededFuture(l)
@@ -192,6 +189,16 @@ public final class ObjectRecovery {
           + ") was run " + (c.attempts() + 1) + " times and its system-failure retries (" + s.maxRetries() + ") are spent: "
           + (c.failure() == null || c.failure().message() == null ? "no reason recorded" : c.failure().message())));
     };
+  }
+
+  /** Another client runs it: ask that owner; one that does not answer (or none recorded) means another round. */
+  private Future<Location> askOwner(ClientId owner, ObjectId oid, long deadline, AtomicReference<TaskSpec> known) {
+    Future<Location> asked = owner != null ? owners.ask(owner, oid, deadline)
+        : Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "object " + oid + ": its task's row names no owner"));
+    return asked.recover(err -> {
+      known.set(null); // the owner is gone: the next round reads the spec from the table
+      return Future.failedFuture(new TryAgain(err));
+    });
   }
 
   private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {

@@ -1,5 +1,6 @@
 package io.ember.owner;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.object.Location;
@@ -50,7 +51,7 @@ public final class OwnerRequests implements ObjectRecovery.Owners {
 
   /** Asks the owner of a task for its result's location, waiting until it is done. */
   @Override
-  public Future<Location> ask(String owner, ObjectId id, long deadline) {
+  public Future<Location> ask(ClientId owner, ObjectId id, long deadline) {
     long left = left(clock, deadline);
     JsonObject req = new JsonObject().put("objectId", id.toString()).put("timeoutMs", left);
     return bus.<JsonObject>request(Addresses.clientWait(owner), req, typed().setSendTimeout(left + 1000))

@@ -1,5 +1,7 @@
 package io.ember.protocol;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;
@@ -13,8 +15,8 @@ import java.util.List;
  * answered from the recorded result instead of running again (exactly-once per caller).
  * {@code owner} is the client whose inbox gets the result.
  */
-public record ActorCallSpec(TaskId id, TaskId actor, TaskId caller, long seq, String method, List<TaskSpec.Arg> args,
-    String owner) {
+public record ActorCallSpec(TaskId id, ActorId actor, TaskId caller, long seq, String method, List<TaskSpec.Arg> args,
+    ClientId owner) {
 
   public ObjectId returnId() {
     return ObjectId.of(id, 1);
@@ -22,15 +24,15 @@ public record ActorCallSpec(TaskId id, TaskId actor, TaskId caller, long seq, St
 
   public void encodeTo(Buffer b) {
     Wire.putTask(b, id);
-    Wire.putTask(b, actor);
+    Wire.putActor(b, actor);
     Wire.putTask(b, caller);
     b.appendLong(seq);
     Wire.putString(b, method);
     TaskSpec.Arg.encodeAll(b, args);
-    Wire.putString(b, owner);
+    Wire.putClient(b, owner);
   }
 
   public static ActorCallSpec decode(Wire w) {
-    return new ActorCallSpec(w.getTask(), w.getTask(), w.getTask(), w.getLong(), w.getString(), TaskSpec.Arg.decodeAll(w), w.getString());
+    return new ActorCallSpec(w.getTask(), w.getActor(), w.getTask(), w.getLong(), w.getString(), TaskSpec.Arg.decodeAll(w), w.getClient());
   }
 }

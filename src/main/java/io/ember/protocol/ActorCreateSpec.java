@@ -1,6 +1,7 @@
 package io.ember.protocol;
 
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.vertx.core.buffer.Buffer;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,8 +14,8 @@ import java.util.Map;
  * (every {@code checkpointCalls} calls or {@code checkpointMs} ms; 0 = not by that rule).
  * {@code owner} is the creating client. Stored in the actor table.
  */
-public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg> args, Map<String, Double> resources,
-    int maxRestarts, int checkpointCalls, long checkpointMs, String owner) {
+public record ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg> args, Map<String, Double> resources,
+    int maxRestarts, int checkpointCalls, long checkpointMs, ClientId owner) {
 
   public Buffer encode() {
     Buffer b = Buffer.buffer(128);
@@ -23,7 +24,7 @@ public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg>
   }
 
   public void encodeTo(Buffer b) {
-    Wire.putTask(b, actor);
+    Wire.putActor(b, actor);
     Wire.putString(b, className);
     TaskSpec.Arg.encodeAll(b, args);
     b.appendInt(resources.size());
@@ -32,7 +33,7 @@ public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg>
       b.appendDouble(e.getValue());
     }
     b.appendInt(maxRestarts).appendInt(checkpointCalls).appendLong(checkpointMs);
-    Wire.putString(b, owner);
+    Wire.putClient(b, owner);
   }
 
   public static ActorCreateSpec decodeBuffer(Buffer b) {
@@ -40,12 +41,12 @@ public record ActorCreateSpec(TaskId actor, String className, List<TaskSpec.Arg>
   }
 
   public static ActorCreateSpec decode(Wire w) {
-    TaskId actor = w.getTask();
+    ActorId actor = w.getActor();
     String cls = w.getString();
     List<TaskSpec.Arg> args = TaskSpec.Arg.decodeAll(w);
     int r = w.getInt();
     Map<String, Double> resources = new LinkedHashMap<>();
     for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());
-    return new ActorCreateSpec(actor, cls, args, resources, w.getInt(), w.getInt(), w.getLong(), w.getString());
+    return new ActorCreateSpec(actor, cls, args, resources, w.getInt(), w.getInt(), w.getLong(), w.getClient());
   }
 }

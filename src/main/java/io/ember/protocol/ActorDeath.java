@@ -1,6 +1,6 @@
 package io.ember.protocol;
 
-import io.ember.ids.TaskId;
+import io.ember.ids.ActorId;
 
 /** An actor that will not be recreated (its restart budget is spent), and why. */
-public record ActorDeath(TaskId actor, String reason) {}
+public record ActorDeath(ActorId actor, String reason) {}

@@ -1,5 +1,6 @@
 package io.ember.protocol;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 
 /**
@@ -52,12 +53,12 @@ public final class Addresses {
   }
 
   /** A client (a node's own, or a driver's): where its owned objects are, once they exist. */
-  public static String clientWait(String clientId) {
+  public static String clientWait(ClientId clientId) {
     return "ember.client." + clientId + ".wait";
   }
 
   /** A client's completion inbox: the scheduler sends task results there. */
-  public static String clientInbox(String clientId) {
+  public static String clientInbox(ClientId clientId) {
     return "ember.client." + clientId + ".done";
   }
 

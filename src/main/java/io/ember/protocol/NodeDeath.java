@@ -33,7 +33,7 @@ public record NodeDeath(NodeId node, String reason, long at, NodeId by, List<Tas
     putPlacements(b, placements);
     b.appendInt(actorsDead.size());
     for (ActorDeath d : actorsDead) {
-      Wire.putTask(b, d.actor());
+      Wire.putActor(b, d.actor());
       Wire.putString(b, d.reason());
     }
   }
@@ -50,14 +50,14 @@ public record NodeDeath(NodeId node, String reason, long at, NodeId by, List<Tas
     List<ActorPlacement> placements = getPlacements(w);
     n = count(w);
     List<ActorDeath> dead = new ArrayList<>();
-    for (int i = 0; i < n; i++) dead.add(new ActorDeath(w.getTask(), w.getString()));
+    for (int i = 0; i < n; i++) dead.add(new ActorDeath(w.getActor(), w.getString()));
     return new NodeDeath(node, reason, at, by, lost, placements, dead);
   }
 
   static void putPlacements(Buffer b, List<ActorPlacement> placements) {
     b.appendInt(placements.size());
     for (ActorPlacement p : placements) {
-      Wire.putTask(b, p.actor());
+      Wire.putActor(b, p.actor());
       Wire.putString(b, p.node().value());
       b.appendLong(p.incarnation());
     }
@@ -66,7 +66,7 @@ public record NodeDeath(NodeId node, String reason, long at, NodeId by, List<Tas
   static List<ActorPlacement> getPlacements(Wire w) {
     int n = count(w);
     List<ActorPlacement> out = new ArrayList<>();
-    for (int i = 0; i < n; i++) out.add(new ActorPlacement(w.getTask(), new NodeId(w.getString()), w.getLong()));
+    for (int i = 0; i < n; i++) out.add(new ActorPlacement(w.getActor(), new NodeId(w.getString()), w.getLong()));
     return out;
   }
 

@@ -1,5 +1,6 @@
 package io.ember.protocol;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -22,7 +23,7 @@ public record TaskSpec(
     Map<String, Double> resources,
     int maxRetries,
     boolean retryExceptions,
-    String owner,
+    ClientId owner,
     int attempt) {
 
   /** One argument: an encoded value, or a reference to an object. */
@@ -90,7 +91,7 @@ public record TaskSpec(
       b.appendDouble(e.getValue());
     }
     b.appendInt(maxRetries).appendByte((byte) (retryExceptions ? 1 : 0));
-    Wire.putString(b, owner);
+    Wire.putClient(b, owner);
     b.appendInt(attempt);
   }
 
@@ -106,6 +107,6 @@ public record TaskSpec(
     int r = w.getInt();
     Map<String, Double> resources = new LinkedHashMap<>();
     for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());
-    return new TaskSpec(id, job, function, args, resources, w.getInt(), w.getBoolean(), w.getString(), w.getInt());
+    return new TaskSpec(id, job, function, args, resources, w.getInt(), w.getBoolean(), w.getClient(), w.getInt());
   }
 }

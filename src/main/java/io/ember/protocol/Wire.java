@@ -1,5 +1,7 @@
 package io.ember.protocol;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;
@@ -34,6 +36,16 @@ public final class Wire {
 
   public static void putTask(Buffer b, TaskId id) {
     b.appendLong(id.hi()).appendLong(id.lo());
+  }
+
+  /** An actor id travels as the task id it is derived from. */
+  public static void putActor(Buffer b, ActorId id) {
+    putTask(b, id.task());
+  }
+
+  /** A client id travels as its string (null as absent). */
+  public static void putClient(Buffer b, ClientId id) {
+    putString(b, id == null ? null : id.value());
   }
 
   public static void putObject(Buffer b, ObjectId id) {
@@ -89,6 +101,15 @@ public final class Wire {
 
   public TaskId getTask() {
     return new TaskId(getLong(), getLong());
+  }
+
+  public ActorId getActor() {
+    return new ActorId(getTask());
+  }
+
+  public ClientId getClient() {
+    String s = getString();
+    return s == null ? null : new ClientId(s);
   }
 
   public ObjectId getObject() {

@@ -102,7 +102,7 @@ public final class Scheduler {
       return;
     }
     if (spec.attempt() == 0) {
-      writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), ownerId(spec));
+      writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), spec.owner());
     }
     // held by this node from now on: if it dies, the task is found in its task set
     writer.taskState(spec.id(), TaskState.QUEUED, self, spec.attempt(), null);
@@ -119,10 +119,6 @@ public final class Scheduler {
         else failFrom(spec, ar.cause());
       });
     }
-  }
-
-  private static NodeId ownerId(TaskSpec spec) {
-    return new NodeId(spec.owner());
   }
 
   /** Local first; spill to the least loaded feasible peer when every local slot is taken ({@link Placement#forTask}). */

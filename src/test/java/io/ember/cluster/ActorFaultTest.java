@@ -19,8 +19,8 @@ import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.GcsTesting;
 import io.ember.gcs.Keys;
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
-import io.ember.ids.TaskId;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestActors;
 import io.ember.testing.TestFns;
@@ -69,7 +69,7 @@ class ActorFaultTest {
   }
 
   ActorTable.Row row(ActorHandle<?> a) throws Exception {
-    return await(cluster.gcs().actors().row(TaskId.parse(a.id())));
+    return await(cluster.gcs().actors().row(ActorId.parse(a.id())));
   }
 
   String hostOf(ActorHandle<?> a) throws Exception {
@@ -77,7 +77,7 @@ class ActorFaultTest {
   }
 
   long logLength(ActorHandle<?> a) throws Exception {
-    return await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.LLEN).arg(Keys.actorLog(TaskId.parse(a.id()))))).toLong()
+    return await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.LLEN).arg(Keys.actorLog(ActorId.parse(a.id()))))).toLong()
         + row(a).logBase();
   }
 

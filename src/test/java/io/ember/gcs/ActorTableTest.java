@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -34,10 +36,10 @@ import org.junit.jupiter.api.extension.ExtendWith;
  */
 @ExtendWith(VertxExtension.class)
 class ActorTableTest {
-  static final TaskId ACTOR = TaskId.child(TaskId.driverOf(JobId.named("actors")), 0);
+  static final ActorId ACTOR = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("actors")), 0));
 
   static ActorCreateSpec spec(int maxRestarts) {
-    return new ActorCreateSpec(ACTOR, "x.Counter", List.of(), Map.of(), maxRestarts, 0, 0, "owner");
+    return new ActorCreateSpec(ACTOR, "x.Counter", List.of(), Map.of(), maxRestarts, 0, 0, new ClientId("owner"));
   }
 
   static byte[] entry(int i) {
@@ -55,10 +57,10 @@ class ActorTableTest {
       TableWriter wa = gcs.writer(a, await(gcs.nodes().register(a, Map.of("host", "h"))));
       TableWriter wb = gcs.writer(b, await(gcs.nodes().register(b, Map.of("host", "h"))));
       await(wa.actorCreated(spec(-1), "{}", ActorState.ALIVE, null));
-      for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i), TaskId.child(ACTOR, i), 100 + i);
+      for (int i = 0; i < 10; i++) wa.actorAppend(ACTOR, 1, i, entry(i), TaskId.child(ACTOR.task(), i), 100 + i);
       await(wa.flush());
       // each call's output is recorded with the entry: where it is, and which call of which actor made it
-      ObjectRecord out = await(gcs.objects().get(ObjectId.of(TaskId.child(ACTOR, 3), 1)));
+      ObjectRecord out = await(gcs.objects().get(ObjectId.of(TaskId.child(ACTOR.task(), 3), 1)));
       assertEquals("actor:" + ACTOR + ":3", out.kind());
       assertEquals(103, out.size());
       assertEquals(Set.of(a), out.locations());
@@ -93,7 +95,7 @@ class ActorTableTest {
       await(wa.actorCheckpoint(ACTOR, 1, 10, 2, new byte[] {10}));
       assertEquals(8, await(table.row(ACTOR)).logBase());
       assertEquals(2L, await(gcs.redisForTests().send(Request.cmd(Command.HLEN).arg(Keys.actorCheckpoints(ACTOR)))).toLong());
-      assertNull(await(table.row(TaskId.child(ACTOR, 9))));
+      assertNull(await(table.row(ActorId.of(TaskId.child(ACTOR.task(), 9)))));
       await(gcs.close());
     }
   }

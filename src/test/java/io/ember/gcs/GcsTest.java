@@ -12,6 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -103,7 +104,7 @@ class GcsTest {
     TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     TaskId t = task(1);
     ObjectId o = ObjectId.of(t, 0);
-    w.taskSubmitted(t, new byte[] {1, 2, 3}, JOB, "Fns.add", n);
+    w.taskSubmitted(t, new byte[] {1, 2, 3}, JOB, "Fns.add", ClientId.ofNode(n));
     w.taskState(t, TaskState.RUNNING, n, 1, null);
     w.objectCreated(o, 42, t, ObjectRecord.KIND_TASK, n);
     w.heartbeat(123_456L, "{\"cpu\":0.5}");
@@ -114,7 +115,7 @@ class GcsTest {
     TaskRecord tr = await(gcs.tasks().get(t));
     assertEquals(TaskState.RUNNING, tr.state());
     assertEquals(n, tr.node());
-    assertEquals(n, tr.owner());
+    assertEquals(ClientId.ofNode(n), tr.owner());
     assertEquals("Fns.add", tr.function());
     assertEquals(1, tr.attempts());
     assertNull(tr.failure());
@@ -140,7 +141,7 @@ class GcsTest {
     TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     byte[] spec = new byte[512];
     for (int i = 0; i < spec.length; i++) spec[i] = (byte) i;
-    w.taskSubmitted(task(7), spec, JOB, "f", n);
+    w.taskSubmitted(task(7), spec, JOB, "f", ClientId.ofNode(n));
     await(w.flush());
     TaskRecord tr = await(gcs.tasks().get(task(7)));
     assertArrayEquals(spec, tr.spec());
@@ -153,12 +154,12 @@ class GcsTest {
     TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
     List<String> fencedReasons = new CopyOnWriteArrayList<>();
     w.onFenced(fencedReasons::add);
-    w.taskSubmitted(task(1), new byte[] {1}, JOB, "f", n);
+    w.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(n));
     await(w.flush());
 
     await(GcsTesting.markNodeDead(gcs, n, "missed heartbeats"));
     await(GcsTesting.markNodeDead(gcs, n, "again"));   // idempotent: the first reason stays
-    w.taskSubmitted(task(2), new byte[] {2}, JOB, "f", n);
+    w.taskSubmitted(task(2), new byte[] {2}, JOB, "f", ClientId.ofNode(n));
     w.taskState(task(1), TaskState.RUNNING, n, 1, null);
     w.objectCreated(ObjectId.of(task(1), 0), 10, task(1), ObjectRecord.KIND_TASK, n);
     w.heartbeat(999L, "{}");
@@ -177,7 +178,7 @@ class GcsTest {
     assertEquals(0, nr.heartbeatAt());
     assertEquals(Map.of("task.PENDING", 1L), await(gcs.counts()));
 
-    w.taskSubmitted(task(3), new byte[] {3}, JOB, "f", n);   // refused: a no-op
+    w.taskSubmitted(task(3), new byte[] {3}, JOB, "f", ClientId.ofNode(n));   // refused: a no-op
     assertEquals(0, w.pending());
     assertTrue(w.fenced());
     assertEquals(1, fencedReasons.size());
@@ -191,9 +192,9 @@ class GcsTest {
     old.onFenced(fenced::add);
     TableWriter fresh = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
 
-    old.taskSubmitted(task(1), new byte[] {1}, JOB, "f", n);
+    old.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(n));
     assertEquals(ErrorCode.FENCED, assertInstanceOf(EmberException.class, failure(old.flush())).code());
-    fresh.taskSubmitted(task(2), new byte[] {2}, JOB, "f", n);
+    fresh.taskSubmitted(task(2), new byte[] {2}, JOB, "f", ClientId.ofNode(n));
     await(fresh.flush());
     assertNull(await(gcs.tasks().get(task(1))));
     assertNotNull(await(gcs.tasks().get(task(2))));
@@ -225,7 +226,7 @@ class GcsTest {
   }
 
   private static void applySequence(TableWriter w, NodeId n1, NodeId n2, NodeId n3) {
-    for (int i = 1; i <= 3; i++) w.taskSubmitted(task(i), new byte[] {(byte) i}, JOB, "f", n1);
+    for (int i = 1; i <= 3; i++) w.taskSubmitted(task(i), new byte[] {(byte) i}, JOB, "f", ClientId.ofNode(n1));
     w.taskState(task(1), TaskState.QUEUED, n1, 0, null);
     w.taskState(task(1), TaskState.RUNNING, n1, 1, null);
     w.taskState(task(1), TaskState.RUNNING, n1, 1, null);           // duplicate

@@ -3,6 +3,8 @@ package io.ember.gcs;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -21,6 +23,7 @@ class LedgerEntryTest {
   private static final NodeId NODE = new NodeId("n1");
   private static final TaskId TASK = TaskId.child(TaskId.driverOf(JobId.named("ledger")), 3);
   private static final ObjectId OBJECT = ObjectId.of(TASK, 1);
+  private static final ActorId ACTOR = ActorId.of(TASK);
 
   @Test
   void leader() {
@@ -30,7 +33,7 @@ class LedgerEntryTest {
 
   @Test
   void taskResubmitted() {
-    LedgerEntry e = new LedgerEntry.TaskResubmitted(TASK, "f", 2, "client-1", "lost", 1000);
+    LedgerEntry e = new LedgerEntry.TaskResubmitted(TASK, "f", 2, new ClientId("client-1"), "lost", 1000);
     same(new JsonObject().put("kind", "task-resubmitted").put("task", TASK.toString())
         .put("function", "f").put("attempt", 2).put("by", "client-1").put("reason", "lost")
         .put("at", 1000L), e);
@@ -44,7 +47,7 @@ class LedgerEntryTest {
           .put("checkpoint", -1L).put("replayed", 7).put("ms", 12L)
           .put("at", 1000L);
       if (!diverged.isEmpty()) old.put("diverged", new JsonArray(new ArrayList<>(diverged)));
-      same(old, new LedgerEntry.ActorRestored(TASK, "C", NODE, 2, -1, 7, 12, 1000, diverged));
+      same(old, new LedgerEntry.ActorRestored(ACTOR, "C", NODE, 2, -1, 7, 12, 1000, diverged));
     }
   }
 
@@ -56,7 +59,7 @@ class LedgerEntryTest {
           .put("replayed", 3).put("ms", 9L)
           .put("node", NODE.value()).put("at", 1000L);
       if (diverged) old.put("diverged", true);
-      same(old, new LedgerEntry.ActorOutputRebuilt(TASK, OBJECT, 4, 2, 3, 9, NODE, 1000, diverged));
+      same(old, new LedgerEntry.ActorOutputRebuilt(ACTOR, OBJECT, 4, 2, 3, 9, NODE, 1000, diverged));
     }
   }
 
@@ -64,10 +67,10 @@ class LedgerEntryTest {
   void actorReplayDivergedOnRestoreAndOnRebuild() {
     same(new JsonObject().put("kind", "actor-replay-diverged").put("actor", TASK.toString())
         .put("calls", new JsonArray(new ArrayList<>(List.of(3L, 5L)))).put("at", 1000L),
-        new LedgerEntry.ActorReplayDiverged(TASK, List.of(3L, 5L), null, 1000));
+        new LedgerEntry.ActorReplayDiverged(ACTOR, List.of(3L, 5L), null, 1000));
     same(new JsonObject().put("kind", "actor-replay-diverged").put("actor", TASK.toString())
         .put("calls", new JsonArray().add(4L)).put("object", OBJECT.toString()).put("at", 1000L),
-        new LedgerEntry.ActorReplayDiverged(TASK, List.of(4L), OBJECT, 1000));
+        new LedgerEntry.ActorReplayDiverged(ACTOR, List.of(4L), OBJECT, 1000));
   }
 
   @Test

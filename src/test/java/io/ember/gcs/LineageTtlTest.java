@@ -4,6 +4,7 @@ import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -31,7 +32,7 @@ class LineageTtlTest {
       long epoch = await(gcs.nodes().register(n, Map.of("host", "127.0.0.1")));
       TableWriter w = gcs.writer(n, epoch);
       TaskId t = TaskId.child(TaskId.driverOf(JobId.named("ttl")), 1);
-      w.taskSubmitted(t, new byte[] {1}, JobId.named("ttl"), "f", n);
+      w.taskSubmitted(t, new byte[] {1}, JobId.named("ttl"), "f", ClientId.ofNode(n));
       w.taskState(t, TaskState.RUNNING, n, 0, null);
       await(w.flush());
       assertEquals(-1L, pttl(gcs, t), "a running task's lineage does not expire");

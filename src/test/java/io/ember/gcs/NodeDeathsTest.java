@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -28,7 +29,7 @@ class NodeDeathsTest extends RealRedis {
   void declareDeadLosesTasksDropsCopiesAndLogsOnce() throws Exception {
     TableWriter w = gcs.writer(DEAD, await(gcs.nodes().register(DEAD, Map.of())));
     long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
-    w.taskSubmitted(TASK, new byte[] {1}, JOB, "f", DEAD);
+    w.taskSubmitted(TASK, new byte[] {1}, JOB, "f", ClientId.ofNode(DEAD));
     w.taskState(TASK, TaskState.RUNNING, DEAD, 0, null);
     w.objectCreated(ObjectId.of(TASK, 0), 10, TASK, ObjectRecord.KIND_PUT, DEAD);
     await(w.flush());

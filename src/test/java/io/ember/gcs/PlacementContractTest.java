@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -90,11 +92,11 @@ class PlacementContractTest extends RealRedis {
   }
 
   private static ActorCreateSpec spec(int seq, Map<String, Double> resources) {
-    TaskId id = TaskId.child(TaskId.driverOf(JOB), seq);
-    return new ActorCreateSpec(id, "x.Counter", List.of(), resources, -1, 0, 0, "owner");
+    ActorId id = ActorId.of(TaskId.child(TaskId.driverOf(JOB), seq));
+    return new ActorCreateSpec(id, "x.Counter", List.of(), resources, -1, 0, 0, new ClientId("owner"));
   }
 
-  private static NodeId placedBy(JsonObject verdict, TaskId actor) {
+  private static NodeId placedBy(JsonObject verdict, ActorId actor) {
     for (Object o : verdict.getJsonArray("actors", new JsonArray())) {
       JsonArray a = (JsonArray) o;
       if (a.getString(0).equals(actor.toString())) return new NodeId(a.getString(1));

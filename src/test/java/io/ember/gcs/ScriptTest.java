@@ -4,6 +4,7 @@ import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -31,10 +32,10 @@ class ScriptTest extends RealRedis {
     JobId job = JobId.named("noscript");
     TaskId t1 = TaskId.child(TaskId.driverOf(job), 1);
     TaskId t2 = TaskId.child(TaskId.driverOf(job), 2);
-    w.taskSubmitted(t1, new byte[] {1}, job, "f", N);
+    w.taskSubmitted(t1, new byte[] {1}, job, "f", ClientId.ofNode(N));
     await(w.flush());
     scriptFlush();
-    w.taskSubmitted(t2, new byte[] {2}, job, "f", N);
+    w.taskSubmitted(t2, new byte[] {2}, job, "f", ClientId.ofNode(N));
     await(w.flush());
     assertNotNull(await(gcs.tasks().get(t2)));
     assertEquals(1L, cached(TableWriter.SCRIPT));

@@ -3,6 +3,7 @@ package io.ember.gcs;
 import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -31,7 +32,7 @@ class StaleWriteTest {
       TableWriter wa = gcs.writer(a, await(gcs.nodes().register(a, Map.of("host", "h"))));
       TableWriter wb = gcs.writer(b, await(gcs.nodes().register(b, Map.of("host", "h"))));
       TaskId t = TaskId.child(TaskId.driverOf(JobId.named("stale")), 1);
-      wa.taskSubmitted(t, new byte[] {7}, JobId.named("stale"), "f", a);
+      wa.taskSubmitted(t, new byte[] {7}, JobId.named("stale"), "f", ClientId.ofNode(a));
       await(wa.flush());
       wb.taskState(t, TaskState.RUNNING, b, 0, null);
       wb.taskState(t, TaskState.FINISHED, b, 0, null);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -111,7 +112,7 @@ class TableWriterCoalesceTest {
         byte[] spec = new byte[1 + r.nextInt(3)];
         r.nextBytes(spec);
         String fn = "f" + r.nextInt(3);
-        steps.add(new Step(w -> w.taskSubmitted(t, spec, JOB, fn, node)));
+        steps.add(new Step(w -> w.taskSubmitted(t, spec, JOB, fn, ClientId.ofNode(node))));
       } else if (k < 45) {
         started[ti] = true;
         int attempts = attemptOf[ti] + (r.nextInt(6) == 0 ? 1 : 0);

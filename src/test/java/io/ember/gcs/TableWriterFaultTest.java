@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -84,7 +85,7 @@ class TableWriterFaultTest {
   private static void produce(TableWriter w, NodeId n, int from, int to) {
     for (int i = from; i < to; i++) {
       TaskId t = TaskId.child(DRIVER, i);
-      w.taskSubmitted(t, new byte[] {(byte) i}, JOB, "f", n);
+      w.taskSubmitted(t, new byte[] {(byte) i}, JOB, "f", ClientId.ofNode(n));
       w.taskState(t, TaskState.QUEUED, n, 0, null);
       w.taskState(t, TaskState.RUNNING, n, 1, null);
       w.objectCreated(ObjectId.of(t, 0), 10, t, ObjectRecord.KIND_TASK, n);
@@ -109,7 +110,7 @@ class TableWriterFaultTest {
     redis.kill();
     GcsTesting.eventually(vertx, RECOVERY, "writer notices Redis is gone", () -> Future.succeededFuture(!w.connected()));
     for (int i = 0; i < 150; i++) {
-      w.taskSubmitted(TaskId.child(DRIVER, i), new byte[] {1}, JOB, "f", n);
+      w.taskSubmitted(TaskId.child(DRIVER, i), new byte[] {1}, JOB, "f", ClientId.ofNode(n));
     }
     assertEquals(100, w.pending());
     assertEquals(50, w.droppedOps());

@@ -4,6 +4,7 @@ import static io.ember.gcs.GcsTesting.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -24,7 +25,7 @@ class TaskTableTest extends RealRedis {
   }
 
   private static Claim claim(TaskId t, String owner, NodeId at, int maxRetries) throws Exception {
-    return await(gcs.tasks().claim(t, owner, at, maxRetries, "its object was lost", 5_000));
+    return await(gcs.tasks().claim(t, new ClientId(owner), at, maxRetries, "its object was lost", 5_000));
   }
 
   private static TableWriter registered(NodeId n) throws Exception {
@@ -41,26 +42,26 @@ class TaskTableTest extends RealRedis {
   void aTaskRunningOnALiveNodeIsInProgressThenClaimedOnceItsNodeIsDead() throws Exception {
     TableWriter wa = registered(A);
     registered(B);
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
     await(wa.flush());
-    assertEquals(new Claim(ClaimOutcome.IN_PROGRESS, "a", "a", 0, null), claim(task(1), "owner-b", B, 3));
+    assertEquals(new Claim(ClaimOutcome.IN_PROGRESS, new ClientId("a"), "a", 0, null), claim(task(1), "owner-b", B, 3));
 
     await(GcsTesting.markNodeDead(gcs, A, "gone"));
-    assertEquals(new Claim(ClaimOutcome.CLAIMED, "owner-b", "b", 1, null), claim(task(1), "owner-b", B, 3));
+    assertEquals(new Claim(ClaimOutcome.CLAIMED, new ClientId("owner-b"), "b", 1, null), claim(task(1), "owner-b", B, 3));
     TaskRecord row = await(gcs.tasks().get(task(1)));
     assertEquals(TaskState.QUEUED, row.state());
     assertEquals(B, row.node());
     assertEquals(1, row.attempts());
     assertEquals(Map.of("task.QUEUED", 1L), await(gcs.counts()));
     // a second claimer is told who runs it now
-    assertEquals(new Claim(ClaimOutcome.IN_PROGRESS, "owner-b", "b", 0, null), claim(task(1), "owner-c", A, 3));
+    assertEquals(new Claim(ClaimOutcome.IN_PROGRESS, new ClientId("owner-b"), "b", 0, null), claim(task(1), "owner-c", A, 3));
   }
 
   @Test
   void spentRetriesAreExhausted() throws Exception {
     TableWriter wa = registered(A);
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
     await(wa.flush());
     await(GcsTesting.markNodeDead(gcs, A, "gone"));
@@ -70,7 +71,7 @@ class TaskTableTest extends RealRedis {
   @Test
   void aLostTaskIsExhaustedWithTheReasonItsNodeDiedAsTextWithoutACode() throws Exception {
     TableWriter wa = registered(A);
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
     await(wa.flush());
     long term = await(gcs.lease().acquire(B, registered(B).epoch(), 10_000));
@@ -85,9 +86,9 @@ class TaskTableTest extends RealRedis {
     TaskFailure user = new TaskFailure(ErrorCode.TASK_FAILED, "java.lang.IllegalStateException", "bad: input: \"a b\"  (two spaces)", null);
     TaskFailure died = new TaskFailure(ErrorCode.ACTOR_DIED, "io.ember.api.ActorDiedException",
         "actor x is dead: its constructor threw: NPE", "actor-42");
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.FAILED, A, 0, user);
-    wa.taskSubmitted(task(2), new byte[] {2}, JOB, "g", A);
+    wa.taskSubmitted(task(2), new byte[] {2}, JOB, "g", ClientId.ofNode(A));
     wa.taskState(task(2), TaskState.FAILED, A, 0, died);
     await(wa.flush());
     assertEquals(new Claim(ClaimOutcome.FAILED, null, null, 0, user), claim(task(1), "owner-b", B, 3));
@@ -112,7 +113,7 @@ class TaskTableTest extends RealRedis {
   void aClaimReplacesTheRowsFailureByItsReason() throws Exception {
     TableWriter wa = registered(A);
     registered(B);
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.LOST, A, 0, new TaskFailure(ErrorCode.UNAVAILABLE, "x.E", "node a died", "s"));
     await(wa.flush());
     assertEquals(ClaimOutcome.CLAIMED, claim(task(1), "owner-b", B, 3).outcome());
@@ -122,7 +123,7 @@ class TaskTableTest extends RealRedis {
   @Test
   void aFinishedTaskWithALiveCopyExists() throws Exception {
     TableWriter wa = registered(A);
-    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
     wa.taskState(task(1), TaskState.FINISHED, A, 0, null);
     wa.objectCreated(ObjectId.of(task(1), 1), 10, task(1), ObjectRecord.KIND_TASK, A);
     await(wa.flush());

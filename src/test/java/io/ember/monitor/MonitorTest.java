@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.NodeState;
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -283,7 +284,7 @@ class MonitorTest {
   @Test
   void theVerdictIsReadFromTheScriptsAnswerSkippingWhatDoesNotParse() {
     TaskId t = TaskId.child(TaskId.driverOf(JobId.named("j")), 1);
-    TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 2);
+    ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("j")), 2));
     JsonObject answer = new JsonObject().put("lost", new JsonArray().add(t.toString()).add("not-an-id"))
         .put("actors", new JsonArray().add(new JsonArray().add(actor.toString()).add("b2").add(3)).add("junk")
             .add(new JsonArray().add("x")))

@@ -2,6 +2,7 @@ package io.ember.monitor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 
 /** One decoded verdict reaches every listener, each through its own executor, in order. */
 class VerdictFanoutTest {
-  final TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 1);
+  final ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("j")), 1));
   final NodeDeath verdict = new NodeDeath(new NodeId("a1"), "hung", 1, new NodeId("b1"), List.of(),
       List.of(new ActorPlacement(actor, new NodeId("b1"), 2)), List.of());
 

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -47,7 +49,8 @@ import org.junit.jupiter.api.Test;
 class ActorCallsTest {
   static final JobId JOB = JobId.named("route");
   static final TaskId DRIVER = TaskId.driverOf(JOB);
-  static final TaskId ACTOR = TaskId.child(DRIVER, 0);
+  static final ActorId ACTOR = ActorId.of(TaskId.child(DRIVER, 0));
+  static final ClientId ME = new ClientId("c-me");
   static final NodeId N1 = new NodeId("n1");
   static final NodeId N2 = new NodeId("n2");
 
@@ -56,13 +59,13 @@ class ActorCallsTest {
   final Vertx vertx = Vertx.vertx();
   final OwnedTasks tasks = new OwnedTasks();
   final ClusterView view = new ClusterView();
-  final Map<TaskId, ActorRow> table = new ConcurrentHashMap<>();
+  final Map<ActorId, ActorRow> table = new ConcurrentHashMap<>();
   final AtomicInteger lookups = new AtomicInteger();
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final Promise<ActorPlacement> creation = Promise.promise();
   final AtomicLong nanos = new AtomicLong();
   long counter = 1;
-  final ActorCalls calls = new ActorCalls("c-me", tasks, id -> {
+  final ActorCalls calls = new ActorCalls(ME, tasks, id -> {
     lookups.incrementAndGet();
     return Future.succeededFuture(table.get(id));
   }, new ActorCalls.ActorWire() {
@@ -83,7 +86,7 @@ class ActorCallsTest {
   }
 
   void create() {
-    calls.create(new ActorCreateSpec(ACTOR, "a.Counter", List.of(), new LinkedHashMap<>(), -1, 100, 1000, "c-me"), null);
+    calls.create(new ActorCreateSpec(ACTOR, "a.Counter", List.of(), new LinkedHashMap<>(), -1, 100, 1000, ME), null);
   }
 
   ObjectId call(long seq) {
@@ -250,7 +253,7 @@ class ActorCallsTest {
     EmberException unknown = assertInstanceOf(EmberException.class, failureOf(c1));
     assertEquals(ErrorCode.UNKNOWN_ACTOR, unknown.code());
 
-    TaskId other = TaskId.child(DRIVER, 99);
+    ActorId other = ActorId.of(TaskId.child(DRIVER, 99));
     table.put(other, new ActorRow(false, null, 1, null)); // unplaced: never served within the 2 s timeout
     ObjectId c2 = calls.call(TaskId.child(DRIVER, 100), DRIVER, 1, other, "incr", List.of());
     EmberException unavailable = assertInstanceOf(EmberException.class, failureOf(c2));

@@ -10,6 +10,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
 import io.ember.gcs.ObjectRecord;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -49,7 +50,7 @@ import org.junit.jupiter.api.Test;
 
 /** Owner-side recovery with fake tables and a clock: every claim outcome, the retry budget, and what the errors name. */
 class ObjectRecoveryTest {
-  static final String ME = "c-me";
+  static final ClientId ME = new ClientId("c-me");
   static final NodeId HOME = new NodeId("home");
   static final NodeId PEER = new NodeId("peer");
   static final TaskId TASK = TaskId.child(TaskId.driverOf(JobId.named("rec")), 7);
@@ -64,7 +65,7 @@ class ObjectRecoveryTest {
   Function<Integer, Future<Claim>> claims = n -> Future.succeededFuture(claim(ClaimOutcome.CLAIMED, null, 1, null));
   final Map<TaskId, TaskSpec> specs = new HashMap<>();
   final Map<ObjectId, ObjectRecord> objects = new HashMap<>();
-  final List<String> ownersAsked = new CopyOnWriteArrayList<>();
+  final List<ClientId> ownersAsked = new CopyOnWriteArrayList<>();
   Future<Location> ownerAnswer = Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "owner gone"));
   final List<TaskSpec> submitted = new CopyOnWriteArrayList<>();
   final List<NodeId> submittedAt = new CopyOnWriteArrayList<>();
@@ -95,7 +96,7 @@ class ObjectRecoveryTest {
     }
   }
 
-  static Claim claim(ClaimOutcome o, String owner, int attempts, TaskFailure failure) {
+  static Claim claim(ClaimOutcome o, ClientId owner, int attempts, TaskFailure failure) {
     return new Claim(o, owner, null, attempts, failure);
   }
 
@@ -189,20 +190,33 @@ class ObjectRecoveryTest {
 
   @Test
   void inProgressUnderAnotherOwnerAsksThatOwner() throws Exception {
-    claims = n -> Future.succeededFuture(claim(ClaimOutcome.IN_PROGRESS, "c-other", 0, null));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.IN_PROGRESS, new ClientId("c-other"), 0, null));
     ownerAnswer = Future.succeededFuture(new Location(PEER, "h", 1, 5));
     assertEquals(PEER, await(recovery().recover(TASK, SPEC, "why", deadline())).node());
-    assertEquals(List.of("c-other"), ownersAsked);
+    assertEquals(List.of(new ClientId("c-other")), ownersAsked);
   }
 
   @Test
   void anOwnerThatDoesNotAnswerMeansAnotherRoundWithTheTablesSpec() throws Exception {
-    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.IN_PROGRESS, "c-gone", 0, null) : claim(ClaimOutcome.CLAIMED, ME, 1, null));
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.IN_PROGRESS, new ClientId("c-gone"), 0, null) : claim(ClaimOutcome.CLAIMED, ME, 1, null));
     specs.put(TASK, SPEC);
     Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
     long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (submitted.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
     assertEquals(2, claimsAsked.size());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
+  @Test
+  void aRunWhoseRowNamesNoOwnerMeansAnotherRoundAsAGoneOwnerDoes() throws Exception {
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.IN_PROGRESS, null, 0, null) : claim(ClaimOutcome.CLAIMED, ME, 1, null));
+    specs.put(TASK, SPEC);
+    Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (submitted.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+    assertEquals(2, claimsAsked.size());
+    assertEquals(List.of(), ownersAsked, "no owner to ask");
     tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
     assertEquals(PEER, await(where).node());
   }

@@ -9,6 +9,8 @@ import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
 import io.ember.api.TaskFailedException;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -39,7 +41,7 @@ class CodecsTest {
     res.put("node:n1", 0.5);
     TaskSpec spec = new TaskSpec(id, JobId.named("j"), "a.B.c",
         List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {1, 2, 3})), TaskSpec.Arg.ref(ObjectId.of(id, 1))),
-        res, 3, true, "owner-1", 2);
+        res, 3, true, new ClientId("owner-1"), 2);
     TaskSpec back = overTheWire(Codecs.taskSpecCodec(), spec);
     assertEquals(spec.id(), back.id());
     assertEquals(spec.job(), back.job());
@@ -49,7 +51,7 @@ class CodecsTest {
     assertEquals(res, back.resources());
     assertEquals(3, back.maxRetries());
     assertEquals(true, back.retryExceptions());
-    assertEquals("owner-1", back.owner());
+    assertEquals(new ClientId("owner-1"), back.owner());
     assertEquals(2, back.attempt());
     assertEquals(spec.encode(), TaskSpec.decodeBuffer(spec.encode()).encode());
   }
@@ -95,9 +97,9 @@ class CodecsTest {
   @Test
   void actorCallRoundTrips() {
     TaskId id = TaskId.child(TaskId.driverOf(JobId.named("j")), 3);
-    TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 0);
+    ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("j")), 0));
     ActorCallSpec c = new ActorCallSpec(id, actor, TaskId.driverOf(JobId.named("j")), 42, "incr",
-        List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {9})), TaskSpec.Arg.ref(ObjectId.of(actor, 1))), "owner-2");
+        List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {9})), TaskSpec.Arg.ref(ObjectId.of(actor.task(), 1))), new ClientId("owner-2"));
     ActorCallSpec back = overTheWire(Codecs.actorCallCodec(), c);
     assertEquals(c.id(), back.id());
     assertEquals(c.actor(), back.actor());
@@ -105,18 +107,18 @@ class CodecsTest {
     assertEquals(42, back.seq());
     assertEquals("incr", back.method());
     assertArrayEquals(new byte[] {9}, back.args().get(0).value().getBytes());
-    assertEquals(ObjectId.of(actor, 1), back.args().get(1).ref());
-    assertEquals("owner-2", back.owner());
+    assertEquals(ObjectId.of(actor.task(), 1), back.args().get(1).ref());
+    assertEquals(new ClientId("owner-2"), back.owner());
     assertEquals(ObjectId.of(id, 1), back.returnId());
   }
 
   @Test
   void actorCreateRoundTrips() {
-    TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 0);
+    ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("j")), 0));
     Map<String, Double> res = new LinkedHashMap<>();
     res.put("gpu", 1.0);
     ActorCreateSpec spec = new ActorCreateSpec(actor, "a.Counter", List.of(TaskSpec.Arg.value(Buffer.buffer(new byte[] {5}))), res,
-        -1, 100, 5000, "owner-3");
+        -1, 100, 5000, new ClientId("owner-3"));
     for (ActorCreateSpec back : List.of(overTheWire(Codecs.actorCreateCodec(), spec), ActorCreateSpec.decodeBuffer(spec.encode()))) {
       assertEquals(actor, back.actor());
       assertEquals("a.Counter", back.className());
@@ -125,8 +127,28 @@ class CodecsTest {
       assertEquals(-1, back.maxRestarts());
       assertEquals(100, back.checkpointCalls());
       assertEquals(5000, back.checkpointMs());
-      assertEquals("owner-3", back.owner());
+      assertEquals(new ClientId("owner-3"), back.owner());
     }
+  }
+
+  @Test
+  void aClientIdTravelsAsItsStringAndAnActorIdAsItsTaskId() {
+    TaskId id = TaskId.child(TaskId.driverOf(JobId.named("j")), 3);
+    TaskId creation = TaskId.child(TaskId.driverOf(JobId.named("j")), 0);
+    TaskId caller = TaskId.driverOf(JobId.named("j"));
+    ActorCallSpec c = new ActorCallSpec(id, ActorId.of(creation), caller, 7, "incr", List.of(), new ClientId("c-0123456789ab"));
+    // the layout from before the ids were typed: task ids as two longs, the owner as a string
+    Buffer before = Buffer.buffer();
+    Wire.putTask(before, id);
+    Wire.putTask(before, creation);
+    Wire.putTask(before, caller);
+    before.appendLong(7);
+    Wire.putString(before, "incr");
+    TaskSpec.Arg.encodeAll(before, List.of());
+    Wire.putString(before, "c-0123456789ab");
+    Buffer now = Buffer.buffer();
+    c.encodeTo(now);
+    assertEquals(before, now);
   }
 
   @Test

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -22,12 +23,12 @@ import org.junit.jupiter.api.Test;
 /** The monitor's messages (verdicts, placements, heartbeats) survive the wire form; a malformed one is dropped, never thrown. */
 class MonitorMessagesTest {
   final TaskId task = TaskId.child(TaskId.driverOf(JobId.named("j")), 7);
-  final TaskId actor = TaskId.child(TaskId.driverOf(JobId.named("j")), 8);
+  final ActorId actor = ActorId.of(TaskId.child(TaskId.driverOf(JobId.named("j")), 8));
 
   NodeDeath verdict() {
     return new NodeDeath(new NodeId("a1"), "no node heartbeat for 1300 ms", 1_700_000_000_000L, new NodeId("b2"),
-        List.of(task, actor), List.of(new ActorPlacement(actor, new NodeId("c3"), 4)),
-        List.of(new ActorDeath(task, "its restart budget (0) is spent")));
+        List.of(task, actor.task()), List.of(new ActorPlacement(actor, new NodeId("c3"), 4)),
+        List.of(new ActorDeath(ActorId.of(task), "its restart budget (0) is spent")));
   }
 
   @Test
@@ -40,7 +41,7 @@ class MonitorMessagesTest {
   @Test
   void placementsRoundTrip() {
     ActorsPlaced p = new ActorsPlaced(List.of(new ActorPlacement(actor, new NodeId("c3"), 4),
-        new ActorPlacement(task, new NodeId("d4"), 1)));
+        new ActorPlacement(ActorId.of(task), new NodeId("d4"), 1)));
     assertEquals(p, overTheWire(Codecs.actorsPlacedCodec(), p));
   }
 
