@@ -55,7 +55,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -159,7 +158,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private Future<EmberClient> listen(VerdictFanout deaths) {
     Codecs.register(vertx.eventBus());
     MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> deliver(m.body()));
-    MessageConsumer<JsonObject> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId), this::onWait);
+    MessageConsumer<Object> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId),
+        m -> Requests.replyWith(m, tasks.answerWait(m.body(), clientId, defaultTimeoutMs)));
     deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
@@ -277,24 +277,6 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   @Override
   public Future<Location> ownedLocation(ObjectId id) {
     return tasks.location(id);
-  }
-
-  /** Another node waits for an object this client owns. */
-  private void onWait(Message<JsonObject> m) {
-    ObjectId id;
-    try {
-      id = ObjectId.parse(m.body().getString("objectId"));
-    } catch (RuntimeException e) {
-      Requests.fail(m, Requests.bad(e.getMessage()));
-      return;
-    }
-    Future<Location> f = tasks.location(id);
-    if (f == null) {
-      Requests.fail(m, new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + clientId + " does not own object " + id));
-      return;
-    }
-    long timeout = m.body().getLong("timeoutMs", defaultTimeoutMs);
-    Requests.replyWith(m, f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson));
   }
 
   /** The decoded value of any object, within {@code timeoutMs}. */

@@ -1,14 +1,18 @@
 package io.ember.owner;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import io.ember.ids.ClientId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.object.Location;
+import io.ember.protocol.Requests;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -16,6 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 
 /**
  * The owner's task table: every task (and put, and actor call) this client owns whose result has
@@ -108,6 +113,24 @@ public final class OwnedTasks {
   public Future<Location> location(ObjectId id) {
     Future<TaskDone> f = done(id.task());
     return f == null ? null : locationOf(f, id);
+  }
+
+  /**
+   * Another node's wait for an object this client owns ({@code {"objectId", "timeoutMs"}}):
+   * its location as JSON once its task is done, within the timeout; BAD_REQUEST for a malformed
+   * request, UNKNOWN_OBJECT for an object this client does not own.
+   */
+  public Future<JsonObject> answerWait(Object body, ClientId self, long defaultTimeoutMs) {
+    try {
+      JsonObject req = Requests.object(body);
+      ObjectId id = Requests.objectId(req, "objectId");
+      long timeout = Requests.longValue(req, "timeoutMs", defaultTimeoutMs);
+      Future<Location> f = location(id);
+      if (f == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + self + " does not own object " + id));
+      return f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson);
+    } catch (EmberException malformed) {
+      return Future.failedFuture(malformed);
+    }
   }
 
   /** Where {@code id} is once {@code done} completes, or its task's typed failure. */
