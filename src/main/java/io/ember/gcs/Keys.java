@@ -72,7 +72,11 @@ import io.ember.ids.TaskId;
  *       <td>MonitorLease</td></tr>
  *   <tr><td>{@code ember:monitor:term}</td><td>STRING (counter)</td><td>monitor terms</td><td>MonitorLease</td></tr>
  *   <tr><td>{@code ember:recoveries}</td><td>LIST</td>
- *       <td>recovery records as JSON text, newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script</td></tr>
+ *       <td>node-level recovery records (node deaths, leader changes, actor restores and rebuilds) as
+ *       JSON text, newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script, declare-dead script</td></tr>
+ *   <tr><td>{@code ember:recoveries:tasks}</td><td>LIST</td>
+ *       <td>task resubmissions, kept apart so that a flood of them never pushes a node death out;
+ *       newest first, capped at {@value #RECOVERIES_CAP}</td><td>write script</td></tr>
  * </table>
  *
  * <p>Ids are in their {@code toString()} form: 32 hex digits for task and job ids,
@@ -86,6 +90,8 @@ public final class Keys {
   public static final String JOBS = PREFIX + "jobs";
   public static final String ACTORS = PREFIX + "actors";
   public static final String RECOVERIES = PREFIX + "recoveries";
+  /** Task resubmissions: a list of their own, so that thousands of them never crowd out node-level entries. */
+  public static final String TASK_RECOVERIES = PREFIX + "recoveries:tasks";
   public static final int RECOVERIES_CAP = 1000;
   /** Cluster-wide settings read by the scripts ({@code lineageTtlMs}). */
   public static final String CONFIG = PREFIX + "config";

@@ -208,17 +208,19 @@ abstract sealed class ScriptOp {
     }
   }
 
-  /** A recovery-log entry. Wire: {@code L json}. */
+  /** A recovery-log entry. Wire: {@code L json} (node-level) or {@code K json} (a task's). */
   static final class RecoveryWrite extends ScriptOp {
     private final String json;
+    private final boolean task;
 
-    RecoveryWrite(String json) {
+    RecoveryWrite(String json, boolean task) {
       this.json = json;
+      this.task = task;
     }
 
     @Override
     void appendTo(Request r) {
-      args(r, "L", json);
+      args(r, task ? "K" : "L", json);
     }
   }
 

@@ -153,12 +153,12 @@ public final class TableWriter {
 
   /** Appends an entry to the recovery ledger (newest first, capped at {@value Keys#RECOVERIES_CAP}). */
   public void recovery(LedgerEntry entry) {
-    recovery(entry.toJson());
+    enqueue(new WriteOp.Recovery(entry.toJson().encode(), RecoveryLedger.taskLevel(entry)));
   }
 
   /** Any JSON as a ledger line: for tests that fill the ledger with entries of no kind. */
   void recovery(JsonObject json) {
-    enqueue(new WriteOp.Recovery(json.encode()));
+    enqueue(new WriteOp.Recovery(json.encode(), false));
   }
 
   // ---- actors (see table-writer.lua: N A C R D) ---------------------------------------------

@@ -110,14 +110,14 @@ sealed interface WriteOp {
     }
   }
 
-  /** A recovery-log entry: appended, never merged (every entry is kept, in order). */
-  record Recovery(String json) implements WriteOp {
+  /** A recovery-log entry: appended, never merged (every entry is kept, in order); {@code task}: a task-level one. */
+  record Recovery(String json, boolean task) implements WriteOp {
     public Object key() {
       return null;
     }
 
     public ScriptOp start() {
-      return new ScriptOp.RecoveryWrite(json);
+      return new ScriptOp.RecoveryWrite(json, task);
     }
 
     public void foldInto(ScriptOp op) {

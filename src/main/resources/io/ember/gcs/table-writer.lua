@@ -17,6 +17,7 @@
 --   H heartbeatAt loadJson              node heartbeat (writer's own node)
 --   J id n k1 v1 .. kn vn               job fields
 --   L json                              recovery log entry (LPUSH, LTRIM 1000)
+--   K json                              a task-level recovery entry (its own list, LTRIM 1000)
 --   P                                   probe: writes nothing (the batch proves the epoch current)
 --   N id spec class resources maxRestarts state error owner
 --                                       actor created on this node (nothing if the row exists)
@@ -264,7 +265,7 @@ local function actorCheckpoint(id, inc, position, keep, blob)
   end
 end
 
-local i, last, ops, logged = 3, #ARGV, 0, false
+local i, last, ops, logged, loggedTasks = 3, #ARGV, 0, false, false
 while i <= last do
   local op = ARGV[i]
   if op == 'S' then
@@ -312,6 +313,10 @@ while i <= last do
     redis.call('LPUSH', P .. 'recoveries', ARGV[i + 1])
     logged = true
     i = i + 2
+  elseif op == 'K' then
+    redis.call('LPUSH', P .. 'recoveries:tasks', ARGV[i + 1])
+    loggedTasks = true
+    i = i + 2
   else
     return redis.error_reply('ERR ember write batch: unknown op ' .. tostring(op) .. ' at ' .. i)
   end
@@ -319,6 +324,7 @@ while i <= last do
 end
 
 if logged then redis.call('LTRIM', P .. 'recoveries', 0, 999) end
+if loggedTasks then redis.call('LTRIM', P .. 'recoveries:tasks', 0, 999) end
 
 -- Node sets: one SREM and one SADD per set for the whole batch (at most 1000 members a call).
 local function apply(cmd, key, list)
