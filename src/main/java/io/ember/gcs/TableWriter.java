@@ -1,6 +1,5 @@
 package io.ember.gcs;
 
-import io.ember.api.EmberException;
 import io.ember.ids.ActorId;
 import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
@@ -8,28 +7,14 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCreateSpec;
-import io.ember.api.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
-import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
-import io.vertx.redis.client.Request;
-import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
-import java.util.ArrayDeque;
-import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongSupplier;
 
 /**
@@ -56,51 +41,22 @@ import java.util.function.LongSupplier;
  * batches are re-sent in order; the script's ops are idempotent, so a batch applied before the
  * loss is harmless when applied again (except the recovery log, which may repeat an entry).
  *
- * <p>It never blocks its context and never lets a write of a fenced epoch reach the tables.
+ * <p>This class is the writer's API (what each call writes, as {@link WriteOp}s); how the calls
+ * travel (queue, batches, in-flight window, re-sends, fencing) is {@link WritePipeline}'s. It
+ * never blocks its context and never lets a write of a fenced epoch reach the tables.
  */
 public final class TableWriter {
-  /** Applies a batch of one node's table writes, fenced on its epoch (see the .lua file). */
-  static final Script SCRIPT = Script.load("table-writer.lua");
-  /** A batch takes at most this many calls per script op it may hold. */
-  private static final int CALLS_PER_OP = 8;
-  private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
-      "MASTERDOWN", "READONLY", "OOM", "CLUSTERDOWN");
+  /** The write script (see {@link WritePipeline}). */
+  static final Script SCRIPT = WritePipeline.SCRIPT;
 
-  private final Context context;
   private final NodeId node;
-  private final String nodeKey;
-  private final String epoch;
-  private final WriterOptions options;
-  private final RedisLink link;
-  /** Time of a batch's writes (updatedAt, createdAt), in ms. */
-  private final LongSupplier clock;
-
-  private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queuedOps = new AtomicInteger();
-  private final AtomicInteger pendingOps = new AtomicInteger();
-  private final AtomicBoolean wakeScheduled = new AtomicBoolean();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong droppedTotal = new AtomicLong();
-  private final AtomicLong scriptOps = new AtomicLong();
-  private final AtomicBoolean fencedOnce = new AtomicBoolean();
-  private volatile boolean fenced;
-  private volatile boolean closed;
-  private volatile long lastAppliedNanos = System.nanoTime();
-  private volatile Handler<String> fencedHandler = msg -> { };
-  private volatile Handler<Throwable> errorHandler = e -> { };
-
-  /** Sent and not yet acknowledged, oldest first (context-confined). */
-  private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+  private final long epoch;
+  private final WritePipeline pipeline;
 
   TableWriter(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options, LongSupplier clock) {
-    this.context = context;
-    this.clock = clock;
     this.node = node;
-    this.nodeKey = Keys.node(node);
-    this.epoch = Long.toString(epoch);
-    this.options = options;
-    this.link = new RedisLink(context, redis, options, SCRIPT, this::resend);
-    context.runOnContext(v -> link.start());
+    this.epoch = epoch;
+    this.pipeline = new WritePipeline(context, redis, node, epoch, options, clock);
   }
 
   public NodeId node() {
@@ -108,7 +64,7 @@ public final class TableWriter {
   }
 
   public long epoch() {
-    return Long.parseLong(epoch);
+    return epoch;
   }
 
   // ---- the write API: any thread, never blocks -------------------------------------------
@@ -200,8 +156,8 @@ public final class TableWriter {
   }
 
   private Future<Void> actor(ActorId actor, String code, Object... args) {
-    if (fenced) return Future.failedFuture(fencedError(code));
-    if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
+    if (pipeline.fenced()) return Future.failedFuture(pipeline.fencedError(code));
+    if (pipeline.closed()) return Future.failedFuture(pipeline.closedError());
     Promise<Void> p = Promise.promise();
     enqueue(new WriteOp.Actor(actor, code, args, p));
     return p.future();
@@ -209,72 +165,60 @@ public final class TableWriter {
 
   /** Completes once Redis has applied a batch sent after this call: proof that this node was still current. */
   public Future<Void> probe() {
-    if (fenced) return Future.failedFuture(fencedError("probe"));
+    if (pipeline.fenced()) return Future.failedFuture(pipeline.fencedError("probe"));
     enqueue(new WriteOp.Probe());
     return flush();
   }
 
   /** Nanos (System.nanoTime) when Redis last applied a batch of this writer: the node was current then. */
   public long lastAppliedNanos() {
-    return lastAppliedNanos;
+    return pipeline.lastAppliedNanos();
   }
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
   public Future<Void> flush() {
-    if (fenced) return Future.failedFuture(fencedError("flush"));
-    if (closed) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
-    Promise<Void> p = Promise.promise();
-    queue.offer(new WriteOp.Marker(p));
-    wake();
-    return p.future();
+    return pipeline.flush();
   }
 
   /** Ops queued or sent and not yet acknowledged. */
   public int pending() {
-    return pendingOps.get();
+    return pipeline.pending();
   }
 
   /** Ops dropped so far because the queue was over its bound (each drop is also reported to onError). */
   public long droppedOps() {
-    return droppedTotal.get();
+    return pipeline.droppedTotal();
   }
 
   /** Script ops acknowledged so far: rows written, after merging the calls on each row within a batch. */
   long scriptOps() {
-    return scriptOps.get();
+    return pipeline.scriptOps();
   }
 
   public boolean fenced() {
-    return fenced;
+    return pipeline.fenced();
   }
 
   /** True while the dedicated connection is up and the write script loaded (a snapshot, any thread). */
   public boolean connected() {
-    return link.ready();
+    return pipeline.connected();
   }
 
   /** Called once, on the writer's context, with Redis's reason, when this node's epoch is rejected. */
   public TableWriter onFenced(Handler<String> h) {
-    fencedHandler = h;
+    pipeline.onFenced(h);
     return this;
   }
 
   /** Called on the writer's context for dropped ops and for batches Redis refused (not for fencing). */
   public TableWriter onError(Handler<Throwable> h) {
-    errorHandler = h;
+    pipeline.onError(h);
     return this;
   }
 
   /** Closes the connection now: call {@link #flush()} first if the queued ops matter. */
   public Future<Void> close() {
-    closed = true;
-    Promise<Void> p = Promise.promise();
-    context.runOnContext(v -> {
-      link.close();
-      failAll(new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed"));
-      p.complete();
-    });
-    return p.future();
+    return pipeline.close();
   }
 
   private static String text(Object o) {
@@ -282,173 +226,6 @@ public final class TableWriter {
   }
 
   private void enqueue(WriteOp op) {
-    if (fenced || closed) return;
-    queue.offer(op);
-    pendingOps.incrementAndGet();
-    if (queuedOps.incrementAndGet() > options.maxQueued()) dropOldest();
-    wake();
-  }
-
-  private void dropOldest() {
-    long n = 0;
-    while (queuedOps.get() > options.maxQueued()) {
-      WriteOp op = queue.poll();
-      if (op == null) break;
-      if (op instanceof WriteOp.Marker m) {
-        m.promise().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
-        continue;
-      }
-      if (op instanceof WriteOp.Actor a) {
-        a.done().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue over its bound: an actor write was dropped"));
-      }
-      queuedOps.decrementAndGet();
-      pendingOps.decrementAndGet();
-      n++;
-    }
-    droppedTotal.addAndGet(n);
-    if (n > 0 && dropped.getAndAdd(n) == 0) {
-      context.runOnContext(v -> {
-        long total = dropped.getAndSet(0);
-        errorHandler.handle(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue of node " + node
-            + " over " + options.maxQueued() + " ops while Redis is unreachable: dropped the " + total + " oldest"));
-      });
-    }
-  }
-
-  private void wake() {
-    if (wakeScheduled.compareAndSet(false, true)) {
-      context.runOnContext(v -> {
-        wakeScheduled.set(false);
-        drain();
-      });
-    }
-  }
-
-  // ---- the send side: writer context only ------------------------------------------------
-
-  private void drain() {
-    while (!fenced && link.ready() && inFlight.size() < options.maxInFlight()) {
-      Batch b = nextBatch();
-      if (b == null) return;
-      inFlight.addLast(b);
-      send(b);
-    }
-  }
-
-  /**
-   * Takes calls off the queue until the batch holds maxBatchOps script ops (or
-   * {@value #CALLS_PER_OP} times as many calls: merging is bounded too); flush markers join the
-   * batch holding the calls before them.
-   */
-  private Batch nextBatch() {
-    Batch b = new Batch(options.coalesce());
-    long maxCalls = (long) CALLS_PER_OP * options.maxBatchOps();
-    while (b.ops() < options.maxBatchOps() && b.calls() < maxCalls) {
-      WriteOp op = queue.poll();
-      if (op == null) break;
-      if (op instanceof WriteOp.Marker m) {
-        attachMarker(b, m.promise());
-      } else {
-        queuedOps.decrementAndGet();
-        b.add(op);
-      }
-    }
-    if (b.isEmpty()) return null;
-    b.seal(Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch)
-        .arg(clock.getAsLong()));
-    return b;
-  }
-
-  private void attachMarker(Batch current, Promise<Void> marker) {
-    if (!current.isEmpty()) {
-      current.markers.add(marker);
-    } else if (!inFlight.isEmpty()) {
-      inFlight.peekLast().markers.add(marker);
-    } else {
-      marker.tryComplete();
-    }
-  }
-
-  private void send(Batch b) {
-    int gen = link.generation();
-    link.send(b.request).onComplete(ar -> {
-      if (ar.succeeded()) {
-        acknowledged(b, ar.result());
-      } else {
-        refused(b, gen, ar.cause());
-      }
-    });
-  }
-
-  private void acknowledged(Batch b, Response reply) {
-    if (!inFlight.remove(b)) return;
-    lastAppliedNanos = System.nanoTime();
-    pendingOps.addAndGet(-b.calls());
-    scriptOps.addAndGet(b.ops());
-    Set<String> refused = Set.of();
-    if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
-      refused = new HashSet<>();
-      for (int i = 1; i < reply.size(); i++) refused.add(reply.get(i).toString());
-    }
-    b.complete(refused);
-    link.healthy();
-    drain();
-  }
-
-  private void refused(Batch b, int gen, Throwable cause) {
-    if (fenced || !inFlight.contains(b)) return;
-    if (!(cause instanceof Response)) {
-      link.lost(gen, cause);   // transport failure: reconnect, then resend
-      return;
-    }
-    String msg = String.valueOf(cause.getMessage());
-    if (msg.startsWith("FENCED")) {
-      fence(msg);
-    } else if (TRANSIENT.contains(msg.split(" ", 2)[0])) {
-      link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
-    } else {
-      inFlight.remove(b);
-      pendingOps.addAndGet(-b.calls());
-      EmberException e = new EmberException(ErrorCode.INTERNAL, "Redis refused a batch of " + b.calls()
-          + " GCS writes from node " + node + ": " + msg, cause);
-      b.fail(e);
-      errorHandler.handle(e);
-      drain();
-    }
-  }
-
-  /**
-   * Connection (re)made and script loaded: re-send everything unacknowledged, in order, then go
-   * on. (While the link is down nothing is sent: batches wait in flight, ops wait in the queue.)
-   */
-  private void resend() {
-    List<Batch> again = new ArrayList<>(inFlight);
-    for (Batch b : again) {
-      if (!fenced) send(b);
-    }
-    drain();
-  }
-
-  private void fence(String reason) {
-    fenced = true;
-    link.close();
-    failAll(fencedError(reason));
-    if (fencedOnce.compareAndSet(false, true)) fencedHandler.handle(reason);
-  }
-
-  private void failAll(Throwable cause) {
-    for (Batch b : inFlight) b.fail(cause);
-    inFlight.clear();
-    WriteOp op;
-    while ((op = queue.poll()) != null) {
-      if (op instanceof WriteOp.Marker m) m.promise().tryFail(cause);
-      if (op instanceof WriteOp.Actor a) a.done().tryFail(cause);
-    }
-    queuedOps.set(0);
-    pendingOps.set(0);
-  }
-
-  private EmberException fencedError(String reason) {
-    return new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is fenced: " + reason);
+    pipeline.enqueue(op);
   }
 }

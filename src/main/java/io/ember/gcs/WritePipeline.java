@@ -1,0 +1,311 @@
+package io.ember.gcs;
+
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import io.ember.ids.NodeId;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Handler;
+import io.vertx.core.Promise;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.RedisOptions;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+
+/**
+ * How a {@link TableWriter}'s calls reach Redis: the lock-free queue (bounded: beyond
+ * {@link WriterOptions#maxQueued()} the oldest calls are dropped and reported), group commit into
+ * batches of coalesced script ops, at most {@link WriterOptions#maxInFlight()} batches in flight,
+ * acknowledgement, re-sending every unacknowledged batch in order after the connection is re-made,
+ * and fencing when Redis refuses this node's epoch. {@link TableWriter} says what to write; this
+ * class only moves it. Enqueueing is safe from any thread; everything else runs on the writer's
+ * context. It never blocks that context and never sends a batch once fenced.
+ */
+final class WritePipeline {
+  /** Applies a batch of one node's table writes, fenced on its epoch (see the .lua file). */
+  static final Script SCRIPT = Script.load("table-writer.lua");
+  /** A batch takes at most this many calls per script op it may hold. */
+  private static final int CALLS_PER_OP = 8;
+  private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
+      "MASTERDOWN", "READONLY", "OOM", "CLUSTERDOWN");
+
+  private final Context context;
+  private final NodeId node;
+  private final String nodeKey;
+  private final String epoch;
+  private final WriterOptions options;
+  private final RedisLink link;
+  /** Time of a batch's writes (updatedAt, createdAt), in ms. */
+  private final LongSupplier clock;
+
+  private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
+  private final AtomicInteger queuedOps = new AtomicInteger();
+  private final AtomicInteger pendingOps = new AtomicInteger();
+  private final AtomicBoolean wakeScheduled = new AtomicBoolean();
+  private final AtomicLong dropped = new AtomicLong();
+  private final AtomicLong droppedTotal = new AtomicLong();
+  private final AtomicLong scriptOps = new AtomicLong();
+  private final AtomicBoolean fencedOnce = new AtomicBoolean();
+  private volatile boolean fenced;
+  private volatile boolean closed;
+  private volatile long lastAppliedNanos = System.nanoTime();
+  private volatile Handler<String> fencedHandler = msg -> { };
+  private volatile Handler<Throwable> errorHandler = e -> { };
+
+  /** Sent and not yet acknowledged, oldest first (context-confined). */
+  private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
+
+  WritePipeline(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options, LongSupplier clock) {
+    this.context = context;
+    this.clock = clock;
+    this.node = node;
+    this.nodeKey = Keys.node(node);
+    this.epoch = Long.toString(epoch);
+    this.options = options;
+    this.link = new RedisLink(context, redis, options, SCRIPT, this::resend);
+    context.runOnContext(v -> link.start());
+  }
+
+  boolean fenced() {
+    return fenced;
+  }
+
+  boolean closed() {
+    return closed;
+  }
+
+  long lastAppliedNanos() {
+    return lastAppliedNanos;
+  }
+
+  int pending() {
+    return pendingOps.get();
+  }
+
+  long droppedTotal() {
+    return droppedTotal.get();
+  }
+
+  long scriptOps() {
+    return scriptOps.get();
+  }
+
+  boolean connected() {
+    return link.ready();
+  }
+
+  void onFenced(Handler<String> h) {
+    fencedHandler = h;
+  }
+
+  void onError(Handler<Throwable> h) {
+    errorHandler = h;
+  }
+
+  /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
+  Future<Void> flush() {
+    if (fenced) return Future.failedFuture(fencedError("flush"));
+    if (closed) return Future.failedFuture(closedError());
+    Promise<Void> p = Promise.promise();
+    queue.offer(new WriteOp.Marker(p));
+    wake();
+    return p.future();
+  }
+
+  Future<Void> close() {
+    closed = true;
+    Promise<Void> p = Promise.promise();
+    context.runOnContext(v -> {
+      link.close();
+      failAll(closedError());
+      p.complete();
+    });
+    return p.future();
+  }
+
+  EmberException closedError() {
+    return new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed");
+  }
+
+  void enqueue(WriteOp op) {
+    if (fenced || closed) return;
+    queue.offer(op);
+    pendingOps.incrementAndGet();
+    if (queuedOps.incrementAndGet() > options.maxQueued()) dropOldest();
+    wake();
+  }
+
+  private void dropOldest() {
+    long n = 0;
+    while (queuedOps.get() > options.maxQueued()) {
+      WriteOp op = queue.poll();
+      if (op == null) break;
+      if (op instanceof WriteOp.Marker m) {
+        m.promise().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
+        continue;
+      }
+      if (op instanceof WriteOp.Actor a) {
+        a.done().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue over its bound: an actor write was dropped"));
+      }
+      queuedOps.decrementAndGet();
+      pendingOps.decrementAndGet();
+      n++;
+    }
+    droppedTotal.addAndGet(n);
+    if (n > 0 && dropped.getAndAdd(n) == 0) {
+      context.runOnContext(v -> {
+        long total = dropped.getAndSet(0);
+        errorHandler.handle(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue of node " + node
+            + " over " + options.maxQueued() + " ops while Redis is unreachable: dropped the " + total + " oldest"));
+      });
+    }
+  }
+
+  private void wake() {
+    if (wakeScheduled.compareAndSet(false, true)) {
+      context.runOnContext(v -> {
+        wakeScheduled.set(false);
+        drain();
+      });
+    }
+  }
+
+  // ---- the send side: writer context only ------------------------------------------------
+
+  private void drain() {
+    while (!fenced && link.ready() && inFlight.size() < options.maxInFlight()) {
+      Batch b = nextBatch();
+      if (b == null) return;
+      inFlight.addLast(b);
+      send(b);
+    }
+  }
+
+  /**
+   * Takes calls off the queue until the batch holds maxBatchOps script ops (or
+   * {@value #CALLS_PER_OP} times as many calls: merging is bounded too); flush markers join the
+   * batch holding the calls before them.
+   */
+  private Batch nextBatch() {
+    Batch b = new Batch(options.coalesce());
+    long maxCalls = (long) CALLS_PER_OP * options.maxBatchOps();
+    while (b.ops() < options.maxBatchOps() && b.calls() < maxCalls) {
+      WriteOp op = queue.poll();
+      if (op == null) break;
+      if (op instanceof WriteOp.Marker m) {
+        attachMarker(b, m.promise());
+      } else {
+        queuedOps.decrementAndGet();
+        b.add(op);
+      }
+    }
+    if (b.isEmpty()) return null;
+    b.seal(Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch)
+        .arg(clock.getAsLong()));
+    return b;
+  }
+
+  private void attachMarker(Batch current, Promise<Void> marker) {
+    if (!current.isEmpty()) {
+      current.markers.add(marker);
+    } else if (!inFlight.isEmpty()) {
+      inFlight.peekLast().markers.add(marker);
+    } else {
+      marker.tryComplete();
+    }
+  }
+
+  private void send(Batch b) {
+    int gen = link.generation();
+    link.send(b.request).onComplete(ar -> {
+      if (ar.succeeded()) {
+        acknowledged(b, ar.result());
+      } else {
+        refused(b, gen, ar.cause());
+      }
+    });
+  }
+
+  private void acknowledged(Batch b, Response reply) {
+    if (!inFlight.remove(b)) return;
+    lastAppliedNanos = System.nanoTime();
+    pendingOps.addAndGet(-b.calls());
+    scriptOps.addAndGet(b.ops());
+    Set<String> refused = Set.of();
+    if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
+      refused = new HashSet<>();
+      for (int i = 1; i < reply.size(); i++) refused.add(reply.get(i).toString());
+    }
+    b.complete(refused);
+    link.healthy();
+    drain();
+  }
+
+  private void refused(Batch b, int gen, Throwable cause) {
+    if (fenced || !inFlight.contains(b)) return;
+    if (!(cause instanceof Response)) {
+      link.lost(gen, cause);   // transport failure: reconnect, then resend
+      return;
+    }
+    String msg = String.valueOf(cause.getMessage());
+    if (msg.startsWith("FENCED")) {
+      fence(msg);
+    } else if (TRANSIENT.contains(msg.split(" ", 2)[0])) {
+      link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
+    } else {
+      inFlight.remove(b);
+      pendingOps.addAndGet(-b.calls());
+      EmberException e = new EmberException(ErrorCode.INTERNAL, "Redis refused a batch of " + b.calls()
+          + " GCS writes from node " + node + ": " + msg, cause);
+      b.fail(e);
+      errorHandler.handle(e);
+      drain();
+    }
+  }
+
+  /**
+   * Connection (re)made and script loaded: re-send everything unacknowledged, in order, then go
+   * on. (While the link is down nothing is sent: batches wait in flight, ops wait in the queue.)
+   */
+  private void resend() {
+    List<Batch> again = new ArrayList<>(inFlight);
+    for (Batch b : again) {
+      if (!fenced) send(b);
+    }
+    drain();
+  }
+
+  private void fence(String reason) {
+    fenced = true;
+    link.close();
+    failAll(fencedError(reason));
+    if (fencedOnce.compareAndSet(false, true)) fencedHandler.handle(reason);
+  }
+
+  private void failAll(Throwable cause) {
+    for (Batch b : inFlight) b.fail(cause);
+    inFlight.clear();
+    WriteOp op;
+    while ((op = queue.poll()) != null) {
+      if (op instanceof WriteOp.Marker m) m.promise().tryFail(cause);
+      if (op instanceof WriteOp.Actor a) a.done().tryFail(cause);
+    }
+    queuedOps.set(0);
+    pendingOps.set(0);
+  }
+
+  EmberException fencedError(String reason) {
+    return new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is fenced: " + reason);
+  }
+}
