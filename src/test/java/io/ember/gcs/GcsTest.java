@@ -20,11 +20,8 @@ import io.ember.ids.TaskId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
@@ -32,39 +29,12 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Registration, fencing, exact counters and typed reads against one real redis-server (flushed per test). */
-@ExtendWith(VertxExtension.class)
-class GcsTest {
-  private static Path dir;
-  private static RedisProcess redis;
-  private static Gcs gcs;
+class GcsTest extends RealRedis {
   private static final JobId JOB = JobId.named("gcs-test");
   private static final TaskId DRIVER = TaskId.driverOf(JOB);
-
-  @BeforeAll
-  static void startRedis(Vertx vertx) throws Exception {
-    dir = Files.createTempDirectory("ember-gcs-test");
-    redis = GcsTesting.startRedis(dir, RedisProcess.freePort());
-    gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (gcs != null) await(gcs.close());
-    if (redis != null) redis.stop();
-    GcsTesting.deleteTree(dir);
-  }
-
-  @BeforeEach
-  void flush() throws Exception {
-    await(gcs.redisForTests().send(Request.cmd(Command.FLUSHALL)));
-  }
 
   private static TaskId task(int i) {
     return TaskId.child(DRIVER, i);

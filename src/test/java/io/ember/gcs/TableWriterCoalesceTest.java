@@ -10,14 +10,10 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
-import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
-import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HexFormat;
 import java.util.List;
@@ -26,10 +22,7 @@ import java.util.Random;
 import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Consumer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Coalescing changes how much Redis works, never what it ends up holding: random sequences of
@@ -38,31 +31,13 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * merges per row and once by one that sends every call as its own script op; every key Redis
  * holds afterwards must be equal, field by field and member by member.
  */
-@ExtendWith(VertxExtension.class)
-class TableWriterCoalesceTest {
+class TableWriterCoalesceTest extends RealRedis {
   private static final JobId JOB = JobId.named("coalesce-test");
   private static final TaskId DRIVER = TaskId.driverOf(JOB);
   private static final NodeId SELF = new NodeId("n1");
   private static final NodeId[] NODES = {SELF, new NodeId("n2"), new NodeId("n3")};
   private static final TaskState[] STATES = TaskState.values();
 
-  private static Path dir;
-  private static RedisProcess redis;
-  private static Gcs gcs;
-
-  @BeforeAll
-  static void startRedis(Vertx vertx) throws Exception {
-    dir = Files.createTempDirectory("ember-coalesce-test");
-    redis = GcsTesting.startRedis(dir, RedisProcess.freePort());
-    gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
-  }
-
-  @AfterAll
-  static void stopRedis() throws Exception {
-    if (gcs != null) await(gcs.close());
-    if (redis != null) redis.stop();
-    GcsTesting.deleteTree(dir);
-  }
 
   @Test
   void mergedAndOneByOneLeaveIdenticalTables() throws Exception {
