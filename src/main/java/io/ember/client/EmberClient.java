@@ -83,7 +83,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final long defaultTimeoutMs;
   private final ClusterView view;
   private final Clock clock;
-  private volatile NodeId home;
+  private final Home home;
   private final OwnedTasks tasks = new OwnedTasks();
   private final OwnerRequests requests;
   private final ObjectRecovery recovery;
@@ -98,26 +98,26 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.vertx = vertx;
     this.clientId = clientId;
     this.local = local;
-    this.home = home;
+    this.home = new Home(home, view, local == null ? null : local.node(), local == null ? () -> false : local.fenced(), clock);
     this.job = job;
     this.ids = new IdSource(TaskId.driverOf(job));
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.view = view;
     this.clock = clock;
-    this.requests = new OwnerRequests(vertx, this::home, clock);
+    this.requests = new OwnerRequests(vertx, this.home, clock);
     LiveLocation live = local == null ? LiveLocation.remote(view)
         : new LiveLocation(local.node(), local.store()::contains, local.directory()::self, view);
     ObjectRecovery.ActorOutputs rebuild = (oid, kind, deadline) -> {
       ActorHost host = local == null ? null : local.actors().get();
       return host != null ? host.rebuild(oid, kind, deadline) : requests.rebuildAtHome(oid, kind, deadline);
     };
-    this.recovery = new ObjectRecovery(clientId, this::home, tasks, gcs.tasks()::claim, ObjectRecovery.Lineage.of(gcs),
+    this.recovery = new ObjectRecovery(clientId, this.home, tasks, gcs.tasks()::claim, ObjectRecovery.Lineage.of(gcs),
         requests, rebuild, (node, spec) -> vertx.eventBus().send(Addresses.submitTo(node), spec), live, ledger,
         Retry.every(vertx, clock, 50), clock);
     this.getter = new ObjectGetter(tasks, new Deadlines(), vertx.getOrCreateContext(), local == null ? null : local.directory(),
         transfers, requests, recovery, clock);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
-        defaultTimeoutMs), view, this::home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
+        defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
   }
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
@@ -173,7 +173,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
       }
     });
     consumers.addAll(List.of(inbox, waits));
-    actorTick = vertx.setPeriodic(1000, t -> actorCalls.tick());
+    actorTick = vertx.setPeriodic(1000, t -> {
+      actorCalls.tick();
+      home.check();
+    });
     deadlineTick = vertx.setPeriodic(Deadlines.SWEEP_MS, t -> getter.sweep());
     List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion()));
     if (local == null) {
@@ -190,10 +193,6 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   public ClientId id() {
     return clientId;
-  }
-
-  private NodeId home() {
-    return home;
   }
 
   long defaultTimeoutMs() {
@@ -233,7 +232,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
         opts.retryExceptions(), clientId, 0);
     tasks.track(spec);
-    vertx.eventBus().send(Addresses.submitTo(home), spec);
+    vertx.eventBus().send(Addresses.submitTo(home.get()), spec);
     return new ObjectRefImpl<>(spec.returnId(), this);
   }
 
@@ -303,20 +302,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
    */
   public void onNodeDead(NodeId dead, String why, Set<TaskId> lost) {
     view.markDead(dead);
-    boolean homeDied = dead.equals(home);
-    if (homeDied) rehome();
+    boolean homeDied = home.died(dead);
     recovery.recoverLost(homeDied, lost, "node " + dead + " died (" + why + ")", clock.millis() + defaultTimeoutMs);
-  }
-
-  private void rehome() {
-    if (local != null && !local.fenced().getAsBoolean()) {
-      home = local.node();
-      return;
-    }
-    for (ClusterView.Peer p : view.alive()) {
-      home = p.id;
-      return;
-    }
   }
 
   /** Makes sure {@code task}'s result exists again and says where (see {@link ObjectRecovery}). */

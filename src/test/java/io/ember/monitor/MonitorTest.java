@@ -15,6 +15,7 @@ import io.ember.protocol.ActorDeath;
 import io.ember.protocol.ActorPlacement;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.NodeDeath;
+import io.ember.testing.FakeClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.ember.monitor;
+package io.ember.testing;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -6,14 +6,14 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when a test says so. */
-final class FakeClock extends Clock {
+public final class FakeClock extends Clock {
   private long millis;
 
-  FakeClock(long startMillis) {
+  public FakeClock(long startMillis) {
     this.millis = startMillis;
   }
 
-  void advance(long ms) {
+  public void advance(long ms) {
     millis += ms;
   }
 
