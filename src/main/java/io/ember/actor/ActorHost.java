@@ -180,7 +180,8 @@ public final class ActorHost {
       }
       ActorTable.Load l = ar.result();
       if (l == null) {
-        for (ActorCallSpec c : waiting) replies.replyUnknown(c, "no actor " + id + " exists");
+        // no row yet (its creation may not have written it): the caller looks it up until its timeout
+        for (ActorCallSpec c : waiting) replies.replyMoved(c, "actor " + id + " has no row in the actor table");
         return;
       }
       ActorTable.Row row = l.row();

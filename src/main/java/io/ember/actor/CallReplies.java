@@ -80,10 +80,6 @@ public final class CallReplies {
     send(c.owner(), TaskDone.failed(c.id(), self, failure(c, ErrorCode.ACTOR_DIED, "actor " + c.actor() + " is dead: " + why)));
   }
 
-  void replyUnknown(ActorCallSpec c, String why) {
-    send(c.owner(), TaskDone.failed(c.id(), self, failure(c, ErrorCode.UNKNOWN_ACTOR, why)));
-  }
-
   private static TaskDone.Failure failure(ActorCallSpec c, ErrorCode code, String message) {
     return new TaskDone.Failure(code, c.method(), EmberException.class.getName(), message, null, c.actor().toString());
   }

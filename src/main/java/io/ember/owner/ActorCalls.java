@@ -53,8 +53,10 @@ import java.util.function.Supplier;
  *    └─────────────────────► RESOLVING ─────────────────────────────┼──┘    │
  *                               ▲   (6) ACTOR_MOVED, stall, node died│       │
  *                               └────────────────────────────────────┘───────┘
- *   (8) any state ──► DEAD: creation refused, the table says DEAD or has no row, no live node
- *       within the timeout, an ACTOR_DIED answer, or a verdict that says it died. Final.
+ *   (8) any state ──► DEAD: creation refused, the table says DEAD, an ACTOR_DIED answer, or a
+ *       verdict that says it died. Final.
+ *   (9) RESOLVING ──► NEW: no live node served it (or no row existed) within the timeout: the
+ *       waiting calls fail, the next call looks again. Nothing but the table's DEAD is final.
  * </pre>
  * <ol>
  *   <li>NEW → CREATING: this client sends the creation.</li>
@@ -66,7 +68,14 @@ import java.util.function.Supplier;
  *       or its node was declared dead.</li>
  *   <li>any live state → READY: a verdict placed it at a newer incarnation.</li>
  *   <li>any state → DEAD.</li>
+ *   <li>RESOLVING → NEW: the lookup timed out; its calls fail with UNKNOWN_ACTOR (no row was ever
+ *       seen) or UNAVAILABLE (a row, but no live node served it).</li>
  * </ol>
+ * <b>No row is not "unknown" yet.</b> A handle can reach another node (in a task's arguments)
+ * before its creation has written the actor's row, so a lookup that finds no row keeps looking
+ * until the caller's timeout; only then do the waiting calls fail with {@code UNKNOWN_ACTOR}
+ * ("never created, or its creation never completed"). The failure is not remembered: the next
+ * call looks up again.
  * Entering READY re-sends every unanswered call (each caller's in seq order) when the place
  * changed or calls wait. Safe from any thread.
  */
@@ -281,12 +290,7 @@ public final class ActorCalls {
     if (r.state() == State.DEAD) return;
     r.dead = why;
     if (!moveTo(r, State.DEAD)) return;
-    r.created.tryFail(why);
-    for (TaskId call : new ArrayList<>(r.unacked.keySet())) {
-      r.unacked.remove(call);
-      byCall.remove(call);
-      tasks.fail(call, why);
-    }
+    failPending(r, why);
   }
 
   /**
@@ -301,16 +305,35 @@ public final class ActorCalls {
     NodeId before = r.node;
     long incBefore = r.incarnation;
     AtomicInteger round = new AtomicInteger();
+    r.rowSeen = false;
     lookups.until(deadline, () -> lookUp(r, before, incBefore, round.getAndIncrement())).onComplete(ar -> {
       r.lookingUp.set(false);
       if (ar.failed()) {
-        dead(r, new EmberException(ErrorCode.UNAVAILABLE, "actor " + r.id + " was not served by any live node within " + timeoutMs + " ms"));
+        gaveUp(r, r.rowSeen
+            ? new EmberException(ErrorCode.UNAVAILABLE, "actor " + r.id + " was not served by any live node within " + timeoutMs + " ms")
+            : new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + r.id + " in the actor table after " + timeoutMs
+                + " ms (never created, or its creation never completed)"));
       } else if (ar.result().dead() != null) {
         dead(r, ar.result().dead());
       } else {
         located(r, ar.result().at().node(), ar.result().at().incarnation());
       }
     });
+  }
+
+  /** Transition 9: the waiting calls fail with {@code why}; the route forgets, so the next call looks again. */
+  private void gaveUp(ActorRoute r, EmberException why) {
+    if (!moveTo(r, State.NEW)) return;
+    failPending(r, why);
+  }
+
+  private void failPending(ActorRoute r, EmberException why) {
+    r.created.tryFail(why);
+    for (TaskId call : new ArrayList<>(r.unacked.keySet())) {
+      r.unacked.remove(call);
+      byCall.remove(call);
+      tasks.fail(call, why);
+    }
   }
 
   /** What one look at the table decided: where the actor is, or why it is dead. */
@@ -320,7 +343,8 @@ public final class ActorCalls {
 
   private Future<Found> lookUp(ActorRoute r, NodeId before, long incBefore, int round) {
     return rows.row(r.id).compose(row -> {
-      if (row == null) return Future.succeededFuture(new Found(null, new EmberException(ErrorCode.UNKNOWN_ACTOR, "no actor " + r.id + " exists")));
+      if (row == null) return Future.failedFuture(NOT_YET); // its creation may not have written it yet
+      r.rowSeen = true;
       if (row.dead()) return Future.succeededFuture(new Found(null, new ActorDiedException(r.id.toString(), row.error())));
       if (row.node() != null) {
         ClusterView.Peer p = view.find(row.node());

@@ -33,7 +33,8 @@ final class ActorRoute {
       return switch (this) {
         case NEW -> to != NEW;
         case CREATING -> to == READY || to == RESOLVING || to == DEAD;
-        case RESOLVING, READY -> to == READY || to == RESOLVING || to == DEAD;
+        case RESOLVING -> to != CREATING;
+        case READY -> to == READY || to == RESOLVING || to == DEAD;
         case DEAD -> false;
       };
     }
@@ -49,6 +50,8 @@ final class ActorRoute {
   final Map<TaskId, ActorCallSpec> unacked = new ConcurrentHashMap<>();
   /** One table lookup loop at a time (it may outlive a move to READY by a verdict). */
   final AtomicBoolean lookingUp = new AtomicBoolean();
+  /** Whether the last table lookup found a row (a lookup that times out without one fails its calls with UNKNOWN_ACTOR). */
+  volatile boolean rowSeen;
   /** When a call of this actor last got its answer, or was last sent (nanoseconds of the route's clock). */
   volatile long progressAt;
 

@@ -248,11 +248,30 @@ class ActorCallsTest {
   }
 
   @Test
-  void anActorWithNoRowIsUnknownAndOneNeverServedTimesOut() throws Exception {
+  void aRowThatAppearsLateIsFoundNotCachedAsUnknown() {
+    ObjectId c1 = call(1);
+    eventually("a few lookups that find no row", () -> lookups.get() >= 3);
+    assertEquals(State.RESOLVING, calls.stateOf(ACTOR));
+    table.put(ACTOR, new ActorRow(false, N2, 1, null)); // the creation's write lands
+    eventually("the call sent to the actor's node", () -> sent.size() == 1);
+    assertEquals(N2, sent.get(0).node());
+    assertFalse(tasks.location(c1).isComplete());
+  }
+
+  @Test
+  void noRowWithinTheTimeoutFailsTheCallsButTheNextCallLooksAgain() throws Exception {
     ObjectId c1 = call(1);
     EmberException unknown = assertInstanceOf(EmberException.class, failureOf(c1));
     assertEquals(ErrorCode.UNKNOWN_ACTOR, unknown.code());
+    assertEquals(State.NEW, calls.stateOf(ACTOR));
 
+    table.put(ACTOR, new ActorRow(false, N2, 1, null));
+    call(2);
+    eventually("the next call sent to the actor's node", () -> sent.size() == 1);
+  }
+
+  @Test
+  void anActorNeverServedWithinTheTimeoutIsUnavailable() throws Exception {
     ActorId other = ActorId.of(TaskId.child(DRIVER, 99));
     table.put(other, new ActorRow(false, null, 1, null)); // unplaced: never served within the 2 s timeout
     ObjectId c2 = calls.call(TaskId.child(DRIVER, 100), DRIVER, 1, other, "incr", List.of());
