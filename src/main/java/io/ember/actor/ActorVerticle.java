@@ -9,6 +9,7 @@ import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
+import io.ember.protocol.Handoff;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.NodeDeath;
 import io.ember.protocol.Requests;
@@ -64,7 +65,10 @@ public final class ActorVerticle extends VerticleBase {
     host = hosts.apply(context);
     var bus = vertx.eventBus();
     var requests = bus.<Object>consumer(Addresses.actorsOf(self), this::onRequest);
-    var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(self), m -> host.call(m.body()));
+    var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(self), m -> {
+      host.call(m.body()); // a duplicate is answered from the log or ignored while it runs: the host dedupes by (caller, seq)
+      Handoff.ack(m);
+    });
     deaths.add(context, new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {

@@ -33,6 +33,7 @@ import io.ember.owner.OwnedTasks;
 import io.ember.owner.OwnerRequests;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.Addresses;
+import io.ember.protocol.Handoff;
 import io.ember.protocol.Codecs;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.Requests;
@@ -54,6 +55,7 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
@@ -86,6 +88,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final Home home;
   private final OwnedTasks tasks = new OwnedTasks();
   private final OwnerRequests requests;
+  private final Handoff handoff;
   private final ObjectRecovery recovery;
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
@@ -105,6 +108,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.view = view;
     this.clock = clock;
     this.requests = new OwnerRequests(vertx, this.home, clock);
+    this.handoff = new Handoff(vertx, clock);
     LiveLocation live = local == null ? LiveLocation.remote(view)
         : new LiveLocation(local.node(), local.store()::contains, local.directory()::self, view);
     ObjectRecovery.ActorOutputs rebuild = (oid, kind, deadline) -> {
@@ -112,7 +116,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
       return host != null ? host.rebuild(oid, kind, deadline) : requests.rebuildAtHome(oid, kind, deadline);
     };
     this.recovery = new ObjectRecovery(clientId, this.home, tasks, gcs.tasks()::claim, ObjectRecovery.Lineage.of(gcs),
-        requests, rebuild, (node, spec) -> vertx.eventBus().send(Addresses.submitTo(node), spec), live, ledger,
+        requests, rebuild, this::handOff, live, ledger,
         Retry.every(vertx, clock, 50), clock);
     this.getter = new ObjectGetter(tasks, new Deadlines(), vertx.getOrCreateContext(), local == null ? null : local.directory(),
         transfers, requests, recovery, clock);
@@ -232,8 +236,20 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
         opts.retryExceptions(), clientId, 0);
     tasks.track(spec);
-    vertx.eventBus().send(Addresses.submitTo(home.get()), spec);
+    handOff(home.get(), spec);
     return new ObjectRefImpl<>(spec.returnId(), this);
+  }
+
+  /**
+   * Hands a task to {@code first} (then to this client's home, which may move, if that one does
+   * not acknowledge it) until the default timeout; fails the task if no node ever held it.
+   */
+  private void handOff(NodeId first, TaskSpec spec) {
+    long deadline = clock.millis() + defaultTimeoutMs;
+    AtomicBoolean firstTry = new AtomicBoolean(true);
+    handoff.deliver(() -> Addresses.submitTo(firstTry.getAndSet(false) ? first : home.get()), spec, deadline).onFailure(err ->
+        tasks.fail(spec.id(), new EmberException(ErrorCode.UNAVAILABLE, "task " + spec.id() + " (" + spec.function()
+            + "): no node acknowledged it within " + defaultTimeoutMs + " ms: " + err.getMessage())));
   }
 
   @Override

@@ -48,6 +48,8 @@ public final class ClusterView {
     public volatile boolean suspected;
     public volatile String busNodeId;
     public final AtomicInteger forwarded = new AtomicInteger();
+    /** Until when (epoch ms) this node passes it over: a hand-off to it went unacknowledged. */
+    private volatile long unreachableUntil;
 
     Peer(NodeId id) {
       this.id = id;
@@ -64,9 +66,14 @@ public final class ClusterView {
       return true;
     }
 
-    /** Placeable: not dead, not suspected, and its scheduler was heard from (or filled in from the table). */
+    /** Placeable: not dead, not suspected, its scheduler was heard from (or filled in from the table), and it took the last hand-off. */
     public boolean alive() {
-      return !dead && !suspected && schedulerSeenAt > 0;
+      return !dead && !suspected && schedulerSeenAt > 0 && (unreachableUntil == 0 || System.currentTimeMillis() >= unreachableUntil);
+    }
+
+    /** A hand-off to it went unacknowledged: pass it over for {@code ms} (it may not see this node's messages yet). */
+    public void unreachableFor(long ms) {
+      unreachableUntil = System.currentTimeMillis() + ms;
     }
 
     /** This peer as placement sees it now (queued counts the tasks forwarded to it since its last report). */

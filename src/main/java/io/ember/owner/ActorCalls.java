@@ -108,8 +108,11 @@ public final class ActorCalls {
      */
     Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec);
 
-    /** Sends a call to the actor's node (no reply: its result comes to the owner's inbox). */
-    void send(NodeId node, ActorCallSpec call);
+    /**
+     * Hands a call to the actor's node: completes once that node holds it (its result comes to
+     * the owner's inbox later); fails if nobody acknowledged it.
+     */
+    Future<Void> send(NodeId node, ActorCallSpec call);
   }
 
   private final ClientId clientId;
@@ -213,7 +216,7 @@ public final class ActorCalls {
     byCall.put(id, r);
     State s = r.state();
     if (s == State.READY) {
-      wire.send(r.node, c);
+      send(r, r.node, c);
     } else if (s != State.CREATING) {
       resolve(r); // transition 2 (or a lookup already under way)
     }
@@ -282,7 +285,20 @@ public final class ActorCalls {
     r.progressAt = nanos.getAsLong();
     List<ActorCallSpec> calls = new ArrayList<>(r.unacked.values());
     calls.sort(Comparator.comparing((ActorCallSpec c) -> c.caller().toString()).thenComparingLong(ActorCallSpec::seq));
-    for (ActorCallSpec c : calls) wire.send(r.node, c);
+    for (ActorCallSpec c : calls) send(r, r.node, c);
+  }
+
+  /**
+   * Sends a call; one that {@code node} did not acknowledge (it died, hangs, or this node does
+   * not see its consumer yet) makes the actor be looked up again (transition 6), which re-sends
+   * every unanswered call, to the same node after a pause.
+   */
+  private void send(ActorRoute r, NodeId node, ActorCallSpec c) {
+    wire.send(node, c).onFailure(err -> {
+      if (!r.unacked.containsKey(c.id()) || !node.equals(r.node)) return; // answered, or moved on since
+      moveTo(r, State.RESOLVING);
+      resolve(r);
+    });
   }
 
   /** Transition 8: fails the creation's waiters and every pending call with {@code why}. */

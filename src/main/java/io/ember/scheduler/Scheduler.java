@@ -21,7 +21,11 @@ import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.ember.protocol.Handoff;
+import java.time.Clock;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,6 +62,15 @@ public final class Scheduler {
   /** What this node has: its conf resources and its {@code node:<id>}, {@code node:<name>} (unless conf sets them). */
   private final Map<String, Double> localResources;
   private final Supplier<List<Candidate>> peers;
+  /** The task attempts handed to this node lately (a bounded memory: duplicates arrive within seconds). */
+  private final Set<String> handed = Collections.newSetFromMap(Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > HANDED_MAX;
+    }
+  }));
+  private static final int HANDED_MAX = 200_000;
+  private final Handoff handoff;
 
   /**
    * Built on its verticle's event loop (that context is where the backlog drains).
@@ -79,6 +92,7 @@ public final class Scheduler {
     localResources.putIfAbsent("node:" + self, 1.0);
     if (conf.nodeName() != null) localResources.putIfAbsent("node:" + conf.nodeName(), 1.0);
     this.peers = view::candidates; // built only when a task does not stay here
+    this.handoff = new Handoff(vertx, Clock.systemUTC());
     this.runner = new TaskRunner(self, writer, store, functions, scopes, vertx.eventBus(), transferHost, transferPort,
         conf.objects(), spec -> vertx.runOnContext(v -> runHere(spec)));
     this.pool = new WorkerPool<>("ember-worker", conf.cpus(), conf.scheduler().maxBlockedWorkers(), runner);
@@ -93,6 +107,14 @@ public final class Scheduler {
         });
       }
     });
+  }
+
+  /**
+   * True the first time this node is handed {@code spec}'s attempt (as a submission or a
+   * forward): a re-sent hand-off whose first copy did arrive is held once, not run twice here.
+   */
+  public boolean firstCopy(TaskSpec spec) {
+    return handed.add(spec.id() + "#" + spec.attempt());
   }
 
   /** A new task submitted to this node (by a client, or by the event-bus API). */
@@ -171,8 +193,24 @@ public final class Scheduler {
     if (peer != null) peer.forwarded.incrementAndGet(); // charged until its next report: the next choice sees one slot less
     // from now on the task is held by the peer: if it dies, the task is found in its task set
     writer.taskState(spec.id(), TaskState.QUEUED, node, spec.attempt(), null);
-    vertx.eventBus().send(Addresses.executeOn(node), spec);
+    handoff.once(Addresses.executeOn(node), spec, System.currentTimeMillis() + Handoff.ACK_TIMEOUT_MS).onFailure(err -> takeBack(spec, node, err));
   }
+
+  /**
+   * A forward nobody acknowledged (the peer died, hangs, or is not reachable from here yet): the
+   * task is held here again and placed anew. If the peer did get it after all, its copy and the
+   * new one may both run: a task may run more than once, and its result is the same.
+   */
+  private void takeBack(TaskSpec spec, NodeId node, Throwable err) {
+    if (!Handoff.retryable(err)) return; // the peer refused it: it answered the owner itself
+    ClusterView.Peer peer = view.find(node);
+    if (peer != null) peer.unreachableFor(UNREACHABLE_MS);
+    writer.taskState(spec.id(), TaskState.QUEUED, self, spec.attempt(), null);
+    backlog.add(spec);
+  }
+
+  /** How long a peer that did not acknowledge a forward is passed over. */
+  private static final long UNREACHABLE_MS = 1_000;
 
   /** Runs a task on this node: fetches its argument objects here, then queues it for a worker. */
   public void runHere(TaskSpec spec) {

@@ -3,6 +3,7 @@ package io.ember.scheduler;
 import io.ember.ids.NodeId;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Addresses;
+import io.ember.protocol.Handoff;
 import io.ember.protocol.Requests;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
@@ -52,13 +53,22 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     scheduler = schedulers.get();
     var bus = vertx.eventBus();
-    var submit = bus.<TaskSpec>consumer(Addresses.submitTo(self), m -> scheduler.accept(m.body()));
-    var execute = bus.<TaskSpec>consumer(Addresses.executeOn(self), m -> scheduler.runHere(m.body()));
+    // both hand-offs are acknowledged once held here; a re-sent copy of one already held is only acknowledged
+    var submit = bus.<TaskSpec>consumer(Addresses.submitTo(self), m -> {
+      if (scheduler.firstCopy(m.body())) scheduler.accept(m.body());
+      Handoff.ack(m);
+    });
+    var execute = bus.<TaskSpec>consumer(Addresses.executeOn(self), m -> {
+      if (scheduler.firstCopy(m.body())) scheduler.runHere(m.body());
+      Handoff.ack(m);
+    });
     var json = bus.<Object>consumer(Addresses.SUBMIT, m -> Requests.replyWith(m, jsonSubmit.submit(m.body())));
-    heartbeat();
-    timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
     drainTimer = vertx.setPeriodic(5, t -> scheduler.drain());
-    return Future.all(submit.completion(), execute.completion(), json.completion());
+    // the first heartbeat (which makes this node placeable elsewhere) only once its consumers are registered
+    return Future.all(submit.completion(), execute.completion(), json.completion()).andThen(ar -> {
+      heartbeat();
+      timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
+    });
   }
 
   private void heartbeat() {

@@ -64,6 +64,8 @@ class ActorCallsTest {
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final Promise<ActorPlacement> creation = Promise.promise();
   final AtomicLong nanos = new AtomicLong();
+  /** How many of the next sends nobody receives (the node's consumer not known here yet). */
+  final AtomicInteger unreceived = new AtomicInteger();
   long counter = 1;
   final ActorCalls calls = new ActorCalls(ME, tasks, id -> {
     lookups.incrementAndGet();
@@ -75,8 +77,9 @@ class ActorCallsTest {
     }
 
     @Override
-    public void send(NodeId node, ActorCallSpec call) {
+    public Future<Void> send(NodeId node, ActorCallSpec call) {
       sent.add(new Sent(node, call));
+      return unreceived.getAndDecrement() > 0 ? Future.failedFuture(new ReplyException(ReplyFailure.NO_HANDLERS, "no handlers")) : Future.succeededFuture();
     }
   }, view, () -> N1, 2_000, Retry.every(vertx, Clock.systemUTC(), ActorCalls.RESOLVE_POLL_MS), Clock.systemUTC(), nanos::get);
 
@@ -256,6 +259,16 @@ class ActorCallsTest {
     eventually("the call sent to the actor's node", () -> sent.size() == 1);
     assertEquals(N2, sent.get(0).node());
     assertFalse(tasks.location(c1).isComplete());
+  }
+
+  @Test
+  void aCallNobodyAcknowledgedIsSentAgainToTheSameNode() {
+    table.put(ACTOR, new ActorRow(false, N2, 1, null));
+    unreceived.set(2); // a node that just joined: the first two sends find no consumer
+    ObjectId c1 = call(1);
+    eventually("the call sent three times", () -> sent.size() == 3);
+    assertTrue(sent.stream().allMatch(x -> x.node().equals(N2) && x.call().returnId().equals(c1)));
+    assertEquals(State.READY, calls.stateOf(ACTOR));
   }
 
   @Test
