@@ -29,6 +29,7 @@ import io.ember.owner.Deadlines;
 import io.ember.owner.Ledger;
 import io.ember.owner.ObjectGetter;
 import io.ember.owner.ObjectRecovery;
+import io.ember.owner.Reconciler;
 import io.ember.owner.OwnedTasks;
 import io.ember.owner.OwnerRequests;
 import io.ember.protocol.ActorCreateSpec;
@@ -89,6 +90,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final OwnedTasks tasks = new OwnedTasks();
   private final OwnerRequests requests;
   private final Handoff handoff;
+  private final Reconciler reconciler;
   private final ObjectRecovery recovery;
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
@@ -120,6 +122,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         Retry.every(vertx, clock, 50), clock);
     this.getter = new ObjectGetter(tasks, new Deadlines(), vertx.getOrCreateContext(), local == null ? null : local.directory(),
         transfers, requests, recovery, clock);
+    this.reconciler = new Reconciler(tasks, Reconciler.Rows.of(gcs.tasks()), node -> {
+      ClusterView.Peer p = view.find(node);
+      return p != null && p.dead;
+    }, recovery, defaultTimeoutMs, clock);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
   }
@@ -180,6 +186,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     actorTick = vertx.setPeriodic(1000, t -> {
       actorCalls.tick();
       home.check();
+      reconciler.round();
     });
     deadlineTick = vertx.setPeriodic(Deadlines.SWEEP_MS, t -> getter.sweep());
     List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion()));
@@ -320,6 +327,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     view.markDead(dead);
     boolean homeDied = home.died(dead);
     recovery.recoverLost(homeDied, lost, "node " + dead + " died (" + why + ")", clock.millis() + defaultTimeoutMs);
+    reconciler.afterVerdict(lost);
   }
 
   /** Makes sure {@code task}'s result exists again and says where (see {@link ObjectRecovery}). */

@@ -22,6 +22,7 @@ import java.util.Map;
 public final class TaskTable {
   private static final Script CLAIM = Script.load("task-claim.lua");
 
+  private static final Script DELIVERED = Script.load("task-delivered.lua");
   private final Store store;
 
   TaskTable(Store store) {
@@ -54,6 +55,15 @@ public final class TaskTable {
       case EXHAUSTED -> new Claim(outcome, null, null, Integer.parseInt(res.get(1).toString()), failure(res, 2));
       case MISSING -> new Claim(outcome, null, null, 0, null);
     };
+  }
+
+  /**
+   * The owner received {@code id}'s result: a row a later verdict moved to LOST says FINISHED
+   * again ({@code task-delivered.lua}); true if it did. A claim still re-runs it if no live copy
+   * of its result is left.
+   */
+  public Future<Boolean> delivered(TaskId id) {
+    return store.run(DELIVERED, List.of(Keys.task(id), Keys.COUNTS)).map(r -> r.toLong() == 1);
   }
 
   /** The four error fields {@code error errorCode errorType errorSubject} of a claim reply from {@code at}. */

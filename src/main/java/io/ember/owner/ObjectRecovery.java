@@ -10,6 +10,7 @@ import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.object.LiveLocation;
 import io.ember.object.Location;
+import io.ember.protocol.TaskDone;
 import io.ember.gcs.Claim;
 import io.ember.gcs.ClaimOutcome;
 import io.ember.gcs.LedgerEntry;
@@ -141,16 +142,35 @@ public final class ObjectRecovery {
    * cannot be recovered fails with the typed error.
    */
   public void recoverLost(boolean all, Set<TaskId> lost, String reason, long deadline) {
-    for (TaskId task : tasks.startRecovering(all, lost)) {
-      TaskSpec spec = tasks.specOf(task);
-      if (spec == null) {
-        tasks.recovered(task);
-        continue;
-      }
-      recover(task, spec, reason, deadline)
-          .onComplete(ar -> tasks.recovered(task))
-          .onFailure(err -> tasks.fail(task, err));
+    for (TaskId task : tasks.startRecovering(all, lost)) recoverMarked(task, reason, deadline);
+  }
+
+  /** As {@link #recoverLost}, for one pending task (the owner's reconciliation found it lost); false if it is not pending or already being recovered. */
+  public boolean recoverPending(TaskId task, String reason, long deadline) {
+    if (!tasks.startRecovering(task)) return false;
+    recoverMarked(task, reason, deadline);
+    return true;
+  }
+
+  /**
+   * Recovers a task marked as being recovered. Its result, when found (a live copy of a finished
+   * task whose answer never came), completes it here; a failure fails it.
+   */
+  private void recoverMarked(TaskId task, String reason, long deadline) {
+    TaskSpec spec = tasks.specOf(task);
+    if (spec == null) {
+      tasks.recovered(task);
+      return;
     }
+    recover(task, spec, reason, deadline).onComplete(ar -> {
+      tasks.recovered(task);
+      if (ar.succeeded()) {
+        Location l = ar.result();
+        if (tasks.pendingResult(task) != null) tasks.complete(TaskDone.ok(task, l.node(), l.host(), l.port(), l.size(), null));
+      } else {
+        tasks.fail(task, ar.cause());
+      }
+    });
   }
 
   private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline) {

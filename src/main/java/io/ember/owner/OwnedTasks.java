@@ -35,8 +35,29 @@ public final class OwnedTasks {
   public static final int RECENT_INLINE_MAX = 1024;
   private static final int RAISED_MAX = 10_000;
 
-  /** A task this client owns whose result has not arrived: its promise, and its spec for re-submission (null for puts and actor calls). */
-  private record Pending(Promise<TaskDone> promise, TaskSpec spec) {}
+  /**
+   * A task this client owns whose result has not arrived: its promise, its spec for
+   * re-submission (null for puts and actor calls), and when it was last compared with the task
+   * table.
+   */
+  private static final class Pending {
+    final Promise<TaskDone> promise = Promise.promise();
+    final TaskSpec spec;
+    /** When it was last compared with the task table (0: not yet seen by a check, which only notes the time). */
+    volatile long checkedAt;
+
+    Pending(TaskSpec spec) {
+      this.spec = spec;
+    }
+
+    Promise<TaskDone> promise() {
+      return promise;
+    }
+
+    TaskSpec spec() {
+      return spec;
+    }
+  }
 
   private final Map<TaskId, Pending> pending = new ConcurrentHashMap<>();
   private final Set<TaskId> recovering = ConcurrentHashMap.newKeySet();
@@ -55,17 +76,17 @@ public final class OwnedTasks {
 
   /** Tracks a submitted task (once: a re-submission keeps the first waiters); returns its result. */
   public Future<TaskDone> track(TaskSpec spec) {
-    return pending.computeIfAbsent(spec.id(), k -> new Pending(Promise.promise(), spec)).promise().future();
+    return pending.computeIfAbsent(spec.id(), k -> new Pending(spec)).promise().future();
   }
 
   /** Registers a result this client will receive without a spec (an actor call's). */
   public void expect(TaskId task) {
-    pending.computeIfAbsent(task, k -> new Pending(Promise.promise(), null));
+    pending.computeIfAbsent(task, k -> new Pending(null));
   }
 
   /** Registers a put being stored (a fresh entry: a put id is never reused). */
   public void expectPut(TaskId task) {
-    pending.put(task, new Pending(Promise.promise(), null));
+    pending.put(task, new Pending(null));
   }
 
   /** A result arrived: remembered, and handed to whoever waits. */
@@ -168,6 +189,37 @@ public final class OwnedTasks {
       if (recovering.add(e.getKey())) todo.add(e.getKey());
     }
     return todo;
+  }
+
+  /**
+   * Up to {@code max} pending tasks with a spec, not being recovered, that were last compared
+   * with the task table (or first seen by this call) at least {@code staleMs} ago; each is
+   * marked as checked now. Time is the caller's clock.
+   */
+  public List<TaskId> dueForCheck(long now, long staleMs, int max) {
+    List<TaskId> due = new ArrayList<>();
+    for (Map.Entry<TaskId, Pending> e : pending.entrySet()) {
+      Pending p = e.getValue();
+      if (p.spec() == null || recovering.contains(e.getKey())) continue;
+      if (p.checkedAt == 0) p.checkedAt = now;
+      if (now - p.checkedAt < staleMs) continue;
+      p.checkedAt = now;
+      due.add(e.getKey());
+      if (due.size() >= max) break;
+    }
+    return due;
+  }
+
+  /** Marks one pending task as being recovered; false if it is not pending with a spec, or already is. */
+  public boolean startRecovering(TaskId task) {
+    Pending p = pending.get(task);
+    return p != null && p.spec() != null && recovering.add(task);
+  }
+
+  /** Whether this client received {@code task}'s result (it is among the recent ones, as a success). */
+  public boolean delivered(TaskId task) {
+    TaskDone d = recent.get(task);
+    return d != null && d.ok();
   }
 
   public void recovered(TaskId task) {

@@ -129,4 +129,21 @@ class TaskTableTest extends RealRedis {
     await(wa.flush());
     assertEquals(new Claim(ClaimOutcome.EXISTS, null, "a", 0, null), claim(task(1), "owner-b", B, 3));
   }
+
+  @Test
+  void aDeliveredTaskThatAVerdictMovedToLostSaysFinishedAndIsStillReRunIfNoCopyIsLeft() throws Exception {
+    TableWriter wa = registered(A);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
+    wa.taskState(task(1), TaskState.RUNNING, A, 0, null);
+    await(wa.flush());
+    long term = await(gcs.lease().acquire(B, registered(B).epoch(), 10_000));
+    await(gcs.deaths().declareDead(B, term, A, "missed heartbeats", 1_000));
+    assertEquals(TaskState.LOST, await(gcs.tasks().get(task(1))).state());
+
+    assertEquals(true, await(gcs.tasks().delivered(task(1))));
+    assertEquals(TaskState.FINISHED, await(gcs.tasks().get(task(1))).state());
+    assertEquals(Map.of("task.FINISHED", 1L), await(gcs.counts()));
+    assertEquals(false, await(gcs.tasks().delivered(task(1))), "only a LOST row changes");
+    assertEquals(ClaimOutcome.CLAIMED, claim(task(1), "owner-b", B, 3).outcome());
+  }
 }

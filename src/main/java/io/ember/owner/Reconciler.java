@@ -1,0 +1,109 @@
+package io.ember.owner;
+
+import io.ember.gcs.TaskRecord;
+import io.ember.gcs.TaskState;
+import io.ember.gcs.TaskTable;
+import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
+import io.vertx.core.Future;
+import java.time.Clock;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * The owner's convergence check: whatever message was lost, every task this client owns ends.
+ * About every {@link #ROUND_MS} ms, each pending task not heard of for {@link #STALE_MS} ms is
+ * compared with its row in the task table, and handed to {@link ObjectRecovery} when the row
+ * says it will not end by itself:
+ * <ul>
+ *   <li>no row: no scheduler ever held it (its submission was lost): it is submitted again;</li>
+ *   <li>{@code LOST}: a verdict this client missed: it is re-run;</li>
+ *   <li>{@code FINISHED} or {@code FAILED}: its answer was lost on the way: the result's live
+ *       copy (or its failure) completes it, or it is re-run if no copy is left;</li>
+ *   <li>on a node this client knows is dead: re-run.</li>
+ * </ul>
+ * A task queued or running on a live node is left alone (its answer will come, or its node's
+ * death will be declared). It also puts right the table after a verdict that named as lost a
+ * task whose result had already arrived here: that row says {@code FINISHED}, not {@code LOST}.
+ *
+ * <p>Never: re-runs a task the table says is in progress on a live node, or reads more than
+ * {@link #MAX_PER_ROUND} rows a round.
+ */
+public final class Reconciler {
+  public static final long ROUND_MS = 1_000;
+  static final long STALE_MS = 5_000;
+  static final int MAX_PER_ROUND = 256;
+
+  /** The task table as this check reads and corrects it. */
+  public interface Rows {
+    Future<TaskRecord> row(TaskId task);
+
+    /** The owner got the result of a task a verdict then called lost: the row says FINISHED again. */
+    Future<Boolean> delivered(TaskId task);
+
+    /** Over the GCS task table: the one adapter to change when it moves. */
+    static Rows of(TaskTable table) {
+      return new Rows() {
+        @Override
+        public Future<TaskRecord> row(TaskId task) {
+          return table.get(task);
+        }
+
+        @Override
+        public Future<Boolean> delivered(TaskId task) {
+          return table.delivered(task);
+        }
+      };
+    }
+  }
+
+  private final OwnedTasks tasks;
+  private final Rows rows;
+  private final Predicate<NodeId> knownDead;
+  private final ObjectRecovery recovery;
+  private final long timeoutMs;
+  private final Clock clock;
+
+  public Reconciler(OwnedTasks tasks, Rows rows, Predicate<NodeId> knownDead, ObjectRecovery recovery, long timeoutMs, Clock clock) {
+    this.tasks = tasks;
+    this.rows = rows;
+    this.knownDead = knownDead;
+    this.recovery = recovery;
+    this.timeoutMs = timeoutMs;
+    this.clock = clock;
+  }
+
+  /** One round: compares the stale pending tasks with the table. */
+  public void round() {
+    long now = clock.millis();
+    for (TaskId task : tasks.dueForCheck(now, STALE_MS, MAX_PER_ROUND)) {
+      rows.row(task).onSuccess(row -> {
+        String why = whyRecover(row, knownDead);
+        if (why != null) recovery.recoverPending(task, "owner's check: " + why, clock.millis() + timeoutMs);
+      });
+    }
+  }
+
+  /** Why a pending task's row says it will not end by itself, or null if it may. */
+  static String whyRecover(TaskRecord row, Predicate<NodeId> knownDead) {
+    if (row == null) return "no scheduler recorded it";
+    TaskState s = row.state();
+    return switch (s) {
+      case LOST -> "the task table says LOST";
+      case FINISHED, FAILED -> "the task table says " + s + " but its answer never arrived";
+      case PENDING -> row.node() == null ? "no scheduler holds it" : onNode(row, knownDead);
+      case QUEUED, RUNNING -> onNode(row, knownDead);
+    };
+  }
+
+  private static String onNode(TaskRecord row, Predicate<NodeId> knownDead) {
+    return row.node() != null && knownDead.test(row.node()) ? "its node " + row.node() + " is dead" : null;
+  }
+
+  /** A verdict named {@code lost} tasks: those whose results this client already has say FINISHED again. */
+  public void afterVerdict(Set<TaskId> lost) {
+    for (TaskId task : lost) {
+      if (tasks.delivered(task)) rows.delivered(task);
+    }
+  }
+}

@@ -1,0 +1,132 @@
+package io.ember.owner;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.gcs.ClaimOutcome;
+import io.ember.gcs.ObjectRecord;
+import io.ember.gcs.TaskRecord;
+import io.ember.gcs.TaskState;
+import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
+import io.ember.monitor.ClusterView;
+import io.ember.object.Location;
+import io.ember.protocol.TaskDone;
+import io.vertx.core.Future;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
+
+/** The owner's convergence check, over the fakes of {@link RecoveryFakes}: what each task row makes it do. */
+class ReconcilerTest extends RecoveryFakes {
+  final Map<TaskId, TaskRecord> rows = new ConcurrentHashMap<>();
+  final List<TaskId> markedDelivered = new CopyOnWriteArrayList<>();
+  final Set<NodeId> dead = ConcurrentHashMap.newKeySet();
+
+  Reconciler reconciler() {
+    Reconciler.Rows table = new Reconciler.Rows() {
+      @Override
+      public Future<TaskRecord> row(TaskId task) {
+        return Future.succeededFuture(rows.get(task));
+      }
+
+      @Override
+      public Future<Boolean> delivered(TaskId task) {
+        markedDelivered.add(task);
+        return Future.succeededFuture(true);
+      }
+    };
+    return new Reconciler(tasks, table, dead::contains, recovery(), 10_000, clock);
+  }
+
+  TaskRecord row(TaskState state, NodeId node) {
+    return new TaskRecord(TASK, new byte[0], state, node, ME, SPEC.function(), 0, null);
+  }
+
+  /** Two rounds {@link Reconciler#STALE_MS} apart: the first notes the task, the second compares it with the table. */
+  void twoRounds(Reconciler r) {
+    r.round();
+    clock.now.addAndGet(Reconciler.STALE_MS);
+    r.round();
+  }
+
+  @Test
+  void aPendingTaskTheTableSaysLostIsReRunThoughItsOwnerMissedTheVerdict() {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.LOST, PEER));
+    twoRounds(reconciler());
+    assertEquals(1, claimsAsked.size());
+    assertEquals(List.of(TASK), submitted.stream().map(s -> s.id()).toList());
+  }
+
+  @Test
+  void aSubmissionNoSchedulerRecordedIsSentAgain() {
+    tasks.track(SPEC);
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
+    twoRounds(reconciler());
+    assertEquals(1, submitted.size());
+    assertEquals(0, submitted.get(0).attempt());
+  }
+
+  @Test
+  void aFinishedTaskWhoseAnswerWasLostCompletesFromItsLiveCopy() throws Exception {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.FINISHED, PEER));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    twoRounds(reconciler());
+    assertEquals(new Location(PEER, "p", 2, 5), await(tasks.location(OUT)));
+    assertTrue(submitted.isEmpty(), "a result with a live copy is not run again");
+  }
+
+  @Test
+  void aTaskRunningOnALiveNodeIsLeftAloneAndOneOnADeadNodeIsReRun() {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.RUNNING, PEER));
+    Reconciler r = reconciler();
+    twoRounds(r);
+    assertTrue(claimsAsked.isEmpty());
+    dead.add(PEER);
+    clock.now.addAndGet(Reconciler.STALE_MS);
+    r.round();
+    assertEquals(1, claimsAsked.size());
+  }
+
+  @Test
+  void aTaskIsComparedAtMostOnceEveryStalePeriod() {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.RUNNING, PEER));
+    Reconciler r = reconciler();
+    r.round();
+    clock.now.addAndGet(Reconciler.STALE_MS - 1);
+    r.round();
+    assertEquals(1, tasks.dueForCheck(clock.millis() + 1, Reconciler.STALE_MS, 10).size());
+  }
+
+  @Test
+  void aTaskWhoseResultArrivedIsMarkedFinishedWhenAVerdictCallsItLost() {
+    tasks.track(SPEC);
+    tasks.complete(TaskDone.ok(TASK, PEER, "p", 2, 5, null));
+    TaskId other = TaskId.child(TASK, 1);
+    reconciler().afterVerdict(Set.of(TASK, other));
+    assertEquals(List.of(TASK), markedDelivered);
+  }
+
+  @Test
+  void theRowDecidesWhetherATaskCanEndByItself() {
+    assertNotNull(Reconciler.whyRecover(null, n -> false));
+    assertNull(Reconciler.whyRecover(row(TaskState.QUEUED, PEER), n -> false));
+    assertNotNull(Reconciler.whyRecover(row(TaskState.QUEUED, PEER), n -> true));
+    assertNotNull(Reconciler.whyRecover(row(TaskState.PENDING, null), n -> false));
+    assertNotNull(Reconciler.whyRecover(row(TaskState.FAILED, PEER), n -> false));
+  }
+}
