@@ -63,6 +63,17 @@ class ActorTest {
   }
 
   @Test
+  void aTaskOnAnotherNodeFindsAnActorCreatedAMomentBeforeAndKeepsFindingIt() {
+    // the task's node may look the actor up before its creation wrote the row: that is "not yet", never "unknown" for good
+    for (int i = 0; i < 10; i++) {
+      ActorHandle<Counter> c = ember.actor(Counter::new).resource("node:n0", 1).remote();
+      ObjectRef<Long> first = ember.task(TestFns::incrVia, c, 1).resource("node:n1", 1).remote();
+      assertEquals(1L, first.get());
+      assertEquals(3L, ember.task(TestFns::incrVia, c, 2).resource("node:n1", 1).remote().get());
+    }
+  }
+
+  @Test
   void constructorFailureIsActorDied() {
     ActorHandle<TestActors.Broken> b = ember.actor(TestActors.Broken::new).remote();
     ActorDiedException e = assertThrows(ActorDiedException.class, () -> b.task(TestActors.Broken::ping).remote().get());
