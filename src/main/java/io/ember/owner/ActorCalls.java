@@ -82,6 +82,8 @@ import java.util.function.Supplier;
 public final class ActorCalls {
   static final long RESOLVE_POLL_MS = 50;
   static final long STALL_MS = 3000;
+  /** How long a creation waits for a live node that fits before its home is asked (and refuses with the reason). */
+  static final long PLACE_WAIT_MS = 5_000;
   private static final long STALL_NANOS = STALL_MS * 1_000_000L;
 
 
@@ -159,11 +161,22 @@ public final class ActorCalls {
 
   // ---- creation ---------------------------------------------------------------------------
 
-  /** Creates the actor on the node {@link #place} picks (transition 1), then follows its answer (3, 4 or 8). */
+  /**
+   * Creates the actor on the node {@link #place} picks (transition 1), then follows its answer
+   * (3, 4 or 8). When no live node this client knows of fits, it looks again for up to
+   * {@value #PLACE_WAIT_MS} ms (a node that just joined is known once its first heartbeat
+   * arrives), then asks its home, which answers with the reason.
+   */
   public void create(ActorCreateSpec spec, String onNode) {
     ActorRoute r = route(spec.actor());
     moveTo(r, State.CREATING);
-    NodeId target = place(spec, onNode);
+    lookups.until(clock.millis() + PLACE_WAIT_MS, () -> {
+      NodeId fits = place(spec, onNode);
+      return fits != null ? Future.succeededFuture(fits) : Future.<NodeId>failedFuture(NOT_YET);
+    }).otherwise(err -> home.get()).onSuccess(target -> createOn(r, target, spec));
+  }
+
+  private void createOn(ActorRoute r, NodeId target, ActorCreateSpec spec) {
     wire.create(target, spec).onComplete(ar -> {
       if (ar.succeeded()) {
         located(r, ar.result().node(), ar.result().incarnation());
@@ -180,7 +193,7 @@ public final class ActorCalls {
 
   /**
    * Where to create an actor: {@link Placement#forActor} over the live peers that serve
-   * transfers; this client's home when none fits (it answers with the reason). A choice by count
+   * transfers; null when none fits. A choice by count
    * is charged to the peer's actor count until its next heartbeat reports the real one, so that a
    * burst of creations spreads.
    */
@@ -191,7 +204,7 @@ public final class ActorCalls {
       if (p.host != null) candidates.add(p.candidate());
     }
     NodeId chosen = Placement.forActor(candidates, spec.resources(), onNode, home);
-    if (chosen == null) return home;
+    if (chosen == null) return null;
     if (onNode == null || !Placement.names(view.find(chosen).resources, onNode)) view.actorPlaced(chosen);
     return chosen;
   }

@@ -29,6 +29,7 @@ import java.util.Set;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
@@ -70,6 +71,12 @@ public final class Scheduler {
     }
   }));
   private static final int HANDED_MAX = 200_000;
+  /** How long a task no live node has the resources for waits for one before it fails. */
+  static final long INFEASIBLE_WAIT_MS = 5_000;
+  private final Map<TaskId, Waiting> waitingForResources = new ConcurrentHashMap<>();
+
+  /** A task waiting for a node with its resources, since when. */
+  private record Waiting(TaskSpec spec, long since) {}
   private final Handoff handoff;
 
   /**
@@ -151,8 +158,32 @@ public final class Scheduler {
       case HERE -> runHere(spec);
       case FORWARD -> forward(spec, choice.node());
       case BACKLOG -> backlog.add(spec); // every slot in the cluster is taken: wait here, placed again as slots free up
-      case INFEASIBLE -> fail(spec, ErrorCode.UNAVAILABLE, "no live node has the resources " + spec.resources()
-          + " that task " + spec.id() + " (" + spec.function() + ") asks for");
+      case INFEASIBLE -> waitForResources(spec);
+    }
+  }
+
+  /**
+   * No live node this scheduler knows of has the resources: the task waits up to
+   * {@value #INFEASIBLE_WAIT_MS} ms for one (a node that just joined is known here once its first
+   * heartbeat arrives; a peer passed over after an unacknowledged forward comes back), placed
+   * again at each drain; then it fails with UNAVAILABLE.
+   */
+  private void waitForResources(TaskSpec spec) {
+    waitingForResources.putIfAbsent(spec.id(), new Waiting(spec, System.currentTimeMillis()));
+  }
+
+  private void placeWaiting() {
+    if (waitingForResources.isEmpty()) return;
+    long now = System.currentTimeMillis();
+    Candidate local = new Candidate(self, pool.slots(), pool.busy(), pool.queued(), localResources, 0, true);
+    for (Waiting w : waitingForResources.values()) {
+      TaskSpec spec = w.spec();
+      boolean feasible = Placement.forTask(local, peers, spec.resources()).kind() != Placement.Kind.INFEASIBLE;
+      if (!feasible && now - w.since() < INFEASIBLE_WAIT_MS) continue;
+      waitingForResources.remove(spec.id());
+      if (feasible) place(spec);
+      else fail(spec, ErrorCode.UNAVAILABLE, "no live node has the resources " + spec.resources() + " that task " + spec.id()
+          + " (" + spec.function() + ") asks for (waited " + INFEASIBLE_WAIT_MS + " ms for one)");
     }
   }
 
@@ -163,6 +194,7 @@ public final class Scheduler {
    * local task finishes.
    */
   void drain() {
+    placeWaiting();
     while (!backlog.isEmpty()) {
       boolean room = pool.busy() + pool.queued() < BACKLOG_HEADROOM * pool.slots();
       Placement.TaskChoice choice = Placement.forBacklogged(self, room, peers, backlog.peek().resources());
@@ -206,7 +238,7 @@ public final class Scheduler {
     ClusterView.Peer peer = view.find(node);
     if (peer != null) peer.unreachableFor(UNREACHABLE_MS);
     writer.taskState(spec.id(), TaskState.QUEUED, self, spec.attempt(), null);
-    backlog.add(spec);
+    context.runOnContext(v -> place(spec));
   }
 
   /** How long a peer that did not acknowledge a forward is passed over. */

@@ -12,6 +12,7 @@ import io.ember.api.ErrorCode;
 import io.ember.api.ObjectRef;
 import io.ember.client.EmberClient;
 import io.ember.examples.Counter;
+import io.ember.examples.Fns;
 import io.ember.protocol.Addresses;
 import io.ember.testing.LocalCluster;
 import io.ember.testing.TestActors;
@@ -19,6 +20,7 @@ import io.ember.testing.TestFns;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ExecutionException;
@@ -71,6 +73,21 @@ class ActorTest {
       assertEquals(1L, first.get());
       assertEquals(3L, ember.task(TestFns::incrVia, c, 2).resource("node:n1", 1).remote().get());
     }
+  }
+
+  @Test
+  void aNodeThatJustJoinedTakesTasksAndActorCallsAtOnce() throws Exception {
+    // no warm-up: the moment its row says ALIVE, work is placed on it through every hand-off
+    // (driver -> home -> forward, actor creation, actor calls from a task on another node)
+    cluster.startNode("n2", conf -> {});
+    cluster.awaitAlive(3, Duration.ofSeconds(90));
+    List<ObjectRef<Long>> pinned = new ArrayList<>();
+    for (int i = 0; i < 20; i++) pinned.add(ember.task(Fns::square, (long) i).resource("node:n2", 0.01).remote());
+    ActorHandle<Counter> c = ember.actor(Counter::new).resource("node:n2", 1).remote();
+    ObjectRef<Long> viaTask = ember.task(TestFns::incrVia, c, 4).resource("node:n1", 1).remote();
+    for (int i = 0; i < 20; i++) assertEquals((long) i * i, pinned.get(i).get(Duration.ofSeconds(15)));
+    assertEquals(4L, viaTask.get(Duration.ofSeconds(15)));
+    assertEquals(5L, c.task(Counter::incr, 1).remote().get(Duration.ofSeconds(15)));
   }
 
   @Test

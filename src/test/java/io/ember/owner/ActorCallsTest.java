@@ -63,6 +63,7 @@ class ActorCallsTest {
   final AtomicInteger lookups = new AtomicInteger();
   final List<Sent> sent = new CopyOnWriteArrayList<>();
   final Promise<ActorPlacement> creation = Promise.promise();
+  final List<NodeId> createdOn = new CopyOnWriteArrayList<>();
   final AtomicLong nanos = new AtomicLong();
   /** How many of the next sends nobody receives (the node's consumer not known here yet). */
   final AtomicInteger unreceived = new AtomicInteger();
@@ -73,6 +74,7 @@ class ActorCallsTest {
   }, new ActorCalls.ActorWire() {
     @Override
     public Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec) {
+      createdOn.add(node);
       return creation.future();
     }
 
@@ -89,6 +91,9 @@ class ActorCallsTest {
   }
 
   void create() {
+    ClusterView.Peer home = view.peer(N1); // a live node the creation can be placed on
+    home.host = "h1";
+    home.schedulerSeenAt = 1;
     calls.create(new ActorCreateSpec(ACTOR, "a.Counter", List.of(), new LinkedHashMap<>(), -1, 100, 1000, ME), null);
   }
 
@@ -259,6 +264,18 @@ class ActorCallsTest {
     eventually("the call sent to the actor's node", () -> sent.size() == 1);
     assertEquals(N2, sent.get(0).node());
     assertFalse(tasks.location(c1).isComplete());
+  }
+
+  @Test
+  void aCreationWaitsForANodeThatFitsToBeKnown() {
+    calls.create(new ActorCreateSpec(ACTOR, "a.Counter", List.of(), new LinkedHashMap<>(), -1, 100, 1000, ME), null);
+    assertEquals(State.CREATING, calls.stateOf(ACTOR));
+    ClusterView.Peer joined = view.peer(N2); // its first heartbeat arrives
+    joined.host = "h2";
+    joined.schedulerSeenAt = 1;
+    eventually("the creation sent to the node that joined", () -> createdOn.equals(List.of(N2)));
+    creation.complete(new ActorPlacement(ACTOR, N2, 1));
+    eventually("created", () -> calls.stateOf(ACTOR) == State.READY);
   }
 
   @Test
