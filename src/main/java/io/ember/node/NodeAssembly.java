@@ -100,7 +100,7 @@ public final class NodeAssembly {
     NodeAssembly n = new NodeAssembly(vertx, conf, functions, actorClasses, clock);
     Codecs.register(vertx.eventBus());
     return n.redis()
-        .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
+        .compose(endpoint -> RedisWait.connect(vertx, clock, endpoint.host(), endpoint.port(), conf.startup().waitMs()))
         .compose(n::register)
         .compose(v -> n.deaths.listen(vertx.eventBus()))
         .compose(v -> n.deployObjectManager())
