@@ -82,7 +82,7 @@ redis.call('DEL', KEYS[7])
 if not already or dropped > 0 or #lost > 0 or #moved > 0 or #gone > 0 then
   local entry = cjson.encode({kind = 'node-dead', node = dead, state = final, reason = reason, at = tonumber(now),
     objectsDropped = dropped, tasksLost = #lost, actorsMoved = #moved, actorsDead = #gone,
-    actorsUnplaced = unplaced, by = ARGV[1]})
+    actorsUnplaced = unplaced, by = final == 'LEFT' and dead or ARGV[1]})
   redis.call('LPUSH', KEYS[6], entry)
   redis.call('LTRIM', KEYS[6], 0, 999)
 end

@@ -227,6 +227,11 @@ public final class LocalCluster implements AutoCloseable {
     p.process.waitFor(10, TimeUnit.SECONDS);
   }
 
+  /** {@code kill -TERM}: a clean stop. */
+  public void terminate(String name) throws Exception {
+    signal("TERM", node(name).pid());
+  }
+
   /** {@code kill -STOP}: the process hangs, Hazelcast still lists it. */
   public void freeze(String name) throws Exception {
     signal("STOP", node(name).pid());
