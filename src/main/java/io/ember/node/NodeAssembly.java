@@ -88,7 +88,7 @@ public final class NodeAssembly {
   private volatile int heartbeatPort;
   private volatile EmberClient client;
   private volatile ActorHost actors;
-  private volatile MonitorVerticle monitor;
+  private volatile String monitorDeployment;
   private volatile SchedulerVerticle scheduler;
   private Future<Void> closed;
 
@@ -210,10 +210,13 @@ public final class NodeAssembly {
   private Future<Void> deployMonitor() {
     EmberConf.Heartbeat hb = conf.heartbeat();
     Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), hb.timeoutMs(), hb.componentTimeoutMs());
-    monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), view, gcs, writer, store::count,
+    MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), view, gcs, writer, store::count,
         store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock);
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
-        .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).mapEmpty();
+        .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {
+          monitorDeployment = id;
+          return null;
+        });
   }
 
   /** The actor host (after the client: it answers this node's own calls without a hop). */
@@ -250,18 +253,19 @@ public final class NodeAssembly {
    * started, its running tasks have {@code graceMs} to finish, its actors stop and checkpoint,
    * and it leaves in one script (LEFT, reason {@value #STOPPED}: its remaining tasks LOST and its
    * actors placed elsewhere at once, with no detection delay). The verdict is published so that
-   * owners re-run the lost tasks now, the lease (if held) is given up, and everything is closed.
+   * owners re-run the lost tasks now, the monitor stops (giving up the lease if it held it), and
+   * everything is closed.
    * Its own writes are refused from the leave on: that fences it on purpose, so the fence only
    * logs from here.
    */
   public Future<Void> leave(long graceMs) {
-    if (scheduler == null || monitor == null) return close();
+    if (scheduler == null || monitorDeployment == null) return close();
     long deadline = clock.millis() + graceMs;
     return scheduler.leave(deadline)
         .compose(v -> actors == null ? Future.<Void>succeededFuture() : actors.leave())
         .compose(v -> writer.flush()) // everything this node wrote lands before its LEFT
         .compose(v -> {
-          fence.onFenced(why -> LOG.info("node " + nodeId + " left; its writes are refused from now on"));
+          fence.onFenced(why -> LOG.fine("node " + nodeId + " left; its writes are refused from now on"));
           return gcs.deaths().leave(nodeId, epoch, STOPPED, clock.millis());
         })
         .map(answer -> {
@@ -271,8 +275,7 @@ public final class NodeAssembly {
               + verdict.placements().size() + " actors moved");
           return null;
         })
-        .compose(v -> monitor.term() > 0 ? gcs.lease().release(nodeId, monitor.term()).<Void>mapEmpty().otherwiseEmpty()
-            : Future.<Void>succeededFuture())
+        .compose(v -> vertx.undeploy(monitorDeployment).otherwiseEmpty()) // its stop gives the lease up; no more heartbeat writes
         .eventually(this::close);
   }
 
