@@ -50,6 +50,8 @@ public final class ActorHost {
   private final Map<ActorId, ActorInstance> instances = new ConcurrentHashMap<>();
   /** Actors being loaded from the table (event loop), with the calls that arrived meanwhile. */
   private final Map<ActorId, List<ActorCallSpec>> loading = new HashMap<>();
+  /** Set once this node stops: no call, creation or restore is taken from then on. */
+  private volatile boolean leaving;
 
   /** @param context the actor verticle's event loop: intake and table replies run there */
   public ActorHost(Context context, ActorServices node, ActorRegistry registry, ActorTable table, OutputRebuilder rebuilder) {
@@ -69,6 +71,7 @@ public final class ActorHost {
 
   /** Creates the actor here (or finds where it already is); replies {@code {"node", "incarnation"}}. */
   public Future<JsonObject> create(ActorCreateSpec spec) {
+    if (leaving) return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "node " + node.self() + " is stopping"));
     ActorInstance existing = instances.get(spec.actor());
     if (existing != null) return Future.succeededFuture(located(node.self(), existing.incarnation));
     ActorClass cls;
@@ -119,6 +122,10 @@ public final class ActorHost {
   // ---- calls (event loop) -----------------------------------------------------------------
 
   public void call(ActorCallSpec c) {
+    if (leaving) {
+      replies.replyMoved(c, "node " + node.self() + " is stopping");
+      return;
+    }
     ActorInstance a = instances.get(c.actor());
     if (a != null) {
       a.offer(c);
@@ -138,6 +145,7 @@ public final class ActorHost {
    * hosted and loaded here (one thread hop less than the event bus); false = send it the usual way.
    */
   public boolean offerDirect(ActorCallSpec c) {
+    if (leaving) return false;
     ActorInstance a = instances.get(c.actor());
     if (a == null) return false;
     a.offer(c);
@@ -165,7 +173,7 @@ public final class ActorHost {
   }
 
   private void ensureLoaded(ActorId id) {
-    if (instances.containsKey(id) || loading.containsKey(id)) return;
+    if (leaving || instances.containsKey(id) || loading.containsKey(id)) return;
     loading.put(id, new ArrayList<>());
     load(id);
   }
@@ -264,6 +272,23 @@ public final class ActorHost {
     Promise<T> p = Promise.promise();
     f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
     return p.future();
+  }
+
+  /**
+   * This node stops: from now on calls are answered "moved" (their callers find the actor's next
+   * incarnation) and nothing is created or restored here; every hosted actor stops after the call
+   * it is running and takes a last checkpoint. Completes, on the host's event loop, once every
+   * such checkpoint is written.
+   */
+  public Future<Void> leave() {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      leaving = true;
+      List<Future<Void>> stopped = new ArrayList<>();
+      for (ActorInstance a : instances.values()) stopped.add(a.stopAndCheckpoint("node " + node.self() + " is stopping"));
+      Future.join(stopped).<Void>mapEmpty().onComplete(ar -> context.runOnContext(x -> done.complete()));
+    });
+    return done.future();
   }
 
   public void close() {

@@ -14,6 +14,7 @@ import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.internal.buffer.BufferInternal;
 import java.nio.charset.StandardCharsets;
@@ -86,6 +87,8 @@ final class ActorInstance {
       });
 
   private final ConcurrentLinkedQueue<ActorCallSpec> mailbox = new ConcurrentLinkedQueue<>();
+  /** Set when the node stops: the mailbox's last run checkpoints and completes it. */
+  private volatile Promise<Void> leaving;
   private final AtomicBoolean scheduled = new AtomicBoolean();
   private final Executor threads;
 
@@ -159,6 +162,22 @@ final class ActorInstance {
     schedule(); // drains the mailbox with moved replies
   }
 
+  /**
+   * The node stops (event loop): as {@link #stop}, then, once the call running now is over, a
+   * last checkpoint (of a serving {@code Checkpointable}), so that the next incarnation replays
+   * little. Completes when that checkpoint is written (or at once when there is none to take).
+   */
+  synchronized Future<Void> stopAndCheckpoint(String why) {
+    if (phase != Phase.SERVING) {
+      stop(why);
+      return Future.succeededFuture();
+    }
+    Promise<Void> done = Promise.promise();
+    leaving = done;
+    stop(why); // schedules the mailbox; its run ends with the checkpoint
+    return done.future();
+  }
+
   synchronized List<ActorCallSpec> drainEarly() {
     List<ActorCallSpec> all = new ArrayList<>(early);
     early.clear();
@@ -188,9 +207,14 @@ final class ActorInstance {
         }
         execute(c);
       }
+      Promise<Void> last = leaving;
+      if (last != null && mailbox.isEmpty()) {
+        leaving = null;
+        checkpoint(nextIndex).onComplete(ar -> last.complete());
+      }
     } finally {
       scheduled.set(false);
-      if (!mailbox.isEmpty()) schedule();
+      if (!mailbox.isEmpty() || leaving != null) schedule();
     }
   }
 
@@ -272,13 +296,18 @@ final class ActorInstance {
   }
 
   private void maybeCheckpoint(long position) {
-    if (!(target instanceof Checkpointable cp)) return;
+    if (!(target instanceof Checkpointable)) return;
     sinceCheckpoint++;
     int everyCalls = spec.checkpointCalls();
     long everyMs = spec.checkpointMs();
     boolean due = (everyCalls > 0 && sinceCheckpoint >= everyCalls)
         || (everyMs > 0 && System.nanoTime() - lastCheckpointNanos >= everyMs * 1_000_000L);
-    if (!due) return;
+    if (due) checkpoint(position);
+  }
+
+  /** Writes a checkpoint at {@code position} (actor thread); completes when it is stored, or at once if not taken. */
+  private Future<Void> checkpoint(long position) {
+    if (!(target instanceof Checkpointable cp)) return Future.succeededFuture();
     sinceCheckpoint = 0;
     lastCheckpointNanos = System.nanoTime();
     try {
@@ -286,13 +315,15 @@ final class ActorInstance {
       if (state.length() > node.maxObjectBytes()) {
         LOG.warning("checkpoint of actor " + id() + " at " + position + " is " + state.length() + " bytes, more than the maximum object"
             + " size (objects.maxObjectMb): not stored; the actor is recreated from its log instead");
-        return;
+        return Future.succeededFuture();
       }
       byte[] blob = new Checkpoint(position, state, new HashMap<>(applied)).encode();
-      node.writer().actorCheckpoint(id(), incarnation, position, node.checkpointsKept(), blob)
-          .onFailure(err -> LOG.warning("checkpoint of actor " + id() + " at " + position + " was not stored: " + err.getMessage()));
+      return node.writer().actorCheckpoint(id(), incarnation, position, node.checkpointsKept(), blob)
+          .onFailure(err -> LOG.warning("checkpoint of actor " + id() + " at " + position + " was not stored: " + err.getMessage()))
+          .otherwiseEmpty();
     } catch (Throwable e) {
       LOG.warning("checkpoint of actor " + id() + " at " + position + " failed in user code: " + e);
+      return Future.succeededFuture();
     }
   }
 

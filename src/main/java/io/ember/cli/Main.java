@@ -17,13 +17,15 @@ import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
  * The jar's entry point. {@code status}, {@code example} and {@code microbenchmark} are Ember
  * commands; anything else goes to the Vert.x launcher ({@code -cluster -conf <file>}), which
  * deploys {@link NodeVerticle}. The conf is validated here first, so a bad key stops the node
- * with a message naming the file, the key and the expected type.
+ * with a message naming the file, the key and the expected type. SIGTERM and Ctrl-C stop a
+ * node cleanly through {@link CleanStop}.
  */
 public final class Main {
   private Main() {}
@@ -78,6 +80,8 @@ public final class Main {
   private static void launchNode(String[] args) {
     EmberConf conf = confFrom(args);
     System.setProperty("ember.conf.source", conf.source());
+    AtomicReference<NodeVerticle> node = new AtomicReference<>();
+    CleanStop.install(node::get);
     VertxApplicationHooks hooks = new VertxApplicationHooks() {
       @Override
       public VertxBuilder createVertxBuilder(VertxOptions options) {
@@ -87,7 +91,11 @@ public final class Main {
 
       @Override
       public Supplier<? extends Deployable> verticleSupplier() {
-        return NodeVerticle::new;
+        return () -> {
+          NodeVerticle v = new NodeVerticle();
+          node.set(v);
+          return v;
+        };
       }
 
       @Override

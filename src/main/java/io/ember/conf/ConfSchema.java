@@ -46,6 +46,7 @@ final class ConfSchema {
     ROOT.put("functions", Key.of(Type.STRING_LIST));
     ROOT.put("actors", section("classes", Type.STRING_LIST, "threads", Type.INT, "checkpointEveryCalls", Type.INT,
         "checkpointEveryMs", Type.INT, "checkpointsKept", Type.INT, "maxRestarts", Type.INT));
+    ROOT.put("startup", section("waitMs", Type.INT));
   }
 
   private static Key section(Object... pairs) {

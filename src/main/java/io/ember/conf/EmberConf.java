@@ -26,7 +26,8 @@ public record EmberConf(
     Objects objects,
     Scheduler scheduler,
     List<String> functions,
-    Actors actors) {
+    Actors actors,
+    Startup startup) {
 
   /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
   public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {}
@@ -60,6 +61,12 @@ public record EmberConf(
    */
   public record Actors(List<String> classes, int threads, int checkpointEveryCalls, int checkpointEveryMs, int checkpointsKept,
       int maxRestarts) {}
+
+  /**
+   * {@code waitMs}: how long a starting node waits for what it needs from others (Redis, which
+   * the head may still be starting) before it gives up with exit code 1.
+   */
+  public record Startup(int waitMs) {}
 
   public static EmberConf load(Path file) {
     String text;
@@ -124,7 +131,8 @@ public record EmberConf(
       throw new ConfException(source + ": key 'heartbeat.componentTimeoutMs' (" + componentTimeout + ") must be at least 'heartbeat.timeoutMs' (" + timeout + ")");
     }
     return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions,
-        actors(source, json.getJsonObject("actors", new JsonObject())));
+        actors(source, json.getJsonObject("actors", new JsonObject())),
+        new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))));
   }
 
   private static Actors actors(String source, JsonObject a) {

@@ -1,5 +1,7 @@
 package io.ember.gcs;
 
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.ids.NodeId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
@@ -7,9 +9,9 @@ import io.vertx.core.json.JsonObject;
 import java.util.List;
 
 /**
- * The leader's two scripts that react to a node's death, each one atomic step, each
- * idempotent, each refused with NOT_LEADER unless the {@link MonitorLease} is still the
- * caller's:
+ * The scripts that react to a node's death or departure, each one atomic step, each
+ * idempotent; the leader's are refused with NOT_LEADER unless the {@link MonitorLease} is still
+ * the caller's:
  * <ul>
  *   <li><b>Declare dead</b> ({@code node-declare-dead.lua}): marks the node DEAD (which also
  *       fences its own writer), removes it from every object location set, moves its queued and
@@ -38,10 +40,29 @@ public final class NodeDeaths {
    * actors:[[actorId, node, incarnation]..], actorsDead:[[actorId, why]..]}}.
    */
   public Future<JsonObject> declareDead(NodeId leader, long term, NodeId dead, String reason, long now) {
-    List<String> keys = List.of(Keys.LEADER, Keys.node(dead), Keys.nodeTasks(dead), Keys.nodeObjects(dead), Keys.COUNTS,
-        Keys.RECOVERIES, Keys.nodeActors(dead));
-    return store.run(DECLARE_DEAD, keys, MonitorLease.value(leader, term), dead.value(), now, reason, Keys.PREFIX)
-        .map(res -> withArrays(new JsonObject(res.toString())));
+    return store.run(DECLARE_DEAD, keys(dead), MonitorLease.value(leader, term), dead.value(), now, reason, Keys.PREFIX,
+        NodeState.DEAD.name()).map(res -> withArrays(new JsonObject(res.toString())));
+  }
+
+  /**
+   * Node {@code node} leaves, at its own {@code epoch}: LEFT with {@code reason}, and the same
+   * cleanup as {@link #declareDead} at once (answered the same way). Fails with FENCED if it is
+   * no longer ALIVE at that epoch (declared dead first, or left already).
+   */
+  public Future<JsonObject> leave(NodeId node, long epoch, String reason, long now) {
+    return store.run(DECLARE_DEAD, keys(node), Long.toString(epoch), node.value(), now, reason, Keys.PREFIX, NodeState.LEFT.name())
+        .compose(res -> {
+          JsonObject answer = new JsonObject(res.toString());
+          if (answer.getBoolean("notAlive", false)) {
+            return Future.failedFuture(new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is not ALIVE: it cannot leave"));
+          }
+          return Future.succeededFuture(withArrays(answer));
+        });
+  }
+
+  private static List<String> keys(NodeId node) {
+    return List.of(Keys.LEADER, Keys.node(node), Keys.nodeTasks(node), Keys.nodeObjects(node), Keys.COUNTS, Keys.RECOVERIES,
+        Keys.nodeActors(node));
   }
 
   /**

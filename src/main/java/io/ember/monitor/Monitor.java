@@ -43,6 +43,8 @@ import java.util.logging.Logger;
  */
 public final class Monitor {
   private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
+  /** Why a node that left the Hazelcast cluster (its JVM crashed or was killed) is dead. */
+  public static final String EXITED = "process exited (left the Hazelcast cluster)";
   /** How often the verticle runs {@link #check()}. */
   public static final long CHECK_MS = 50;
   /** How often, at most, the acting monitor retries placing actors that found no live node. */
@@ -120,7 +122,7 @@ public final class Monitor {
     ClusterView.Peer p = view.byBusNode(busNodeId);
     if (p == null || p.dead || p.id.equals(self)) return null;
     p.suspected = true;
-    return declare(p.id, "left the cluster (Hazelcast membership)");
+    return declare(p.id, EXITED);
   }
 
   /** Every {@link #CHECK_MS}: the nodes silent past their timeout, to declare dead if this monitor acts. */
@@ -145,7 +147,9 @@ public final class Monitor {
       p.suspected = true;
       if (!p.id.equals(self)) {
         long silence = Math.max(nodes.silenceMs(key), components.silenceMs(key));
-        Declaration d = declare(p.id, "no " + key.substring(slash + 1) + " heartbeat for " + silence + " ms");
+        String component = key.substring(slash + 1);
+        String what = component.equals(Heartbeat.Component.NODE.wireName) ? "" : component + " ";
+        Declaration d = declare(p.id, "no " + what + "heartbeat for " + silence + " ms");
         if (d != null) out.add(d);
       }
     }

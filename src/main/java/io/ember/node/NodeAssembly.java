@@ -26,7 +26,9 @@ import io.ember.object.ObjectManagerVerticle;
 import io.ember.object.ObjectRequests;
 import io.ember.object.ObjectStore;
 import io.ember.object.TransferClient;
+import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
+import io.ember.protocol.NodeDeath;
 import io.ember.scheduler.FunctionRegistry;
 import io.ember.scheduler.JsonSubmit;
 import io.ember.scheduler.Scheduler;
@@ -59,6 +61,8 @@ import java.util.logging.Logger;
  */
 public final class NodeAssembly {
   private static final Logger LOG = Logger.getLogger(NodeAssembly.class.getName());
+  /** The reason a node that stopped cleanly leaves with. */
+  public static final String STOPPED = "stopped";
 
   private final Vertx vertx;
   private final EmberConf conf;
@@ -84,6 +88,9 @@ public final class NodeAssembly {
   private volatile int heartbeatPort;
   private volatile EmberClient client;
   private volatile ActorHost actors;
+  private volatile String monitorDeployment;
+  private volatile SchedulerVerticle scheduler;
+  private Future<Void> closed;
 
   private NodeAssembly(Vertx vertx, EmberConf conf, FunctionRegistry functions, ActorRegistry actorClasses, Clock clock) {
     this.vertx = vertx;
@@ -100,7 +107,7 @@ public final class NodeAssembly {
     NodeAssembly n = new NodeAssembly(vertx, conf, functions, actorClasses, clock);
     Codecs.register(vertx.eventBus());
     return n.redis()
-        .compose(endpoint -> Gcs.connect(vertx, endpoint.host(), endpoint.port()))
+        .compose(endpoint -> RedisWait.connect(vertx, clock, endpoint.host(), endpoint.port(), conf.startup().waitMs()))
         .compose(n::register)
         .compose(v -> n.deaths.listen(vertx.eventBus()))
         .compose(v -> n.deployObjectManager())
@@ -206,7 +213,10 @@ public final class NodeAssembly {
     MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), view, gcs, writer, store::count,
         store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock);
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
-        .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).mapEmpty();
+        .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {
+          monitorDeployment = id;
+          return null;
+        });
   }
 
   /** The actor host (after the client: it answers this node's own calls without a hop). */
@@ -232,13 +242,53 @@ public final class NodeAssembly {
 
   private Future<Void> deployScheduler() {
     EmberClient c = client;
-    return vertx.deployVerticle(new SchedulerVerticle(nodeId, epoch, busNodeId,
+    scheduler = new SchedulerVerticle(nodeId, epoch, busNodeId,
         () -> new Scheduler(vertx, nodeId, conf, functions, writer, store, directory, view, c::forTask, transferHost, transferPort),
-        new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock)).mapEmpty();
+        new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock);
+    return vertx.deployVerticle(scheduler).mapEmpty();
   }
 
-  /** Flushes the writer, then closes the GCS, the store and an embedded Redis; each step runs even if one before failed. */
-  public Future<Void> close() {
+  /**
+   * A clean stop (SIGTERM): this node takes no more work and hands on the tasks it has not
+   * started, its running tasks have {@code graceMs} to finish, its actors stop and checkpoint,
+   * and it leaves in one script (LEFT, reason {@value #STOPPED}: its remaining tasks LOST and its
+   * actors placed elsewhere at once, with no detection delay). The verdict is published so that
+   * owners re-run the lost tasks now, the monitor stops (giving up the lease if it held it), and
+   * everything is closed.
+   * Its own writes are refused from the leave on: that fences it on purpose, so the fence only
+   * logs from here.
+   */
+  public Future<Void> leave(long graceMs) {
+    if (scheduler == null || monitorDeployment == null) return close();
+    long deadline = clock.millis() + graceMs;
+    return scheduler.leave(deadline)
+        .compose(v -> actors == null ? Future.<Void>succeededFuture() : actors.leave())
+        .compose(v -> writer.flush()) // everything this node wrote lands before its LEFT
+        .compose(v -> {
+          fence.onFenced(why -> LOG.fine("node " + nodeId + " left; its writes are refused from now on"));
+          return gcs.deaths().leave(nodeId, epoch, STOPPED, clock.millis());
+        })
+        .map(answer -> {
+          NodeDeath verdict = Monitor.verdict(nodeId, STOPPED, clock.millis(), nodeId, answer);
+          vertx.eventBus().publish(Addresses.NODE_DEAD, verdict);
+          LOG.info("node " + nodeId + " left (" + STOPPED + "): " + verdict.lost().size() + " tasks handed back, "
+              + verdict.placements().size() + " actors moved");
+          return null;
+        })
+        .compose(v -> vertx.undeploy(monitorDeployment).otherwiseEmpty()) // its stop gives the lease up; no more heartbeat writes
+        .eventually(this::close);
+  }
+
+  /**
+   * Flushes the writer, then closes the GCS, the store and an embedded Redis; each step runs even
+   * if one before failed. Once only: a second call (a stop after a leave) gets the first's outcome.
+   */
+  public synchronized Future<Void> close() {
+    if (closed == null) closed = closeOnce();
+    return closed;
+  }
+
+  private Future<Void> closeOnce() {
     Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())

@@ -22,6 +22,7 @@ import io.ember.protocol.TaskSpec;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.ember.protocol.Handoff;
+import io.ember.util.Retry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -56,6 +57,8 @@ public final class Scheduler {
   private final TaskRunner runner;
   /** A backlogged task runs here while the pool holds fewer than this many times its slots (so workers never idle). */
   private static final int BACKLOG_HEADROOM = 4;
+  /** How often a stopping scheduler looks whether its running tasks are done. */
+  private static final long QUIESCE_POLL_MS = 20;
 
   private final ConcurrentLinkedDeque<TaskSpec> backlog = new ConcurrentLinkedDeque<>();
   private final AtomicBoolean drainScheduled = new AtomicBoolean();
@@ -78,6 +81,8 @@ public final class Scheduler {
   /** A task waiting for a node with its resources, since when. */
   private record Waiting(TaskSpec spec, long since) {}
   private final Handoff handoff;
+  /** Set once this node stops: nothing new starts here from then on. */
+  private volatile boolean leaving;
 
   /**
    * Built on its verticle's event loop (that context is where the backlog drains).
@@ -152,6 +157,10 @@ public final class Scheduler {
 
   /** Local first; spill to the least loaded feasible peer when every local slot is taken ({@link Placement#forTask}). */
   void place(TaskSpec spec) {
+    if (leaving) {
+      handOn(spec);
+      return;
+    }
     Candidate local = new Candidate(self, pool.slots(), pool.busy(), pool.queued(), localResources, 0, true);
     Placement.TaskChoice choice = Placement.forTask(local, peers, spec.resources());
     switch (choice.kind()) {
@@ -246,6 +255,10 @@ public final class Scheduler {
 
   /** Runs a task on this node: fetches its argument objects here, then queues it for a worker. */
   public void runHere(TaskSpec spec) {
+    if (leaving) {
+      handOn(spec);
+      return;
+    }
     List<Future<?>> fetches = new ArrayList<>();
     long deadline = System.currentTimeMillis() + conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {
@@ -257,9 +270,40 @@ public final class Scheduler {
       return;
     }
     Future.all(fetches).onComplete(ar -> {
-      if (ar.succeeded()) pool.submit(spec);
-      else failFrom(spec, ar.cause());
+      if (ar.failed()) failFrom(spec, ar.cause());
+      else if (leaving) handOn(spec);
+      else pool.submit(spec);
     });
+  }
+
+  /**
+   * This node stops (on the scheduler's context): nothing new starts here from now on. Tasks not
+   * started yet (in the pool's queue, in the backlog, and any that still arrive) go to a peer
+   * with a free slot, or stay QUEUED at this node for the leave script to mark LOST, so that
+   * their owners re-run them at once. Running tasks go on.
+   */
+  public void stopTaking() {
+    leaving = true;
+    List<TaskSpec> waiting = new ArrayList<>(pool.takeQueued());
+    for (TaskSpec spec = backlog.poll(); spec != null; spec = backlog.poll()) waiting.add(spec);
+    waiting.forEach(this::handOn);
+  }
+
+  public boolean leaving() {
+    return leaving;
+  }
+
+  /** Completes once no task runs or waits here any more, or at {@code deadline} (epoch ms), whichever is first. */
+  public Future<Void> quiesce(Clock clock, long deadline) {
+    return Retry.every(vertx, clock, QUIESCE_POLL_MS).until(deadline, () -> pool.busy() + pool.blockedNow() == 0
+        ? Future.<Void>succeededFuture()
+        : Future.<Void>failedFuture(new IllegalStateException("tasks still running"))).otherwiseEmpty();
+  }
+
+  private void handOn(TaskSpec spec) {
+    Placement.TaskChoice choice = Placement.forBacklogged(self, false, peers, spec.resources());
+    if (choice.kind() == Placement.Kind.FORWARD) forward(spec, choice.node());
+    // else it stays QUEUED here: the leave script marks it LOST and its owner re-runs it
   }
 
   private void failFrom(TaskSpec spec, Throwable err) {

@@ -7,6 +7,7 @@ import io.ember.protocol.Handoff;
 import io.ember.protocol.Requests;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -74,9 +75,24 @@ public final class SchedulerVerticle extends VerticleBase {
   private void heartbeat() {
     WorkerPool<TaskSpec> pool = scheduler.pool();
     Heartbeat hb = Heartbeat.scheduler(self, epoch, clock.millis(), busNodeId,
-        new Heartbeat.Load(pool.slots(), pool.busy(), pool.queued() + scheduler.backlog(), pool.blockedNow(),
+        new Heartbeat.Load(scheduler.leaving() ? 0 : pool.slots(), pool.busy(), pool.queued() + scheduler.backlog(), pool.blockedNow(),
             scheduler.advertisedResources(), actorsHosted.getAsInt()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
+  }
+
+  /**
+   * This node stops: the scheduler takes no more work (and says so at once in a heartbeat with
+   * no slots, so that peers stop placing here), then running tasks have until {@code deadline}
+   * (epoch ms) to finish. Completes on this verticle's context.
+   */
+  public Future<Void> leave(long deadline) {
+    Promise<Void> done = Promise.promise();
+    context.runOnContext(v -> {
+      scheduler.stopTaking();
+      heartbeat();
+      scheduler.quiesce(clock, deadline).onComplete(done);
+    });
+    return done.future();
   }
 
   @Override

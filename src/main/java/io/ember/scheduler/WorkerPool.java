@@ -1,5 +1,7 @@
 package io.ember.scheduler;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -103,6 +105,13 @@ public final class WorkerPool<T> {
   public void unblocked() {
     blockedCount.decrementAndGet();
     permits.decrementAndGet();
+  }
+
+  /** Takes every task not started yet out of the pool (a stopping node hands them on); running ones go on. */
+  public List<T> takeQueued() {
+    List<T> out = new ArrayList<>();
+    for (T t = ready.poll(); t != null; t = ready.poll()) out.add(t);
+    return out;
   }
 
   public int slots() {

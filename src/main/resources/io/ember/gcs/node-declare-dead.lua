@@ -1,14 +1,21 @@
 -- KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries, its actors set
--- ARGV: lease value, dead node id, now, reason, prefix
+-- ARGV: lease value (LEFT: the node's own epoch), dead node id, now, reason, prefix, the state it ends in (DEAD or LEFT)
+-- DEAD: the acting monitor's verdict (only the lease holder). LEFT: the node itself as it stops
+-- (only its current incarnation, only while ALIVE). Either way, the same cleanup at once.
 local P = ARGV[5]
 -- #include place.lua
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
 local dead, now, reason = ARGV[2], ARGV[3], ARGV[4]
+local final = ARGV[6] == 'LEFT' and 'LEFT' or 'DEAD'
 local state = redis.call('HGET', KEYS[2], 'state')
+if final == 'LEFT' then
+  if state ~= 'ALIVE' or redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then return cjson.encode({notAlive = true}) end
+elseif redis.call('GET', KEYS[1]) ~= ARGV[1] then
+  return redis.error_reply('NOT_LEADER')
+end
 if not state then return cjson.encode({unknown = true}) end
-local already = state == 'DEAD'
+local already = state == 'DEAD' or state == 'LEFT'   -- a node that left stays LEFT when a monitor declares it too
 if not already then
-  redis.call('HSET', KEYS[2], 'state', 'DEAD', 'deadAt', now, 'deadReason', reason)
+  redis.call('HSET', KEYS[2], 'state', final, 'deadAt', now, 'deadReason', reason)
 end
 local function bump(field, n)
   if redis.call('HINCRBY', KEYS[5], field, n) == 0 then redis.call('HDEL', KEYS[5], field) end
@@ -31,7 +38,7 @@ for _, tid in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local t = redis.call('HMGET', tkey, 'state', 'node')
   if (t[1] == 'QUEUED' or t[1] == 'RUNNING') and t[2] == dead then
     -- a reason, not a failure of the task's code: text only (the other error fields cleared)
-    redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. ' died: ' .. reason,
+    redis.call('HSET', tkey, 'state', 'LOST', 'updatedAt', now, 'error', 'node ' .. dead .. (final == 'LEFT' and ' left: ' or ' died: ') .. reason,
       'errorCode', '', 'errorType', '', 'errorSubject', '')
     bump('task.' .. t[1], -1)
     bump('task.LOST', 1)
@@ -73,9 +80,9 @@ for _, aid in ipairs(redis.call('SMEMBERS', KEYS[7])) do
 end
 redis.call('DEL', KEYS[7])
 if not already or dropped > 0 or #lost > 0 or #moved > 0 or #gone > 0 then
-  local entry = cjson.encode({kind = 'node-dead', node = dead, reason = reason, at = tonumber(now),
+  local entry = cjson.encode({kind = 'node-dead', node = dead, state = final, reason = reason, at = tonumber(now),
     objectsDropped = dropped, tasksLost = #lost, actorsMoved = #moved, actorsDead = #gone,
-    actorsUnplaced = unplaced, by = ARGV[1]})
+    actorsUnplaced = unplaced, by = final == 'LEFT' and dead or ARGV[1]})
   redis.call('LPUSH', KEYS[6], entry)
   redis.call('LTRIM', KEYS[6], 0, 999)
 end

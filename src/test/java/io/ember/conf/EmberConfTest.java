@@ -81,4 +81,12 @@ class EmberConfTest {
     m = error("{\"actors\": {\"checkpointEvery\": 5}}");
     assertTrue(m.startsWith("conf/x.json: unknown key 'actors.checkpointEvery'"), m);
   }
+
+  @Test
+  void startupWaitDefaultsToAMinuteAndMustBePositive() {
+    assertEquals(60_000, EmberConf.from("none", new JsonObject()).startup().waitMs());
+    assertEquals(5_000, EmberConf.from("none", new JsonObject("{\"startup\": {\"waitMs\": 5000}}")).startup().waitMs());
+    assertTrue(error("{\"startup\": {\"waitMs\": 0}}").contains("'startup.waitMs' must be > 0"));
+    assertTrue(error("{\"startup\": {\"waitMs\": \"60s\"}}").contains("'startup.waitMs' must be an integer"));
+  }
 }

@@ -61,4 +61,38 @@ class NodeDeathsTest extends RealRedis {
     assertTrue(await(gcs.nodes().all()).stream().allMatch(NodeRecord::alive));
     assertEquals(List.of(), await(gcs.deaths().placeUnplacedActors(LEADER, term, 1_000)).getList());
   }
+
+  @Test
+  void aNodeThatLeavesIsLeftAndItsWorkMovesAtOnce() throws Exception {
+    long epoch = await(gcs.nodes().register(DEAD, Map.of()));
+    TableWriter w = gcs.writer(DEAD, epoch);
+    w.taskSubmitted(TASK, new byte[] {1}, JOB, "f", ClientId.ofNode(DEAD));
+    w.taskState(TASK, TaskState.QUEUED, DEAD, 0, null);
+    await(w.flush());
+
+    JsonObject v = await(gcs.deaths().leave(DEAD, epoch, "stopped", 1_000));
+    assertFalse(v.getBoolean("alreadyDead"));
+    assertEquals(new JsonArray().add(TASK.toString()), v.getJsonArray("lost"));
+    assertEquals(TaskState.LOST, await(gcs.tasks().get(TASK)).state());
+    NodeRecord row = await(gcs.nodes().all()).stream().filter(n -> n.id().equals(DEAD)).findFirst().orElseThrow();
+    assertEquals(NodeState.LEFT, row.state());
+    assertEquals("stopped", row.fields().get("deadReason"));
+    JsonObject entry = await(gcs.ledger().recent(1)).get(0);
+    assertEquals("LEFT", entry.getString("state"));
+    assertEquals("stopped", entry.getString("reason"));
+  }
+
+  @Test
+  void onlyTheCurrentAliveIncarnationMayLeaveAndALeftNodeStaysLeft() throws Exception {
+    long epoch = await(gcs.nodes().register(DEAD, Map.of()));
+    assertTrue(failure(gcs.deaths().leave(DEAD, epoch + 1, "stopped", 1_000)).getMessage().contains("is not ALIVE"));
+    await(gcs.deaths().leave(DEAD, epoch, "stopped", 1_000));
+    assertTrue(failure(gcs.deaths().leave(DEAD, epoch, "stopped", 2_000)).getMessage().contains("is not ALIVE"));
+
+    long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
+    assertTrue(await(gcs.deaths().declareDead(LEADER, term, DEAD, "process exited", 3_000)).getBoolean("alreadyDead"));
+    NodeRecord row = await(gcs.nodes().all()).stream().filter(n -> n.id().equals(DEAD)).findFirst().orElseThrow();
+    assertEquals(NodeState.LEFT, row.state());
+    assertEquals("stopped", row.fields().get("deadReason"));
+  }
 }

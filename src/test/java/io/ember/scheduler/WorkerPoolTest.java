@@ -3,6 +3,7 @@ package io.ember.scheduler;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -58,5 +59,32 @@ class WorkerPoolTest {
     assertTrue(outer.await(15, TimeUnit.SECONDS));
     assertEquals(0, inner.getCount());
     holder[0].shutdown();
+  }
+
+  @Test
+  @Timeout(20)
+  void takeQueuedHandsBackWhatHasNotStartedAndLetsTheRunningOneFinish() throws Exception {
+    CountDownLatch started = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    AtomicInteger ran = new AtomicInteger();
+    WorkerPool<Integer> pool = new WorkerPool<>("t", 1, 10, i -> {
+      ran.incrementAndGet();
+      started.countDown();
+      try {
+        release.await(10, TimeUnit.SECONDS);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    });
+    for (int i = 0; i < 4; i++) pool.submit(i);
+    assertTrue(started.await(10, TimeUnit.SECONDS));
+    assertEquals(List.of(1, 2, 3), pool.takeQueued());
+    assertEquals(0, pool.queued());
+    release.countDown();
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (pool.busy() > 0 && System.nanoTime() < deadline) TimeUnit.MILLISECONDS.sleep(5); // polls for the condition
+    assertEquals(0, pool.busy());
+    assertEquals(1, ran.get(), "only the task that had started ran");
+    pool.shutdown();
   }
 }

@@ -39,7 +39,8 @@ public final class LocalCluster implements AutoCloseable {
   private final String clusterName = "ember-test-" + UUID.randomUUID().toString().substring(0, 8);
   private final int hzBase;
   private final int maxNodes;
-  private final RedisProcess redis;
+  private final int redisPort;
+  private volatile RedisProcess redis;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private Vertx vertx;
   private EmberClient client;
@@ -62,16 +63,27 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
-  private LocalCluster(Path dir, int maxNodes) throws IOException {
+  private LocalCluster(Path dir, int maxNodes, boolean withRedis) throws IOException {
     this.dir = dir;
     this.maxNodes = maxNodes;
     this.hzBase = Ports.freeRange(maxNodes + 2);
-    this.redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", RedisProcess.freePort(), dir.resolve("redis"));
+    this.redisPort = RedisProcess.freePort();
+    if (withRedis) startRedis();
+  }
+
+  /** A cluster of up to {@code maxNodes} nodes whose Redis is not started yet ({@link #startRedis}); no node, no driver. */
+  public static LocalCluster withoutRedis(int maxNodes) throws IOException {
+    return new LocalCluster(Files.createTempDirectory("ember-cluster"), maxNodes + 2, false);
+  }
+
+  /** Starts this cluster's redis-server (on the port the nodes' confs name). */
+  public void startRedis() throws IOException {
+    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis"));
   }
 
   /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
   public static LocalCluster start(int n, Consumer<JsonObject> edit) throws Exception {
-    LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2);
+    LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, true);
     try {
       for (int i = 0; i < n; i++) c.startNode("n" + i, edit);
       c.awaitAlive(n, Duration.ofSeconds(90));
@@ -96,7 +108,7 @@ public final class LocalCluster implements AutoCloseable {
             .put("dataDir", dir.resolve(name).toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", hzBase)
             .put("members", members))
-        .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redis.port()))
+        .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"))
         .put("actors", new JsonObject().put("classes", new JsonArray().add(TestActors.Blob.class.getName())
@@ -129,7 +141,8 @@ public final class LocalCluster implements AutoCloseable {
     return Path.of(System.getProperty("java.home"), "bin", "java").toString();
   }
 
-  private void joinAsDriver() throws Exception {
+  /** Joins the cluster as a driver and waits until every node started so far runs a task. */
+  public void joinAsDriver() throws Exception {
     EmberConf conf = EmberConf.from("driver", baseConf("driver"));
     VertxOptions options = new VertxOptions();
     options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
@@ -171,7 +184,7 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized Gcs gcs() throws Exception {
     if (gcs == null) {
       if (vertx == null) vertx = Vertx.vertx();
-      gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
+      gcs = await(Gcs.connect(vertx, "127.0.0.1", redisPort));
     }
     return gcs;
   }
@@ -206,6 +219,11 @@ public final class LocalCluster implements AutoCloseable {
     NodeProcess p = node(name);
     p.process.destroyForcibly();
     p.process.waitFor(10, TimeUnit.SECONDS);
+  }
+
+  /** {@code kill -TERM}: a clean stop. */
+  public void terminate(String name) throws Exception {
+    signal("TERM", node(name).pid());
   }
 
   /** {@code kill -STOP}: the process hangs, Hazelcast still lists it. */
@@ -286,6 +304,6 @@ public final class LocalCluster implements AutoCloseable {
     } catch (Exception ignored) {
       // closing anyway
     }
-    redis.close();
+    if (redis != null) redis.close();
   }
 }
