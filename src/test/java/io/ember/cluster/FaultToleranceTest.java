@@ -37,7 +37,7 @@ import org.junit.jupiter.api.Timeout;
  * exact results checked. Each test gets its own cluster (a failure changes it for good).
  */
 @Timeout(240)
-class FaultToleranceTest {
+public class FaultToleranceTest {
   LocalCluster cluster;
 
   @AfterEach
@@ -46,7 +46,7 @@ class FaultToleranceTest {
   }
 
   /** A DAG of n slow leaves and an add-tree over them: 2n-1 tasks. */
-  static ObjectRef<Long> sumOfSquares(EmberClient ember, int n, int leafMs) {
+  public static ObjectRef<Long> sumOfSquares(EmberClient ember, int n, int leafMs) {
     List<ObjectRef<Long>> level = new ArrayList<>();
     for (long i = 1; i <= n; i++) level.add(ember.task(TestFns::squareSlow, i, leafMs).remote());
     while (level.size() > 1) {
@@ -58,7 +58,7 @@ class FaultToleranceTest {
     return level.get(0);
   }
 
-  static long expected(int n) {
+  public static long expected(int n) {
     return (long) n * (n + 1) * (2L * n + 1) / 6;
   }
 
