@@ -51,7 +51,7 @@ public final class Main {
   static String usage() {
     return String.join("\n",
         "usage: java -jar node.jar -cluster -conf conf/<file>.json   start a node",
-        "       java -jar node.jar status [-conf <file>] [--json]    print the cluster's state",
+        "       java -jar node.jar status [-conf <file>] [--json] [--recoveries N]   print the cluster's state",
         "       java -jar node.jar example                           run the example job on a fresh single node",
         "       java -jar node.jar microbenchmark [--quick] [--no-failures] [--actors]   measure a local cluster it starts itself");
   }
