@@ -70,6 +70,20 @@ public final class Main {
     return EmberConf.load(Path.of(value));
   }
 
+  /**
+   * Without {@code -cluster} the launcher builds a Vert.x that joins no cluster. A conf that names
+   * cluster members is meant for a cluster: refused. Otherwise the node runs alone: one warning line
+   * (null when {@code -cluster} is there).
+   */
+  static String aloneWarning(String[] args, EmberConf conf) {
+    if (Arrays.asList(args).contains("-cluster")) return null;
+    if (conf.cluster().namesMembers()) {
+      throw new ConfException(conf.source() + " names cluster.members " + conf.cluster().members()
+          + " but -cluster is missing: add -cluster to join them");
+    }
+    return "ember: warning: no -cluster: this node runs alone (it joins no cluster; no other node can reach it)";
+  }
+
   static String option(String[] args, String name) {
     for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return args[i + 1];
     return null;
@@ -77,6 +91,8 @@ public final class Main {
 
   private static void launchNode(String[] args) {
     EmberConf conf = confFrom(args);
+    String alone = aloneWarning(args, conf);
+    if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", conf.source());
     VertxApplicationHooks hooks = new VertxApplicationHooks() {
       @Override
