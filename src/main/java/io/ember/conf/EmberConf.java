@@ -105,7 +105,9 @@ public record EmberConf(
 
     List<String> members = new ArrayList<>();
     for (Object m : cluster.getJsonArray("members", new JsonArray(Cluster.DEFAULT_MEMBERS))) members.add((String) m);
-    Cluster c = new Cluster(cluster.getString("name", "ember"), cluster.getString("host", "127.0.0.1"),
+    String host = cluster.getString("host", ClusterHost.AUTO);
+    if (host.equals(ClusterHost.AUTO)) host = ClusterHost.derive(source, members);
+    Cluster c = new Cluster(cluster.getString("name", "ember"), host,
         port(source, "cluster.port", cluster.getInteger("port", 5701)), cluster.getBoolean("portAutoIncrement", true),
         members, port(source, "cluster.busPort", cluster.getInteger("busPort", 0)));
 
