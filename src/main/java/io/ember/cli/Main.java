@@ -7,7 +7,6 @@ import io.ember.examples.ExampleJob;
 import io.ember.node.HazelcastSetup;
 import io.ember.node.NodeVerticle;
 import io.vertx.core.Deployable;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
@@ -97,8 +96,7 @@ public final class Main {
     VertxApplicationHooks hooks = new VertxApplicationHooks() {
       @Override
       public VertxBuilder createVertxBuilder(VertxOptions options) {
-        options.getEventBusOptions().setHost(conf.cluster().host()).setPort(conf.cluster().busPort());
-        return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster()));
+        return HazelcastSetup.vertxBuilder(conf.cluster(), options);
       }
 
       @Override
