@@ -1,3 +1,4 @@
+import io.ember.node.EmberNode;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
@@ -5,10 +6,21 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
 /**
- * A user verticle that joins an Ember cluster and submits work over the event bus, with no
- * Ember class in sight: only addresses and JSON. Compile and run it against node.jar (README).
+ * A user verticle that submits work to an Ember cluster over the event bus: the verticle sees no
+ * Ember class, only addresses and JSON. {@link #main} joins the cluster a conf file names and
+ * deploys it. Compile and run it against node.jar (README).
  */
 public class SubmitVerticle extends VerticleBase {
+  /** {@code java -cp node.jar:<classes> SubmitVerticle [conf file, default conf/worker.json]}. */
+  public static void main(String[] args) {
+    EmberNode.joinCluster(args.length > 0 ? args[0] : "conf/worker.json")
+        .compose(vertx -> vertx.deployVerticle(new SubmitVerticle()))
+        .onFailure(err -> {
+          System.err.println("SubmitVerticle: " + err.getMessage());
+          System.exit(1);
+        });
+  }
+
   @Override
   public Future<?> start() {
     run().onComplete(ar -> vertx.close()); // one-shot: exit when done

@@ -7,7 +7,6 @@ import io.ember.examples.ExampleJob;
 import io.ember.node.HazelcastSetup;
 import io.ember.node.NodeVerticle;
 import io.vertx.core.Deployable;
-import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.DecodeException;
@@ -53,7 +52,7 @@ public final class Main {
   static String usage() {
     return String.join("\n",
         "usage: java -jar node.jar -cluster -conf conf/<file>.json   start a node",
-        "       java -jar node.jar status [-conf <file>] [--json]    print the cluster's state",
+        "       java -jar node.jar status [-conf <file>] [--json] [--recoveries N]   print the cluster's state",
         "       java -jar node.jar example                           run the example job on a fresh single node",
         "       java -jar node.jar microbenchmark [--quick] [--no-failures] [--actors]   measure a local cluster it starts itself");
   }
@@ -72,6 +71,20 @@ public final class Main {
     return EmberConf.load(Path.of(value));
   }
 
+  /**
+   * Without {@code -cluster} the launcher builds a Vert.x that joins no cluster. A conf that names
+   * cluster members is meant for a cluster: refused. Otherwise the node runs alone: one warning line
+   * (null when {@code -cluster} is there).
+   */
+  static String aloneWarning(String[] args, EmberConf conf) {
+    if (Arrays.asList(args).contains("-cluster")) return null;
+    if (conf.cluster().namesMembers()) {
+      throw new ConfException(conf.source() + " names cluster.members " + conf.cluster().members()
+          + " but -cluster is missing: add -cluster to join them");
+    }
+    return "ember: warning: no -cluster: this node runs alone (it joins no cluster; no other node can reach it)";
+  }
+
   static String option(String[] args, String name) {
     for (int i = 0; i < args.length - 1; i++) if (args[i].equals(name)) return args[i + 1];
     return null;
@@ -79,14 +92,15 @@ public final class Main {
 
   private static void launchNode(String[] args) {
     EmberConf conf = confFrom(args);
+    String alone = aloneWarning(args, conf);
+    if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", conf.source());
     AtomicReference<NodeVerticle> node = new AtomicReference<>();
     CleanStop.install(node::get);
     VertxApplicationHooks hooks = new VertxApplicationHooks() {
       @Override
       public VertxBuilder createVertxBuilder(VertxOptions options) {
-        options.getEventBusOptions().setHost(conf.cluster().host()).setPort(conf.cluster().busPort());
-        return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster()));
+        return HazelcastSetup.vertxBuilder(conf.cluster(), options);
       }
 
       @Override

@@ -1,5 +1,6 @@
 package io.ember.cli;
 
+import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.monitor.StatusReport;
@@ -9,8 +10,10 @@ import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code status [-conf file] [--json]}: reads the cluster's state straight from Redis (the
- * address in the conf), so it answers in well under a second without joining the cluster.
+ * {@code status [-conf file] [--json] [--recoveries N]}: reads the cluster's state straight from
+ * Redis (the address in the conf), so it answers in well under a second without joining the
+ * cluster. {@code --recoveries N} shows the newest N entries of each ledger list (default
+ * {@value StatusReport#DEFAULT_RECOVERIES}).
  */
 final class StatusCommand {
   private StatusCommand() {}
@@ -18,6 +21,7 @@ final class StatusCommand {
   static int run(String[] args) {
     EmberConf conf = Main.confFrom(args);
     boolean json = Arrays.asList(args).contains("--json");
+    int recoveries = recoveries(args);
     EmberConf.Redis r = conf.redis();
     if (r.port() == 0) {
       System.err.println("ember status: " + conf.source() + " names no Redis port (an embedded Redis on a free port);"
@@ -27,7 +31,7 @@ final class StatusCommand {
     Vertx vertx = Vertx.vertx();
     try {
       JsonObject s = Gcs.connect(vertx, r.host(), r.port())
-          .compose(gcs -> StatusReport.build(gcs, System.currentTimeMillis()).eventually(gcs::close))
+          .compose(gcs -> StatusReport.build(gcs, recoveries).eventually(gcs::close))
           .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       System.out.print(json ? s.encodePrettily() + "\n" : StatusReport.render(s));
       return 0;
@@ -38,5 +42,19 @@ final class StatusCommand {
     } finally {
       vertx.close();
     }
+  }
+
+  /** The value of {@code --recoveries}: absent = the default; otherwise an integer >= 0, or a {@link ConfException}. */
+  static int recoveries(String[] args) {
+    int at = Arrays.asList(args).indexOf("--recoveries");
+    if (at < 0) return StatusReport.DEFAULT_RECOVERIES;
+    String v = at + 1 < args.length ? args[at + 1] : "";
+    try {
+      int n = Integer.parseInt(v);
+      if (n >= 0) return n;
+    } catch (NumberFormatException e) {
+      // reported below, with what was given
+    }
+    throw new ConfException("status: --recoveries takes an integer >= 0 (entries of each ledger list), got '" + v + "'");
   }
 }

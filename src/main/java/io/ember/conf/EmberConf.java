@@ -30,7 +30,15 @@ public record EmberConf(
     Startup startup) {
 
   /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
-  public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {}
+  public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {
+    /** The join list when the conf names none: this machine's loopback alone. */
+    public static final List<String> DEFAULT_MEMBERS = List.of("127.0.0.1");
+
+    /** True if the conf names members other than the default: it is meant for a cluster. */
+    public boolean namesMembers() {
+      return !members.equals(DEFAULT_MEMBERS);
+    }
+  }
 
   /** Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one). */
   public record Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
@@ -103,8 +111,10 @@ public record EmberConf(
     }
 
     List<String> members = new ArrayList<>();
-    for (Object m : cluster.getJsonArray("members", new JsonArray().add("127.0.0.1"))) members.add((String) m);
-    Cluster c = new Cluster(cluster.getString("name", "ember"), cluster.getString("host", "127.0.0.1"),
+    for (Object m : cluster.getJsonArray("members", new JsonArray(Cluster.DEFAULT_MEMBERS))) members.add((String) m);
+    String host = cluster.getString("host", ClusterHost.AUTO);
+    if (host.equals(ClusterHost.AUTO)) host = ClusterHost.derive(source, members);
+    Cluster c = new Cluster(cluster.getString("name", "ember"), host,
         port(source, "cluster.port", cluster.getInteger("port", 5701)), cluster.getBoolean("portAutoIncrement", true),
         members, port(source, "cluster.busPort", cluster.getInteger("busPort", 0)));
 

@@ -153,6 +153,14 @@ public final class Gcs {
     });
   }
 
+  /**
+   * Redis's own clock (TIME), in milliseconds: status ages node rows against it, so that the
+   * reader's clock, and when the reader sampled it, do not matter.
+   */
+  public Future<Long> redisTimeMillis() {
+    return store.send(Request.cmd(Command.TIME)).map(r -> r.get(0).toLong() * 1000 + r.get(1).toLong() / 1000);
+  }
+
   /** The pooled client, for tests only (through {@code GcsTesting}): nothing in Ember sends raw commands. */
   Redis redisForTests() {
     return store.redis();

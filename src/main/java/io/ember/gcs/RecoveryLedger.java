@@ -40,6 +40,12 @@ public final class RecoveryLedger {
     });
   }
 
+  /** How many entries the two lists hold in all (each at most {@value Keys#RECOVERIES_CAP}). */
+  public Future<Long> size() {
+    return store.batch(List.of(Request.cmd(Command.LLEN).arg(Keys.RECOVERIES), Request.cmd(Command.LLEN).arg(Keys.TASK_RECOVERIES)))
+        .map(r -> r.get(0).toLong() + r.get(1).toLong());
+  }
+
   private static Request range(String key, int max) {
     return Request.cmd(Command.LRANGE).arg(key).arg(0).arg(max - 1);
   }

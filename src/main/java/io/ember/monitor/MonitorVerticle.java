@@ -106,7 +106,7 @@ public final class MonitorVerticle extends VerticleBase {
       return Future.failedFuture(e);
     }
     heartbeatPort.accept(channel.port());
-    StatusEndpoint status = new StatusEndpoint(self, gcs, clock);
+    StatusEndpoint status = new StatusEndpoint(self, gcs);
     var hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> onHeartbeat(Codecs.bodyOf(m, Heartbeat.class)));
     var st = vertx.eventBus().<Object>consumer(Addresses.STATUS, status::handle);
     deaths.add(context, monitor::onVerdict);

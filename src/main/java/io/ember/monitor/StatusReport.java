@@ -15,36 +15,50 @@ import java.util.Map;
  * cluster): nodes with state and heartbeat age, tasks by state, objects, actors, recent
  * recoveries. Shape (documented in the README): {@code {nodes:[{id,state,epoch,host,
  * heartbeatAgeMs,resources,load}], tasks:{STATE:n}, objects:{count,bytes}, actors:{count},
- * recoveries:[...]}}.
+ * recoveries:[...], recoveriesShown, recoveriesTotal}}.
+ *
+ * <p>Heartbeat ages are measured on one clock, Redis's, read after the node rows: never the
+ * reader's clock sampled before the read, which made a heartbeat landing meanwhile look younger
+ * than zero. A node only has a load while it is {@code ALIVE}.
  */
 public final class StatusReport {
+  /** The newest entries of each ledger list shown when the asker names no number. */
+  public static final int DEFAULT_RECOVERIES = 50;
+
   private StatusReport() {}
 
-  public static Future<JsonObject> build(Gcs gcs, long now) {
+  /** The document, with the newest {@code recoveries} entries of each ledger list (node-level, task resubmissions). */
+  public static Future<JsonObject> build(Gcs gcs, int recoveries) {
     Future<List<NodeRecord>> nodes = gcs.nodes().all();
+    Future<Long> now = nodes.compose(rows -> gcs.redisTimeMillis()); // after the rows: none is newer than it
     Future<Map<String, Long>> counts = gcs.counts();
-    Future<List<JsonObject>> recoveries = gcs.ledger().recent(50);
-    return Future.all(nodes, counts, recoveries).map(v -> {
+    Future<List<JsonObject>> ledger = gcs.ledger().recent(recoveries);
+    Future<Long> ledgerSize = gcs.ledger().size();
+    return Future.all(now, counts, ledger, ledgerSize).map(v -> {
       JsonArray ns = new JsonArray();
-      for (NodeRecord n : nodes.result()) {
-        JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state().name()).put("epoch", n.epoch());
-        Map<String, String> f = n.fields();
-        o.put("host", f.get("host"));
-        String hb = f.get("heartbeatAt");
-        o.put("heartbeatAgeMs", hb == null ? null : now - Long.parseLong(hb));
-        o.put("resources", json(f.get("resources")));
-        o.put("load", json(f.get("load")));
-        if (f.get("deadAt") != null) o.put("deadAt", Long.parseLong(f.get("deadAt"))).put("deadReason", f.get("deadReason"));
-        ns.add(o);
-      }
+      for (NodeRecord n : nodes.result()) ns.add(node(n, now.result()));
       Map<String, Long> c = counts.result();
       JsonObject tasks = new JsonObject();
       for (TaskState s : TaskState.values()) tasks.put(s.name(), c.getOrDefault("task." + s.name(), 0L));
       return new JsonObject().put("nodes", ns).put("tasks", tasks)
           .put("objects", new JsonObject().put("count", c.getOrDefault("objects", 0L)).put("bytes", c.getOrDefault("objectBytes", 0L)))
           .put("actors", actors(c))
-          .put("recoveries", new JsonArray(recoveries.result()));
+          .put("recoveries", new JsonArray(ledger.result()))
+          .put("recoveriesShown", ledger.result().size()).put("recoveriesTotal", ledgerSize.result());
     });
+  }
+
+  private static JsonObject node(NodeRecord n, long now) {
+    JsonObject o = new JsonObject().put("id", n.id().value()).put("state", n.state().name()).put("epoch", n.epoch());
+    Map<String, String> f = n.fields();
+    o.put("host", f.get("host"));
+    String hb = f.get("heartbeatAt");
+    // a node whose clock runs ahead of the Redis host's would otherwise show a negative age
+    o.put("heartbeatAgeMs", hb == null ? null : Math.max(0, now - Long.parseLong(hb)));
+    o.put("resources", json(f.get("resources")));
+    o.put("load", n.alive() ? json(f.get("load")) : null); // a dead node's last load is not a load
+    if (f.get("deadAt") != null) o.put("deadAt", Long.parseLong(f.get("deadAt"))).put("deadReason", f.get("deadReason"));
+    return o;
   }
 
   private static JsonObject actors(Map<String, Long> c) {
@@ -83,8 +97,15 @@ public final class StatusReport {
     sb.append(String.format("%nobjects: %d (%d bytes)%nactors:  %d%n", obj.getLong("count"), obj.getLong("bytes"),
         s.getJsonObject("actors").getLong("count")));
     JsonArray rec = s.getJsonArray("recoveries");
-    sb.append("recent recoveries: ").append(rec.isEmpty() ? "none" : "").append('\n');
+    sb.append("recent recoveries: ").append(rec.isEmpty() ? "none" : "").append(shownOf(s)).append('\n');
     for (Object r : rec) sb.append("  ").append(r).append('\n');
     return sb.toString();
+  }
+
+  private static String shownOf(JsonObject s) {
+    Long shown = s.getLong("recoveriesShown");
+    Long total = s.getLong("recoveriesTotal");
+    if (shown == null || total == null || shown.equals(total)) return "";
+    return "the newest " + shown + " of " + total + " (--recoveries N: the newest N node-level entries and N task resubmissions)";
   }
 }

@@ -1,12 +1,14 @@
 package io.ember.node;
 
 import io.ember.client.EmberClient;
+import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 
 /**
  * A node started from Java rather than from the launcher: the example job, the benchmark and
@@ -25,16 +27,26 @@ public final class EmberNode {
   public static Future<EmberNode> start(JsonObject conf, String source) {
     EmberConf parsed = EmberConf.from(source, conf);
     System.setProperty("ember.conf.source", source);
-    VertxOptions options = new VertxOptions();
-    options.getEventBusOptions().setHost(parsed.cluster().host()).setPort(parsed.cluster().busPort());
-    return Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(parsed.cluster()))
-        .buildClustered()
+    return HazelcastSetup.vertxBuilder(parsed.cluster(), new VertxOptions()).buildClustered()
         .compose(vertx -> {
           NodeVerticle v = new NodeVerticle();
           return vertx.deployVerticle(v, new DeploymentOptions().setConfig(conf))
               .map(id -> new EmberNode(vertx, v))
               .recover(err -> vertx.close().transform(x -> Future.failedFuture(err)));
         });
+  }
+
+  /**
+   * A clustered Vert.x in the cluster the conf file names ({@code cluster.name}, members, host),
+   * running no Ember node: for a user verticle that drives Ember over the event bus. Fails with
+   * the conf's error if the file is not a valid conf.
+   */
+  public static Future<Vertx> joinCluster(String confFile) {
+    try {
+      return HazelcastSetup.vertxBuilder(EmberConf.load(Path.of(confFile)).cluster(), new VertxOptions()).buildClustered();
+    } catch (ConfException e) {
+      return Future.failedFuture(e);
+    }
   }
 
   public Vertx vertx() {

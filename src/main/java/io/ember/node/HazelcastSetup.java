@@ -4,6 +4,9 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.ember.conf.EmberConf;
+import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
+import io.vertx.core.VertxOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.util.List;
@@ -20,6 +23,15 @@ public final class HazelcastSetup {
 
   // Held so that the level is not lost when the logger is garbage-collected.
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
+
+  /**
+   * A Vert.x builder for a member of the cluster {@code c} describes: its event bus on c's host and
+   * bus port, Hazelcast configured as here. Nodes and user JVMs that join them both use it.
+   */
+  public static VertxBuilder vertxBuilder(EmberConf.Cluster c, VertxOptions options) {
+    options.getEventBusOptions().setHost(c.host()).setPort(c.busPort());
+    return Vertx.builder().with(options).withClusterManager(clusterManager(c));
+  }
 
   public static HazelcastClusterManager clusterManager(EmberConf.Cluster c) {
     HAZELCAST_LOG.setLevel(Level.WARNING);

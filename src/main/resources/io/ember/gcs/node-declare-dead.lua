@@ -16,6 +16,7 @@ if not state then return cjson.encode({unknown = true}) end
 local already = state == 'DEAD' or state == 'LEFT'   -- a node that left stays LEFT when a monitor declares it too
 if not already then
   redis.call('HSET', KEYS[2], 'state', final, 'deadAt', now, 'deadReason', reason)
+  redis.call('HDEL', KEYS[2], 'load') -- it runs nothing now: its last load must not show as one
 end
 local function bump(field, n)
   if redis.call('HINCRBY', KEYS[5], field, n) == 0 then redis.call('HDEL', KEYS[5], field) end

@@ -53,7 +53,7 @@ public final class GcsTesting {
   }
 
   /** Blocks the test thread (never an event loop) until the future completes; rethrows its failure. */
-  static <T> T await(Future<T> f) throws Exception {
+  public static <T> T await(Future<T> f) throws Exception {
     return await(f, Duration.ofSeconds(20));
   }
 

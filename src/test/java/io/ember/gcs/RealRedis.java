@@ -13,29 +13,32 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.extension.ExtendWith;
 
-/** Base of the table tests: one real redis-server per test class, flushed (data and scripts) before each test. */
+/**
+ * Base of the tests against a real Redis (the tables', and status's in other packages): one real
+ * redis-server per test class, flushed (data and scripts) before each test.
+ */
 @ExtendWith(VertxExtension.class)
-abstract class RealRedis {
-  static Path dir;
-  static RedisProcess redis;
-  static Gcs gcs;
+public abstract class RealRedis {
+  protected static Path dir;
+  protected static RedisProcess redis;
+  protected static Gcs gcs;
 
   @BeforeAll
-  static void startRedis(Vertx vertx) throws Exception {
+  public static void startRedis(Vertx vertx) throws Exception {
     dir = Files.createTempDirectory("ember-table-test");
     redis = GcsTesting.startRedis(dir, RedisProcess.freePort());
     gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
   }
 
   @AfterAll
-  static void stopRedis() throws Exception {
+  public static void stopRedis() throws Exception {
     if (gcs != null) await(gcs.close());
     if (redis != null) redis.stop();
     GcsTesting.deleteTree(dir);
   }
 
   @BeforeEach
-  void flush() throws Exception {
+  public void flush() throws Exception {
     await(gcs.redisForTests().send(Request.cmd(Command.FLUSHALL)));
     await(gcs.redisForTests().send(Request.cmd(Command.SCRIPT).arg("FLUSH")));
   }

@@ -36,4 +36,24 @@ class RecoveryLedgerTest extends RealRedis {
     assertEquals(5_000L, recent.get(0).getLong("at"), "newest first, the driver's included");
     for (int i = 1; i < recent.size(); i++) assertTrue(recent.get(i - 1).getLong("at") >= recent.get(i).getLong("at"));
   }
+
+  @Test
+  void aNodeDeathStaysThroughAFloodOfResubmissionsAndEachListIsCappedOnItsOwn() throws Exception {
+    NodeId leader = new NodeId("c");
+    await(gcs.nodes().register(NODE, Map.of()));
+    long term = await(gcs.lease().acquire(leader, await(gcs.nodes().register(leader, Map.of())), 10_000));
+    await(gcs.deaths().declareDead(leader, term, NODE, "process exited", 1_000));
+    TableWriter w = gcs.writer(leader, 2);
+    TaskId driver = TaskId.driverOf(JobId.named("flood"));
+    for (int i = 0; i < 1_200; i++) {
+      w.recovery(new LedgerEntry.TaskResubmitted(TaskId.child(driver, i), "f", 1, new ClientId("c"), "node a died", 2_000 + i));
+    }
+    await(w.flush());
+    assertEquals(1_001L, await(gcs.ledger().size()), "1,000 resubmissions kept, and the node death");
+    assertTrue(await(gcs.ledger().recent(1_000)).stream().anyMatch(e -> "node-dead".equals(e.getString("kind"))));
+
+    for (int i = 0; i < 1_100; i++) w.recovery(new LedgerEntry.Leader(leader, i, 5_000 + i));
+    await(w.flush());
+    assertEquals(2_000L, await(gcs.ledger().size()), "each list keeps its own newest 1,000");
+  }
 }

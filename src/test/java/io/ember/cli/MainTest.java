@@ -1,0 +1,35 @@
+package io.ember.cli;
+
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.ember.conf.ConfException;
+import io.ember.conf.EmberConf;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import org.junit.jupiter.api.Test;
+
+class MainTest {
+  private static final EmberConf LONE = EmberConf.from("lone.json", new JsonObject());
+  private static final EmberConf WORKER = EmberConf.from("conf/worker.json",
+      new JsonObject().put("cluster", new JsonObject().put("members", new JsonArray().add("127.0.0.1:5701").add("127.0.0.1:5702"))));
+
+  @Test
+  void aNodeStartedWithoutClusterOnAConfNamingNoMembersIsWarnedItRunsAlone() {
+    String warning = Main.aloneWarning(new String[] {"-conf", "lone.json"}, LONE);
+    assertTrue(warning != null && warning.contains("no -cluster") && warning.contains("runs alone") && !warning.contains("\n"), warning);
+  }
+
+  @Test
+  void aConfNamingClusterMembersWithoutClusterIsRefusedSayingWhatToAdd() {
+    ConfException e = assertThrows(ConfException.class, () -> Main.aloneWarning(new String[] {"-conf", "conf/worker.json"}, WORKER));
+    assertTrue(e.getMessage().contains("conf/worker.json names cluster.members") && e.getMessage().contains("add -cluster"), e.getMessage());
+  }
+
+  @Test
+  void withClusterNothingIsSaid() {
+    assertNull(Main.aloneWarning(new String[] {"-cluster", "-conf", "conf/worker.json"}, WORKER));
+    assertNull(Main.aloneWarning(new String[] {"-cluster"}, LONE));
+  }
+}
