@@ -12,8 +12,6 @@ import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
 import io.ember.owner.ActorRoute.State;
 import io.ember.protocol.ActorCallSpec;
-import io.ember.placement.Candidate;
-import io.ember.placement.Placement;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorDeath;
 import io.ember.protocol.ActorPlacement;
@@ -85,7 +83,6 @@ public final class ActorCalls {
   /** How long a creation waits for a live node that fits before its home is asked (and refuses with the reason). */
   static final long PLACE_WAIT_MS = 5_000;
   private static final long STALL_NANOS = STALL_MS * 1_000_000L;
-
 
 
   /** The actor table as the route reads it: null when there is no row. */
@@ -162,7 +159,7 @@ public final class ActorCalls {
   // ---- creation ---------------------------------------------------------------------------
 
   /**
-   * Creates the actor on the node {@link #place} picks (transition 1), then follows its answer
+   * Creates the actor on the node {@link ActorPlace#choose} picks (transition 1), then follows its answer
    * (3, 4 or 8). When no live node this client knows of fits, it looks again for up to
    * {@value #PLACE_WAIT_MS} ms (a node that just joined is known once its first heartbeat
    * arrives), then asks its home, which answers with the reason.
@@ -171,7 +168,7 @@ public final class ActorCalls {
     ActorRoute r = route(spec.actor());
     moveTo(r, State.CREATING);
     lookups.until(clock.millis() + PLACE_WAIT_MS, () -> {
-      NodeId fits = place(spec, onNode);
+      NodeId fits = ActorPlace.choose(view, spec, onNode, home.get());
       return fits != null ? Future.succeededFuture(fits) : Future.<NodeId>failedFuture(NOT_YET);
     }).otherwise(err -> home.get()).onSuccess(target -> createOn(r, target, spec));
   }
@@ -189,24 +186,6 @@ public final class ActorCalls {
         resolve(r); // no answer: the actor may exist anyway (the table says)
       }
     });
-  }
-
-  /**
-   * Where to create an actor: {@link Placement#forActor} over the live peers that serve
-   * transfers; null when none fits. A choice by count
-   * is charged to the peer's actor count until its next heartbeat reports the real one, so that a
-   * burst of creations spreads.
-   */
-  private NodeId place(ActorCreateSpec spec, String onNode) {
-    NodeId home = this.home.get();
-    List<Candidate> candidates = new ArrayList<>();
-    for (ClusterView.Peer p : view.alive()) {
-      if (p.host != null) candidates.add(p.candidate());
-    }
-    NodeId chosen = Placement.forActor(candidates, spec.resources(), onNode, home);
-    if (chosen == null) return null;
-    if (onNode == null || !Placement.names(view.find(chosen).resources, onNode)) view.actorPlaced(chosen);
-    return chosen;
   }
 
   /** Completes with the actor's node once it is created (fails with why it could not be). */
