@@ -130,8 +130,19 @@ public final class ObjectRecovery {
    * never existed; never later than about {@code deadline}.
    */
   public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
+    return recover(task, known, reason, deadline, true);
+  }
+
+  /**
+   * As above; {@code waitForOwn} false: once this client's own attempt is running on a live node
+   * or was just re-submitted, it completes with null at once (this client is its owner, already
+   * waiting for the result) instead of waiting for that result, so a task is never marked as
+   * being recovered while an attempt is in progress: if that attempt is lost too, the owner's
+   * check finds it again.
+   */
+  private Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
     AtomicReference<TaskSpec> spec = new AtomicReference<>(known);
-    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, spec, reason, deadline))
+    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, spec, reason, deadline, waitForOwn))
         .recover(err -> Future.failedFuture(err instanceof TryAgain t ? t.getCause() : err));
   }
 
@@ -162,24 +173,24 @@ public final class ObjectRecovery {
       tasks.recovered(task);
       return;
     }
-    recover(task, spec, reason, deadline).onComplete(ar -> {
+    recover(task, spec, reason, deadline, false).onComplete(ar -> {
       tasks.recovered(task);
       if (ar.succeeded()) {
-        Location l = ar.result();
-        if (tasks.pendingResult(task) != null) tasks.complete(TaskDone.ok(task, l.node(), l.host(), l.port(), l.size(), null));
+        Location l = ar.result(); // null: its attempt is in progress on a live node
+        if (l != null && tasks.pendingResult(task) != null) tasks.complete(TaskDone.ok(task, l.node(), l.host(), l.port(), l.size(), null));
       } else {
         tasks.fail(task, ar.cause());
       }
     });
   }
 
-  private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline) {
+  private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline, boolean waitForOwn) {
     TaskSpec k = known.get();
     return (k != null ? Future.succeededFuture(k) : lineage.spec(task)).compose(s -> {
       if (s == null) return withoutLineage(task, deadline);
       NodeId at = home.get();
       return claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis()))
-          .compose(c -> onClaim(c, task, s, at, reason, deadline, known));
+          .compose(c -> onClaim(c, task, s, at, reason, deadline, known, waitForOwn));
     });
   }
 
@@ -194,11 +205,15 @@ public final class ObjectRecovery {
   }
 
   private Future<Location> onClaim(Claim c, TaskId task, TaskSpec s, NodeId at, String reason, long deadline,
-      AtomicReference<TaskSpec> known) {
+      AtomicReference<TaskSpec> known, boolean waitForOwn) {
     ObjectId oid = ObjectId.of(task, 1);
     return switch (c.outcome()) {
-      case CLAIMED, MISSING -> resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
-      case IN_PROGRESS -> clientId.equals(c.owner()) ? tasks.locationOf(tasks.track(s), oid) : askOwner(c.owner(), oid, deadline, known);
+      case CLAIMED, MISSING -> {
+        Future<Location> rerun = resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
+        yield waitForOwn ? rerun : Future.succeededFuture(null); // the owner's pending task waits for it
+      }
+      case IN_PROGRESS -> !clientId.equals(c.owner()) ? askOwner(c.owner(), oid, deadline, known)
+          : waitForOwn ? tasks.locationOf(tasks.track(s), oid) : Future.succeededFuture(null);
       case EXISTS -> lineage.object(oid).compose(rec -> {
         Location l = live.first(rec);
         return l != null ? Future.succeededFuture(l)

@@ -5,6 +5,7 @@ import io.ember.gcs.TaskState;
 import io.ember.gcs.TaskTable;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
+import io.ember.monitor.ClusterView;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Set;
@@ -20,7 +21,9 @@ import java.util.function.Predicate;
  *   <li>{@code LOST}: a verdict this client missed: it is re-run;</li>
  *   <li>{@code FINISHED} or {@code FAILED}: its answer was lost on the way: the result's live
  *       copy (or its failure) completes it, or it is re-run if no copy is left;</li>
- *   <li>on a node this client knows is dead: re-run.</li>
+ *   <li>on a node this client knows is dead, or has not heard of for {@value #SILENT_MS} ms:
+ *       claimed, and re-run unless Redis still says the node is ALIVE (then it is looked at
+ *       again later).</li>
  * </ul>
  * A task queued or running on a live node is left alone (its answer will come, or its node's
  * death will be declared). It also puts right the table after a verdict that named as lost a
@@ -33,6 +36,7 @@ public final class Reconciler {
   public static final long ROUND_MS = 1_000;
   static final long STALE_MS = 5_000;
   static final int MAX_PER_ROUND = 256;
+  static final long SILENT_MS = 5_000;
 
   /** The task table as this check reads and corrects it. */
   public interface Rows {
@@ -82,6 +86,18 @@ public final class Reconciler {
         if (why != null) recovery.recoverPending(task, "owner's check: " + why, clock.millis() + timeoutMs);
       });
     }
+  }
+
+  /**
+   * A node this client's view has declared dead, or whose scheduler it has not heard for
+   * {@value #SILENT_MS} ms (a verdict this client missed). Only a hint: the claim asks Redis,
+   * and a node still ALIVE there keeps its task.
+   */
+  public static Predicate<NodeId> deadOrSilent(ClusterView view, Clock clock) {
+    return node -> {
+      ClusterView.Peer p = view.find(node);
+      return p != null && (p.dead || (p.schedulerSeenAt > 0 && clock.millis() - p.schedulerSeenAt > SILENT_MS));
+    };
   }
 
   /** Why a pending task's row says it will not end by itself, or null if it may. */

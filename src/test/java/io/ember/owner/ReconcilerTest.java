@@ -75,6 +75,17 @@ class ReconcilerTest extends RecoveryFakes {
   }
 
   @Test
+  void aReSubmissionThatIsLostAgainIsSentAgainByTheNextCheck() {
+    tasks.track(SPEC);
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
+    Reconciler r = reconciler();
+    recovery().recoverLost(true, Set.of(), "its home died", clock.millis() + 10_000); // the verdict's recovery
+    assertEquals(1, submitted.size());
+    twoRounds(r); // that attempt vanished too (its node was fenced before recording it)
+    assertEquals(2, submitted.size());
+  }
+
+  @Test
   void aFinishedTaskWhoseAnswerWasLostCompletesFromItsLiveCopy() throws Exception {
     tasks.track(SPEC);
     rows.put(TASK, row(TaskState.FINISHED, PEER));
