@@ -65,7 +65,7 @@ public final class ChaosSoak {
     this.ember = cluster.client();
     this.settings = settings;
     this.stopNanos = startNanos + (long) (settings.minutes() * 60e9);
-    this.workload = new Workload(ember, settings, this::over);
+    this.workload = new Workload(ember, settings, this::over, new TaskRows(cluster));
     this.members = new Members(cluster);
     this.faults = new Faults(settings, cluster, members);
     this.ledger = new LedgerSample(cluster);

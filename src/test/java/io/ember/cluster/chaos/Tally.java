@@ -8,6 +8,7 @@ import io.ember.api.GetTimeoutException;
 import io.ember.api.TaskFailedException;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ExecutionException;
@@ -23,8 +24,12 @@ final class Tally {
   private final Map<String, AtomicLong> failed = new ConcurrentSkipListMap<>();
   private final AtomicInteger printed = new AtomicInteger();
 
-  Tally(String what) {
+  private final Consumer<String> explain;
+
+  /** {@code explain} is given the text of each failure printed in detail (it prints what the tables say of it). */
+  Tally(String what, Consumer<String> explain) {
     this.what = what;
+    this.explain = explain;
   }
 
   void wrong(String detail) {
@@ -37,7 +42,10 @@ final class Tally {
     Throwable e = unwrap(t);
     if (hung(e)) hung.incrementAndGet();
     else failed.computeIfAbsent(kindOf(e), k -> new AtomicLong()).incrementAndGet();
-    if (printed.incrementAndGet() <= 40) say("%s %s %s: %s", hung(e) ? "HUNG" : "FAILED", what, which, e);
+    if (printed.incrementAndGet() <= 40) {
+      say("%s %s %s: %s", hung(e) ? "HUNG" : "FAILED", what, which, e);
+      explain.accept(which + " " + e.getMessage());
+    }
   }
 
   /** Results compared with the value they must have. */
