@@ -16,8 +16,8 @@ import java.util.List;
  * A Redis connection of the monitor's lease thread alone: a plain blocking socket, so that
  * renewing the lease depends neither on the Vert.x event loops (which a flood of tasks can keep
  * busy for seconds) nor on the pooled client's queue (which carries every table read), only on
- * Redis itself. It speaks just what the lease needs: commands and scripts whose answer is an
- * integer, a status or a string.
+ * Redis itself. It speaks just what the lease needs (and {@link RedisProcess}'s look at a Redis
+ * found on its port): commands and scripts whose answer is an integer, a status or a string.
  *
  * <p>Each call opens the socket if it is closed; any I/O error or timeout closes it, so the next
  * call reconnects (Redis restarted, or a reply lost). Blocking: only the lease thread calls it,
@@ -45,6 +45,14 @@ public final class LeaseLink implements AutoCloseable {
     if (r instanceof ReplyError e) throw e;
     if (r instanceof Long n) return n;
     throw new IOException("expected an integer from " + script.name() + ", got " + r);
+  }
+
+  /** A command whose answer is an array of strings (e.g. CONFIG GET). */
+  List<String> strings(String... command) throws IOException {
+    Object r = call(List.of(command));
+    if (r instanceof ReplyError e) throw e;
+    if (!(r instanceof List<?> list)) throw new IOException("expected an array from " + command[0] + ", got " + r);
+    return list.stream().map(String::valueOf).toList();
   }
 
   /** A command whose answer is a string, a status or nil (null). */
@@ -101,7 +109,7 @@ public final class LeaseLink implements AutoCloseable {
     out.flush();
   }
 
-  /** One reply: Long, String, null, or a {@link ReplyError} (returned, not thrown: NOSCRIPT is expected). */
+  /** One reply: Long, String, null, a List of replies, or a {@link ReplyError} (returned, not thrown: NOSCRIPT is expected). */
   private Object read() throws IOException {
     int type = in.read();
     String line = line();
@@ -110,9 +118,16 @@ public final class LeaseLink implements AutoCloseable {
       case '-' -> new ReplyError(line);
       case ':' -> Long.parseLong(line);
       case '$' -> bulk(Integer.parseInt(line));
+      case '*' -> array(Integer.parseInt(line));
       case -1 -> throw new IOException("Redis at " + host + ":" + port + " closed the connection");
       default -> throw new IOException("unexpected Redis reply type '" + (char) type + "'");
     };
+  }
+
+  private List<Object> array(int length) throws IOException {
+    List<Object> out = new ArrayList<>();
+    for (int i = 0; i < length; i++) out.add(read());
+    return out;
   }
 
   private String bulk(int length) throws IOException {
