@@ -12,6 +12,7 @@ import io.ember.protocol.NodeDeath;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -221,6 +222,28 @@ public final class Monitor {
       } else if (!nodes.watching(key(n.id(), Heartbeat.Component.NODE))) {
         nodes.expectWithin(key(n.id(), Heartbeat.Component.NODE), timing.componentTimeoutMs());
       }
+    }
+    return out;
+  }
+
+  /**
+   * The acting monitor's sweep of the node table (periodic, and at a takeover): a row still
+   * ALIVE whose last heartbeat (or start) is older than the heartbeat timeout, whose node is not
+   * a live cluster member ({@code liveMembers}: Vert.x node ids) and has not been heard here
+   * within the timeout, has no one left to declare it (it stopped with the rest of an earlier
+   * run, or died while nobody led): it is declared dead now.
+   */
+  public synchronized List<Declaration> sweep(List<NodeRecord> table, Set<String> liveMembers) {
+    long now = clock.millis();
+    List<Declaration> out = new ArrayList<>();
+    for (NodeRecord n : table) {
+      if (!n.alive() || n.id().equals(self) || liveMembers.contains(n.fields().getOrDefault("busAddress", ""))) continue;
+      long last = Math.max(n.heartbeatAt(), n.startedAt());
+      ClusterView.Peer p = view.find(n.id());
+      boolean heard = p != null && now - p.nodeSeenAt <= timing.timeoutMs();
+      if (heard || now - last <= timing.timeoutMs()) continue;
+      Declaration d = declare(n.id(), "no heartbeat since " + Instant.ofEpochMilli(last) + " (earlier run)");
+      if (d != null) out.add(d);
     }
     return out;
   }

@@ -18,7 +18,9 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeListener;
 import java.net.SocketException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -176,17 +178,30 @@ public final class MonitorVerticle extends VerticleBase {
 
   private void takeOver(long term) {
     writer.recovery(new LedgerEntry.Leader(self, term, clock.millis()));
-    gcs.nodes().all().onSuccess(nodes -> declare(monitor.onTakeover(nodes)));
+    gcs.nodes().all().onSuccess(nodes -> {
+      declare(monitor.onTakeover(nodes));
+      declare(monitor.sweep(nodes, liveMembers()));
+    });
   }
 
-  /** Nodes whose event-bus heartbeats this node has not had lately are filled in from the node table. */
+  /**
+   * Nodes whose event-bus heartbeats this node has not had lately are filled in from the node
+   * table; the acting monitor also sweeps it for rows nobody is left to declare.
+   */
   private void viewFromTable() {
     gcs.nodes().all().onSuccess(nodes -> {
       long now = clock.millis();
       for (NodeRecord n : nodes) {
         if (!n.id().equals(self)) view.fromTable(n, now, timing.timeoutMs());
       }
+      declare(monitor.sweep(nodes, liveMembers()));
     });
+  }
+
+  /** The Vert.x node ids of the live cluster members (none without a cluster manager). */
+  private Set<String> liveMembers() {
+    if (!(vertx instanceof VertxInternal vi) || vi.clusterManager() == null) return Set.of();
+    return new HashSet<>(vi.clusterManager().getNodes());
   }
 
   /** Actors whose node died when no live node could host them: try again. */
