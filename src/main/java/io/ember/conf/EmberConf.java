@@ -121,7 +121,7 @@ public record EmberConf(
     Redis r = redis(source, json.getJsonObject("redis"), dataDir);
 
     int interval = positive(source, "heartbeat.intervalMs", hb.getInteger("intervalMs", 100));
-    int timeout = positive(source, "heartbeat.timeoutMs", hb.getInteger("timeoutMs", 1200));
+    int timeout = positive(source, "heartbeat.timeoutMs", hb.getInteger("timeoutMs", 2500));
     if (timeout <= interval) {
       throw new ConfException(source + ": key 'heartbeat.timeoutMs' (" + timeout + ") must be greater than 'heartbeat.intervalMs' (" + interval + ")");
     }

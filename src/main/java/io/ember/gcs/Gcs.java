@@ -117,6 +117,15 @@ public final class Gcs {
     return lease;
   }
 
+  /**
+   * A connection of its own for the monitor's lease thread (blocking; see {@link LeaseLink}),
+   * apart from the pooled client and the writers, so that no flood of reads or writes queues
+   * ahead of a renewal. {@code timeoutMs} bounds its connect and each reply.
+   */
+  public LeaseLink leaseLink(int timeoutMs) {
+    return new LeaseLink(host, port, timeoutMs);
+  }
+
   /** The leader's scripts that react to a node's death. */
   public NodeDeaths deaths() {
     return deaths;

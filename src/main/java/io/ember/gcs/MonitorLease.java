@@ -5,6 +5,7 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.IOException;
 import java.util.List;
 
 /**
@@ -36,6 +37,26 @@ public final class MonitorLease {
     return store.run(ACQUIRE, List.of(Keys.node(node), Keys.LEADER, Keys.TERM), node.value(), epoch, ttlMs)
         .map(Response::toLong);
   }
+
+  /** {@link #acquire(NodeId, long, long)}, blocking, over the lease thread's own connection. */
+  public long acquire(LeaseLink link, NodeId node, long epoch, long ttlMs) throws IOException {
+    return link.run(ACQUIRE, List.of(Keys.node(node), Keys.LEADER, Keys.TERM), node.value(), epoch, ttlMs);
+  }
+
+  /** {@link #release(NodeId, long)}, blocking, over the lease thread's own connection. */
+  public boolean release(LeaseLink link, NodeId node, long term) throws IOException {
+    return link.run(RELEASE, List.of(Keys.LEADER), value(node, term)) == 1;
+  }
+
+  /** The current lease value and the milliseconds it has left ({@code PTTL}), read over {@code link}; null if none. */
+  public Held held(LeaseLink link) throws IOException {
+    String value = link.text("GET", Keys.LEADER);
+    String ttl = link.text("PTTL", Keys.LEADER);
+    return value == null ? null : new Held(value, Long.parseLong(ttl));
+  }
+
+  /** A lease as Redis holds it: {@code <node>|<term>} and the milliseconds before it expires. */
+  public record Held(String value, long remainingMs) {}
 
   /** Drops the lease if it is still {@code (node, term)}'s; true if it was. */
   public Future<Boolean> release(NodeId node, long term) {

@@ -2,16 +2,17 @@ package io.ember.gcs;
 
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
-import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import redis.embedded.core.ExecutableProvider;
 
 /**
@@ -23,24 +24,34 @@ import redis.embedded.core.ExecutableProvider;
  * {@code dataDir/redis.log} (and whatever redis-server prints before reading its options to
  * {@code dataDir/redis.out}).
  *
+ * <p>Its lifetime is this JVM's, even on {@code kill -9} or {@code Runtime.halt} (which run no
+ * shutdown hook): redis-server runs under a small {@code sh} guard ({@link #GUARD}) whose stdin
+ * is a pipe from this JVM; when the JVM dies, for whatever reason, the kernel closes the pipe,
+ * the guard reads end-of-file and stops redis-server (SIGTERM: it flushes its append-only file).
+ * A redis-server found on the port at start ({@link #startOwned}) is taken over only if it is an
+ * orphan of an earlier head on the same data directory; anything else is refused.
+ *
  * <p>Its methods block (start waits for PING, stop waits for exit): call them at start-up or
  * shutdown, or from a worker, never from an event loop. It never downloads a binary.
  */
 public final class RedisProcess implements AutoCloseable {
   private static final long START_DEADLINE_MS = 10_000;
+  /** The guard's name in {@code ps}, and how a live head's redis-server is told from an orphan. */
+  static final String GUARD_NAME = "ember-redis-guard";
+  /** Runs its arguments (redis-server ...) in the background, then waits for EOF on stdin and stops it. */
+  static final String GUARD = "\"$@\" & p=$!; cat >/dev/null; kill $p 2>/dev/null; wait $p";
   private static File extracted;
 
-  private final Process process;
+  private final Process guard;
+  private final ProcessHandle server;
   private final String host;
   private final int port;
-  private final Thread shutdownHook;
 
-  private RedisProcess(Process process, String host, int port) {
-    this.process = process;
+  private RedisProcess(Process guard, ProcessHandle server, String host, int port) {
+    this.guard = guard;
+    this.server = server;
     this.host = host;
     this.port = port;
-    this.shutdownHook = new Thread(process::destroyForcibly, "redis-server-" + port + "-reaper");
-    Runtime.getRuntime().addShutdownHook(shutdownHook);
   }
 
   /**
@@ -82,62 +93,71 @@ public final class RedisProcess implements AutoCloseable {
    * Starts redis-server on {@code host:port} with its data under {@code dataDir} and waits (at
    * most 10 s) until it answers PING.
    *
-   * @throws IOException naming the port and quoting the log's last lines if it does not answer
+   * @throws IOException naming the port and quoting the log's last lines if it does not answer,
+   *     or if what answers is not the redis-server it started (the port was taken)
    */
   public static RedisProcess start(Path binary, String host, int port, Path dataDir) throws IOException {
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("redis.log");
     Path out = dataDir.resolve("redis.out");
-    ProcessBuilder pb = new ProcessBuilder(List.of(binary.toString(),
+    List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, GUARD_NAME, binary.toString(),
         "--bind", host, "--port", Integer.toString(port), "--dir", dataDir.toAbsolutePath().toString(),
         "--appendonly", "yes", "--save", "", "--protected-mode", "no", "--daemonize", "no",
         "--logfile", log.toAbsolutePath().toString(),
         // Task rows carry a ~100-byte spec: above the default 64 a row becomes a hash table (a
         // dict and two allocations per field); kept compact, a row is one allocation. (An
         // external Redis should be configured the same; the name is an alias in Redis 7.)
-        "--hash-max-ziplist-value", "512"))
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
-    RedisProcess redis = new RedisProcess(pb.start(), host, port);
+        "--hash-max-ziplist-value", "512"));
+    // stdin stays a pipe from this JVM, never written: its EOF is the guard's signal
+    Process guard = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
     try {
-      redis.awaitPing(dataDir);
-      return redis;
+      long pid = awaitPing(guard, host, port, dataDir);
+      ProcessHandle server = ProcessHandle.of(pid).filter(p -> p.parent().map(g -> g.pid() == guard.pid()).orElse(false))
+          .orElseThrow(() -> new IOException("port " + port + " answers, but not with the redis-server started here "
+              + "(pid " + pid + " is another process): the port was taken"));
+      return new RedisProcess(guard, server, host, port);
     } catch (IOException | RuntimeException e) {
-      redis.kill();
+      guard.descendants().forEach(ProcessHandle::destroyForcibly);
+      guard.destroyForcibly();
       throw e;
     }
   }
 
-  private void awaitPing(Path dataDir) throws IOException {
+  /**
+   * {@link #start}, after a look at the port: if a redis-server already answers there and it is
+   * an orphan (its guard, or the head that started it, is gone) serving this same
+   * {@code dataDir}, it is taken over deliberately: logged, shut down (it flushes its
+   * append-only file) and replaced by one this JVM owns, on the same data. Anything else on the
+   * port (a live head's Redis, another data directory, not a Redis) is refused with an
+   * IOException that says what to do.
+   */
+  public static RedisProcess startOwned(Path binary, String host, int port, Path dataDir) throws IOException {
+    Files.createDirectories(dataDir);
+    Optional<StaleRedis> stale = StaleRedis.on(host, port);
+    if (stale.isPresent()) stale.get().takeOverFor(dataDir);
+    return start(binary, host, port, dataDir);
+  }
+
+  /** Waits for PING; returns the pid of the redis-server that answered. */
+  private static long awaitPing(Process guard, String host, int port, Path dataDir) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DEADLINE_MS);
     String last = "no answer";
     while (System.nanoTime() < deadline) {
-      if (!process.isAlive()) {
-        last = "redis-server exited with " + process.exitValue();
+      if (!guard.isAlive()) {
+        last = "its guard exited with " + guard.exitValue();
         break;
       }
-      last = ping();
-      if (last.startsWith("+PONG")) return;
+      try (LeaseLink link = new LeaseLink(host, port, 500)) {
+        link.text("PING"); // an error (LOADING: still reading its append-only file) until it serves
+        return StaleRedis.pid(link);
+      } catch (IOException e) {
+        last = e.toString();
+      }
       pause();
     }
     throw new IOException("redis-server on port " + port + " did not answer PING within "
         + START_DEADLINE_MS + " ms (" + last + "); last log lines:\n" + tail(dataDir));
-  }
-
-  private String ping() {
-    try (Socket s = new Socket()) {
-      s.connect(new InetSocketAddress(host, port), 500);
-      s.setSoTimeout(500);
-      OutputStream o = s.getOutputStream();
-      o.write("PING\r\n".getBytes(StandardCharsets.US_ASCII));
-      o.flush();
-      InputStream in = s.getInputStream();
-      byte[] buf = new byte[256];
-      int n = in.read(buf);
-      return n <= 0 ? "closed" : new String(buf, 0, n, StandardCharsets.UTF_8).trim();
-    } catch (IOException e) {
-      return e.toString();
-    }
   }
 
   /** Start-up only (never on an event loop): waits a little between PING attempts. */
@@ -181,46 +201,49 @@ public final class RedisProcess implements AutoCloseable {
   }
 
   public long pid() {
-    return process.pid();
+    return server.pid();
   }
 
   public boolean isAlive() {
-    return process.isAlive();
+    return server.isAlive();
   }
 
-  /** Graceful stop: SIGTERM, wait up to 5 s, then SIGKILL. */
+  /** Graceful stop: SIGTERM (it flushes its append-only file), wait up to 5 s, then SIGKILL. */
   public void stop() {
-    process.destroy();
-    try {
-      if (!process.waitFor(5, TimeUnit.SECONDS)) kill();
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      kill();
-    }
-    forget();
+    server.destroy();
+    if (!exited(server, 5)) server.destroyForcibly();
+    release();
   }
 
   /** SIGKILL, as a crash would; waits for the process to exit. */
   public void kill() {
-    process.destroyForcibly();
-    boolean interrupted = false;
-    while (true) {
-      try {
-        process.waitFor();
-        break;
-      } catch (InterruptedException e) {
-        interrupted = true;
-      }
-    }
-    if (interrupted) Thread.currentThread().interrupt();
-    forget();
+    server.destroyForcibly();
+    release();
   }
 
-  private void forget() {
+  /** Waits for redis-server to be gone, then closes the guard's stdin so that it exits too. */
+  private void release() {
+    exited(server, 30);
     try {
-      Runtime.getRuntime().removeShutdownHook(shutdownHook);
-    } catch (IllegalStateException ignored) {
-      // the JVM is already shutting down: the hook runs anyway
+      guard.getOutputStream().close();
+    } catch (IOException ignored) {
+      // the guard is gone already
+    }
+    exited(guard.toHandle(), 5);
+  }
+
+  /** True if {@code p} exited within {@code seconds}. */
+  static boolean exited(ProcessHandle p, long seconds) {
+    try {
+      p.onExit().get(seconds, TimeUnit.SECONDS);
+      return true;
+    } catch (TimeoutException e) {
+      return false;
+    } catch (ExecutionException e) {
+      return !p.isAlive();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !p.isAlive();
     }
   }
 

@@ -12,6 +12,7 @@ import io.ember.protocol.NodeDeath;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -37,9 +38,11 @@ import java.util.logging.Logger;
  * starting). (6) A verdict marks the node dead in the view, stops watching and heartbeating
  * it, and fences this node if it names it.
  *
- * <p>Threading: every method runs on the monitor's own thread, except {@link #onBeat}, which the
- * UDP receiving thread calls (it touches only the thread-safe view and detector). Never blocks
- * and never does I/O.
+ * <p>Threading: three threads call it: the monitor's worker thread (bus heartbeats, membership,
+ * verdicts, declarations' answers), the {@link LeaseKeeper}'s threads (the lease and the
+ * checks) and the UDP receiving thread ({@link #onBeat}, which touches only the thread-safe view
+ * and detector). Every other method is synchronized; none blocks or does I/O, so the lock is
+ * held for microseconds.
  */
 public final class Monitor {
   private static final Logger LOG = Logger.getLogger(Monitor.class.getName());
@@ -108,7 +111,7 @@ public final class Monitor {
   }
 
   /** A component heartbeat arrived on the event bus. True if it is this node's own scheduler's (its load goes to the table). */
-  public boolean onHeartbeat(Heartbeat hb) {
+  public synchronized boolean onHeartbeat(Heartbeat hb) {
     view.onHeartbeat(hb, clock.millis());
     ClusterView.Peer p = view.find(hb.node());
     if (p == null || p.dead) return false;
@@ -118,7 +121,7 @@ public final class Monitor {
   }
 
   /** Hazelcast says a member left: its node is suspected, and declared dead if this monitor acts. */
-  public Declaration onMemberLeft(String busNodeId) {
+  public synchronized Declaration onMemberLeft(String busNodeId) {
     ClusterView.Peer p = view.byBusNode(busNodeId);
     if (p == null || p.dead || p.id.equals(self)) return null;
     p.suspected = true;
@@ -126,7 +129,7 @@ public final class Monitor {
   }
 
   /** Every {@link #CHECK_MS}: the nodes silent past their timeout, to declare dead if this monitor acts. */
-  public List<Declaration> check() {
+  public synchronized List<Declaration> check() {
     long lateBefore = nodes.lateChecks() + components.lateChecks();
     List<String> silent = new ArrayList<>(nodes.check());
     silent.addAll(components.check());
@@ -162,7 +165,7 @@ public final class Monitor {
   }
 
   /** The answer to a declaration arrived: it may be made again. {@code notLeader}: Redis says another monitor acts. */
-  public void declared(NodeId node, boolean notLeader) {
+  public synchronized void declared(NodeId node, boolean notLeader) {
     declaring.remove(node);
     if (notLeader) lease = lease.lost();
   }
@@ -173,7 +176,7 @@ public final class Monitor {
    * Every heartbeat interval: whether to ask Redis for the lease (or to renew it). A holder that
    * could not renew for a whole TTL stops acting first.
    */
-  public boolean shouldAskForLease() {
+  public synchronized boolean shouldAskForLease() {
     long now = clock.millis();
     if (lease.expired(now, timing.leaseTtlMs())) {
       LOG.warning("monitor of " + self + " could not renew its lease for " + timing.leaseTtlMs()
@@ -194,7 +197,7 @@ public final class Monitor {
   }
 
   /** Redis granted the lease in {@code term} (asked for at {@code askedAt}). True if that is a takeover. */
-  public boolean onLeaseGranted(long term, long askedAt) {
+  public synchronized boolean onLeaseGranted(long term, long askedAt) {
     boolean takeover = lease.takesOver(term);
     lease = lease.granted(term, askedAt);
     if (takeover) LOG.info("monitor of " + self + " is the acting monitor (term " + term + ")");
@@ -202,7 +205,7 @@ public final class Monitor {
   }
 
   /** Redis refused the lease: another monitor holds it. */
-  public void onLeaseRefused() {
+  public synchronized void onLeaseRefused() {
     if (lease.acting()) LOG.warning("monitor of " + self + " lost the lease (term " + lease.term() + ")");
     lease = lease.lost();
   }
@@ -213,7 +216,7 @@ public final class Monitor {
    * the component timeout for its first heartbeat (it may be starting; a crash meanwhile is
    * still seen at once through membership).
    */
-  public List<Declaration> onTakeover(List<NodeRecord> table) {
+  public synchronized List<Declaration> onTakeover(List<NodeRecord> table) {
     List<Declaration> out = new ArrayList<>();
     for (NodeRecord n : table) {
       if (n.id().equals(self)) continue;
@@ -227,8 +230,30 @@ public final class Monitor {
     return out;
   }
 
+  /**
+   * The acting monitor's sweep of the node table (periodic, and at a takeover): a row still
+   * ALIVE whose last heartbeat (or start) is older than the heartbeat timeout, whose node is not
+   * a live cluster member ({@code liveMembers}: Vert.x node ids) and has not been heard here
+   * within the timeout, has no one left to declare it (it stopped with the rest of an earlier
+   * run, or died while nobody led): it is declared dead now.
+   */
+  public synchronized List<Declaration> sweep(List<NodeRecord> table, Set<String> liveMembers) {
+    long now = clock.millis();
+    List<Declaration> out = new ArrayList<>();
+    for (NodeRecord n : table) {
+      if (!n.alive() || n.id().equals(self) || liveMembers.contains(n.fields().getOrDefault("busAddress", ""))) continue;
+      long last = Math.max(n.heartbeatAt(), n.startedAt());
+      ClusterView.Peer p = view.find(n.id());
+      boolean heard = p != null && now - p.nodeSeenAt <= timing.timeoutMs();
+      if (heard || now - last <= timing.timeoutMs()) continue;
+      Declaration d = declare(n.id(), "no heartbeat since " + Instant.ofEpochMilli(last) + " (earlier run)");
+      if (d != null) out.add(d);
+    }
+    return out;
+  }
+
   /** True about once a second while acting: time to retry placing actors that found no live node. */
-  public boolean unplacedActorsDue() {
+  public synchronized boolean unplacedActorsDue() {
     long now = clock.millis();
     if (!lease.acting() || now - unplacedAt < UNPLACED_EVERY_MS) return false;
     unplacedAt = now;
@@ -238,7 +263,7 @@ public final class Monitor {
   // ---- verdicts ---------------------------------------------------------------------------
 
   /** A verdict (from any monitor): the node is dead here too; if it is this node, it is fenced. */
-  public void onVerdict(NodeDeath v) {
+  public synchronized void onVerdict(NodeDeath v) {
     view.markDead(v.node());
     peers.remove(v.node());
     nodes.forget(key(v.node(), Heartbeat.Component.NODE));

@@ -18,7 +18,9 @@ import io.vertx.core.spi.cluster.ClusterManager;
 import io.vertx.core.spi.cluster.NodeListener;
 import java.net.SocketException;
 import java.time.Clock;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -28,13 +30,15 @@ import java.util.logging.Logger;
 /**
  * A node's monitor: the event-bus face, timers and Redis calls around a {@link Monitor}, which
  * makes every decision. Every node runs one; exactly one acts at a time: the holder of the
- * fenced Redis lease ({@link io.ember.gcs.MonitorLease#acquire}, see {@link LeaseState}). Who tries for
- * the lease is deterministic: the live node with the lowest epoch (the oldest) in this
- * monitor's view; a lease lasts half a heartbeat timeout (renewed every interval from the
- * monitor's own thread), so when the leader dies the next oldest takes over within one timeout.
+ * fenced Redis lease ({@link io.ember.gcs.MonitorLease#acquire}, see {@link LeaseState} for the
+ * timing rule). Who tries for the lease is deterministic: the live node with the lowest epoch
+ * (the oldest) in this monitor's view; the lease lasts one heartbeat timeout and is renewed
+ * every interval, so when the leader dies the next oldest takes over within one timeout.
  *
- * <p>The monitor runs on a thread of its own (a one-thread worker pool), so that a flood of tasks
- * on the event loops delays neither its lease renewals nor its checks; node heartbeats travel
+ * <p>The lease renewals and the failure checks run on threads of their own over a Redis
+ * connection of their own ({@link LeaseKeeper}), so that a flood of tasks on the event loops and
+ * on the shared Redis connections delays neither; the rest of the monitor runs on a one-thread
+ * worker pool; node heartbeats travel
  * over UDP on threads of their own ({@link HeartbeatChannel}). The scheduler and the object
  * manager publish their own {@link Heartbeat}s on the event bus from their loops (with load,
  * transfer endpoint and the node's heartbeat port). Every monitor receives every heartbeat
@@ -69,8 +73,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final Clock clock;
   private Monitor monitor;
   private HeartbeatChannel channel;
-  private long checkTimer;
-  private long leaseTimer;
+  private LeaseKeeper keeper;
   private long tableTimer;
 
   /**
@@ -111,10 +114,29 @@ public final class MonitorVerticle extends VerticleBase {
     var st = vertx.eventBus().<Object>consumer(Addresses.STATUS, status::handle);
     deaths.add(context, monitor::onVerdict);
     watchMembership();
-    checkTimer = vertx.setPeriodic(Monitor.CHECK_MS, t -> declare(monitor.check()));
-    leaseTimer = vertx.setPeriodic(timing.intervalMs(), t -> lease());
+    keeper = new LeaseKeeper(self, epoch, monitor, gcs.lease(), gcs.leaseLink((int) timing.leaseTtlMs()), timing, clock,
+        new OnContext());
+    keeper.start();
     tableTimer = vertx.setPeriodic(Math.max(500, timing.timeoutMs() / 2), t -> viewFromTable());
     return Future.all(hb.completion(), st.completion());
+  }
+
+  /** What the lease keeper's threads hand over: run on this verticle's context. */
+  private final class OnContext implements LeaseKeeper.Actions {
+    @Override
+    public void tookOver(long term) {
+      context.runOnContext(v -> takeOver(term));
+    }
+
+    @Override
+    public void declare(List<Monitor.Declaration> declarations) {
+      context.runOnContext(v -> MonitorVerticle.this.declare(declarations));
+    }
+
+    @Override
+    public void placeUnplacedActors() {
+      context.runOnContext(v -> MonitorVerticle.this.placeUnplacedActors());
+    }
   }
 
   /** The UDP channel's peer list, as the monitor sees it (the channel opens after the monitor exists). */
@@ -154,35 +176,32 @@ public final class MonitorVerticle extends VerticleBase {
     writer.heartbeat(clock.millis(), row.encode());
   }
 
-  /** Every interval: ask for (or renew) the lease when the monitor says so; a new term is a takeover. */
-  private void lease() {
-    if (!monitor.shouldAskForLease()) return;
-    long asked = clock.millis();
-    gcs.lease().acquire(self, epoch, timing.leaseTtlMs()).onComplete(ar -> {
-      if (ar.failed()) return; // Redis slow or away: the lease's own expiry decides when to give up
-      long term = ar.result();
-      if (term <= 0) {
-        monitor.onLeaseRefused();
-        return;
-      }
-      if (monitor.onLeaseGranted(term, asked)) takeOver(term);
-      if (monitor.unplacedActorsDue()) placeUnplacedActors();
+  private void takeOver(long term) {
+    writer.recovery(new LedgerEntry.Leader(self, term, clock.millis()));
+    gcs.nodes().all().onSuccess(nodes -> {
+      declare(monitor.onTakeover(nodes));
+      declare(monitor.sweep(nodes, liveMembers()));
     });
   }
 
-  private void takeOver(long term) {
-    writer.recovery(new LedgerEntry.Leader(self, term, clock.millis()));
-    gcs.nodes().all().onSuccess(nodes -> declare(monitor.onTakeover(nodes)));
-  }
-
-  /** Nodes whose event-bus heartbeats this node has not had lately are filled in from the node table. */
+  /**
+   * Nodes whose event-bus heartbeats this node has not had lately are filled in from the node
+   * table; the acting monitor also sweeps it for rows nobody is left to declare.
+   */
   private void viewFromTable() {
     gcs.nodes().all().onSuccess(nodes -> {
       long now = clock.millis();
       for (NodeRecord n : nodes) {
         if (!n.id().equals(self)) view.fromTable(n, now, timing.timeoutMs());
       }
+      declare(monitor.sweep(nodes, liveMembers()));
     });
+  }
+
+  /** The Vert.x node ids of the live cluster members (none without a cluster manager). */
+  private Set<String> liveMembers() {
+    if (!(vertx instanceof VertxInternal vi) || vi.clusterManager() == null) return Set.of();
+    return new HashSet<>(vi.clusterManager().getNodes());
   }
 
   /** Actors whose node died when no live node could host them: try again. */
@@ -212,6 +231,9 @@ public final class MonitorVerticle extends VerticleBase {
       if (!ar.result().getBoolean("alreadyDead", false)) {
         LOG.warning("node " + d.node() + " declared dead (" + d.reason() + "): " + verdict.lost().size() + " tasks lost, "
             + ar.result().getInteger("objectsDropped", 0) + " object copies dropped");
+      } else if (!verdict.lost().isEmpty()) {
+        // declared once per epoch: this only sweeps what peers recorded onto it after its death
+        LOG.info("node " + d.node() + " was already dead: " + verdict.lost().size() + " tasks recorded on it since are lost");
       }
       vertx.eventBus().publish(Addresses.NODE_DEAD, verdict);
     });
@@ -223,12 +245,12 @@ public final class MonitorVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    vertx.cancelTimer(checkTimer);
-    vertx.cancelTimer(leaseTimer);
     vertx.cancelTimer(tableTimer);
     if (channel != null) channel.close();
-    long term = monitor == null ? 0 : monitor.term();
-    if (term > 0) return gcs.lease().release(self, term).otherwiseEmpty();
-    return Future.succeededFuture();
+    if (keeper == null) return Future.succeededFuture();
+    return vertx.executeBlocking(() -> { // stops its threads and releases the lease: blocking, off the loops
+      keeper.close();
+      return null;
+    });
   }
 }

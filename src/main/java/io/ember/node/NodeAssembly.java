@@ -39,8 +39,6 @@ import io.vertx.core.ThreadingModel;
 import io.vertx.core.Vertx;
 import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.net.NetClient;
-import io.vertx.core.net.NetClientOptions;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
@@ -124,32 +122,21 @@ public final class NodeAssembly {
 
   record Endpoint(String host, int port) {}
 
-  /** The Redis to use: the configured one, or an embedded redis-server (reusing one already on the port). */
+  /**
+   * The Redis to use: the configured one, or an embedded redis-server that lives and dies with
+   * this JVM (an orphan left on the port by an earlier head on the same data is taken over;
+   * anything else there is refused: see {@link RedisProcess#startOwned}).
+   */
   private Future<Endpoint> redis() {
     EmberConf.Redis r = conf.redis();
     if (!r.embedded()) return Future.succeededFuture(new Endpoint(r.host(), r.port()));
-    Future<Boolean> running = r.port() == 0 ? Future.succeededFuture(false) : answers(r.host(), r.port());
-    return running.compose(up -> {
-      if (up) {
-        LOG.info("a Redis already answers on " + r.endpoint() + "; using it as this node's embedded Redis");
-        return Future.succeededFuture(new Endpoint(r.host(), r.port()));
-      }
-      return vertx.executeBlocking(() -> {
-        int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
-        Path dir = r.dataDir().resolve("redis-" + port);
-        embeddedRedis = RedisProcess.start(RedisProcess.binary(r.binary()), r.host(), port, dir);
-        LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
-        return new Endpoint(r.host(), port);
-      });
+    return vertx.executeBlocking(() -> {
+      int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
+      Path dir = r.dataDir().resolve("redis-" + port);
+      embeddedRedis = RedisProcess.startOwned(RedisProcess.binary(r.binary()), r.host(), port, dir);
+      LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
+      return new Endpoint(r.host(), port);
     });
-  }
-
-  private Future<Boolean> answers(String host, int port) {
-    NetClient nc = vertx.createNetClient(new NetClientOptions().setConnectTimeout(500));
-    return nc.connect(port, host).map(s -> {
-      s.close();
-      return true;
-    }).otherwise(false).eventually(nc::close);
   }
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */

@@ -80,7 +80,9 @@ for _, aid in ipairs(redis.call('SMEMBERS', KEYS[7])) do
   end
 end
 redis.call('DEL', KEYS[7])
-if not already or dropped > 0 or #lost > 0 or #moved > 0 or #gone > 0 then
+-- declared once per epoch: one entry, the first time only (a second declaration, e.g. by a new leader,
+-- only sweeps what other nodes recorded onto it since, and writes nothing if there is none)
+if not already then
   local entry = cjson.encode({kind = 'node-dead', node = dead, state = final, reason = reason, at = tonumber(now),
     objectsDropped = dropped, tasksLost = #lost, actorsMoved = #moved, actorsDead = #gone,
     actorsUnplaced = unplaced, by = final == 'LEFT' and dead or ARGV[1]})

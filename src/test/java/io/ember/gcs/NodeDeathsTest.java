@@ -13,9 +13,14 @@ import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import org.junit.jupiter.api.Test;
 
 /** Declaring a node dead: its tasks LOST, its copies dropped, one ledger entry, once; only by the lease holder. */
@@ -50,6 +55,52 @@ class NodeDeathsTest extends RealRedis {
     assertTrue(again.getBoolean("alreadyDead"));
     assertEquals(new JsonArray(), again.getJsonArray("lost"));
     assertEquals(1, await(gcs.ledger().recent(10)).size());
+  }
+
+  @Test
+  void aSecondDeclarationWritesNothing() throws Exception {
+    TableWriter w = gcs.writer(DEAD, await(gcs.nodes().register(DEAD, Map.of())));
+    long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
+    w.taskSubmitted(TASK, new byte[] {1}, JOB, "f", ClientId.ofNode(DEAD));
+    w.taskState(TASK, TaskState.RUNNING, DEAD, 0, null);
+    await(w.flush());
+    await(gcs.deaths().declareDead(LEADER, term, DEAD, "missed heartbeats", 1_000));
+    Map<String, String> before = dump();
+
+    JsonObject again = await(gcs.deaths().declareDead(LEADER, term, DEAD, "no heartbeat since 0 (earlier run)", 2_000));
+    assertTrue(again.getBoolean("alreadyDead"));
+    assertEquals(before, dump());
+  }
+
+  @Test
+  void tasksRecordedOnADeadNodeAfterItsDeathAreLostWithoutASecondLedgerEntry() throws Exception {
+    NodeId other = new NodeId("b");
+    TableWriter forwarder = gcs.writer(other, await(gcs.nodes().register(other, Map.of())));
+    await(gcs.nodes().register(DEAD, Map.of()));
+    long term = await(gcs.lease().acquire(LEADER, await(gcs.nodes().register(LEADER, Map.of())), 10_000));
+    await(gcs.deaths().declareDead(LEADER, term, DEAD, "missed heartbeats", 1_000));
+    // a peer that has not heard the verdict yet forwards a task to the dead node
+    forwarder.taskSubmitted(TASK, new byte[] {1}, JOB, "f", ClientId.ofNode(other));
+    forwarder.taskState(TASK, TaskState.QUEUED, DEAD, 0, null);
+    await(forwarder.flush());
+
+    JsonObject again = await(gcs.deaths().declareDead(LEADER, term, DEAD, "again", 2_000));
+    assertTrue(again.getBoolean("alreadyDead"));
+    assertEquals(new JsonArray().add(TASK.toString()), again.getJsonArray("lost"), "its owner must re-run it");
+    assertEquals(TaskState.LOST, await(gcs.tasks().get(TASK)).state());
+    List<JsonObject> ledger = await(gcs.ledger().recent(10));
+    assertEquals(1, ledger.size(), "declared dead once: " + ledger);
+    assertEquals("missed heartbeats", ledger.get(0).getString("reason"));
+  }
+
+  /** Every Ember key and its serialized value. */
+  private static Map<String, String> dump() throws Exception {
+    Map<String, String> out = new TreeMap<>();
+    for (Response key : await(GcsTesting.redis(gcs).send(Request.cmd(Command.KEYS).arg("ember:*")))) {
+      Response value = await(GcsTesting.redis(gcs).send(Request.cmd(Command.DUMP).arg(key.toString())));
+      out.put(key.toString(), value == null ? null : HexFormat.of().formatHex(value.toBytes()));
+    }
+    return out;
   }
 
   @Test

@@ -9,9 +9,9 @@ import org.junit.jupiter.api.Test;
 class LeaseStateTest {
 
   @Test
-  void theTtlIsHalfATimeoutButAtLeastThreeRenewals() {
-    assertEquals(600, LeaseState.ttlMs(100, 1200));
-    assertEquals(900, LeaseState.ttlMs(300, 1200));
+  void theTtlIsOneTimeoutButAtLeastSixRenewals() {
+    assertEquals(2500, LeaseState.ttlMs(100, 2500));
+    assertEquals(1800, LeaseState.ttlMs(300, 1200));
   }
 
   @Test

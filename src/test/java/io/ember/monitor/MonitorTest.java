@@ -18,9 +18,11 @@ import io.ember.protocol.NodeDeath;
 import io.ember.testing.FakeClock;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 /** The monitor's decisions, with a fake clock and no cluster: who is declared dead, when, and by whom. */
@@ -94,6 +96,42 @@ class MonitorTest {
     assertTrue(passLeading(500).isEmpty(), "declared once while the declaration is pending");
     monitor.declared(A1, false);
     assertEquals(1, passLeading(100).size(), "still silent after the answer: declared again (idempotent in Redis)");
+  }
+
+  @Test
+  void anAliveRowOfAnEarlierRunWithNoMemberAndNoHeartbeatIsSweptDead() {
+    lead();
+    long forty = 40 * 60_000;
+    NodeRecord old = aliveRow("old", clock.millis() - forty, "bus-old");
+    List<Monitor.Declaration> d = monitor.sweep(List.of(old), Set.of());
+    assertEquals(1, d.size());
+    assertEquals(new NodeId("old"), d.get(0).node());
+    assertEquals("no heartbeat since " + Instant.ofEpochMilli(clock.millis() - forty) + " (earlier run)", d.get(0).reason());
+    assertTrue(monitor.sweep(List.of(old), Set.of()).isEmpty(), "declared once while the declaration is pending");
+  }
+
+  @Test
+  void theSweepSparesMembersNodesHeardLatelyFreshRowsAndItself() {
+    lead();
+    long stale = clock.millis() - 10_000;
+    hear(A1, 3);
+    List<NodeRecord> table = List.of(aliveRow("member", stale, "bus-member"), aliveRow(A1.value(), stale, "bus-gone"),
+        aliveRow("fresh", clock.millis() - 100, "bus-fresh"), aliveRow(SELF.value(), stale, "bus-self"));
+    assertEquals(List.of(), monitor.sweep(table, Set.of("bus-member")));
+    clock.advance(timing.timeoutMs() + 1); // a1 falls silent too: the sweep may now take it
+    assertEquals(List.of(A1, new NodeId("fresh")),
+        monitor.sweep(table, Set.of("bus-member")).stream().map(Monitor.Declaration::node).toList());
+  }
+
+  @Test
+  void aMonitorThatDoesNotActSweepsNothing() {
+    assertEquals(List.of(), monitor.sweep(List.of(aliveRow("old", 0, "bus-old")), Set.of()));
+  }
+
+  /** An ALIVE row whose last heartbeat was written at {@code heartbeatAt}. */
+  static NodeRecord aliveRow(String id, long heartbeatAt, String busAddress) {
+    return new NodeRecord(new NodeId(id), 3, NodeState.ALIVE, Map.of("heartbeatAt", Long.toString(heartbeatAt),
+        "startedAt", Long.toString(heartbeatAt), "busAddress", busAddress));
   }
 
   @Test
