@@ -107,7 +107,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
     heartbeatPort.accept(channel.port());
     StatusEndpoint status = new StatusEndpoint(self, gcs, clock);
-    var hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> onHeartbeat(Codecs.bodyOf(m, Heartbeat.class)));
+    var hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, Codecs.consumer(Addresses.HEARTBEAT, Heartbeat.class, this::onHeartbeat));
     var st = vertx.eventBus().<Object>consumer(Addresses.STATUS, status::handle);
     deaths.add(context, monitor::onVerdict);
     watchMembership();

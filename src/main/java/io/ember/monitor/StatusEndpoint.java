@@ -3,6 +3,10 @@ package io.ember.monitor;
 import io.ember.gcs.Gcs;
 import io.ember.ids.NodeId;
 import io.ember.api.ErrorCode;
+import io.ember.api.EmberException;
+import io.ember.protocol.JsonDoor;
+import io.ember.protocol.Requests;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
@@ -24,14 +28,19 @@ public final class StatusEndpoint {
     this.clock = clock;
   }
 
+  /** Replies to {@code m}: a malformed request (not a JSON object, an unknown field, a non-boolean {@code brief}) is BAD_REQUEST. */
   public void handle(Message<Object> m) {
-    if (m.body() instanceof JsonObject req && req.getBoolean("brief", false)) {
-      m.reply(new JsonObject().put("self", self.value()).put("redis", gcs.host() + ":" + gcs.port()));
-      return;
+    JsonDoor.serve("status", r -> answer(r.body())).handle(m);
+  }
+
+  /** {@code body}: null or {@code {}} (the full report), or {@code {"brief": true|false}}. */
+  Future<JsonObject> answer(Object body) {
+    JsonObject req = body == null ? new JsonObject() : Requests.object(body);
+    Requests.onlyKeys(req, "brief");
+    if (req.containsKey("brief") && Requests.bool(req, "brief")) {
+      return Future.succeededFuture(new JsonObject().put("self", self.value()).put("redis", gcs.host() + ":" + gcs.port()));
     }
-    StatusReport.build(gcs, clock.millis()).onComplete(ar -> {
-      if (ar.succeeded()) m.reply(ar.result().put("self", self.value()));
-      else m.fail(ErrorCode.UNAVAILABLE.code, "status: the GCS did not answer: " + ar.cause().getMessage());
-    });
+    return StatusReport.build(gcs, clock.millis()).map(s -> s.put("self", self.value()))
+        .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "status: the GCS did not answer: " + err.getMessage())));
   }
 }

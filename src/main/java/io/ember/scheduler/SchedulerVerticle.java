@@ -3,7 +3,8 @@ package io.ember.scheduler;
 import io.ember.ids.NodeId;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.Requests;
+import io.ember.protocol.Codecs;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
@@ -52,9 +53,9 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     scheduler = schedulers.get();
     var bus = vertx.eventBus();
-    var submit = bus.<TaskSpec>consumer(Addresses.submitTo(self), m -> scheduler.accept(m.body()));
-    var execute = bus.<TaskSpec>consumer(Addresses.executeOn(self), m -> scheduler.runHere(m.body()));
-    var json = bus.<Object>consumer(Addresses.SUBMIT, m -> Requests.replyWith(m, jsonSubmit.submit(m.body())));
+    var submit = bus.consumer(Addresses.submitTo(self), Codecs.consumer(Addresses.submitTo(self), TaskSpec.class, t -> scheduler.accept(t)));
+    var execute = bus.consumer(Addresses.executeOn(self), Codecs.consumer(Addresses.executeOn(self), TaskSpec.class, t -> scheduler.runHere(t)));
+    var json = bus.consumer(Addresses.SUBMIT, JsonDoor.serve("submit", m -> jsonSubmit.submit(m.body())));
     heartbeat();
     timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
     drainTimer = vertx.setPeriodic(5, t -> scheduler.drain());
