@@ -173,6 +173,10 @@ public final class ActorHost {
     onContext(table.load(id, -1)).onComplete(ar -> {
       List<ActorCallSpec> waiting = loading.remove(id);
       if (waiting == null) waiting = List.of();
+      if (ar.failed() && ar.cause() instanceof ActorDiedException unreadable) {
+        for (ActorCallSpec c : waiting) replies.replyDied(c, unreadable.getMessage());
+        return;
+      }
       if (ar.failed()) {
         for (ActorCallSpec c : waiting) replies.replyMoved(c, "actor " + id + ": the actor table did not answer: " + ar.cause().getMessage());
         return;

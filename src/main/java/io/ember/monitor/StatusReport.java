@@ -7,6 +7,9 @@ import io.ember.gcs.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -22,7 +25,13 @@ public final class StatusReport {
 
   public static Future<JsonObject> build(Gcs gcs, long now) {
     Future<List<NodeRecord>> nodes = gcs.nodes().all();
-    Future<Map<String, Long>> counts = gcs.counts();
+    List<String> unreadable = new ArrayList<>();
+    // counters that cannot be read are reported as such, not a failure of the whole status
+    Future<Map<String, Long>> counts = gcs.counts().recover(err -> {
+      if (err instanceof EmberException e && e.code() == ErrorCode.UNAVAILABLE) return Future.failedFuture(err);
+      unreadable.add(err.getMessage());
+      return Future.succeededFuture(Map.of());
+    });
     Future<List<JsonObject>> recoveries = gcs.ledger().recent(50);
     return Future.all(nodes, counts, recoveries).map(v -> {
       JsonArray ns = new JsonArray();
@@ -40,10 +49,11 @@ public final class StatusReport {
       Map<String, Long> c = counts.result();
       JsonObject tasks = new JsonObject();
       for (TaskState s : TaskState.values()) tasks.put(s.name(), c.getOrDefault("task." + s.name(), 0L));
-      return new JsonObject().put("nodes", ns).put("tasks", tasks)
+      JsonObject out = new JsonObject().put("nodes", ns).put("tasks", tasks)
           .put("objects", new JsonObject().put("count", c.getOrDefault("objects", 0L)).put("bytes", c.getOrDefault("objectBytes", 0L)))
           .put("actors", actors(c))
           .put("recoveries", new JsonArray(recoveries.result()));
+      return unreadable.isEmpty() ? out : out.put("unreadable", new JsonArray(unreadable));
     });
   }
 

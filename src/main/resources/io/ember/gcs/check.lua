@@ -58,6 +58,12 @@ local function expectCounts(key)
   end
 end
 
+-- the members of a set, to check what they name; none if it is not a set (CORRUPT then says so)
+local function membersOf(key)
+  if not expect(key, 'set') then return {} end
+  return redis.call('SMEMBERS', key)
+end
+
 local function corrupt()
   return redis.error_reply(CORRUPT)
 end

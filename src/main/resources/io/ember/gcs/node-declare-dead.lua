@@ -1,11 +1,54 @@
 -- KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries, its actors set
 -- ARGV: lease value, dead node id, now, reason, prefix
+-- Before the first write (check.lua) every key it will touch is checked: one of another type, or
+-- a field that does not decode, answers CORRUPT naming it, with nothing written. The dead node's
+-- own row is the exception: a row of another type is replaced by a DEAD row saying so (the node
+-- is declared dead either way, its tasks and actors move on, and it is never declared again).
 local P = ARGV[5]
 -- #include place.lua
+-- #include check.lua
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
 local dead, now, reason = ARGV[2], ARGV[3], ARGV[4]
-local state = redis.call('HGET', KEYS[2], 'state')
-if not state then return cjson.encode({unknown = true}) end
+local rowType = redis.call('TYPE', KEYS[2])
+rowType = rowType.ok or rowType
+local RANKED = { PENDING = true, QUEUED = true, RUNNING = true, LOST = true, FINISHED = true, FAILED = true }
+local ACTOR = { ALIVE = true, RESTARTING = true, DEAD = true }
+expect(KEYS[3], 'set')
+expect(KEYS[4], 'set')
+expectCounts(KEYS[5])
+expect(KEYS[6], 'list')
+expect(KEYS[7], 'set')
+expect(P .. 'actors:unplaced', 'set')
+for _, oid in ipairs(membersOf(KEYS[4])) do
+  local okey = P .. 'obj:' .. oid
+  if expect(okey, 'hash') then expectNumber(okey, 'size', redis.call('HGET', okey, 'size')) end
+end
+for _, tid in ipairs(membersOf(KEYS[3])) do
+  local tkey = P .. 'task:' .. tid
+  local t = readHash(tkey, 'HMGET', 'state')
+  if t then expectOneOf(tkey, 'state', t[1], RANKED) end
+end
+for _, aid in ipairs(membersOf(KEYS[7])) do
+  local akey = P .. 'actor:' .. aid
+  local a = readHash(akey, 'HMGET', 'state', 'restarts', 'maxRestarts', 'incarnation')
+  if a then
+    expectOneOf(akey, 'state', a[1], ACTOR)
+    expectNumber(akey, 'restarts', a[2])
+    expectNumber(akey, 'maxRestarts', a[3])
+    expectNumber(akey, 'incarnation', a[4])
+  end
+end
+expect(P .. 'nodes', 'set')
+if CORRUPT then return corrupt() end
+local state = false
+if rowType == 'none' then return cjson.encode({unknown = true}) end
+if rowType ~= 'hash' then
+  redis.call('DEL', KEYS[2])
+  reason = reason .. ' (its node row was a ' .. rowType .. ', not a hash: replaced by this DEAD row)'
+else
+  state = redis.call('HGET', KEYS[2], 'state')
+  if not state then return cjson.encode({unknown = true}) end
+end
 local already = state == 'DEAD'
 if not already then
   redis.call('HSET', KEYS[2], 'state', 'DEAD', 'deadAt', now, 'deadReason', reason)
