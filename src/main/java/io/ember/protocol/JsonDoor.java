@@ -38,7 +38,8 @@ public final class JsonDoor {
   /** What {@code e}, thrown while handling {@code operation}, is as a typed failure. */
   public static EmberException typed(String operation, RuntimeException e) {
     if (e instanceof EmberException ee) return ee;
-    if (e instanceof IllegalArgumentException || e instanceof ClassCastException || e instanceof IndexOutOfBoundsException) {
+    if (e instanceof IllegalArgumentException) return Requests.bad(e.getMessage());
+    if (e instanceof ClassCastException || e instanceof IndexOutOfBoundsException) {
       return Requests.bad(operation + ": malformed request: " + e.getMessage());
     }
     return new EmberException(ErrorCode.INTERNAL, operation + " failed: " + e, e);
