@@ -16,7 +16,6 @@ import io.ember.api.ErrorCode;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -182,6 +181,10 @@ public final class ActorHost {
     onContext(table.load(id, -1)).onComplete(ar -> {
       List<ActorCallSpec> waiting = loading.remove(id);
       if (waiting == null) waiting = List.of();
+      if (ar.failed() && ar.cause() instanceof ActorDiedException unreadable) {
+        for (ActorCallSpec c : waiting) replies.replyDied(c, unreadable.getMessage());
+        return;
+      }
       if (ar.failed()) {
         for (ActorCallSpec c : waiting) replies.replyMoved(c, "actor " + id + ": the actor table did not answer: " + ar.cause().getMessage());
         return;
@@ -201,13 +204,13 @@ public final class ActorHost {
         for (ActorCallSpec c : waiting) replies.replyMoved(c, "actor " + id + " is hosted by node '" + row.node() + "'");
         return;
       }
-      ActorCreateSpec spec = ActorCreateSpec.decodeBuffer(Buffer.buffer(row.spec()));
+      ActorCreateSpec spec;
       ActorClass cls;
       try {
+        spec = ActorCreateSpec.decodeStored(id, row.spec());
         cls = registry.lookup(spec.className());
-      } catch (EmberException e) {
-        node.writer().actorDied(id, row.incarnation(), "node " + node.self() + " cannot host it: " + e.getMessage());
-        for (ActorCallSpec c : waiting) replies.replyDied(c, e.getMessage());
+      } catch (IllegalArgumentException | EmberException e) {
+        cannotHost(id, row, e.getMessage(), waiting);
         return;
       }
       ActorInstance inst = new ActorInstance(node, this::refused, spec, cls, row.incarnation());
@@ -215,6 +218,17 @@ public final class ActorHost {
       for (ActorCallSpec c : waiting) inst.offer(c);
       node.threads().execute(() -> restore(inst, l));
     });
+  }
+
+  /**
+   * This node cannot recreate the actor (its class is not registered here, or its stored spec
+   * cannot be decoded): it goes DEAD with the reason, and every waiting call fails with it.
+   */
+  private void cannotHost(ActorId id, ActorTable.Row row, String why, List<ActorCallSpec> waiting) {
+    String reason = "node " + node.self() + " cannot recreate it: " + why;
+    LOG.warning("actor " + id + " is dead: " + reason);
+    node.writer().actorDied(id, row.incarnation(), reason);
+    for (ActorCallSpec c : waiting) replies.replyDied(c, reason);
   }
 
   /** On an actor thread: constructor, checkpoint, replay; then serve. */

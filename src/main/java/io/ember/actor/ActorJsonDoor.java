@@ -85,7 +85,8 @@ public final class ActorJsonDoor {
       String method = Requests.string(req, "method");
       Object[] values = JsonArgs.decode(Requests.array(req, "args", new JsonArray())).values();
       return table.row(actor)
-          .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "the actor table did not answer: " + err.getMessage())))
+          .recover(err -> Future.failedFuture(err instanceof EmberException ? err
+              : new EmberException(ErrorCode.UNAVAILABLE, "the actor table did not answer: " + err.getMessage())))
           .compose(row -> JsonDoor.answer("actor call", () -> Future.succeededFuture(send(actorId, row, method, values))));
     });
   }

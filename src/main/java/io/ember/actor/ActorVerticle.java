@@ -1,6 +1,5 @@
 package io.ember.actor;
 
-import io.ember.api.EmberException;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.VerdictFanout;
@@ -9,9 +8,9 @@ import io.ember.protocol.ActorCallSpec;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.Handoff;
-import io.ember.api.ErrorCode;
 import io.ember.protocol.NodeDeath;
+import io.ember.protocol.Codecs;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -64,11 +63,9 @@ public final class ActorVerticle extends VerticleBase {
   public Future<?> start() {
     host = hosts.apply(context);
     var bus = vertx.eventBus();
-    var requests = bus.<Object>consumer(Addresses.actorsOf(self), this::onRequest);
-    var calls = bus.<ActorCallSpec>consumer(Addresses.actorCallsOf(self), m -> {
-      host.call(m.body()); // a duplicate is answered from the log or ignored while it runs: the host dedupes by (caller, seq)
-      Handoff.ack(m);
-    });
+    var requests = bus.consumer(Addresses.actorsOf(self), JsonDoor.serve("actor host", this::onRequest));
+    // a duplicate call is answered from the log or ignored while it runs: the host dedupes by (caller, seq)
+    var calls = bus.consumer(Addresses.actorCallsOf(self), Codecs.acknowledged(Addresses.actorCallsOf(self), ActorCallSpec.class, c -> host.call(c)));
     deaths.add(context, new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
@@ -80,30 +77,25 @@ public final class ActorVerticle extends VerticleBase {
         host.onPlaced(placed.actors());
       }
     });
-    var create = bus.<Object>consumer(Addresses.ACTOR_CREATE, m -> Requests.replyWith(m, jsonDoor.create(m.body())));
-    var call = bus.<Object>consumer(Addresses.ACTOR_CALL, m -> Requests.replyWith(m, jsonDoor.call(m.body())));
+    var create = bus.consumer(Addresses.ACTOR_CREATE, JsonDoor.serve("actor create", m -> jsonDoor.create(m.body())));
+    var call = bus.consumer(Addresses.ACTOR_CALL, JsonDoor.serve("actor call", m -> jsonDoor.call(m.body())));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> host.sweep());
     return Future.all(requests.completion(), calls.completion(), create.completion(), call.completion());
   }
 
-  private void onRequest(Message<Object> m) {
+  /** Header {@code op}: {@code create} (an {@link ActorCreateSpec}) or {@code rebuild} ({@code {"objectId", "kind", "timeoutMs"?}}). */
+  private Future<?> onRequest(Message<Object> m) {
     String op = m.headers().get("op");
-    try {
-      if ("create".equals(op) && m.body() instanceof ActorCreateSpec spec) {
-        Requests.replyWith(m, host.create(spec));
-      } else if ("rebuild".equals(op)) {
-        JsonObject req = Requests.object(m.body());
-        ObjectId oid = Requests.objectId(req, "objectId");
-        long deadline = clock.millis() + Requests.longValue(req, "timeoutMs", getTimeoutMs);
-        Requests.replyWith(m, host.rebuild(oid, Requests.string(req, "kind"), deadline).map(Location::toJson));
-      } else {
-        m.fail(ErrorCode.BAD_REQUEST.code, "actor host: unknown op '" + op + "'");
-      }
-    } catch (EmberException e) {
-      Requests.fail(m, e);
-    } catch (RuntimeException e) {
-      m.fail(ErrorCode.BAD_REQUEST.code, "actor host: " + e.getMessage());
+    if ("create".equals(op)) {
+      if (!(m.body() instanceof ActorCreateSpec spec)) throw Requests.bad("actor host: op 'create' takes an ActorCreateSpec");
+      return host.create(spec);
     }
+    if (!"rebuild".equals(op)) throw Requests.bad("actor host: unknown op '" + op + "' (create, rebuild)");
+    JsonObject req = Requests.object(m.body());
+    Requests.onlyKeys(req, "objectId", "kind", "timeoutMs");
+    ObjectId oid = Requests.objectId(req, "objectId");
+    long deadline = clock.millis() + Requests.timeoutMs(req, "timeoutMs", getTimeoutMs);
+    return host.rebuild(oid, Requests.string(req, "kind"), deadline).map(Location::toJson);
   }
 
   @Override

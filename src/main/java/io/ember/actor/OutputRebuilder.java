@@ -17,7 +17,6 @@ import io.ember.util.Retry;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
-import io.vertx.core.buffer.Buffer;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
@@ -83,10 +82,13 @@ public final class OutputRebuilder {
           + ", whose method log before index " + l.row().logBase() + " was trimmed after checkpoints (only outputs after the"
           + " oldest kept checkpoint, actors.checkpointsKept, can be rebuilt)"));
     }
-    ActorCreateSpec spec = ActorCreateSpec.decodeBuffer(Buffer.buffer(l.row().spec()));
+    ActorCreateSpec spec;
     ActorClass cls;
     try {
+      spec = ActorCreateSpec.decodeStored(actor, l.row().spec());
       cls = registry.lookup(spec.className());
+    } catch (IllegalArgumentException e) {
+      return Future.failedFuture(new ObjectLostException(oid.toString(), "its actor " + actor + " cannot be recreated: " + e.getMessage()));
     } catch (EmberException e) {
       return Future.failedFuture(e);
     }

@@ -37,7 +37,7 @@ import io.ember.protocol.Addresses;
 import io.ember.protocol.Handoff;
 import io.ember.protocol.Codecs;
 import io.ember.api.ErrorCode;
-import io.ember.protocol.Requests;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.NodeDeath;
@@ -165,9 +165,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   private Future<EmberClient> listen(VerdictFanout deaths) {
     Codecs.register(vertx.eventBus());
-    MessageConsumer<TaskDone> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId), m -> deliver(m.body()));
+    MessageConsumer<Object> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId),
+        Codecs.consumer(Addresses.clientInbox(clientId), TaskDone.class, this::deliver));
     MessageConsumer<Object> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId),
-        m -> Requests.replyWith(m, tasks.answerWait(m.body(), clientId, defaultTimeoutMs)));
+        JsonDoor.serve("wait", m -> tasks.answerWait(m.body(), clientId, defaultTimeoutMs)));
     deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {

@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.api.ActorDiedException;
 import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.vertx.core.Future;
@@ -39,32 +40,45 @@ public final class ActorTable {
   private static final Script LOAD = Script.load("actor-load.lua");
 
   private final Store store;
+  private final CorruptRows corrupt;
 
-  ActorTable(Store store) {
+  ActorTable(Store store, CorruptRows corrupt) {
     this.store = store;
+    this.corrupt = corrupt;
   }
 
-  /** The actor's row, or null if there is none. */
+  /**
+   * The actor's row, or null if there is none. A row that cannot be read (another Redis type, a
+   * field that does not decode) fails with {@link ActorDiedException} saying so: an actor whose
+   * row is unreadable can never be served again. Reported once to {@link CorruptRows}.
+   */
   public Future<Row> row(ActorId actor) {
     return store.call(Request.cmd(Command.HGETALL).arg(Keys.actor(actor))).map(r -> {
       Map<String, Response> h = Resp.hash(r);
       return h.isEmpty() ? null : row(actor, h);
-    });
+    }).recover(err -> unreadable(actor, err));
   }
 
-  /** Its row, checkpoint and log up to entry {@code upto} (-1 = all); null if the actor does not exist. */
+  /** Its row, checkpoint and log up to entry {@code upto} (-1 = all); null if the actor does not exist. Unreadable: as {@link #row}. */
   public Future<Load> load(ActorId actor, long upto) {
     List<String> keys = List.of(Keys.actor(actor), Keys.actorCheckpoints(actor), Keys.actorLog(actor));
-    return store.run(LOAD, keys, upto).map(res -> {
-      if (res == null || res.type() != ResponseType.MULTI) return null;
-      Row row = row(actor, Resp.hash(res.get(0)));
-      long pos = res.get(1).toLong();
-      Buffer blob = pos >= 0 ? res.get(2).toBuffer() : null;
-      long from = res.get(3).toLong();
-      List<Buffer> entries = new ArrayList<>(res.get(4).size());
-      for (Response e : res.get(4)) entries.add(e.toBuffer());
-      return new Load(row, pos, blob, from, entries);
-    });
+    return store.run(LOAD, keys, upto).map(res -> decodeLoad(actor, res)).recover(err -> unreadable(actor, err));
+  }
+
+  private <T> Future<T> unreadable(ActorId actor, Throwable err) {
+    if (!CorruptRows.unreadable(err)) return Future.failedFuture(err);
+    return Future.failedFuture(new ActorDiedException(actor.toString(), corrupt.report(Keys.actor(actor), err)));
+  }
+
+  private static Load decodeLoad(ActorId actor, Response res) {
+    if (res == null || res.type() != ResponseType.MULTI) return null;
+    Row row = row(actor, Resp.hash(res.get(0)));
+    long pos = res.get(1).toLong();
+    Buffer blob = pos >= 0 ? res.get(2).toBuffer() : null;
+    long from = res.get(3).toLong();
+    List<Buffer> entries = new ArrayList<>(res.get(4).size());
+    for (Response e : res.get(4)) entries.add(e.toBuffer());
+    return new Load(row, pos, blob, from, entries);
   }
 
   /** The ids of the actors the table says {@code node} hosts or must restore. */
@@ -94,7 +108,8 @@ public final class ActorTable {
 
   /** Null if the row has no state (never written so: the N op always sets one). */
   private static ActorState state(Response r) {
-    return r == null || r.toString().isEmpty() ? null : ActorState.valueOf(r.toString());
+    if (r == null || r.toString().isEmpty()) throw new IllegalArgumentException("it has no state");
+    return ActorState.valueOf(r.toString());
   }
 
   private static String str(Response r) {

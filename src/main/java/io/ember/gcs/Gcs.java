@@ -39,6 +39,7 @@ public final class Gcs {
   private final ObjectTable objects;
   private final ActorTable actors;
   private final RecoveryLedger ledger;
+  private final CorruptRows corrupt;
   private final MonitorLease lease;
   private final NodeDeaths deaths;
   private final ConfigTable config;
@@ -49,13 +50,14 @@ public final class Gcs {
     this.host = host;
     this.port = port;
     this.store = new Store(client, host, port);
-    this.nodes = new NodeTable(store);
-    this.tasks = new TaskTable(store);
-    this.objects = new ObjectTable(store);
-    this.actors = new ActorTable(store);
     this.ledger = new RecoveryLedger(store);
+    this.corrupt = new CorruptRows(ledger, "process " + ProcessHandle.current().pid(), System::currentTimeMillis);
+    this.nodes = new NodeTable(store, corrupt);
+    this.tasks = new TaskTable(store);
+    this.objects = new ObjectTable(store, corrupt);
+    this.actors = new ActorTable(store, corrupt);
     this.lease = new MonitorLease(store);
-    this.deaths = new NodeDeaths(store);
+    this.deaths = new NodeDeaths(store, corrupt);
     this.config = new ConfigTable(store);
   }
 
@@ -159,7 +161,8 @@ public final class Gcs {
       Map<String, Long> out = new LinkedHashMap<>();
       Resp.strings(r).forEach((k, v) -> out.put(k, Long.parseLong(v)));
       return out;
-    });
+    }).recover(err -> Future.failedFuture(CorruptRows.unreadable(err)
+        ? new EmberException(ErrorCode.INTERNAL, corrupt.report(Keys.COUNTS, err), err) : err));
   }
 
   /**

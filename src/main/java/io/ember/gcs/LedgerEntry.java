@@ -36,6 +36,7 @@ public sealed interface LedgerEntry {
       case ActorRestored.KIND -> ActorRestored.fromJson(o);
       case ActorOutputRebuilt.KIND -> ActorOutputRebuilt.fromJson(o);
       case ActorReplayDiverged.KIND -> ActorReplayDiverged.fromJson(o);
+      case RowCorrupt.KIND -> RowCorrupt.fromJson(o);
       default -> null;
     };
   }
@@ -184,6 +185,23 @@ public sealed interface LedgerEntry {
       String object = o.getString("object");
       return new ActorReplayDiverged(ActorId.parse(o.getString("actor")), longs(o.getJsonArray("calls")),
           object == null ? null : ObjectId.parse(object), o.getLong("at"));
+    }
+  }
+
+  /** Redis key {@code key} (the row of one entity) cannot be read as its schema says; {@code seenBy} found it. */
+  record RowCorrupt(String key, String why, String seenBy, long at) implements LedgerEntry {
+    static final String KIND = "row-corrupt";
+
+    public String kind() {
+      return KIND;
+    }
+
+    public JsonObject toJson() {
+      return start(KIND).put("key", key).put("why", why).put("seenBy", seenBy).put("at", at);
+    }
+
+    static RowCorrupt fromJson(JsonObject o) {
+      return new RowCorrupt(o.getString("key"), o.getString("why"), o.getString("seenBy"), o.getLong("at"));
     }
   }
 }

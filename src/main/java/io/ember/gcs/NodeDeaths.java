@@ -21,6 +21,9 @@ import java.util.List;
  *   <li><b>Place unplaced actors</b> ({@code actors-place-unplaced.lua}): the actors no live
  *       node could host when their node died, placed now if one can.</li>
  * </ul>
+ * Both check every key they will touch before their first write: one that cannot be read makes
+ * them write nothing and fail with {@link CorruptRowException} (the dead node's own row of
+ * another type is the exception: it is replaced by a DEAD row).
  * Both write several tables at once (nodes, tasks, objects, actors, counters, ledger), so they
  * belong to none of them; both share the Lua placement rule ({@code place.lua}).
  */
@@ -29,9 +32,11 @@ public final class NodeDeaths {
   private static final Script PLACE_UNPLACED = Script.load("actors-place-unplaced.lua");
 
   private final Store store;
+  private final CorruptRows corrupt;
 
-  NodeDeaths(Store store) {
+  NodeDeaths(Store store, CorruptRows corrupt) {
     this.store = store;
+    this.corrupt = corrupt;
   }
 
   /**
@@ -41,7 +46,9 @@ public final class NodeDeaths {
    */
   public Future<JsonObject> declareDead(NodeId leader, long term, NodeId dead, String reason, long now) {
     return store.run(DECLARE_DEAD, keys(dead), MonitorLease.value(leader, term), dead.value(), now, reason, Keys.PREFIX,
-        NodeState.DEAD.name()).map(res -> withArrays(new JsonObject(res.toString())));
+        NodeState.DEAD.name()).map(res -> withArrays(new JsonObject(res.toString())))
+        .recover(err -> Future.failedFuture(CorruptRows.unreadable(err)
+            ? new CorruptRowException("declaring " + dead + " dead: " + corrupt.report(Keys.node(dead), err), err) : err));
   }
 
   /**

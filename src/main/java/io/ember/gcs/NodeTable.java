@@ -8,6 +8,7 @@ import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 /**
@@ -25,9 +26,11 @@ public final class NodeTable {
   private static final Set<String> OWN_FIELDS = Set.of("epoch", "state", "startedAt");
 
   private final Store store;
+  private final CorruptRows corrupt;
 
-  NodeTable(Store store) {
+  NodeTable(Store store, CorruptRows corrupt) {
     this.store = store;
+    this.corrupt = corrupt;
   }
 
   /** A new incarnation of {@code id}: a fresh epoch, state ALIVE, the given fields; returns the epoch. */
@@ -46,25 +49,32 @@ public final class NodeTable {
         .map(Response::toLong);
   }
 
-  /** Every node ever registered, with all its hash fields. */
+  /**
+   * Every node ever registered, with all its hash fields. A row that cannot be read (of another
+   * Redis type, or with a state or epoch that does not decode) is left out and reported once to
+   * {@link CorruptRows}: one bad row never hides the others.
+   */
   public Future<List<NodeRecord>> all() {
     return store.send(Request.cmd(Command.SMEMBERS).arg(Keys.NODES)).compose(ids -> {
-      List<NodeId> list = new ArrayList<>();
-      ids.forEach(r -> list.add(new NodeId(r.toString())));
-      if (list.isEmpty()) return Future.succeededFuture(List.of());
-      List<Request> reqs = list.stream().map(n -> Request.cmd(Command.HGETALL).arg(Keys.node(n))).toList();
-      return store.batch(reqs).map(replies -> records(list, replies));
+      List<Future<NodeRecord>> rows = new ArrayList<>();
+      ids.forEach(r -> rows.add(row(new NodeId(r.toString()))));
+      return Future.all(rows).map(v -> rows.stream().map(Future::result).filter(Objects::nonNull).toList());
     });
   }
 
-  private static List<NodeRecord> records(List<NodeId> ids, List<Response> replies) {
-    List<NodeRecord> out = new ArrayList<>();
-    for (int i = 0; i < ids.size(); i++) {
-      Map<String, String> f = Resp.strings(replies.get(i));
-      if (!f.isEmpty()) {
-        out.add(new NodeRecord(ids.get(i), Resp.number(f, "epoch", 0), NodeState.valueOf(f.get("state")), f));
-      }
-    }
-    return out;
+  private Future<NodeRecord> row(NodeId id) {
+    String key = Keys.node(id);
+    return store.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> record(id, Resp.strings(r))).recover(err -> {
+      if (!CorruptRows.unreadable(err)) return Future.failedFuture(err);
+      corrupt.report(key, err);
+      return Future.succeededFuture(null);
+    });
+  }
+
+  private static NodeRecord record(NodeId id, Map<String, String> f) {
+    if (f.isEmpty()) return null;
+    String state = f.get("state");
+    if (state == null) throw new IllegalArgumentException("it has no state");
+    return new NodeRecord(id, Long.parseLong(f.getOrDefault("epoch", "0")), NodeState.valueOf(state), f);
   }
 }

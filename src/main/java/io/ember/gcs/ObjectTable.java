@@ -1,5 +1,6 @@
 package io.ember.gcs;
 
+import io.ember.api.ObjectLostException;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -18,20 +19,29 @@ import java.util.Set;
  */
 public final class ObjectTable {
   private final Store store;
+  private final CorruptRows corrupt;
 
-  ObjectTable(Store store) {
+  ObjectTable(Store store, CorruptRows corrupt) {
     this.store = store;
+    this.corrupt = corrupt;
   }
 
-  /** The object's row with its locations, or null if it was never recorded. */
+  /**
+   * The object's row with its locations, or null if it was never recorded. A row that cannot be
+   * read (of another Redis type, or with fields that do not decode) fails with
+   * {@link ObjectLostException}: that object is lost, and reported once to {@link CorruptRows}.
+   */
   public Future<ObjectRecord> get(ObjectId id) {
-    return store.send(Request.cmd(Command.HGETALL).arg(Keys.object(id))).map(r -> record(id, Resp.strings(r)));
+    String key = Keys.object(id);
+    return store.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> record(id, Resp.strings(r))).recover(err ->
+        Future.failedFuture(CorruptRows.unreadable(err) ? new ObjectLostException(id.toString(), corrupt.report(key, err)) : err));
   }
 
   private static ObjectRecord record(ObjectId id, Map<String, String> h) {
     if (h.isEmpty()) return null;
     String task = h.get("task");
-    return new ObjectRecord(id, Resp.number(h, "size", 0), task == null || task.isEmpty() ? null : TaskId.parse(task),
+    String size = h.get("size");
+    return new ObjectRecord(id, size == null || size.isEmpty() ? 0 : Long.parseLong(size), task == null || task.isEmpty() ? null : TaskId.parse(task),
         h.get("kind"), locations(h.keySet()));
   }
 

@@ -1,5 +1,6 @@
 package io.ember.monitor;
 
+import io.ember.gcs.CorruptRowException;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.LedgerEntry;
@@ -100,6 +101,9 @@ public final class MonitorVerticle extends VerticleBase {
     this.clock = clock;
   }
 
+  /** How long a declaration that found a corrupt row waits before it is made again. */
+  static final long CORRUPT_RETRY_MS = 10_000;
+
   @Override
   public Future<?> start() {
     monitor = new Monitor(self, epoch, view, timing, clock, new ChannelPeers(), fence);
@@ -110,7 +114,7 @@ public final class MonitorVerticle extends VerticleBase {
     }
     heartbeatPort.accept(channel.port());
     StatusEndpoint status = new StatusEndpoint(self, gcs);
-    var hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> onHeartbeat(Codecs.bodyOf(m, Heartbeat.class)));
+    var hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, Codecs.consumer(Addresses.HEARTBEAT, Heartbeat.class, this::onHeartbeat));
     var st = vertx.eventBus().<Object>consumer(Addresses.STATUS, status::handle);
     deaths.add(context, monitor::onVerdict);
     watchMembership();
@@ -221,6 +225,11 @@ public final class MonitorVerticle extends VerticleBase {
     if (d == null) return;
     long now = clock.millis();
     gcs.deaths().declareDead(self, monitor.term(), d.node(), d.reason(), now).onComplete(ar -> {
+      if (ar.failed() && ar.cause() instanceof CorruptRowException) {
+        // a row it must change cannot be read (ledgered once): asked again later, not at every check
+        vertx.setTimer(CORRUPT_RETRY_MS, t -> monitor.declared(d.node(), false));
+        return;
+      }
       monitor.declared(d.node(), ar.failed() && String.valueOf(ar.cause().getMessage()).contains("NOT_LEADER"));
       if (ar.failed()) {
         LOG.warning("declaring " + d.node() + " dead failed: " + ar.cause().getMessage());

@@ -4,7 +4,9 @@ import io.ember.api.EmberException;
 import io.ember.gcs.Gcs;
 import io.ember.ids.NodeId;
 import io.ember.api.ErrorCode;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;
+import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 
@@ -24,22 +26,21 @@ public final class StatusEndpoint {
     this.gcs = gcs;
   }
 
+  /** Replies to {@code m}: a malformed request (not a JSON object, an unknown field, a non-boolean {@code brief}) is BAD_REQUEST. */
   public void handle(Message<Object> m) {
-    if (m.body() instanceof JsonObject req && req.getBoolean("brief", false)) {
-      m.reply(new JsonObject().put("self", self.value()).put("redis", gcs.host() + ":" + gcs.port()));
-      return;
+    JsonDoor.serve("status", r -> answer(r.body())).handle(m);
+  }
+
+  /** {@code body}: null or {@code {}} (the full report), or {@code {"brief": true|false}}. */
+  Future<JsonObject> answer(Object body) {
+    JsonObject req = body == null ? new JsonObject() : Requests.object(body);
+    Requests.onlyKeys(req, "brief", "recoveries");
+    if (req.containsKey("brief") && Requests.bool(req, "brief")) {
+      return Future.succeededFuture(new JsonObject().put("self", self.value()).put("redis", gcs.host() + ":" + gcs.port()));
     }
-    int recoveries;
-    try {
-      recoveries = recoveriesAsked(m.body());
-    } catch (EmberException e) {
-      Requests.fail(m, e);
-      return;
-    }
-    StatusReport.build(gcs, recoveries).onComplete(ar -> {
-      if (ar.succeeded()) m.reply(ar.result().put("self", self.value()));
-      else m.fail(ErrorCode.UNAVAILABLE.code, "status: the GCS did not answer: " + ar.cause().getMessage());
-    });
+    return StatusReport.build(gcs, recoveriesAsked(req)).map(s -> s.put("self", self.value()))
+        .recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.BAD_REQUEST ? err
+            : new EmberException(ErrorCode.UNAVAILABLE, "status: the GCS did not answer: " + err.getMessage())));
   }
 
   /** The request's {@code recoveries}: absent = the default; otherwise an integer >= 0. */

@@ -7,6 +7,9 @@ import io.ember.gcs.TaskState;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -31,7 +34,13 @@ public final class StatusReport {
   public static Future<JsonObject> build(Gcs gcs, int recoveries) {
     Future<List<NodeRecord>> nodes = gcs.nodes().all();
     Future<Long> now = nodes.compose(rows -> gcs.redisTimeMillis()); // after the rows: none is newer than it
-    Future<Map<String, Long>> counts = gcs.counts();
+    List<String> unreadable = new ArrayList<>();
+    // counters that cannot be read are reported as such, not a failure of the whole status
+    Future<Map<String, Long>> counts = gcs.counts().recover(err -> {
+      if (err instanceof EmberException e && e.code() == ErrorCode.UNAVAILABLE) return Future.failedFuture(err);
+      unreadable.add(err.getMessage());
+      return Future.succeededFuture(Map.of());
+    });
     Future<List<JsonObject>> ledger = gcs.ledger().recent(recoveries);
     Future<Long> ledgerSize = gcs.ledger().size();
     return Future.all(now, counts, ledger, ledgerSize).map(v -> {
@@ -40,11 +49,12 @@ public final class StatusReport {
       Map<String, Long> c = counts.result();
       JsonObject tasks = new JsonObject();
       for (TaskState s : TaskState.values()) tasks.put(s.name(), c.getOrDefault("task." + s.name(), 0L));
-      return new JsonObject().put("nodes", ns).put("tasks", tasks)
+      JsonObject out = new JsonObject().put("nodes", ns).put("tasks", tasks)
           .put("objects", new JsonObject().put("count", c.getOrDefault("objects", 0L)).put("bytes", c.getOrDefault("objectBytes", 0L)))
           .put("actors", actors(c))
           .put("recoveries", new JsonArray(ledger.result()))
           .put("recoveriesShown", ledger.result().size()).put("recoveriesTotal", ledgerSize.result());
+      return unreadable.isEmpty() ? out : out.put("unreadable", new JsonArray(unreadable));
     });
   }
 

@@ -21,7 +21,7 @@ import java.util.concurrent.Executor;
  * once.
  *
  * <p>Never: decides anything, blocks, or lets a malformed message reach a listener (it is
- * dropped with a debug log in {@link Codecs#bodyOf}).
+ * dropped, and counted in one rate-limited log line, by {@link Codecs#consumer}).
  */
 public final class VerdictFanout {
 
@@ -52,14 +52,8 @@ public final class VerdictFanout {
   /** Starts the two consumers (once); completes when both are registered. */
   public Future<Void> listen(EventBus bus) {
     if (verdicts != null) return Future.succeededFuture();
-    verdicts = bus.consumer(Addresses.NODE_DEAD, m -> {
-      NodeDeath v = Codecs.bodyOf(m, NodeDeath.class);
-      if (v != null) deliver(v);
-    });
-    placements = bus.consumer(Addresses.ACTORS_PLACED, m -> {
-      ActorsPlaced p = Codecs.bodyOf(m, ActorsPlaced.class);
-      if (p != null) deliver(p);
-    });
+    verdicts = bus.consumer(Addresses.NODE_DEAD, Codecs.consumer(Addresses.NODE_DEAD, NodeDeath.class, this::deliver));
+    placements = bus.consumer(Addresses.ACTORS_PLACED, Codecs.consumer(Addresses.ACTORS_PLACED, ActorsPlaced.class, this::deliver));
     return Future.all(verdicts.completion(), placements.completion()).mapEmpty();
   }
 

@@ -3,14 +3,13 @@ package io.ember.object;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.protocol.Addresses;
-import io.ember.api.ErrorCode;
 import io.ember.protocol.Heartbeat;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.IntSupplier;
 
@@ -73,9 +72,9 @@ public final class ObjectManagerVerticle extends VerticleBase {
     return server.listen(host, wantedPort).compose(port -> {
       transferPort = port;
       var bus = vertx.eventBus();
-      var get = bus.<Object>consumer(Addresses.GET, m -> Requests.replyWith(m, requests.getJson(m.body())));
-      var put = bus.<Object>consumer(Addresses.PUT, m -> Requests.replyWith(m, requests.putJson(m.body())));
-      var node = bus.<Object>consumer(Addresses.objectsOf(self), this::nodeOp);
+      var get = bus.consumer(Addresses.GET, JsonDoor.serve("get", m -> requests.getJson(m.body())));
+      var put = bus.consumer(Addresses.PUT, JsonDoor.serve("put", m -> requests.putJson(m.body())));
+      var node = bus.consumer(Addresses.objectsOf(self), JsonDoor.serve("object manager", this::nodeOp));
       heartbeat();
       timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
       return Future.all(get.completion(), put.completion(), node.completion());
@@ -89,22 +88,13 @@ public final class ObjectManagerVerticle extends VerticleBase {
   }
 
   /** Binary operations for drivers that are not nodes; the op is in the {@code op} header. */
-  private void nodeOp(Message<Object> m) {
+  private Future<?> nodeOp(Message<Object> m) {
     String op = m.headers().get("op");
-    ObjectId id;
-    try {
-      id = ObjectId.parse(m.headers().get("objectId"));
-    } catch (IllegalArgumentException e) {
-      m.fail(ErrorCode.BAD_REQUEST.code, e.getMessage());
-      return;
-    }
-    if ("put".equals(op) && m.body() instanceof Buffer bytes) {
-      Requests.replyWith(m, requests.put(id, bytes));
-    } else if ("get".equals(op)) {
-      Requests.replyWith(m, requests.get(id, m.headers().get("timeoutMs")));
-    } else {
-      m.fail(ErrorCode.BAD_REQUEST.code, "unknown object operation '" + op + "' (get, put)");
-    }
+    ObjectId id = Requests.objectIdHeader(m.headers().get("objectId"), "objectId");
+    if ("get".equals(op)) return requests.get(id, Requests.timeoutMsHeader(m.headers().get("timeoutMs"), "timeoutMs", -1));
+    if (!"put".equals(op)) throw Requests.bad("unknown object operation '" + op + "' (get, put)");
+    if (!(m.body() instanceof Buffer bytes)) throw Requests.bad("object put: the body must be the object's bytes");
+    return requests.put(id, bytes);
   }
 
   @Override

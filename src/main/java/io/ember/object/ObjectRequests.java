@@ -16,7 +16,8 @@ import java.util.function.Supplier;
 /**
  * What the object manager answers: the public JSON {@code ember.get} / {@code ember.put} (through
  * this node's client, which owns what is put) and the binary get / put of drivers that are not
- * nodes. Each returns a future the verticle replies with; malformed requests are BAD_REQUEST.
+ * nodes. Each returns a future the verticle replies with; malformed requests throw BAD_REQUEST (the verticle's
+ * {@code JsonDoor} turns it into the reply).
  * Never sends object bytes between nodes itself: fetching is the directory's, over TCP.
  */
 public final class ObjectRequests {
@@ -56,17 +57,10 @@ public final class ObjectRequests {
 
   /** {@code {"objectId", "timeoutMs"?}} → {@code {"objectId", "value"}} with the value as JSON, when it is ready. */
   public Future<JsonObject> getJson(Object body) {
-    ObjectId id;
-    long timeout;
-    try {
-      JsonObject req = Requests.object(body);
-      Requests.onlyKeys(req, "objectId", "timeoutMs");
-      id = Requests.objectId(req, "objectId");
-      timeout = Requests.longValue(req, "timeoutMs", getTimeoutMs);
-      if (timeout <= 0) throw Requests.bad("'timeoutMs' must be > 0");
-    } catch (EmberException e) {
-      return Future.failedFuture(e);
-    }
+    JsonObject req = Requests.object(body);
+    Requests.onlyKeys(req, "objectId", "timeoutMs");
+    ObjectId id = Requests.objectId(req, "objectId");
+    long timeout = Requests.timeoutMs(req, "timeoutMs", getTimeoutMs);
     return owner.get().valueOf(id, timeout).compose(value -> {
       try {
         return Future.succeededFuture(new JsonObject().put("objectId", id.toString()).put("value", Values.toJson(value)));
@@ -78,15 +72,10 @@ public final class ObjectRequests {
 
   /** {@code {"value": json}} → {@code {"objectId"}} once stored. */
   public Future<JsonObject> putJson(Object body) {
-    Object value;
-    try {
-      JsonObject req = Requests.object(body);
-      Requests.onlyKeys(req, "value");
-      if (!req.containsKey("value")) throw Requests.bad("'value' is required");
-      value = Values.fromJson(req.getValue("value"));
-    } catch (EmberException e) {
-      return Future.failedFuture(e);
-    }
+    JsonObject req = Requests.object(body);
+    Requests.onlyKeys(req, "value");
+    if (!req.containsKey("value")) throw Requests.bad("'value' is required");
+    Object value = Values.fromJson(req.getValue("value"));
     Owner client = owner.get();
     ObjectRef<Object> ref = client.put(value);
     return client.ownedLocation(ObjectId.parse(ref.id())).map(l -> new JsonObject().put("objectId", ref.id()));
@@ -106,17 +95,9 @@ public final class ObjectRequests {
   }
 
   /** A driver's get: the bytes when small enough to travel inline, else where this node holds them (a fetched copy). */
-  public Future<Object> get(ObjectId id, String timeoutMsHeader) {
-    long timeout = parseLong(timeoutMsHeader, getTimeoutMs);
+  public Future<Object> get(ObjectId id, long timeoutMs) {
+    long timeout = timeoutMs > 0 ? timeoutMs : getTimeoutMs;
     return directory.fetch(id, clock.millis() + timeout)
         .map(bytes -> bytes.length() <= inlineLimitBytes ? bytes : directory.self(bytes.length()).toJson());
-  }
-
-  private static long parseLong(String s, long dflt) {
-    try {
-      return s == null ? dflt : Long.parseLong(s);
-    } catch (NumberFormatException e) {
-      return dflt;
-    }
   }
 }

@@ -145,7 +145,7 @@ public final class OwnedTasks {
     try {
       JsonObject req = Requests.object(body);
       ObjectId id = Requests.objectId(req, "objectId");
-      long timeout = Requests.longValue(req, "timeoutMs", defaultTimeoutMs);
+      long timeout = Requests.timeoutMs(req, "timeoutMs", defaultTimeoutMs);
       Future<Location> f = location(id);
       if (f == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + self + " does not own object " + id));
       return f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson);

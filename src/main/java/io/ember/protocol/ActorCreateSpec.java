@@ -40,6 +40,27 @@ public record ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg
     return decode(new Wire(b, 0));
   }
 
+  /**
+   * The spec stored in actor {@code actor}'s row: an {@link IllegalArgumentException} saying why
+   * when it is missing, cannot be decoded, has bytes left over, or names another actor.
+   */
+  public static ActorCreateSpec decodeStored(ActorId actor, byte[] stored) {
+    if (stored == null || stored.length == 0) throw new IllegalArgumentException("its row has no spec");
+    Buffer b = Buffer.buffer(stored);
+    Wire w = new Wire(b, 0);
+    ActorCreateSpec spec;
+    try {
+      spec = decode(w);
+    } catch (RuntimeException e) {
+      throw new IllegalArgumentException("its spec in the actor table (" + stored.length + " bytes) cannot be decoded: " + e.getMessage());
+    }
+    if (w.position() != b.length() || !actor.equals(spec.actor()) || spec.className() == null) {
+      throw new IllegalArgumentException("its spec in the actor table (" + stored.length + " bytes) is corrupt: it decodes to actor "
+          + spec.actor() + " with " + (b.length() - w.position()) + " bytes left over");
+    }
+    return spec;
+  }
+
   public static ActorCreateSpec decode(Wire w) {
     ActorId actor = w.getActor();
     String cls = w.getString();

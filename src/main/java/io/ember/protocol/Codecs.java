@@ -4,7 +4,10 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.MessageCodec;
 import io.vertx.core.eventbus.Message;
+import io.ember.api.EmberException;
+import io.vertx.core.Handler;
 import java.util.function.BiConsumer;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -33,6 +36,43 @@ public final class Codecs {
       LOG.log(Level.FINE, "ignored an unreadable message on " + m.address(), malformed);
     }
     return null;
+  }
+
+  /**
+   * A consumer handler for an address that takes one binary message type and answers nothing
+   * itself: the body, if it is a {@code type}, goes to {@code handler}. Anything else (another
+   * type, an unreadable clustered body, or a body {@code handler} throws on) is refused with a
+   * typed failure when the sender asked for a reply, else dropped and counted by a
+   * {@link Drops} (one log line per interval). Never throws into the event bus.
+   */
+  public static <T> Handler<Message<Object>> consumer(String address, Class<T> type, Consumer<T> handler) {
+    return consumer(address, type, handler, false);
+  }
+
+  private static <T> Handler<Message<Object>> consumer(String address, Class<T> type, Consumer<T> handler, boolean ack) {
+    Drops drops = new Drops(address);
+    return m -> {
+      try {
+        Object body = m.body();
+        if (!type.isInstance(body)) {
+          throw Requests.bad(address + " takes a " + type.getSimpleName() + ", got " + (body == null ? "nothing" : body.getClass().getSimpleName()));
+        }
+        handler.accept(type.cast(body));
+        if (ack) Handoff.ack(m);
+      } catch (RuntimeException e) {
+        EmberException typed = JsonDoor.typed(address, e);
+        if (m.replyAddress() != null) Requests.fail(m, typed);
+        else drops.drop(typed.getMessage());
+      }
+    };
+  }
+
+  /**
+   * As {@link #consumer}, for a {@link Handoff}: the sender is acknowledged once {@code handler}
+   * holds the work (a refused body is a typed failure instead, which the sender does not retry).
+   */
+  public static <T> Handler<Message<Object>> acknowledged(String address, Class<T> type, Consumer<T> handler) {
+    return consumer(address, type, t -> handler.accept(t), true);
   }
 
   public static void register(EventBus bus) {

@@ -15,6 +15,9 @@ import java.util.Set;
  * {@link ErrorCode#BAD_REQUEST} that names the field and what it must be.
  */
 public final class Requests {
+  /** The longest deadline a request may ask for: a day. */
+  public static final long MAX_TIMEOUT_MS = 86_400_000L;
+
   private Requests() {}
 
   public static EmberException bad(String what) {
@@ -69,6 +72,37 @@ public final class Requests {
     return ((Number) v).longValue();
   }
 
+  /** A deadline in ms: {@code dflt} when absent, else an integer from 1 to {@value #MAX_TIMEOUT_MS} (a day). */
+  public static long timeoutMs(JsonObject o, String key, long dflt) {
+    if (!o.containsKey(key)) return dflt;
+    return timeout(longValue(o, key, dflt), key);
+  }
+
+  /** A deadline in ms from a header: {@code dflt} when absent, else as {@link #timeoutMs}. */
+  public static long timeoutMsHeader(String header, String key, long dflt) {
+    if (header == null) return dflt;
+    try {
+      return timeout(Long.parseLong(header), key);
+    } catch (NumberFormatException e) {
+      throw bad("header '" + key + "' must be an integer, got " + show(header));
+    }
+  }
+
+  private static long timeout(long ms, String key) {
+    if (ms < 1 || ms > MAX_TIMEOUT_MS) throw bad("'" + key + "' must be from 1 to " + MAX_TIMEOUT_MS + " ms, got " + ms);
+    return ms;
+  }
+
+  /** An object id from a header: BAD_REQUEST naming the header when absent or malformed. */
+  public static ObjectId objectIdHeader(String header, String key) {
+    if (header == null) throw bad("header '" + key + "' is required");
+    try {
+      return ObjectId.parse(header);
+    } catch (RuntimeException e) {
+      throw bad("header '" + key + "': " + e.getMessage());
+    }
+  }
+
   public static boolean bool(JsonObject o, String key) {
     Object v = o.getValue(key);
     if (!(v instanceof Boolean b)) throw bad("'" + key + "' must be true or false, got " + show(v));
@@ -79,7 +113,7 @@ public final class Requests {
     String s = string(o, key);
     try {
       return ObjectId.parse(s);
-    } catch (IllegalArgumentException e) {
+    } catch (RuntimeException e) {
       throw bad("'" + key + "': " + e.getMessage());
     }
   }

@@ -7,7 +7,10 @@ import io.ember.ids.TaskId;
 import io.vertx.core.buffer.Buffer;
 import java.nio.charset.StandardCharsets;
 
-/** Cursor-based reading and writing of Ember's binary message fields. */
+/**
+ * Cursor-based reading and writing of Ember's binary message fields. Reading a corrupt buffer
+ * throws an {@link IndexOutOfBoundsException}; it never allocates by a length it read.
+ */
 public final class Wire {
   private final Buffer buf;
   private int pos;
@@ -86,6 +89,7 @@ public final class Wire {
   public String getString() {
     int n = getInt();
     if (n < 0) return null;
+    require(n);
     String s = buf.getString(pos, pos + n, "UTF-8");
     pos += n;
     return s;
@@ -94,9 +98,17 @@ public final class Wire {
   public Buffer getBytes() {
     int n = getInt();
     if (n < 0) return null;
+    require(n);
     Buffer b = buf.getBuffer(pos, pos + n);
     pos += n;
     return b;
+  }
+
+  /** A length read from a corrupt buffer fails here, before anything is allocated by it. */
+  private void require(int n) {
+    if (n > buf.length() - pos) {
+      throw new IndexOutOfBoundsException("a field of " + n + " bytes at " + pos + " runs past the end (" + buf.length() + " bytes)");
+    }
   }
 
   public TaskId getTask() {

@@ -3,13 +3,12 @@ package io.ember.scheduler;
 import io.ember.ids.NodeId;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.Handoff;
-import io.ember.protocol.Requests;
+import io.ember.protocol.Codecs;
+import io.ember.protocol.JsonDoor;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
-import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
@@ -55,15 +54,13 @@ public final class SchedulerVerticle extends VerticleBase {
     scheduler = schedulers.get();
     var bus = vertx.eventBus();
     // both hand-offs are acknowledged once held here; a re-sent copy of one already held is only acknowledged
-    var submit = bus.<TaskSpec>consumer(Addresses.submitTo(self), m -> {
-      if (scheduler.firstCopy(m.body())) scheduler.accept(m.body());
-      Handoff.ack(m);
-    });
-    var execute = bus.<TaskSpec>consumer(Addresses.executeOn(self), m -> {
-      if (scheduler.firstCopy(m.body())) scheduler.runHere(m.body());
-      Handoff.ack(m);
-    });
-    var json = bus.<Object>consumer(Addresses.SUBMIT, m -> Requests.replyWith(m, jsonSubmit.submit(m.body())));
+    var submit = bus.consumer(Addresses.submitTo(self), Codecs.acknowledged(Addresses.submitTo(self), TaskSpec.class, t -> {
+      if (scheduler.firstCopy(t)) scheduler.accept(t);
+    }));
+    var execute = bus.consumer(Addresses.executeOn(self), Codecs.acknowledged(Addresses.executeOn(self), TaskSpec.class, t -> {
+      if (scheduler.firstCopy(t)) scheduler.runHere(t);
+    }));
+    var json = bus.consumer(Addresses.SUBMIT, JsonDoor.serve("submit", m -> jsonSubmit.submit(m.body())));
     drainTimer = vertx.setPeriodic(5, t -> scheduler.drain());
     // the first heartbeat (which makes this node placeable elsewhere) only once its consumers are registered
     return Future.all(submit.completion(), execute.completion(), json.completion()).andThen(ar -> {

@@ -1,9 +1,18 @@
 -- KEYS: leader, counts; ARGV: lease value, now, prefix
+-- Validated before the first write (check.lua): CORRUPT naming the key, nothing written.
 local P = ARGV[3]
 -- #include place.lua
+-- #include check.lua
 if redis.call('GET', KEYS[1]) ~= ARGV[1] then return redis.error_reply('NOT_LEADER') end
+expect(P .. 'nodes', 'set')
+local unplaced = membersOf(P .. 'actors:unplaced')
+for _, aid in ipairs(unplaced) do
+  local a = readHash(P .. 'actor:' .. aid, 'HMGET', 'incarnation')
+  if a then expectNumber(P .. 'actor:' .. aid, 'incarnation', a[1]) end
+end
+if CORRUPT then return corrupt() end
 local moved = {}
-for _, aid in ipairs(redis.call('SMEMBERS', P .. 'actors:unplaced')) do
+for _, aid in ipairs(unplaced) do
   local akey = P .. 'actor:' .. aid
   local a = redis.call('HMGET', akey, 'node', 'state', 'resources', 'incarnation')
   if a[2] ~= 'RESTARTING' or (a[1] and a[1] ~= '') then

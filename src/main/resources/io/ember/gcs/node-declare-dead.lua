@@ -2,17 +2,62 @@
 -- ARGV: lease value (LEFT: the node's own epoch), dead node id, now, reason, prefix, the state it ends in (DEAD or LEFT)
 -- DEAD: the acting monitor's verdict (only the lease holder). LEFT: the node itself as it stops
 -- (only its current incarnation, only while ALIVE). Either way, the same cleanup at once.
+-- Before the first write (check.lua) every key it will touch is checked: one of another type, or
+-- a field that does not decode, answers CORRUPT naming it, with nothing written. The dead node's
+-- own row is the exception: a row of another type is replaced by a DEAD row saying so (the node
+-- is declared dead either way, its tasks and actors move on, and it is never declared again).
 local P = ARGV[5]
 -- #include place.lua
+-- #include check.lua
 local dead, now, reason = ARGV[2], ARGV[3], ARGV[4]
 local final = ARGV[6] == 'LEFT' and 'LEFT' or 'DEAD'
-local state = redis.call('HGET', KEYS[2], 'state')
+local rowType = redis.call('TYPE', KEYS[2])
+rowType = rowType.ok or rowType
 if final == 'LEFT' then
-  if state ~= 'ALIVE' or redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then return cjson.encode({notAlive = true}) end
+  if rowType ~= 'hash' or redis.call('HGET', KEYS[2], 'state') ~= 'ALIVE' or redis.call('HGET', KEYS[2], 'epoch') ~= ARGV[1] then
+    return cjson.encode({notAlive = true})
+  end
 elseif redis.call('GET', KEYS[1]) ~= ARGV[1] then
   return redis.error_reply('NOT_LEADER')
 end
-if not state then return cjson.encode({unknown = true}) end
+local RANKED = { PENDING = true, QUEUED = true, RUNNING = true, LOST = true, FINISHED = true, FAILED = true }
+local ACTOR = { ALIVE = true, RESTARTING = true, DEAD = true }
+expect(KEYS[3], 'set')
+expect(KEYS[4], 'set')
+expectCounts(KEYS[5])
+expect(KEYS[6], 'list')
+expect(KEYS[7], 'set')
+expect(P .. 'actors:unplaced', 'set')
+for _, oid in ipairs(membersOf(KEYS[4])) do
+  local okey = P .. 'obj:' .. oid
+  if expect(okey, 'hash') then expectNumber(okey, 'size', redis.call('HGET', okey, 'size')) end
+end
+for _, tid in ipairs(membersOf(KEYS[3])) do
+  local tkey = P .. 'task:' .. tid
+  local t = readHash(tkey, 'HMGET', 'state')
+  if t then expectOneOf(tkey, 'state', t[1], RANKED) end
+end
+for _, aid in ipairs(membersOf(KEYS[7])) do
+  local akey = P .. 'actor:' .. aid
+  local a = readHash(akey, 'HMGET', 'state', 'restarts', 'maxRestarts', 'incarnation')
+  if a then
+    expectOneOf(akey, 'state', a[1], ACTOR)
+    expectNumber(akey, 'restarts', a[2])
+    expectNumber(akey, 'maxRestarts', a[3])
+    expectNumber(akey, 'incarnation', a[4])
+  end
+end
+expect(P .. 'nodes', 'set')
+if CORRUPT then return corrupt() end
+local state = false
+if rowType == 'none' then return cjson.encode({unknown = true}) end
+if rowType ~= 'hash' then
+  redis.call('DEL', KEYS[2])
+  reason = reason .. ' (its node row was a ' .. rowType .. ', not a hash: replaced by this DEAD row)'
+else
+  state = redis.call('HGET', KEYS[2], 'state')
+  if not state then return cjson.encode({unknown = true}) end
+end
 local already = state == 'DEAD' or state == 'LEFT'   -- a node that left stays LEFT when a monitor declares it too
 if not already then
   redis.call('HSET', KEYS[2], 'state', final, 'deadAt', now, 'deadReason', reason)

@@ -36,6 +36,12 @@
 -- Fence: if the node hash's epoch is not ARGV[1] or its state is not ALIVE, reply an error
 -- starting with FENCED and apply nothing.
 --
+-- Validation (check.lua): before the first write, every key the batch will touch is checked to
+-- be of its schema type and every field it will decode to decode (the rows read by the ops are
+-- read here, once, and handed to the first op on each); ops are checked to be whole and known.
+-- Any problem: an error reply starting with CORRUPT (or ERR for a malformed batch) naming it,
+-- and nothing written.
+--
 -- State functions, not histories: counters (task.<STATE>; objects and objectBytes over objects
 -- with a location, i.e. an '@<node>' field in their row) and node task sets (a task is in ember:node:<n>:tasks iff its row's state is
 -- QUEUED or RUNNING and its node is n) are derived from each row as stored before the op and
@@ -46,6 +52,8 @@
 -- Cost: the calls that read or write one row's keys are made per op; the node sets (tasks,
 -- objects) and the counters are written once per batch, for all ops together.
 local P = 'ember:'
+-- #include check.lua
+if not expect(KEYS[1], 'hash') then return corrupt() end
 local fence = redis.call('HMGET', KEYS[1], 'epoch', 'state')
 if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
   return redis.error_reply('FENCED epoch ' .. ARGV[1] .. ' is not current (node epoch '
@@ -53,13 +61,31 @@ if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
 end
 
 local now = ARGV[2]
-local LINEAGE_TTL = tonumber(redis.call('HGET', P .. 'config', 'lineageTtlMs') or '0')
+local ttlField = readHash(P .. 'config', 'HGET', 'lineageTtlMs')
+if CORRUPT or not expectNumber(P .. 'config', 'lineageTtlMs', ttlField) then return corrupt() end
+local LINEAGE_TTL = tonumber(ttlField or '0')
 local delta = {}     -- counter field -> net change
 local members = {}   -- set key -> { member -> true (in) | false (out) }: the last change wins
 local ON_NODE = { QUEUED = true, RUNNING = true }
 
 local function bump(field, n)
   delta[field] = (delta[field] or 0) + n
+end
+
+-- Rows read by the validation before any write, keyed by key: the first op on a row takes its
+-- read (nothing can have written the row before it); a later op on the same row reads again.
+local pre = {}
+local function take(key, cmd, ...)
+  local r = pre[key]
+  if r ~= nil then
+    pre[key] = nil
+    return r
+  end
+  return redis.call(cmd, key, ...)
+end
+local function preread(key, cmd, ...)
+  if pre[key] == nil then pre[key] = readHash(key, cmd, ...) end
+  return pre[key]
 end
 
 local function member(key, m, isIn)
@@ -80,7 +106,7 @@ local RANK = { PENDING = 0, QUEUED = 1, RUNNING = 2, LOST = 3, FINISHED = 4, FAI
 
 local function task(id, spec, job, fn, owner, s, n, attempts, err, code, typ, subject)
   local key = P .. 'task:' .. id
-  local old = redis.call('HMGET', key, 'state', 'node', 'attempts')
+  local old = take(key, 'HMGET', 'state', 'node', 'attempts')
   local os, on = old[1], old[2]
   if os then
     local oa, na = tonumber(old[3] or '0'), tonumber(attempts)
@@ -135,9 +161,10 @@ end
 local FIXED = 4
 local function object(id, size, task, kind, adds, removes)
   local key = P .. 'obj:' .. id
+  if size == '' then pre[key] = nil end      -- written below: a later op must read it afresh
   local fields, size0, fresh = {}, false, 0   -- fresh: FIXED fields the HSET creates
   if size ~= '' then
-    size0 = redis.call('HGET', key, 'size')
+    size0 = take(key, 'HGET', 'size')
     -- kind '' = a copy made by a fetch: the row's kind stays as its creator wrote it
     fields = { 'size', size, 'task', task }
     if kind ~= '' or not size0 then
@@ -201,7 +228,7 @@ end
 local SELF = string.sub(KEYS[1], #P + 6)
 local refused = {}
 local function actorRow(id, inc)
-  local a = redis.call('HMGET', P .. 'actor:' .. id, 'node', 'incarnation', 'state', 'logBase')
+  local a = take(P .. 'actor:' .. id, 'HMGET', 'node', 'incarnation', 'state', 'logBase')
   if a[1] ~= SELF or a[2] ~= inc or (a[3] ~= 'ALIVE' and a[3] ~= 'RESTARTING') then
     refused[#refused + 1] = id
     return nil
@@ -217,6 +244,7 @@ end
 
 local function actorCreated(id, spec, class, resources, maxRestarts, state, err, owner)
   local key = P .. 'actor:' .. id
+  pre[key] = nil                             -- written below: a later op must read it afresh
   if redis.call('EXISTS', key) == 1 then return end
   redis.call('HSET', key, 'spec', spec, 'class', class, 'resources', resources, 'maxRestarts', maxRestarts,
     'restarts', '0', 'node', SELF, 'incarnation', '1', 'state', state, 'error', err, 'logBase', '0',
@@ -264,6 +292,76 @@ local function actorCheckpoint(id, inc, position, keep, blob)
     redis.call('HSET', P .. 'actor:' .. id, 'logBase', string.format('%d', oldest))
   end
 end
+
+-- Validation: the keys and fields each op will touch, before anything is written.
+local WIDTH = { S = 13, O = 7, T = 9, H = 3, N = 9, C = 6, R = 3, D = 4, P = 1, L = 2, K = 2 }
+local function nodeSet(n, kind)
+  if n and n ~= '' then expect(P .. 'node:' .. n .. ':' .. kind, 'set') end
+end
+local function checkTask(id, n)
+  local key = P .. 'task:' .. id
+  local old = preread(key, 'HMGET', 'state', 'node', 'attempts')
+  if not old then return end
+  expectOneOf(key, 'state', old[1], RANK)
+  expectNumber(key, 'attempts', old[3])
+  if old[1] and ON_NODE[old[1]] then nodeSet(old[2], 'tasks') end
+  nodeSet(n, 'tasks')
+end
+local function checkObject(id, size, adds, removes)
+  local key = P .. 'obj:' .. id
+  if size ~= '' then
+    expectNumber(key, 'size', preread(key, 'HGET', 'size'))
+  elseif expect(key, 'hash') then
+    expectNumber(key, 'size', redis.call('HGET', key, 'size'))
+  end
+  for loc in string.gmatch(adds .. ',' .. removes, '[^,]+') do nodeSet(loc, 'objects') end
+end
+local function checkActor(id)
+  local key = P .. 'actor:' .. id
+  local a = preread(key, 'HMGET', 'node', 'incarnation', 'state', 'logBase')
+  if a then expectNumber(key, 'logBase', a[4]) end
+  expect(key .. ':log', 'list')
+end
+local function checkCheckpoints(id)
+  local key = P .. 'actor:' .. id .. ':ckpt'
+  if not expect(key, 'hash') then return end
+  for _, f in ipairs(redis.call('HKEYS', key)) do expectNumber(key, 'position', f) end
+end
+local function validate()
+  expectCounts(P .. 'counts')
+  local j = 3
+  while j <= #ARGV and not CORRUPT do
+    local op = ARGV[j]
+    local w = WIDTH[op]
+    local n = tonumber(ARGV[j + (op == 'J' and 2 or 4)] or '')
+    if op == 'J' then w = n and n >= 0 and 3 + 2 * n or nil end
+    if op == 'A' then w = n and n >= 0 and 5 + 3 * n or nil end
+    if not w or w < 1 or j + w - 1 > #ARGV then
+      return 'ERR ember write batch: malformed op ' .. tostring(op) .. ' at ' .. j
+    end
+    if op == 'S' then checkTask(ARGV[j + 1], ARGV[j + 7])
+    elseif op == 'T' then checkTask(ARGV[j + 1], ARGV[j + 3])
+    elseif op == 'O' then checkObject(ARGV[j + 1], ARGV[j + 2], ARGV[j + 5], ARGV[j + 6])
+    elseif op == 'J' then expect(P .. 'job:' .. ARGV[j + 1], 'hash'); expect(P .. 'jobs', 'set')
+    elseif op == 'A' then
+      checkActor(ARGV[j + 1])
+      for k = 0, tonumber(ARGV[j + 4]) - 1 do
+        if ARGV[j + 5 + 3 * k + 2] ~= '' then checkObject(ARGV[j + 5 + 3 * k + 1] .. '.1', ARGV[j + 5 + 3 * k + 2], SELF, '') end
+      end
+    elseif op == 'N' then
+      expect(P .. 'actor:' .. ARGV[j + 1], 'hash'); expect(P .. 'actors', 'set'); nodeSet(SELF, 'actors')
+    elseif op == 'C' then checkActor(ARGV[j + 1]); checkCheckpoints(ARGV[j + 1])
+    elseif op == 'R' then checkActor(ARGV[j + 1])
+    elseif op == 'D' then checkActor(ARGV[j + 1]); nodeSet(SELF, 'actors')
+    elseif op == 'L' then expect(P .. 'recoveries', 'list')
+    elseif op == 'K' then expect(P .. 'recoveries:tasks', 'list')
+    end
+    j = j + w
+  end
+  return CORRUPT
+end
+local invalid = validate()
+if invalid then return redis.error_reply(invalid) end
 
 local i, last, ops, logged, loggedTasks = 3, #ARGV, 0, false, false
 while i <= last do

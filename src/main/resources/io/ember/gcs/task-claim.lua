@@ -2,17 +2,28 @@
 -- Replies {outcome, ..}: outcome is a ClaimOutcome (see TaskTable.claim). FAILED and EXHAUSTED
 -- end with the row's failure as its four fields: error errorCode errorType errorSubject ('' =
 -- absent; a row written before codes were stored has only error).
+-- Validated before the first write (check.lua): a row or set of another type, or an attempts
+-- count that is not a number, answers CORRUPT naming it, with nothing written.
 local P = ARGV[7]
-local t = redis.call('HMGET', KEYS[1], 'state', 'node', 'owner', 'attempts', 'error', 'errorCode', 'errorType', 'errorSubject')
+-- #include check.lua
+local t = readHash(KEYS[1], 'HMGET', 'state', 'node', 'owner', 'attempts', 'error', 'errorCode', 'errorType', 'errorSubject')
+if not t or not expectNumber(KEYS[1], 'attempts', t[4]) then return corrupt() end
 local state, node, owner, attempts, err = t[1], t[2], t[3], tonumber(t[4] or '0'), t[5] or ''
 local code, typ, subject = t[6] or '', t[7] or '', t[8] or ''
 if not state then return {'MISSING'} end
+expectCounts(KEYS[2])
+if node then expect(P .. 'node:' .. node .. ':tasks', 'set') end
+expect(P .. 'node:' .. ARGV[3] .. ':tasks', 'set')
+if CORRUPT then return corrupt() end
+-- a node whose row is not a hash is not alive
 local function alive(n)
-  return n and n ~= '' and redis.call('HGET', P .. 'node:' .. n, 'state') == 'ALIVE'
+  if not n or n == '' then return false end
+  local s = redis.pcall('HGET', P .. 'node:' .. n, 'state')
+  return s == 'ALIVE'
 end
 if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
 if state == 'FINISHED' then
-  local obj = redis.call('HGETALL', P .. 'obj:' .. ARGV[1] .. '.1')
+  local obj = readHash(P .. 'obj:' .. ARGV[1] .. '.1', 'HGETALL') or {}
   for i = 1, #obj, 2 do
     local f = obj[i]
     if string.sub(f, 1, 1) == '@' and alive(string.sub(f, 2)) then return {'EXISTS', string.sub(f, 2)} end
