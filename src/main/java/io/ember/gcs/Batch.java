@@ -62,8 +62,13 @@ final class Batch {
     byRow.clear();
   }
 
-  void complete(Set<String> refusedActors) {
-    for (ScriptOp op : ops) op.applied(refusedActors);
+  /** Applied: {@code problems} are the rows the script skipped ({@code "CORRUPT <key> ..."}); their ops fail, typed. */
+  void complete(Set<String> refusedActors, List<String> problems) {
+    for (ScriptOp op : ops) {
+      String problem = problems.isEmpty() ? null : op.problemIn(problems);
+      if (problem == null) op.applied(refusedActors);
+      else op.failed(new CorruptRowException(problem, null));
+    }
     markers.forEach(Promise::tryComplete);
   }
 

@@ -34,6 +34,21 @@ abstract sealed class ScriptOp {
   void failed(Throwable cause) {
   }
 
+  /** The Redis key of the entity this op writes (its row; an actor's also prefixes its log and checkpoints), or null. */
+  String rowKey() {
+    return null;
+  }
+
+  /** The problem the script reported with this op's row, if any: {@code "CORRUPT <key> ..."} naming it. */
+  final String problemIn(List<String> problems) {
+    String key = rowKey();
+    if (key == null) return null;
+    for (String p : problems) {
+      if (p.startsWith("CORRUPT " + key + " ") || p.startsWith("CORRUPT " + key + ":")) return p;
+    }
+    return null;
+  }
+
   private static void args(Request r, String... values) {
     for (String v : values) r.arg(v);
   }
@@ -52,6 +67,11 @@ abstract sealed class ScriptOp {
     private String node = "";
     private String attempts;
     private TaskFailure failure;
+
+    @Override
+    String rowKey() {
+      return Keys.task(id);
+    }
 
     TaskWrite(TaskId id) {
       this.id = id;
@@ -117,6 +137,11 @@ abstract sealed class ScriptOp {
     private WriteOp.ObjectCreated created;
     private final List<String> locations = new ArrayList<>(1);
     private final List<Boolean> present = new ArrayList<>(1);
+
+    @Override
+    String rowKey() {
+      return Keys.object(id);
+    }
 
     ObjectWrite(ObjectId id) {
       this.id = id;
@@ -184,6 +209,11 @@ abstract sealed class ScriptOp {
     private final JobId id;
     private final Map<String, String> fields = new LinkedHashMap<>();
 
+    @Override
+    String rowKey() {
+      return Keys.job(id);
+    }
+
     JobWrite(JobId id) {
       this.id = id;
     }
@@ -232,6 +262,11 @@ abstract sealed class ScriptOp {
   static final class ActorWrite extends ScriptOp {
     private final ActorId actor;
     private final List<WriteOp.Actor> calls = new ArrayList<>(2);
+
+    @Override
+    String rowKey() {
+      return Keys.actor(actor);
+    }
 
     ActorWrite(ActorId actor) {
       this.actor = actor;

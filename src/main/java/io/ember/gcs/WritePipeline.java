@@ -243,11 +243,19 @@ final class WritePipeline {
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
     Set<String> refused = Set.of();
+    List<String> problems = List.of();
     if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
       refused = new HashSet<>();
-      for (int i = 1; i < reply.size(); i++) refused.add(reply.get(i).toString());
+      problems = new ArrayList<>();
+      for (int i = 1; i < reply.size(); i++) {
+        String item = reply.get(i).toString();
+        if (item.startsWith("CORRUPT ")) problems.add(item);
+        else refused.add(item);
+      }
+      // one entity's unreadable row: its ops were skipped, the rest applied; said once per batch
+      for (String p : problems) errorHandler.handle(new CorruptRowException("node " + node + "'s writes skipped a row: " + p, null));
     }
-    b.complete(refused);
+    b.complete(refused, problems);
     link.healthy();
     drain();
   }

@@ -39,8 +39,9 @@
 -- Validation (check.lua): before the first write, every key the batch will touch is checked to
 -- be of its schema type and every field it will decode to decode (the rows read by the ops are
 -- read here, once, and handed to the first op on each); ops are checked to be whole and known.
--- Any problem: an error reply starting with CORRUPT (or ERR for a malformed batch) naming it,
--- and nothing written.
+-- A problem with a shared key: an error reply starting with CORRUPT (or ERR for a malformed
+-- batch) naming it, and nothing written; with one entity's row: that entity's ops are skipped
+-- (see validate below).
 --
 -- State functions, not histories: counters (task.<STATE>; objects and objectBytes over objects
 -- with a location, i.e. an '@<node>' field in their row) and node task sets (a task is in ember:node:<n>:tasks iff its row's state is
@@ -327,8 +328,23 @@ local function checkCheckpoints(id)
   if not expect(key, 'hash') then return end
   for _, f in ipairs(redis.call('HKEYS', key)) do expectNumber(key, 'position', f) end
 end
+-- A problem with one entity's row (task, object, actor, job) skips the ops on that entity only:
+-- each is answered as 'CORRUPT <key> ...' after the applied count, and the rest of the batch
+-- applies. A problem with a shared key (a node's sets, the ledger, the config) refuses the batch.
+-- Counters that do not decode are renamed aside (ember:counts:corrupt) and counting restarts: they
+-- are statistics, and every write of the cluster must not stop for them.
+local SKIP, WIDTHS, SKIPPED = {}, {}, {}
+local function entityProblem(msg)
+  return string.match(msg, '^CORRUPT ' .. P .. 'task:') or string.match(msg, '^CORRUPT ' .. P .. 'obj:')
+      or string.match(msg, '^CORRUPT ' .. P .. 'actor:') or string.match(msg, '^CORRUPT ' .. P .. 'job:')
+end
 local function validate()
   expectCounts(P .. 'counts')
+  if CORRUPT then
+    redis.call('RENAME', P .. 'counts', P .. 'counts:corrupt')
+    SKIPPED[#SKIPPED + 1] = CORRUPT .. '; renamed to ' .. P .. 'counts:corrupt, counting restarts'
+    CORRUPT = nil
+  end
   local j = 3
   while j <= #ARGV and not CORRUPT do
     local op = ARGV[j]
@@ -356,6 +372,12 @@ local function validate()
     elseif op == 'L' then expect(P .. 'recoveries', 'list')
     elseif op == 'K' then expect(P .. 'recoveries:tasks', 'list')
     end
+    if CORRUPT and entityProblem(CORRUPT) then
+      SKIP[j] = true
+      SKIPPED[#SKIPPED + 1] = CORRUPT
+      CORRUPT = nil
+    end
+    WIDTHS[j] = w
     j = j + w
   end
   return CORRUPT
@@ -366,7 +388,9 @@ if invalid then return redis.error_reply(invalid) end
 local i, last, ops, logged, loggedTasks = 3, #ARGV, 0, false, false
 while i <= last do
   local op = ARGV[i]
-  if op == 'S' then
+  if SKIP[i] then
+    i = i + WIDTHS[i]
+  elseif op == 'S' then
     task(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7],
         ARGV[i + 8], ARGV[i + 9], ARGV[i + 10], ARGV[i + 11], ARGV[i + 12])
     i = i + 13
@@ -444,9 +468,10 @@ for field, n in pairs(delta) do
     redis.call('HDEL', P .. 'counts', field)
   end
 end
-if #refused > 0 then
+if #refused > 0 or #SKIPPED > 0 then
   local out = { ops }
   for j = 1, #refused do out[#out + 1] = refused[j] end
+  for j = 1, #SKIPPED do out[#out + 1] = SKIPPED[j] end
   return out
 end
 return ops
