@@ -232,7 +232,9 @@ public final class Monitor {
 
   /**
    * The acting monitor's sweep of the node table (periodic, and at a takeover): a row still
-   * ALIVE whose last heartbeat (or start) is older than the heartbeat timeout, whose node is not
+   * ALIVE whose last heartbeat (or start) is older than the component timeout (the grace a
+   * starting node has for its first heartbeats: a node that just registered is not yet a member
+   * this monitor knows, nor heard, and its row's heartbeat is its start), whose node is not
    * a live cluster member ({@code liveMembers}: Vert.x node ids) and has not been heard here
    * within the timeout, has no one left to declare it (it stopped with the rest of an earlier
    * run, or died while nobody led): it is declared dead now.
@@ -245,7 +247,7 @@ public final class Monitor {
       long last = Math.max(n.heartbeatAt(), n.startedAt());
       ClusterView.Peer p = view.find(n.id());
       boolean heard = p != null && now - p.nodeSeenAt <= timing.timeoutMs();
-      if (heard || now - last <= timing.timeoutMs()) continue;
+      if (heard || now - last <= timing.componentTimeoutMs()) continue;
       Declaration d = declare(n.id(), "no heartbeat since " + Instant.ofEpochMilli(last) + " (earlier run)");
       if (d != null) out.add(d);
     }

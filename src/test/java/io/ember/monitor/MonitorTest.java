@@ -113,14 +113,22 @@ class MonitorTest {
   @Test
   void theSweepSparesMembersNodesHeardLatelyFreshRowsAndItself() {
     lead();
-    long stale = clock.millis() - 10_000;
+    long stale = clock.millis() - timing.componentTimeoutMs() - 1_000;
     hear(A1, 3);
     List<NodeRecord> table = List.of(aliveRow("member", stale, "bus-member"), aliveRow(A1.value(), stale, "bus-gone"),
         aliveRow("fresh", clock.millis() - 100, "bus-fresh"), aliveRow(SELF.value(), stale, "bus-self"));
     assertEquals(List.of(), monitor.sweep(table, Set.of("bus-member")));
-    clock.advance(timing.timeoutMs() + 1); // a1 falls silent too: the sweep may now take it
+    clock.advance(timing.componentTimeoutMs() + 1); // a1 falls silent too, and "fresh" is old now: the sweep may take them
     assertEquals(List.of(A1, new NodeId("fresh")),
         monitor.sweep(table, Set.of("bus-member")).stream().map(Monitor.Declaration::node).toList());
+  }
+
+  @Test
+  void aNodeThatJustRegisteredIsNotSweptBeforeItsFirstHeartbeatsArrive() {
+    lead();
+    // a replacement node: registered 2 timeouts ago, not yet a member this monitor knows, not heard yet
+    NodeRecord starting = aliveRow("starting", clock.millis() - 2 * timing.timeoutMs(), "bus-starting");
+    assertEquals(List.of(), monitor.sweep(List.of(starting), Set.of()));
   }
 
   @Test
