@@ -76,7 +76,7 @@ public final class ChaosSoak {
     long seed = args.length > 1 ? Long.parseLong(args[1]) : ChaosSettings.DEFAULT_SEED;
     int code;
     Path dir = null;
-    try (LocalCluster cluster = LocalCluster.start(Members.SIZE)) {
+    try (LocalCluster cluster = LocalCluster.start(Members.SIZE, Members.PRODUCT_TIMING)) {
       dir = cluster.dir();
       say("chaos soak: %.1f min, seed %d, cluster dir %s (node logs there)", minutes, seed, dir);
       code = new ChaosSoak(cluster, ChaosSettings.soak(minutes, seed)).run().passed() ? 0 : 1;

@@ -24,7 +24,7 @@ class ChaosTest {
   void faultsOnWorkersAndTheHeadLeaveNoWrongResultNoHungGetAndNoNodeUnsettled() throws Exception {
     ChaosReport r;
     Path dir;
-    try (LocalCluster cluster = LocalCluster.start(Members.SIZE)) {
+    try (LocalCluster cluster = LocalCluster.start(Members.SIZE, Members.PRODUCT_TIMING)) {
       dir = cluster.dir();
       r = new ChaosSoak(cluster, ChaosSettings.shortRun(SEED)).run();
     }

@@ -7,8 +7,9 @@ import io.ember.bench.BenchFns;
 import io.ember.client.EmberClient;
 import io.ember.gcs.NodeRecord;
 import io.ember.ids.NodeId;
-import io.ember.testing.LocalCluster;
 import io.ember.testing.LocalCluster.NodeProcess;
+import io.ember.testing.LocalCluster;
+import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -18,6 +19,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 
 /**
  * The chaos run's view of the nodes: which are live, which one is the head (the holder of the
@@ -26,6 +28,12 @@ import java.util.function.BooleanSupplier;
  * again. A node that died without being faulted is recorded as an unplanned death.
  */
 final class Members {
+  /**
+   * The nodes run with the product's default heartbeat timing (the test fixture's 1.2 s timeout
+   * is for quick fault tests): the soak measures false deaths under load with what users get.
+   */
+  static final Consumer<JsonObject> PRODUCT_TIMING = conf -> conf.remove("heartbeat");
+
   static final int SIZE = 4;
   private final LocalCluster cluster;
   private final EmberClient ember;
@@ -77,7 +85,7 @@ final class Members {
     while (live().size() < SIZE && !over.getAsBoolean()) {
       String name = "n" + next++;
       say("starting replacement node %s", name);
-      cluster.startNode(name, conf -> {});
+      cluster.startNode(name, PRODUCT_TIMING);
       tracked.add(name);
       replacements++;
       if (!awaitState(name, "ALIVE", 120) || !reachable(name)) {
