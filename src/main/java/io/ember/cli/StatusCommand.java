@@ -2,10 +2,11 @@ package io.ember.cli;
 
 import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
-import io.ember.gcs.Gcs;
 import io.ember.monitor.StatusReport;
+import io.ember.node.RedisWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import java.time.Clock;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 
@@ -30,9 +31,11 @@ final class StatusCommand {
     }
     Vertx vertx = Vertx.vertx();
     try {
-      JsonObject s = Gcs.connect(vertx, r.host(), r.port())
+      // pasted right after the nodes are started, the head's Redis may not answer yet: wait for it as a node does
+      long waitMs = conf.startup().waitMs();
+      JsonObject s = RedisWait.connect(vertx, Clock.systemUTC(), r.host(), r.port(), waitMs)
           .compose(gcs -> StatusReport.build(gcs, recoveries).eventually(gcs::close))
-          .toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+          .toCompletionStage().toCompletableFuture().get(waitMs + 10_000, TimeUnit.MILLISECONDS);
       System.out.print(json ? s.encodePrettily() + "\n" : StatusReport.render(s));
       return 0;
     } catch (Exception e) {

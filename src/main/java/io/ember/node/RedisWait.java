@@ -12,13 +12,13 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Logger;
 
 /**
- * A starting node's wait for Redis. Nodes of one cluster may be started in any order (the README
+ * A starting node's (or the {@code status} command's) wait for Redis. Nodes of one cluster may be started in any order (the README
  * starts a head and its workers back to back), so a worker can ask before the head's embedded
  * Redis answers: a Redis that does not answer is asked again with back-off until
  * {@code startup.waitMs} has passed, with one progress line per failed try. Any other failure
  * ends the wait at once. Never blocks: the pauses are {@link Retry}'s timers.
  */
-final class RedisWait {
+public final class RedisWait {
   private static final Logger LOG = Logger.getLogger(RedisWait.class.getName());
   static final long FIRST_PAUSE_MS = 100;
   static final long MAX_PAUSE_MS = 2_000;
@@ -26,7 +26,7 @@ final class RedisWait {
   private RedisWait() {}
 
   /** Connects to Redis at {@code host:port}, trying for up to {@code waitMs}; fails with UNAVAILABLE saying how long it tried. */
-  static Future<Gcs> connect(Vertx vertx, Clock clock, String host, int port, long waitMs) {
+  public static Future<Gcs> connect(Vertx vertx, Clock clock, String host, int port, long waitMs) {
     long start = clock.millis();
     AtomicInteger attempts = new AtomicInteger();
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
