@@ -1,8 +1,8 @@
 package io.ember.monitor;
 
 import io.ember.conf.EmberConf;
+import io.ember.gcs.DedicatedLink;
 import io.ember.gcs.Gcs;
-import io.ember.gcs.LeaseLink;
 import io.ember.gcs.MonitorLease;
 import io.ember.gcs.RedisProcess;
 import io.ember.gcs.TableWriter;
@@ -89,10 +89,10 @@ class LeaseUnderLoadBench {
   }
 
   private static void waitForLease(Gcs gcs, NodeId holder) throws Exception {
-    try (LeaseLink link = gcs.leaseLink(2000)) {
+    try (DedicatedLink link = gcs.leaseLink(2000)) {
       long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
       while (System.nanoTime() < deadline) {
-        MonitorLease.Held h = gcs.lease().held(link);
+        MonitorLease.Held h = link.await(gcs.lease().held(link));
         if (h != null && h.value().startsWith(holder.value() + "|")) return;
         TimeUnit.MILLISECONDS.sleep(20);
       }
@@ -165,17 +165,17 @@ class LeaseUnderLoadBench {
 
     @Override
     public void run() {
-      try (LeaseLink link = gcs.leaseLink(5000)) {
+      try (DedicatedLink link = gcs.leaseLink(5000)) {
         while (running.get()) {
-          MonitorLease.Held h = gcs.lease().held(link);
+          MonitorLease.Held h = link.await(gcs.lease().held(link));
           if (h != null && h.value().startsWith(A.value() + "|")) {
             leastLeft.accumulateAndGet(h.remainingMs(), Math::min);
             aTerms.add(h.value());
           }
-          long term = gcs.lease().acquire(link, self, epoch, ttlMs);
+          long term = link.await(gcs.lease().acquire(link, self, epoch, ttlMs));
           if (term > 0) {
             takes.incrementAndGet();
-            gcs.lease().release(link, self, term);
+            link.await(gcs.lease().release(link, self, term));
           }
           TimeUnit.MILLISECONDS.sleep(5);
         }

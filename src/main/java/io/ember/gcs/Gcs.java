@@ -120,12 +120,13 @@ public final class Gcs {
   }
 
   /**
-   * A connection of its own for the monitor's lease thread (blocking; see {@link LeaseLink}),
-   * apart from the pooled client and the writers, so that no flood of reads or writes queues
-   * ahead of a renewal. {@code timeoutMs} bounds its connect and each reply.
+   * A connection of its own for the monitor's lease, on a Vert.x instance of its own (see
+   * {@link DedicatedLink}), apart from the node's event loops, the pooled client and the
+   * writers, so that no flood of work, reads or writes queues ahead of a renewal.
+   * {@code timeoutMs} bounds its connect and each reply. The caller closes it.
    */
-  public LeaseLink leaseLink(int timeoutMs) {
-    return new LeaseLink(host, port, timeoutMs);
+  public DedicatedLink leaseLink(long timeoutMs) {
+    return DedicatedLink.open(host, port, timeoutMs);
   }
 
   /** The leader's scripts that react to a node's death. */

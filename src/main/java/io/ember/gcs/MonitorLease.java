@@ -5,7 +5,6 @@ import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import java.io.IOException;
 import java.util.List;
 
 /**
@@ -34,33 +33,48 @@ public final class MonitorLease {
 
   /** Takes or renews the lease; returns the term (> 0) if this node leads, 0 if another does, -1 if fenced. */
   public Future<Long> acquire(NodeId node, long epoch, long ttlMs) {
-    return store.run(ACQUIRE, List.of(Keys.node(node), Keys.LEADER, Keys.TERM), node.value(), epoch, ttlMs)
-        .map(Response::toLong);
+    return acquire(store::run, node, epoch, ttlMs);
   }
 
-  /** {@link #acquire(NodeId, long, long)}, blocking, over the lease thread's own connection. */
-  public long acquire(LeaseLink link, NodeId node, long epoch, long ttlMs) throws IOException {
-    return link.run(ACQUIRE, List.of(Keys.node(node), Keys.LEADER, Keys.TERM), node.value(), epoch, ttlMs);
+  /** {@link #acquire(NodeId, long, long)} over the lease's own connection (see {@link Gcs#leaseLink}). */
+  public Future<Long> acquire(DedicatedLink link, NodeId node, long epoch, long ttlMs) {
+    return acquire(link::run, node, epoch, ttlMs);
   }
 
-  /** {@link #release(NodeId, long)}, blocking, over the lease thread's own connection. */
-  public boolean release(LeaseLink link, NodeId node, long term) throws IOException {
-    return link.run(RELEASE, List.of(Keys.LEADER), value(node, term)) == 1;
+  /** Drops the lease if it is still {@code (node, term)}'s; true if it was. */
+  public Future<Boolean> release(NodeId node, long term) {
+    return release(store::run, node, term);
+  }
+
+  /** {@link #release(NodeId, long)} over the lease's own connection. */
+  public Future<Boolean> release(DedicatedLink link, NodeId node, long term) {
+    return release(link::run, node, term);
   }
 
   /** The current lease value and the milliseconds it has left ({@code PTTL}), read over {@code link}; null if none. */
-  public Held held(LeaseLink link) throws IOException {
-    String value = link.text("GET", Keys.LEADER);
-    String ttl = link.text("PTTL", Keys.LEADER);
-    return value == null ? null : new Held(value, Long.parseLong(ttl));
+  public Future<Held> held(DedicatedLink link) {
+    Future<Response> value = link.send(Request.cmd(Command.GET).arg(Keys.LEADER));
+    Future<Response> ttl = link.send(Request.cmd(Command.PTTL).arg(Keys.LEADER));
+    return Future.all(value, ttl).map(both -> value.result() == null ? null
+        : new Held(value.result().toString(), ttl.result().toLong()));
   }
 
   /** A lease as Redis holds it: {@code <node>|<term>} and the milliseconds before it expires. */
   public record Held(String value, long remainingMs) {}
 
-  /** Drops the lease if it is still {@code (node, term)}'s; true if it was. */
-  public Future<Boolean> release(NodeId node, long term) {
-    return store.run(RELEASE, List.of(Keys.LEADER), value(node, term)).map(r -> r.toLong() == 1);
+  private static Future<Long> acquire(Runner runner, NodeId node, long epoch, long ttlMs) {
+    return runner.run(ACQUIRE, List.of(Keys.node(node), Keys.LEADER, Keys.TERM), node.value(), epoch, ttlMs)
+        .map(Response::toLong);
+  }
+
+  private static Future<Boolean> release(Runner runner, NodeId node, long term) {
+    return runner.run(RELEASE, List.of(Keys.LEADER), value(node, term)).map(r -> r.toLong() == 1);
+  }
+
+  /** Where a script runs: the pooled client or the lease's own connection. */
+  @FunctionalInterface
+  private interface Runner {
+    Future<Response> run(Script script, List<String> keys, Object... args);
   }
 
   /** The current lease value ({@code <node>|<term>}) or null. */

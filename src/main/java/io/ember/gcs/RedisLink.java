@@ -10,7 +10,7 @@ import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 
 /**
- * One dedicated Redis connection that stays up: it connects, loads its script, reports
+ * One dedicated Redis connection that stays up: it connects, loads its script (if it has one), reports
  * "ready", and after any loss (end or exception handler, a failed send, or a transient error
  * reported by its user) drops the connection and reconnects with a doubling, capped delay.
  *
@@ -75,11 +75,12 @@ final class RedisLink {
     retryLater();
   }
 
-  void close() {
+  /** Closes the connection for good; completes once its client is closed too. */
+  Future<Void> close() {
     closed = true;
     ready = false;
     generation++;
-    dispose();
+    return dispose();
   }
 
   private void connect() {
@@ -88,7 +89,7 @@ final class RedisLink {
     client = Redis.createClient(context.owner(), options);
     client.connect()
         .compose(c -> adopt(gen, c))
-        .compose(c -> c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.text())))
+        .compose(this::loadScript)
         .onComplete(ar -> {
           if (gen != generation || closed) return;
           if (ar.succeeded()) {
@@ -111,18 +112,24 @@ final class RedisLink {
     return Future.succeededFuture(c);
   }
 
+  private Future<Response> loadScript(RedisConnection c) {
+    return script == null ? Future.succeededFuture() : c.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(script.text()));
+  }
+
   private void retryLater() {
     long delay = backoffMs;
     backoffMs = Math.min(backoffMs * 2, tuning.backoffMaxMs());
     context.owner().setTimer(delay, t -> context.runOnContext(v -> connect()));
   }
 
-  private void dispose() {
+  private Future<Void> dispose() {
     RedisConnection c = connection;
     Redis r = client;
     connection = null;
     client = null;
-    if (c != null) c.close();
-    if (r != null) r.close();
+    // the client closes its connection; closing the connection first (it is pooled: that only
+    // marks it closed) makes the client end it a second time (an AssertionError under -ea)
+    if (r != null) return r.close();
+    return c == null ? Future.succeededFuture() : c.close();
   }
 }

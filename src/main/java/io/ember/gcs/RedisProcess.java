@@ -1,5 +1,7 @@
 package io.ember.gcs;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.io.File;
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -143,18 +145,20 @@ public final class RedisProcess implements AutoCloseable {
   private static long awaitPing(Process guard, String host, int port, Path dataDir) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DEADLINE_MS);
     String last = "no answer";
-    while (System.nanoTime() < deadline) {
-      if (!guard.isAlive()) {
-        last = "its guard exited with " + guard.exitValue();
-        break;
+    try (DedicatedLink link = DedicatedLink.open(host, port, 500)) { // it reconnects by itself until Redis listens
+      while (System.nanoTime() < deadline) {
+        if (!guard.isAlive()) {
+          last = "its guard exited with " + guard.exitValue();
+          break;
+        }
+        try {
+          link.await(link.send(Request.cmd(Command.PING))); // an error (LOADING: reading its append-only file) until it serves
+          return StaleRedis.pid(link);
+        } catch (IOException e) {
+          last = e.toString();
+        }
+        pause();
       }
-      try (LeaseLink link = new LeaseLink(host, port, 500)) {
-        link.text("PING"); // an error (LOADING: still reading its append-only file) until it serves
-        return StaleRedis.pid(link);
-      } catch (IOException e) {
-        last = e.toString();
-      }
-      pause();
     }
     throw new IOException("redis-server on port " + port + " did not answer PING within "
         + START_DEADLINE_MS + " ms (" + last + "); last log lines:\n" + tail(dataDir));

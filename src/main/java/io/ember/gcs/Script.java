@@ -14,6 +14,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -58,8 +59,13 @@ final class Script {
 
   /** EVALSHA with these keys and arguments; EVAL if Redis does not have the script cached. */
   Future<Response> run(Redis redis, List<String> keys, Object... args) {
-    return redis.send(request(Command.EVALSHA, sha, keys, args)).recover(e -> noScript(e)
-        ? redis.send(request(Command.EVAL, text, keys, args))
+    return run(redis::send, keys, args);
+  }
+
+  /** {@link #run(Redis, List, Object...)} over any sender (e.g. a {@link DedicatedLink}'s connection). */
+  Future<Response> run(Function<Request, Future<Response>> send, List<String> keys, Object... args) {
+    return send.apply(request(Command.EVALSHA, sha, keys, args)).recover(e -> noScript(e)
+        ? send.apply(request(Command.EVAL, text, keys, args))
         : Future.failedFuture(e));
   }
 

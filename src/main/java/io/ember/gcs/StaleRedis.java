@@ -1,11 +1,12 @@
 package io.ember.gcs;
 
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
@@ -35,9 +36,9 @@ final class StaleRedis {
   /** The Redis answering on {@code host:port}, if any; refused at once if something else answers there. */
   static Optional<StaleRedis> on(String host, int port) throws IOException {
     if (!listening(host, port)) return Optional.empty();
-    try (LeaseLink link = new LeaseLink(host, port, 2_000)) {
-      List<String> dir = link.strings("CONFIG", "GET", "dir");
-      return Optional.of(new StaleRedis(host, port, pid(link), dir.size() == 2 ? dir.get(1) : "?"));
+    try (DedicatedLink link = DedicatedLink.open(host, port, 2_000)) {
+      String dir = Resp.strings(link.await(link.send(Request.cmd(Command.CONFIG).arg("GET").arg("dir")))).get("dir");
+      return Optional.of(new StaleRedis(host, port, pid(link), dir == null ? "?" : dir));
     } catch (IOException e) {
       throw new IOException("port " + port + " on " + host + " is taken, by something that does not answer as a Redis"
           + " this node can inspect (" + e.getMessage() + "): free the port or choose another redis.port", e);
@@ -45,8 +46,8 @@ final class StaleRedis {
   }
 
   /** The pid a Redis reports ({@code INFO server}). */
-  static long pid(LeaseLink link) throws IOException {
-    for (String line : link.text("INFO", "server").split("\r?\n")) {
+  static long pid(DedicatedLink link) throws IOException {
+    for (String line : link.await(link.send(Request.cmd(Command.INFO).arg("server"))).toString().split("\r?\n")) {
       if (line.startsWith("process_id:")) return Long.parseLong(line.substring("process_id:".length()).trim());
     }
     throw new IOException("INFO server named no process_id");
@@ -61,8 +62,8 @@ final class StaleRedis {
     if (!sameDir(dataDir)) throw refused("it serves another data directory (" + dir + ")");
     LOG.warning("a redis-server left by an earlier head (pid " + pid + ", data in " + dir + ") still answers on port "
         + port + "; taking it over: shutting it down (it flushes its append-only file) and starting this head's own");
-    try (LeaseLink link = new LeaseLink(host, port, 5_000)) {
-      link.text("SHUTDOWN");
+    try (DedicatedLink link = DedicatedLink.open(host, port, 5_000)) {
+      link.await(link.send(Request.cmd(Command.SHUTDOWN)));
     } catch (IOException closed) {
       // SHUTDOWN answers by closing the connection
     }

@@ -1,6 +1,6 @@
 package io.ember.monitor;
 
-import io.ember.gcs.LeaseLink;
+import io.ember.gcs.DedicatedLink;
 import io.ember.gcs.MonitorLease;
 import io.ember.ids.NodeId;
 import java.io.IOException;
@@ -9,22 +9,25 @@ import java.util.List;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Supplier;
 import java.util.logging.Logger;
 
 /**
  * The monitor's clock: every heartbeat interval it asks for (or renews) the acting monitor's
  * lease, and every {@link Monitor#CHECK_MS} it runs the failure check, each on a thread of its
- * own, the lease over a Redis connection of its own ({@link LeaseLink}). Neither waits for a
- * Vert.x event loop or for the pooled client's queue: a flood of tasks that keeps every loop
- * and the shared connections busy for seconds delays neither (measured with
+ * own, the lease over a Redis connection of its own on a Vert.x instance of its own
+ * ({@link DedicatedLink}). Neither waits for one of the node's event loops or for the pooled
+ * client's queue: a flood of tasks that keeps every loop and the shared connections busy for
+ * seconds delays neither (measured with
  * {@code LeaseUnderLoadBench}; see the README's timing rule). What follows from a tick (a
  * takeover's work, declarations, placing waiting actors) is handed to {@link Actions}, which
  * runs it on the monitor's Vert.x context.
  *
  * <p>It warns when a renewal lands later than half the lease's TTL after the previous one
  * (it blames itself, as {@link FailureDetector} does), and keeps the worst gap for the status
- * and the bench. Never: touches the event bus, or blocks an event loop (its blocking calls run
- * on its own threads).
+ * and the bench. Never: touches the event bus, or blocks an event loop (its requests are
+ * Futures; a renewal's thread waits for its answer, bounded by the lease's TTL, and only
+ * there).
  */
 final class LeaseKeeper implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(LeaseKeeper.class.getName());
@@ -42,21 +45,24 @@ final class LeaseKeeper implements AutoCloseable {
   private final long epoch;
   private final Monitor monitor;
   private final MonitorLease lease;
-  private final LeaseLink link;
+  private final Supplier<DedicatedLink> opener;
   private final Monitor.Timing timing;
   private final Clock clock;
   private final Actions actions;
   private final ScheduledThreadPoolExecutor threads;
   private final AtomicLong worstGapMs = new AtomicLong();
   private long lastGrantAt = -1;
+  // opened by the first renewal, on this keeper's thread: a Vert.x instance is not built on a Vert.x context
+  private volatile DedicatedLink link;
 
-  LeaseKeeper(NodeId self, long epoch, Monitor monitor, MonitorLease lease, LeaseLink link, Monitor.Timing timing,
+  LeaseKeeper(NodeId self, long epoch, Monitor monitor, MonitorLease lease, Supplier<DedicatedLink> opener,
+      Monitor.Timing timing,
       Clock clock, Actions actions) {
     this.self = self;
     this.epoch = epoch;
     this.monitor = monitor;
     this.lease = lease;
-    this.link = link;
+    this.opener = opener;
     this.timing = timing;
     this.clock = clock;
     this.actions = actions;
@@ -93,7 +99,8 @@ final class LeaseKeeper implements AutoCloseable {
     long asked = clock.millis();
     long term;
     try {
-      term = lease.acquire(link, self, epoch, timing.leaseTtlMs());
+      if (link == null) link = opener.get();
+      term = link.await(lease.acquire(link, self, epoch, timing.leaseTtlMs()));
     } catch (IOException | RuntimeException e) {
       LOG.fine("monitor of " + self + ": lease request failed: " + e.getMessage()); // the lease's expiry decides
       return;
@@ -120,20 +127,27 @@ final class LeaseKeeper implements AutoCloseable {
     lastGrantAt = asked;
   }
 
-  /** Stops both threads and gives the lease up if this monitor holds it. Blocks: call it off the event loops. */
+  /**
+   * Stops both threads, gives the lease up if this monitor holds it, and closes the lease's
+   * connection and its Vert.x instance. Blocks: call it off the event loops.
+   */
   @Override
   public void close() {
     threads.shutdownNow();
     try {
       threads.awaitTermination(2, TimeUnit.SECONDS);
-      long term = monitor.term();
-      if (term > 0) lease.release(link, self, term);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
+    }
+    DedicatedLink opened = link;
+    if (opened == null) return;
+    try {
+      long term = monitor.term();
+      if (term > 0) opened.await(lease.release(opened, self, term));
     } catch (IOException e) {
       LOG.fine("monitor of " + self + ": lease not released (" + e.getMessage() + "); it expires by itself");
     } finally {
-      link.close();
+      opened.close();
     }
   }
 }

@@ -118,7 +118,7 @@ public final class MonitorVerticle extends VerticleBase {
     var st = vertx.eventBus().<Object>consumer(Addresses.STATUS, status::handle);
     deaths.add(context, monitor::onVerdict);
     watchMembership();
-    keeper = new LeaseKeeper(self, epoch, monitor, gcs.lease(), gcs.leaseLink((int) timing.leaseTtlMs()), timing, clock,
+    keeper = new LeaseKeeper(self, epoch, monitor, gcs.lease(), () -> gcs.leaseLink(timing.leaseTtlMs()), timing, clock,
         new OnContext());
     keeper.start();
     tableTimer = vertx.setPeriodic(Math.max(500, timing.timeoutMs() / 2), t -> viewFromTable());

@@ -3,8 +3,8 @@ package io.ember.monitor;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 
+import io.ember.gcs.DedicatedLink;
 import io.ember.gcs.Gcs;
-import io.ember.gcs.LeaseLink;
 import io.ember.gcs.MonitorLease;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
@@ -63,11 +63,11 @@ class LeaseKeeperTest {
         gcs.writer(SELF, epoch), () -> 0, () -> 0L, new VerdictFanout(), why -> {}, port -> {}, Clock.systemUTC());
     await(vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)));
-    try (LeaseLink link = gcs.leaseLink(2_000)) {
+    try (DedicatedLink link = gcs.leaseLink(2_000)) {
       String held = awaitLease(link);
       CountDownLatch unblocked = blockEveryLoop(4 * TIMING.leaseTtlMs());
       while (unblocked.getCount() > 0) {
-        MonitorLease.Held now = gcs.lease().held(link);
+        MonitorLease.Held now = link.await(gcs.lease().held(link));
         assertNotNull(now, "the lease expired while the event loops were blocked");
         assertEquals(held, now.value(), "the lease changed hands while the event loops were blocked");
         unblocked.await(20, TimeUnit.MILLISECONDS);
@@ -75,10 +75,10 @@ class LeaseKeeperTest {
     }
   }
 
-  private String awaitLease(LeaseLink link) throws Exception {
+  private String awaitLease(DedicatedLink link) throws Exception {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
-      MonitorLease.Held h = gcs.lease().held(link);
+      MonitorLease.Held h = link.await(gcs.lease().held(link));
       if (h != null) return h.value();
       TimeUnit.MILLISECONDS.sleep(20); // polling a condition with a deadline
     }
