@@ -38,8 +38,7 @@ import org.junit.jupiter.api.Test;
  * takes the lease the moment it expires and gives it straight back; a sampler records how close
  * A's lease came to expiring. Two heartbeat channels record the worst gap between beats.
  *
- * <p>Run alone, under the shared lock: {@code flock /work/cluster.lock mvn -o -q test
- * -Dtest=LeaseUnderLoadBench -Dbench.seconds=30} ({@code -Dbench.timeoutMs=1200} tries another
+ * <p>Run alone on the machine: {@code mvn -q test -Dtest=LeaseUnderLoadBench -Dbench.seconds=30} ({@code -Dbench.timeoutMs=1200} tries another
  * heartbeat timeout than the default). It prints one line of figures.
  */
 class LeaseUnderLoadBench {
