@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 /**
  * The owner's task table: every task (and put, and actor call) this client owns whose result has
@@ -148,7 +149,9 @@ public final class OwnedTasks {
       long timeout = Requests.timeoutMs(req, "timeoutMs", defaultTimeoutMs);
       Future<Location> f = location(id);
       if (f == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + self + " does not own object " + id));
-      return f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson);
+      return f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson).recover(err -> Future.failedFuture(
+          err instanceof TimeoutException ? new EmberException(ErrorCode.TIMEOUT, "object " + id + ": its task " + id.task() + " ("
+              + functionOf(id.task()) + ") had not finished at its owner " + self + " after " + timeout + " ms") : err));
     } catch (EmberException malformed) {
       return Future.failedFuture(malformed);
     }
@@ -168,6 +171,11 @@ public final class OwnedTasks {
   /** The transfer endpoint a finished task's result is at. */
   public static Location at(TaskDone d) {
     return new Location(d.node(), d.transferHost(), d.transferPort(), d.size());
+  }
+
+  private String functionOf(TaskId task) {
+    TaskSpec spec = specOf(task);
+    return spec == null ? "no spec here" : spec.function() + (recovering.contains(task) ? ", being recovered" : "");
   }
 
   /** The spec of a pending task, or null (not pending, or not re-runnable by spec). */
