@@ -111,14 +111,14 @@ final class Members {
     }
   }
 
-  /** Polls the node table every 50 ms until {@code name} is in {@code state}, for up to {@code seconds}. */
+  /** Polls the node table ({@link LocalCluster#poll}) until {@code name} is in {@code state}; false after {@code seconds}. */
   boolean awaitState(String name, String state, int seconds) throws InterruptedException {
-    long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-    while (System.nanoTime() < deadline) {
-      if (state.equals(stateOf(name))) return true;
-      Thread.sleep(50);
+    try {
+      LocalCluster.poll(name + " " + state, Duration.ofSeconds(seconds), () -> state.equals(stateOf(name)));
+      return true;
+    } catch (AssertionError timedOut) {
+      return false;
     }
-    return false;
   }
 
   String stateOf(String name) {
