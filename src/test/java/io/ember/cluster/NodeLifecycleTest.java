@@ -119,6 +119,70 @@ class NodeLifecycleTest {
     LocalCluster.poll("the embedded Redis to stop", Duration.ofSeconds(5), () -> !answers(port));
   }
 
+  /**
+   * A head frozen long enough to be declared dead (a long GC pause does the same) is fenced when
+   * it resumes: it exits 3, and its embedded redis-server stops with it instead of running on as
+   * an orphan nobody owns.
+   */
+  @Test
+  void aFrozenHeadIsFencedWhenItResumesAndItsEmbeddedRedisStopsWithIt() throws Exception {
+    cluster = LocalCluster.withoutRedis(2);
+    int port = cluster.baseConf("any").getJsonObject("redis").getInteger("port");
+    LocalCluster.NodeProcess head = cluster.startNode("head", conf -> conf.getJsonObject("redis").put("embedded", true));
+    cluster.startNode("w0", conf -> {});
+    cluster.awaitAlive(2, Duration.ofSeconds(90));
+    cluster.freeze("head");
+    LocalCluster.poll("the frozen head DEAD in the node table", Duration.ofSeconds(30), () -> "DEAD".equals(state("head")));
+    cluster.resume("head");
+    assertTrue(head.process.waitFor(30, TimeUnit.SECONDS), "the resumed head still runs 30 s after SIGCONT");
+    assertEquals(3, head.process.exitValue(), cluster.logOf(head));
+    assertTrue(cluster.logOf(head).contains("node fenced"), cluster.logOf(head));
+    LocalCluster.poll("the head's embedded Redis to stop", Duration.ofSeconds(10), () -> !answers(port));
+  }
+
+  /**
+   * A whole cluster killed at once and its head started again on the same data: the rows of the
+   * earlier run, which nobody was left to declare dead, are swept to DEAD by the new acting
+   * monitor within the component timeout, with the reason saying so.
+   */
+  @Test
+  void aHeadRestartedOnItsDataSweepsTheRowsOfTheEarlierRun() throws Exception {
+    cluster = LocalCluster.withoutRedis(3);
+    LocalCluster.NodeProcess head = cluster.startNode("head", conf -> conf.getJsonObject("redis").put("embedded", true));
+    LocalCluster.NodeProcess worker = cluster.startNode("w0", conf -> {});
+    cluster.awaitAlive(2, Duration.ofSeconds(90));
+    List<NodeId> earlier = List.of(cluster.nodeIdOf("head"), cluster.nodeIdOf("w0"));
+    worker.process.destroyForcibly();
+    head.process.destroyForcibly();
+    assertTrue(worker.process.waitFor(10, TimeUnit.SECONDS) && head.process.waitFor(10, TimeUnit.SECONDS));
+
+    cluster.startNode("head", conf -> conf.getJsonObject("redis").put("embedded", true));
+    long t0 = System.nanoTime();
+    LocalCluster.poll("the restarted head ALIVE", Duration.ofSeconds(90), () -> cluster.aliveCount() >= 1);
+    LocalCluster.poll("both rows of the earlier run DEAD", Duration.ofSeconds(40), () -> {
+      try {
+        for (NodeId id : earlier) if (rowOf(id).state() != NodeState.DEAD) return false;
+        return true;
+      } catch (Exception e) {
+        return false;
+      }
+    });
+    long sweptMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+    for (NodeId id : earlier) {
+      assertTrue(rowOf(id).fields().getOrDefault("deadReason", "").endsWith("(earlier run)"), rowOf(id).fields().toString());
+    }
+    assertFalse(earlier.contains(cluster.nodeIdOf("head")), "the restarted head is a new incarnation");
+    System.out.println("rows of the earlier run swept " + sweptMs + " ms after the restarted head started");
+  }
+
+  private String state(String name) {
+    try {
+      return cluster.stateOf(name);
+    } catch (Exception e) {
+      return null;
+    }
+  }
+
   private NodeRecord rowOf(NodeId id) throws Exception {
     for (NodeRecord r : await(cluster.gcs().nodes().all())) if (r.id().equals(id)) return r;
     throw new AssertionError("no row for " + id);
