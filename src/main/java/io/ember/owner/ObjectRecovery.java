@@ -22,7 +22,6 @@ import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
 import java.util.Set;
-import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -40,8 +39,9 @@ import java.util.function.Supplier;
  *     <ol type="a">
  *       <li>CLAIMED (attempt n) or MISSING (no row: same attempt): re-submit it to the home node,
  *           owned by this client, record {@code task-resubmitted} in the ledger, and wait for it.</li>
- *       <li>IN_PROGRESS: if this client owns the run, wait for its result; else ask its owner,
- *           and if the owner does not answer, go to 4 forgetting the spec (the table's is read again).</li>
+ *       <li>IN_PROGRESS: if this client owns the run (the row's owner, or the spec's submitter
+ *           when the row names none), wait for its result; else ask its owner, and if the owner
+ *           does not answer, go to 4.</li>
  *       <li>EXISTS: the first live copy in the object table; if none is left any more, go to 4.</li>
  *       <li>FAILED: user code threw; fail with the recorded failure (its typed exception).</li>
  *       <li>EXHAUSTED: fail with {@link ObjectLostException} naming the object, the task, its
@@ -141,8 +141,7 @@ public final class ObjectRecovery {
    * check finds it again.
    */
   private Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
-    AtomicReference<TaskSpec> spec = new AtomicReference<>(known);
-    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, spec, reason, deadline, waitForOwn))
+    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, known, reason, deadline, waitForOwn))
         .recover(err -> Future.failedFuture(err instanceof TryAgain t ? t.getCause() : err));
   }
 
@@ -184,13 +183,12 @@ public final class ObjectRecovery {
     });
   }
 
-  private Future<Location> round(TaskId task, AtomicReference<TaskSpec> known, String reason, long deadline, boolean waitForOwn) {
-    TaskSpec k = known.get();
-    return (k != null ? Future.succeededFuture(k) : lineage.spec(task)).compose(s -> {
+  private Future<Location> round(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
+    return (known != null ? Future.succeededFuture(known) : lineage.spec(task)).compose(s -> {
       if (s == null) return withoutLineage(task, deadline);
       NodeId at = home.get();
       return claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis()))
-          .compose(c -> onClaim(c, task, s, at, reason, deadline, known, waitForOwn));
+          .compose(c -> onClaim(c, task, s, at, reason, deadline, waitForOwn));
     });
   }
 
@@ -204,15 +202,14 @@ public final class ObjectRecovery {
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
   }
 
-  private Future<Location> onClaim(Claim c, TaskId task, TaskSpec s, NodeId at, String reason, long deadline,
-      AtomicReference<TaskSpec> known, boolean waitForOwn) {
+  private Future<Location> onClaim(Claim c, TaskId task, TaskSpec s, NodeId at, String reason, long deadline, boolean waitForOwn) {
     ObjectId oid = ObjectId.of(task, 1);
     return switch (c.outcome()) {
       case CLAIMED, MISSING -> {
         Future<Location> rerun = resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
         yield waitForOwn ? rerun : Future.succeededFuture(null); // the owner's pending task waits for it
       }
-      case IN_PROGRESS -> !clientId.equals(c.owner()) ? askOwner(c.owner(), oid, deadline, known)
+      case IN_PROGRESS -> !clientId.equals(ownerOf(c, s)) ? askOwner(ownerOf(c, s), oid, deadline)
           : waitForOwn ? tasks.locationOf(tasks.track(s), oid) : Future.succeededFuture(null);
       case EXISTS -> lineage.object(oid).compose(rec -> {
         Location l = live.first(rec);
@@ -226,14 +223,22 @@ public final class ObjectRecovery {
     };
   }
 
+  /**
+   * Whose run is in progress: the row's owner, or, when the row names none (its submission
+   * record was written by a node fenced before it landed, and only the state writes of the node
+   * running it did), the submitter named in the spec. A task id always names one spec, so the
+   * spec held here is as good as the table's, and a client that holds its own task's spec waits
+   * for its own result instead of asking nobody and then finding no lineage in the table.
+   */
+  private static ClientId ownerOf(Claim c, TaskSpec s) {
+    return c.owner() != null ? c.owner() : s.owner();
+  }
+
   /** Another client runs it: ask that owner; one that does not answer (or none recorded) means another round. */
-  private Future<Location> askOwner(ClientId owner, ObjectId oid, long deadline, AtomicReference<TaskSpec> known) {
+  private Future<Location> askOwner(ClientId owner, ObjectId oid, long deadline) {
     Future<Location> asked = owner != null ? owners.ask(owner, oid, deadline)
         : Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "object " + oid + ": its task's row names no owner"));
-    return asked.recover(err -> {
-      known.set(null); // the owner is gone: the next round reads the spec from the table
-      return Future.failedFuture(new TryAgain(err));
-    });
+    return asked.recover(err -> Future.failedFuture(new TryAgain(err)));
   }
 
   private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {
