@@ -122,8 +122,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         Retry.every(vertx, clock, 50), clock);
     this.getter = new ObjectGetter(tasks, new Deadlines(), vertx.getOrCreateContext(), local == null ? null : local.directory(),
         transfers, requests, recovery, clock);
-    this.reconciler = new Reconciler(tasks, Reconciler.Rows.of(gcs.tasks()), Reconciler.deadOrSilent(view, clock), recovery,
-        defaultTimeoutMs, clock);
+    this.reconciler = new Reconciler(clientId, tasks, Reconciler.Rows.of(gcs.tasks()), Reconciler.deadOrSilent(view, clock), recovery,
+        this::handOff, defaultTimeoutMs, clock);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
   }

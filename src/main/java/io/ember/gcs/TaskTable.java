@@ -38,11 +38,13 @@ public final class TaskTable {
    * Claims task {@code id} for re-execution by {@code claimerOwner} on {@code claimerNode}, as
    * its {@code attempts+1}-th attempt, unless it is running on a live node, its result still
    * has a live copy, it failed in user code, or {@code maxRetries} re-executions were spent.
-   * One claimer cluster-wide wins; the others are told who is running it.
+   * One claimer cluster-wide wins; the others are told who is running it. Bounded like a read
+   * (UNAVAILABLE when Redis does not answer in time: the claim may or may not have been applied,
+   * and the next claim finds out which).
    */
   public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
-    return store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(), claimerNode.value(),
-        maxRetries, reason, now, Keys.PREFIX).map(res -> claim(res, claimerOwner, claimerNode));
+    return store.timed(store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(), claimerNode.value(),
+        maxRetries, reason, now, Keys.PREFIX)).map(res -> claim(res, claimerOwner, claimerNode));
   }
 
   private static Claim claim(Response res, ClientId claimerOwner, NodeId claimerNode) {

@@ -47,7 +47,8 @@ import java.util.function.Supplier;
  *       <li>EXHAUSTED: fail with {@link ObjectLostException} naming the object, the task, its
  *           function, how many times it ran and the retry budget.</li>
  *     </ol></li>
- *   <li>Try again: a new round every {@value #RETRY_MS} ms until the deadline, then the last error.</li>
+ *   <li>Try again: a new round every {@value #RETRY_MS} ms until the deadline, then the last error
+ *       (also when the claim or a lineage read found Redis unavailable).</li>
  * </ol>
  * It never sends on the event bus or reads Redis itself: every effect goes through the
  * interfaces it was given, so that tests drive it with fakes and a clock.
@@ -184,12 +185,17 @@ public final class ObjectRecovery {
   }
 
   private Future<Location> round(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
-    return (known != null ? Future.succeededFuture(known) : lineage.spec(task)).compose(s -> {
+    return againIfUnavailable(known != null ? Future.succeededFuture(known) : lineage.spec(task)).compose(s -> {
       if (s == null) return withoutLineage(task, deadline);
       NodeId at = home.get();
-      return claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis()))
+      return againIfUnavailable(claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis())))
           .compose(c -> onClaim(c, task, s, at, reason, deadline, waitForOwn));
     });
+  }
+
+  /** A table read or claim that found Redis unavailable: a later round may do better. */
+  private static <T> Future<T> againIfUnavailable(Future<T> f) {
+    return f.recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.UNAVAILABLE ? new TryAgain(err) : err));
   }
 
   private Future<Location> withoutLineage(TaskId task, long deadline) {

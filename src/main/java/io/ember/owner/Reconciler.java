@@ -3,9 +3,11 @@ package io.ember.owner;
 import io.ember.gcs.TaskRecord;
 import io.ember.gcs.TaskState;
 import io.ember.gcs.TaskTable;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
+import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
 import java.time.Clock;
 import java.util.Set;
@@ -25,11 +27,16 @@ import java.util.function.Predicate;
  *       claimed, and re-run unless Redis still says the node is ALIVE (then it is looked at
  *       again later).</li>
  * </ul>
- * A task queued or running on a live node is left alone (its answer will come, or its node's
- * death will be declared). It also puts right the table after a verdict that named as lost a
- * task whose result had already arrived here: that row says {@code FINISHED}, not {@code LOST}.
+ * A task the table says is running on a live node is left alone (its answer will come, or its
+ * node's death will be declared). One queued on a live node under this client is not re-run,
+ * but its spec is sent to that node again, at the row's attempt ({@link #nudge}): a node that
+ * holds that attempt drops the copy (it remembers the attempts it was handed), and a node the
+ * row names but that never got it (a claim whose reply was lost, a submission record that
+ * landed while the hand-off did not) runs it. So a QUEUED row is never taken on trust for
+ * ever. It also puts right the table after a verdict that named as lost a task whose
+ * result had already arrived here: that row says {@code FINISHED}, not {@code LOST}.
  *
- * <p>Never: re-runs a task the table says is in progress on a live node, or reads more than
+ * <p>Never: claims a task the table says is in progress on a live node, or reads more than
  * {@link #MAX_PER_ROUND} rows a round.
  */
 public final class Reconciler {
@@ -65,14 +72,20 @@ public final class Reconciler {
   private final Rows rows;
   private final Predicate<NodeId> knownDead;
   private final ObjectRecovery recovery;
+  private final ObjectRecovery.Submitter submitter;
+  private final ClientId self;
   private final long timeoutMs;
   private final Clock clock;
 
-  public Reconciler(OwnedTasks tasks, Rows rows, Predicate<NodeId> knownDead, ObjectRecovery recovery, long timeoutMs, Clock clock) {
+  /** @param submitter sends a spec to a node's scheduler (acknowledged), for {@link #nudge} */
+  public Reconciler(ClientId self, OwnedTasks tasks, Rows rows, Predicate<NodeId> knownDead, ObjectRecovery recovery,
+      ObjectRecovery.Submitter submitter, long timeoutMs, Clock clock) {
+    this.self = self;
     this.tasks = tasks;
     this.rows = rows;
     this.knownDead = knownDead;
     this.recovery = recovery;
+    this.submitter = submitter;
     this.timeoutMs = timeoutMs;
     this.clock = clock;
   }
@@ -84,8 +97,24 @@ public final class Reconciler {
       rows.row(task).onSuccess(row -> {
         String why = whyRecover(row, knownDead);
         if (why != null) recovery.recoverPending(task, "owner's check: " + why, clock.millis() + timeoutMs);
+        else nudge(task, row);
       });
     }
+  }
+
+  /**
+   * The row says {@code task} is queued on a live node: its spec goes to that node again at the
+   * row's attempt, unless another client claimed it (its row names that owner). Held there
+   * already: dropped as a copy. Never received: run. A RUNNING row is left alone: only the node
+   * that runs a task writes it. QUEUED is also written by others (a forwarder, a claimer) before
+   * the node got it.
+   */
+  private void nudge(TaskId task, TaskRecord row) {
+    TaskSpec spec = tasks.specOf(task);
+    if (spec == null || row == null || row.node() == null || row.state() == TaskState.RUNNING) return; // RUNNING: written by its holder
+    if (row.owner() != null && !row.owner().equals(self)) return;
+    submitter.submit(row.node(), new TaskSpec(spec.id(), spec.job(), spec.function(), spec.args(), spec.resources(),
+        spec.maxRetries(), spec.retryExceptions(), self, row.attempts()));
   }
 
   /**

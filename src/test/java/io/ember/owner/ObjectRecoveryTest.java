@@ -114,6 +114,19 @@ class ObjectRecoveryTest extends RecoveryFakes {
     assertEquals(List.of(other), ownersAsked);
   }
 
+  /** A claim Redis did not answer in time may or may not have been applied: the next round's claim finds out which. */
+  @Test
+  void aClaimThatFoundRedisUnavailableIsTriedAgain() throws Exception {
+    claims = n -> n == 1 ? Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "Redis at h:1: timeout"))
+        : Future.succeededFuture(claim(ClaimOutcome.CLAIMED, ME, 1, null));
+    Future<Location> where = recovery().recover(TASK, SPEC, "why", deadline());
+    long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (submitted.isEmpty() && System.nanoTime() < until) Thread.onSpinWait();
+    assertEquals(2, claimsAsked.size());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
   @Test
   void existsGivesTheFirstLiveCopy() throws Exception {
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));

@@ -9,6 +9,7 @@ import io.ember.gcs.ClaimOutcome;
 import io.ember.gcs.ObjectRecord;
 import io.ember.gcs.TaskRecord;
 import io.ember.gcs.TaskState;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
 import io.ember.monitor.ClusterView;
@@ -42,11 +43,15 @@ class ReconcilerTest extends RecoveryFakes {
         return Future.succeededFuture(true);
       }
     };
-    return new Reconciler(tasks, table, dead::contains, recovery(), 10_000, clock);
+    return new Reconciler(ME, tasks, table, dead::contains, recovery(), submitter(), 10_000, clock);
   }
 
   TaskRecord row(TaskState state, NodeId node) {
-    return new TaskRecord(TASK, new byte[0], state, node, ME, SPEC.function(), 0, null);
+    return row(state, node, ME, 0);
+  }
+
+  TaskRecord row(TaskState state, NodeId node, ClientId owner, int attempts) {
+    return new TaskRecord(TASK, new byte[0], state, node, owner, SPEC.function(), attempts, null);
   }
 
   /** Two rounds {@link Reconciler#STALE_MS} apart: the first notes the task, the second compares it with the table. */
@@ -106,10 +111,41 @@ class ReconcilerTest extends RecoveryFakes {
     Reconciler r = reconciler();
     twoRounds(r);
     assertTrue(claimsAsked.isEmpty());
+    assertTrue(submitted.isEmpty(), "RUNNING is written by the node that runs it: not sent again");
     dead.add(PEER);
     clock.now.addAndGet(Reconciler.STALE_MS);
     r.round();
     assertEquals(1, claimsAsked.size());
+  }
+
+  /**
+   * QUEUED is written by others than the node it names (a forwarder, a claimer) before that node
+   * got the task: a hand-off lost after the record landed (a claim whose reply was lost) would
+   * otherwise wait for ever. The spec goes to that node again at the row's attempt; a node that
+   * holds it drops the copy.
+   */
+  @Test
+  void aTaskQueuedOnALiveNodeIsSentToThatNodeAgainAtTheRowsAttempt() {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.QUEUED, PEER, ME, 2));
+    twoRounds(reconciler());
+    assertTrue(claimsAsked.isEmpty(), "not claimed: its node is alive");
+    assertEquals(List.of(PEER), submittedAt);
+    assertEquals(2, submitted.get(0).attempt());
+    assertEquals(ME, submitted.get(0).owner());
+  }
+
+  @Test
+  void aQueuedTaskWithNoOwnerInItsRowIsSentAgainAndOneAnotherClientClaimedIsNot() {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.QUEUED, PEER, null, 0));
+    Reconciler r = reconciler();
+    twoRounds(r);
+    assertEquals(1, submitted.size(), "a row whose submission record never landed names no owner");
+    rows.put(TASK, row(TaskState.QUEUED, PEER, new ClientId("c-other"), 1));
+    clock.now.addAndGet(Reconciler.STALE_MS);
+    r.round();
+    assertEquals(1, submitted.size(), "another client's claimed run is theirs to watch");
   }
 
   @Test

@@ -109,12 +109,16 @@ abstract class RecoveryFakes {
       return ownerAnswer;
     };
     ObjectRecovery.ActorOutputs rebuild = (id, kind, deadline) -> Future.succeededFuture(new Location(PEER, "h", 2, 9));
-    ObjectRecovery.Submitter submitter = (node, spec) -> {
+    return new ObjectRecovery(ME, () -> HOME, tasks, service, lineage, owners, rebuild, submitter(), LiveLocation.remote(view),
+        e -> ledger.add(e.toJson()), Retry.every(vertx, clock, 1), clock);
+  }
+
+  /** Records each hand-off of a spec to a node's scheduler in {@link #submittedAt} and {@link #submitted}. */
+  ObjectRecovery.Submitter submitter() {
+    return (node, spec) -> {
       submittedAt.add(node);
       submitted.add(spec);
     };
-    return new ObjectRecovery(ME, () -> HOME, tasks, service, lineage, owners, rebuild, submitter, LiveLocation.remote(view),
-        e -> ledger.add(e.toJson()), Retry.every(vertx, clock, 1), clock);
   }
 
   @AfterEach
