@@ -168,7 +168,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     MessageConsumer<Object> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId),
         Codecs.consumer(Addresses.clientInbox(clientId), TaskDone.class, this::deliver));
     MessageConsumer<Object> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId),
-        JsonDoor.serve("wait", m -> tasks.answerWait(m.body(), clientId, defaultTimeoutMs)));
+        JsonDoor.serve("wait", m -> tasks.answerWait(m.body(), clientId, defaultTimeoutMs, this::stillThere)));
     deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
@@ -297,8 +297,27 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   /** Where an object this client owns is, once its task is done; null if this client does not own it. */
   @Override
   public Future<Location> ownedLocation(ObjectId id) {
-    return tasks.location(id);
+    Future<Location> f = tasks.location(id);
+    return f == null ? null : f.compose(l -> stillThere(id, l, clock.millis() + defaultTimeoutMs));
   }
+
+  /**
+   * A copy this client recorded on a node its view has since declared dead is made to exist
+   * again (from the lineage it kept, or the table's) before anyone is sent there: the node may
+   * have been fenced before its rows landed, so no one else knows the object.
+   */
+  private Future<Location> stillThere(ObjectId id, Location recorded, long deadline) {
+    if (recorded.node() == null || !view.isDead(recorded.node())) return Future.succeededFuture(recorded);
+    return recovery.recover(id.task(), null, "object " + id + ": its copy was on node " + recorded.node() + ", which died", deadline);
+  }
+
+  @Override
+  public Future<Location> askOwner(ClientId owner, ObjectId id, long deadline) {
+    if (!owner.equals(clientId)) return requests.ask(owner, id, deadline);
+    Future<Location> mine = ownedLocation(id);
+    return mine != null ? mine : Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + clientId + " does not own object " + id));
+  }
+
 
   /** The decoded value of any object, within {@code timeoutMs}. */
   public Future<Object> valueOf(ObjectId id, long timeoutMs) {

@@ -3,6 +3,7 @@ package io.ember.object;
 import io.ember.api.EmberException;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.ObjectRecord;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
@@ -31,6 +32,9 @@ public final class ObjectDirectory {
     /** Makes sure {@code task}'s result exists again (re-running it if needed) and says where. */
     Future<Location> recover(TaskId task, String reason, long deadline);
 
+    /** Asks client {@code owner} where an object it owns is, waiting until its task is done (UNKNOWN_OBJECT if it does not own it). */
+    Future<Location> askOwner(ClientId owner, ObjectId id, long deadline);
+
     /** An owner looked up on each use (it is built after the directory). */
     static OwnerLookup deferred(Supplier<? extends OwnerLookup> owner) {
       return new OwnerLookup() {
@@ -42,6 +46,11 @@ public final class ObjectDirectory {
         @Override
         public Future<Location> recover(TaskId task, String reason, long deadline) {
           return owner.get().recover(task, reason, deadline);
+        }
+
+        @Override
+        public Future<Location> askOwner(ClientId client, ObjectId id, long deadline) {
+          return owner.get().askOwner(client, id, deadline);
         }
       };
     }
@@ -104,22 +113,33 @@ public final class ObjectDirectory {
   }
 
   public Future<Location> locate(ObjectId id, long deadline) {
+    return locate(id, null, deadline);
+  }
+
+  /**
+   * As {@link #locate(ObjectId, long)}, with the client that probably owns the object (the owner
+   * of the task that takes it as an argument): asked when the task table has no row for its
+   * task, since that owner may be the only one that knows it (the node that accepted its task
+   * was fenced before its rows landed).
+   */
+  public Future<Location> locate(ObjectId id, ClientId ownerHint, long deadline) {
     if (store.contains(id)) return Future.succeededFuture(self(store.sizeOf(id)));
     Future<Location> owned = owner.ownedLocation(id);
     if (owned != null) return owned;
     // the creating task's record may still be in flight: look again shortly
-    return backoff.until(deadline, ObjectDirectory::unknown, () -> fromTables(id, deadline));
+    return backoff.until(deadline, ObjectDirectory::unknown, () -> fromTables(id, ownerHint, deadline));
   }
 
   private static boolean unknown(Throwable err) {
     return err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT;
   }
 
-  private Future<Location> fromTables(ObjectId id, long deadline) {
+  private Future<Location> fromTables(ObjectId id, ClientId ownerHint, long deadline) {
     return tables.object(id).compose(rec -> {
       Location l = live.first(rec);
       if (l != null) return Future.succeededFuture(l);
       return tables.taskKnown(id.task()).compose(known -> {
+        if (!known && ownerHint != null) return owner.askOwner(ownerHint, id, deadline);
         if (!known && rec == null) {
           return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
         }
@@ -130,17 +150,22 @@ public final class ObjectDirectory {
 
   /** Makes sure a copy is in the local store and returns its bytes. */
   public Future<Buffer> fetch(ObjectId id, long deadline) {
+    return fetch(id, null, deadline);
+  }
+
+  /** As {@link #fetch(ObjectId, long)}, with the client that probably owns it (see {@link #locate(ObjectId, ClientId, long)}). */
+  public Future<Buffer> fetch(ObjectId id, ClientId ownerHint, long deadline) {
     Buffer mem = store.getIfInMemory(id);
     if (mem != null) return Future.succeededFuture(mem); // the common case: no retry machinery
     // the holder died or dropped it mid-way: look again (another copy, or a rebuild) once the verdict is in
-    return refetch.until(deadline, err -> err instanceof Unreachable, () -> fetchOnce(id, deadline))
+    return refetch.until(deadline, err -> err instanceof Unreachable, () -> fetchOnce(id, ownerHint, deadline))
         .recover(err -> Future.failedFuture(err instanceof Unreachable u ? u.getCause() : err));
   }
 
-  private Future<Buffer> fetchOnce(ObjectId id, long deadline) {
+  private Future<Buffer> fetchOnce(ObjectId id, ClientId ownerHint, long deadline) {
     Buffer mem = store.getIfInMemory(id);
     if (mem != null) return Future.succeededFuture(mem);
-    return locate(id, deadline).compose(loc -> loc.node().equals(self) ? fromStore(id) : fetchFrom(id, loc));
+    return locate(id, ownerHint, deadline).compose(loc -> loc.node().equals(self) ? fromStore(id) : fetchFrom(id, loc));
   }
 
   private Future<Buffer> fromStore(ObjectId id) {

@@ -29,7 +29,8 @@ import java.util.function.Supplier;
  *
  * <p>The algorithm ({@link #recover}), one round:
  * <ol>
- *   <li>Find the task's spec: the one this client holds, else the lineage in the task table.</li>
+ *   <li>Find the task's spec: the one this client holds (pending, or the lineage it kept of a
+ *       finished task), else the lineage in the task table.</li>
  *   <li>No spec: an actor-method output is rebuilt by replaying its actor ({@link ActorOutputs});
  *       a put value has no lineage and fails with {@link ObjectLostException} (every copy was on
  *       dead nodes); anything else was never known ({@code UNKNOWN_OBJECT}).</li>
@@ -185,7 +186,8 @@ public final class ObjectRecovery {
   }
 
   private Future<Location> round(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
-    return againIfUnavailable(known != null ? Future.succeededFuture(known) : lineage.spec(task)).compose(s -> {
+    TaskSpec kept = known != null ? known : tasks.lineageOf(task);
+    return againIfUnavailable(kept != null ? Future.succeededFuture(kept) : lineage.spec(task)).compose(s -> {
       if (s == null) return withoutLineage(task, deadline);
       NodeId at = home.get();
       return againIfUnavailable(claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis())))

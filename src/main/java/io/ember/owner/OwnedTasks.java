@@ -60,6 +60,15 @@ public final class OwnedTasks {
     }
   }
 
+  /**
+   * The specs of finished tasks whose results this client received: the lineage an owner keeps,
+   * as Ray's owners do, so that a result lost with its node can be re-run even when the task
+   * table has no row for it (the node that accepted it was fenced before its writes landed).
+   * Bounded; a spec whose argument values are larger than {@value #LINEAGE_SPEC_MAX} bytes is
+   * not kept (the table's lineage serves it).
+   */
+  private final Map<TaskId, TaskSpec> lineage = bounded(RECENT_MAX);
+  static final int LINEAGE_SPEC_MAX = 64 * 1024;
   private final Map<TaskId, Pending> pending = new ConcurrentHashMap<>();
   private final Set<TaskId> recovering = ConcurrentHashMap.newKeySet();
   private final Map<TaskId, TaskDone> recent = bounded(RECENT_MAX);
@@ -97,7 +106,20 @@ public final class OwnedTasks {
         : done);
     if (!done.ok()) raised.remove(done.task()); // a node's report replaces an older failure decided here
     Pending p = pending.remove(done.task());
+    if (p != null && p.spec() != null && done.ok() && inlineBytes(p.spec()) <= LINEAGE_SPEC_MAX) lineage.put(done.task(), p.spec());
     if (p != null) p.promise().tryComplete(done);
+  }
+
+  private static long inlineBytes(TaskSpec spec) {
+    long n = 0;
+    for (TaskSpec.Arg a : spec.args()) if (!a.isRef()) n += a.value().length();
+    return n;
+  }
+
+  /** The spec of a task this client owns: pending, or finished and kept as lineage; null if neither. */
+  public TaskSpec lineageOf(TaskId task) {
+    TaskSpec pendingSpec = specOf(task);
+    return pendingSpec != null ? pendingSpec : lineage.get(task);
   }
 
   /** The task failed here (it will not be re-run): a later get of its object finds {@code err}. */
@@ -142,19 +164,28 @@ public final class OwnedTasks {
    * its location as JSON once its task is done, within the timeout; BAD_REQUEST for a malformed
    * request, UNKNOWN_OBJECT for an object this client does not own.
    */
-  public Future<JsonObject> answerWait(Object body, ClientId self, long defaultTimeoutMs) {
+  public Future<JsonObject> answerWait(Object body, ClientId self, long defaultTimeoutMs, StillThere check) {
     try {
       JsonObject req = Requests.object(body);
       ObjectId id = Requests.objectId(req, "objectId");
       long timeout = Requests.timeoutMs(req, "timeoutMs", defaultTimeoutMs);
       Future<Location> f = location(id);
       if (f == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + self + " does not own object " + id));
-      return f.timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson).recover(err -> Future.failedFuture(
+      long deadline = System.currentTimeMillis() + timeout;
+      return f.compose(l -> check.where(id, l, deadline)).timeout(timeout, TimeUnit.MILLISECONDS).map(Location::toJson).recover(err -> Future.failedFuture(
           err instanceof TimeoutException ? new EmberException(ErrorCode.TIMEOUT, "object " + id + ": its task " + id.task() + " ("
               + functionOf(id.task()) + ") had not finished at its owner " + self + " after " + timeout + " ms") : err));
     } catch (EmberException malformed) {
       return Future.failedFuture(malformed);
     }
+  }
+
+  /**
+   * Checks a location this client recorded for one of its objects before handing it out: a copy
+   * on a node that has died since is made to exist again (the owner's recovery), by the deadline.
+   */
+  public interface StillThere {
+    Future<Location> where(ObjectId id, Location recorded, long deadline);
   }
 
   /** Where {@code id} is once {@code done} completes, or its task's typed failure. */

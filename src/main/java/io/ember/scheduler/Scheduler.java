@@ -143,7 +143,7 @@ public final class Scheduler {
     List<Future<?>> deps = new ArrayList<>();
     long deadline = System.currentTimeMillis() + conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {
-      if (a.isRef() && !store.contains(a.ref())) deps.add(directory.locate(a.ref(), deadline));
+      if (a.isRef() && !store.contains(a.ref())) deps.add(directory.locate(a.ref(), spec.owner(), deadline));
     }
     if (deps.isEmpty()) {
       place(spec);
@@ -263,7 +263,7 @@ public final class Scheduler {
     long deadline = System.currentTimeMillis() + conf.scheduler().getTimeoutMs();
     for (TaskSpec.Arg a : spec.args()) {
       ObjectId ref = a.ref();
-      if (ref != null && store.getIfInMemory(ref) == null) fetches.add(directory.fetch(ref, deadline));
+      if (ref != null && store.getIfInMemory(ref) == null) fetches.add(directory.fetch(ref, spec.owner(), deadline));
     }
     if (fetches.isEmpty()) {
       pool.submit(spec);

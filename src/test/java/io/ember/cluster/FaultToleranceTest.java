@@ -93,6 +93,32 @@ public class FaultToleranceTest {
     }
   }
 
+  /**
+   * The chaos soak's last hang: a node accepted a task, ran it and sent its result to the owner,
+   * but was fenced before its rows landed, then died: nobody but the owner knew the object. Here
+   * the rows are deleted by hand, and the node holding the only copy is killed. A task on another
+   * node that takes the object asks its owner (the table knows nothing), and the owner re-runs
+   * the task from the lineage it kept: the exact result, not 60 s of UNKNOWN_OBJECT.
+   */
+  @Test
+  void anObjectWhoseRowsNeverLandedIsRebuiltByItsOwnerWhenItsNodeDies() throws Exception {
+    cluster = LocalCluster.start(3);
+    EmberClient ember = cluster.client();
+    int size = 2 * 1024 * 1024;
+    ObjectRef<byte[]> big = ember.task(Fns::bytes, size, 11).remote(); // not pinned: it must be able to run again elsewhere
+    assertEquals(size, big.get(Duration.ofSeconds(30)).length);
+    ObjectId id = ObjectId.parse(big.id());
+    List<NodeId> at = new ArrayList<>(await(GcsTesting.locations(cluster.gcs(), id)));
+    assertEquals(1, at.size(), at.toString());
+    String holder = cluster.nameOf(at.get(0));
+    String other = "n0".equals(holder) ? "n1" : "n0";
+    await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.DEL).arg(Keys.task(id.task())).arg(Keys.object(id))));
+    cluster.kill(holder);
+    poll(holder + " DEAD in the node table", Duration.ofSeconds(30), () -> "DEAD".equals(state(holder)));
+    long expected = Fns.checksum(Fns.bytes(size, 11));
+    assertEquals(expected, ember.task(Fns::checksum, big).resource("node:" + other, 1).remote().get(Duration.ofSeconds(45)));
+  }
+
   @Test
   void frozenNodeIsDeclaredDeadItsWorkRedoneAndWhenResumedItIsFenced() throws Exception {
     cluster = LocalCluster.start(3);

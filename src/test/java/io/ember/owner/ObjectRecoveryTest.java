@@ -127,6 +127,23 @@ class ObjectRecoveryTest extends RecoveryFakes {
     assertEquals(PEER, await(where).node());
   }
 
+  /**
+   * A result this owner received from a node that was fenced before its rows landed, and that
+   * then died: the table has no spec, the owner kept the lineage. It is re-run (the claim finds
+   * no row: same attempt), not failed with UNKNOWN_OBJECT.
+   */
+  @Test
+  void aFinishedTaskWithNoRowIsReRunFromTheLineageItsOwnerKept() throws Exception {
+    tasks.track(SPEC);
+    tasks.complete(TaskDone.ok(TASK, new NodeId("gone"), "g", 1, 5, null));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
+    Future<Location> where = recovery().recover(TASK, null, "its copy was on a dead node", deadline());
+    assertEquals(List.of(HOME), submittedAt);
+    assertEquals(0, submitted.get(0).attempt());
+    tasks.complete(TaskDone.ok(TASK, PEER, "h", 1, 5, null));
+    assertEquals(PEER, await(where).node());
+  }
+
   @Test
   void existsGivesTheFirstLiveCopy() throws Exception {
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));

@@ -34,6 +34,12 @@ final class Faults {
   final List<String> frozenExits = Collections.synchronizedList(new ArrayList<>());
   final List<FaultWindow> windows = Collections.synchronizedList(new ArrayList<>());
   volatile int missingVerdicts;
+  /** Frozen nodes declared dead only after SIGCONT, on a verdict decided on the freeze. */
+  volatile int lateVerdicts;
+  /** The product's default heartbeat timeout: the nodes run with it ({@link Members#PRODUCT_TIMING}). */
+  static final int HEARTBEAT_TIMEOUT_MS = 2_500;
+  /** How long after SIGCONT a verdict decided on the freeze may still land. */
+  static final int LATE_VERDICT_S = 10;
 
   /** One fault's choices, drawn all at once. */
   private record Draw(int pauseMs, boolean onHead, int pick, boolean kill, int freezeMs) {
@@ -94,9 +100,21 @@ final class Faults {
     boolean dead = "DEAD".equals(members.stateOf(n));
     cluster.resume(n);
     NodeProcess p = cluster.node(n);
+    boolean late = false;
+    if (!dead && ms > HEARTBEAT_TIMEOUT_MS) {
+      // silent for longer than the timeout: a verdict decided on the freeze may land just after SIGCONT
+      long t0 = System.nanoTime();
+      dead = members.awaitState(n, "DEAD", LATE_VERDICT_S);
+      if (dead) {
+        late = true;
+        lateVerdicts++;
+        say("  %s was declared DEAD %d ms after SIGCONT (silent %d ms, longer than the %d ms timeout)", n,
+            (System.nanoTime() - t0) / 1_000_000, ms, HEARTBEAT_TIMEOUT_MS);
+      }
+    }
     if (dead && p.process.waitFor(30, TimeUnit.SECONDS)) {
-      frozenExits.add(n + ":" + p.process.exitValue());
-      say("  %s was declared DEAD while frozen; after SIGCONT it exited with code %d%s", n, p.process.exitValue(),
+      frozenExits.add(n + ":" + p.process.exitValue() + (late ? " (verdict after SIGCONT)" : ""));
+      say("  %s was declared DEAD %s; it exited with code %d%s", n, late ? "after SIGCONT" : "while frozen", p.process.exitValue(),
           p.process.exitValue() == 3 ? " (fenced, as expected)" : " (UNEXPECTED: fenced nodes exit with 3)");
     } else if (dead) {
       frozenExits.add(n + ":still running");
