@@ -1,7 +1,8 @@
 -- KEYS: leader, dead node hash, its tasks set, its objects set, counts, recoveries, its actors set
 -- ARGV: lease value (LEFT: the node's own epoch), dead node id, now, reason, prefix, the state it ends in (DEAD or LEFT)
 -- DEAD: the acting monitor's verdict (only the lease holder). LEFT: the node itself as it stops
--- (only its current incarnation, only while ALIVE). Either way, the same cleanup at once.
+-- (only its current incarnation, only while ALIVE). Either way, the same cleanup at once, but for
+-- its object copies (node-drop-copies.lua, in chunks: objectsDropped here counts those listed).
 -- Before the first write (check.lua) every key it will touch is checked: one of another type, or
 -- a field that does not decode, answers CORRUPT naming it, with nothing written. The dead node's
 -- own row is the exception: a row of another type is replaced by a DEAD row saying so (the node
@@ -28,10 +29,6 @@ expectCounts(KEYS[5])
 expect(KEYS[6], 'list')
 expect(KEYS[7], 'set')
 expect(P .. 'actors:unplaced', 'set')
-for _, oid in ipairs(membersOf(KEYS[4])) do
-  local okey = P .. 'obj:' .. oid
-  if expect(okey, 'hash') then expectNumber(okey, 'size', redis.call('HGET', okey, 'size')) end
-end
 for _, tid in ipairs(membersOf(KEYS[3])) do
   local tkey = P .. 'task:' .. tid
   local t = readHash(tkey, 'HMGET', 'state')
@@ -66,18 +63,10 @@ end
 local function bump(field, n)
   if redis.call('HINCRBY', KEYS[5], field, n) == 0 then redis.call('HDEL', KEYS[5], field) end
 end
-local dropped = 0
-for _, oid in ipairs(redis.call('SMEMBERS', KEYS[4])) do
-  local okey = P .. 'obj:' .. oid
-  if redis.call('HDEL', okey, '@' .. dead) == 1 then
-    dropped = dropped + 1
-    if redis.call('HLEN', okey) <= 4 then   -- only the four fixed fields left: no copy anywhere
-      bump('objects', -1)
-      bump('objectBytes', -tonumber(redis.call('HGET', okey, 'size') or '0'))
-    end
-  end
-end
-redis.call('DEL', KEYS[4])
+-- its object copies are dropped by node-drop-copies.lua, in chunks, after this script: a node
+-- holding 100,000s of copies would otherwise block Redis for seconds (every client, lease
+-- renewals included). Until then its copies stay listed; readers pass over a DEAD node's.
+local dropped = redis.call('SCARD', KEYS[4])
 local lost = {}
 for _, tid in ipairs(redis.call('SMEMBERS', KEYS[3])) do
   local tkey = P .. 'task:' .. tid
