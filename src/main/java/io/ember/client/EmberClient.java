@@ -226,18 +226,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return new TaskCallImpl<>(this, ids, function, args);
   }
 
-  private static List<TaskSpec.Arg> encodeArgs(Object[] args) {
-    List<TaskSpec.Arg> encoded = new ArrayList<>(args.length);
-    for (Object a : args) {
-      if (a instanceof ObjectRefImpl<?> r) encoded.add(TaskSpec.Arg.ref(r.id));
-      else if (a instanceof ObjectRef<?> r) encoded.add(TaskSpec.Arg.ref(ObjectId.parse(r.id())));
-      else encoded.add(TaskSpec.Arg.value(Values.encode(a)));
-    }
-    return encoded;
-  }
-
   <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
-    List<TaskSpec.Arg> encoded = encodeArgs(args);
+    List<TaskSpec.Arg> encoded = TaskArgs.encode(args);
     TaskId id = source.next();
     TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
         opts.retryExceptions(), clientId, 0);
@@ -377,13 +367,13 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   }
 
   <R> ObjectRef<R> callActor(IdSource source, ActorId actor, String method, Object[] args) {
-    List<TaskSpec.Arg> encoded = encodeArgs(args);
+    List<TaskSpec.Arg> encoded = TaskArgs.encode(args);
     TaskId id = source.next();
     return ref(actorCalls.call(id, source.parent(), source.nextSeq(actor), actor, method, encoded));
   }
 
   <A> ActorHandle<A> create(IdSource source, String className, Object[] args, ActorCreationImpl.Options o) {
-    List<TaskSpec.Arg> encoded = encodeArgs(args);
+    List<TaskSpec.Arg> encoded = TaskArgs.encode(args);
     ActorId id = ActorId.of(source.next());
     EmberConf.Actors d = local != null ? local.actorDefaults() : null;
     int restarts = o.maxRestarts() != Integer.MIN_VALUE ? o.maxRestarts() : d != null ? d.maxRestarts() : -1;
