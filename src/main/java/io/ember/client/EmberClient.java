@@ -144,23 +144,15 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   /** As {@link #connect(Vertx)}, for a named job: a restarted driver regenerates the same ids. */
   public static Future<EmberClient> connect(Vertx vertx, JobId job, long defaultTimeoutMs) {
-    Codecs.register(vertx.eventBus());
-    Clock clock = Clock.systemUTC();
-    return OwnerRequests.askStatus(vertx, clock, clock.millis() + 10_000)
-        .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
-            "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
-        .compose(m -> {
-          NodeId home = new NodeId(m.body().getString("self"));
-          String[] redis = m.body().getString("redis").split(":");
-          return Gcs.connect(vertx, redis[0], Integer.parseInt(redis[1])).compose(gcs -> {
-            // a driver's resubmissions go to the same ledger as a node's, appended directly
-            Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
-            EmberClient c = new EmberClient(vertx, ClientId.random(), null, home, job, defaultTimeoutMs,
-                new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
-            VerdictFanout deaths = new VerdictFanout(); // a driver hears verdicts itself
-            return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
-          });
-        });
+    return DriverConnection.open(vertx, job, defaultTimeoutMs);
+  }
+
+  /** A driver's client: no node of its own, its home the node that answered, a view of its own. */
+  static Future<EmberClient> driver(Vertx vertx, NodeId home, JobId job, long defaultTimeoutMs, Gcs gcs, Ledger ledger, Clock clock) {
+    EmberClient c = new EmberClient(vertx, ClientId.random(), null, home, job, defaultTimeoutMs,
+        new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
+    VerdictFanout deaths = new VerdictFanout(); // a driver hears verdicts itself
+    return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
   }
 
   private Future<EmberClient> listen(VerdictFanout deaths) {

@@ -1,0 +1,41 @@
+package io.ember.client;
+
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
+import io.ember.gcs.Gcs;
+import io.ember.ids.JobId;
+import io.ember.ids.NodeId;
+import io.ember.owner.Ledger;
+import io.ember.owner.OwnerRequests;
+import io.ember.protocol.Codecs;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.time.Clock;
+import java.util.logging.Logger;
+
+/**
+ * How a driver that is not a node joins: ask any node for its status (which names that node and
+ * the cluster's Redis), connect to the same Redis, and make a client whose home is that node.
+ */
+final class DriverConnection {
+  private static final Logger LOG = Logger.getLogger(DriverConnection.class.getName());
+
+  private DriverConnection() {}
+
+  static Future<EmberClient> open(Vertx vertx, JobId job, long defaultTimeoutMs) {
+    Codecs.register(vertx.eventBus());
+    Clock clock = Clock.systemUTC();
+    return OwnerRequests.askStatus(vertx, clock, clock.millis() + 10_000)
+        .recover(err -> Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
+            "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
+        .compose(m -> {
+          NodeId home = new NodeId(m.body().getString("self"));
+          String[] redis = m.body().getString("redis").split(":");
+          return Gcs.connect(vertx, redis[0], Integer.parseInt(redis[1])).compose(gcs -> {
+            // a driver's resubmissions go to the same ledger as a node's, appended directly
+            Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
+            return EmberClient.driver(vertx, home, job, defaultTimeoutMs, gcs, ledger, clock);
+          });
+        });
+  }
+}
