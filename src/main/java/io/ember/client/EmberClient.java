@@ -94,6 +94,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final ObjectRecovery recovery;
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
+  private final Puts puts;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long actorTick = -1;
   private long deadlineTick = -1;
@@ -124,6 +125,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         transfers, requests, recovery, clock);
     this.reconciler = new Reconciler(clientId, tasks, Reconciler.Rows.of(gcs.tasks()), Reconciler.deadOrSilent(view, clock), recovery,
         this::handOff, defaultTimeoutMs, clock);
+    this.puts = new Puts(tasks, local, requests, defaultTimeoutMs, this::deliver);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
   }
@@ -210,12 +212,22 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   @Override
   public <R> TaskCall<R> call(Serializable f, Object... args) {
-    return new TaskCallImpl<>(this, ids, Lambdas.functionName(f), args);
+    return taskByName(Lambdas.functionName(f), args);
   }
 
   @Override
   public <R> TaskCall<R> taskByName(String function, Object... args) {
+    int dot = function.lastIndexOf('.');
+    if (dot > 0) valuesOf(function.substring(0, dot));
     return new TaskCallImpl<>(this, ids, function, args);
+  }
+
+  /**
+   * A driver decodes the values of the classes it calls (their package joins its decode policy);
+   * a node's client never widens its node's policy (a name may come from a request).
+   */
+  private void valuesOf(String className) {
+    if (local == null) Values.allowPackageOf(className);
   }
 
   <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
@@ -246,23 +258,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   }
 
   <T> ObjectRef<T> put(IdSource source, T value) {
-    Buffer bytes = Values.encode(value);
-    ObjectId id = ObjectId.of(source.next(), 0);
-    tasks.expectPut(id.task());
-    Future<Location> stored = local == null ? requests.putAtHome(id, bytes, defaultTimeoutMs)
-        : local.store().put(id, bytes).map(v -> {
-          local.writer().objectCreated(id, bytes.length(), id.task(), "put", local.node());
-          return local.directory().self(bytes.length());
-        });
-    stored.onComplete(ar -> {
-      if (ar.succeeded()) {
-        Location l = ar.result();
-        deliver(TaskDone.ok(id.task(), l.node(), l.host(), l.port(), l.size(), bytes.length() <= OwnedTasks.RECENT_INLINE_MAX ? bytes : null));
-      } else {
-        tasks.fail(id.task(), ar.cause());
-      }
-    });
-    return new ObjectRefImpl<>(id, this);
+    return new ObjectRefImpl<>(puts.put(source, value), this);
   }
 
   // ---- results ----------------------------------------------------------------------------
@@ -301,9 +297,14 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   }
 
 
-  /** The decoded value of any object, within {@code timeoutMs}. */
+  /** The decoded value of any object, within {@code timeoutMs}; decoded on a worker thread, never an event loop. */
   public Future<Object> valueOf(ObjectId id, long timeoutMs) {
-    return getter.bytesOf(id, clock.millis() + timeoutMs).map(Values::decode);
+    return getter.bytesOf(id, clock.millis() + timeoutMs).compose(this::decoded);
+  }
+
+  @SuppressWarnings("unchecked")
+  <T> Future<T> decoded(Buffer bytes) {
+    return vertx.executeBlocking(() -> (T) Values.decode(bytes), false);
   }
 
   Future<Buffer> bytesOf(ObjectId id, long deadline) {
@@ -340,11 +341,12 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   @Override
   public <A> ActorCreation<A> createActor(Serializable ctor, Object... args) {
-    return new ActorCreationImpl<>(this, ids, Lambdas.constructorClass(ctor), args);
+    return actorByName(Lambdas.constructorClass(ctor), args);
   }
 
   @Override
   public <A> ActorCreation<A> actorByName(String className, Object... args) {
+    valuesOf(className);
     return new ActorCreationImpl<>(this, ids, className, args);
   }
 

@@ -9,6 +9,7 @@ import io.ember.api.ErrorCode;
 import io.ember.serial.Values;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
 import java.time.Duration;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -35,15 +36,16 @@ final class ObjectRefImpl<T> implements ObjectRef<T> {
   }
 
   @Override
+  @SuppressWarnings("unchecked")
   public T get(Duration timeout) {
     if (Context.isOnEventLoopThread()) {
       throw new IllegalStateException("ObjectRef.get() would block an event loop; use toFuture() there");
     }
     long deadline = System.currentTimeMillis() + timeout.toMillis();
-    Future<T> f = fetch(deadline);
+    Future<Buffer> f = client.bytesOf(id, deadline);
     boolean released = TaskContext.blockBegin();
     try {
-      return f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+      return (T) Values.decode(f.toCompletionStage().toCompletableFuture().get(timeout.toMillis(), TimeUnit.MILLISECONDS));
     } catch (TimeoutException e) {
       throw new GetTimeoutException(id(), timeout, null);
     } catch (ExecutionException e) {
@@ -62,9 +64,8 @@ final class ObjectRefImpl<T> implements ObjectRef<T> {
     return fetch(System.currentTimeMillis() + client.defaultTimeoutMs());
   }
 
-  @SuppressWarnings("unchecked")
   private Future<T> fetch(long deadline) {
-    return client.bytesOf(id, deadline).map(b -> (T) Values.decode(b));
+    return client.bytesOf(id, deadline).compose(client::decoded);
   }
 
   @Override

@@ -47,6 +47,7 @@ final class ConfSchema {
     ROOT.put("actors", section("classes", Type.STRING_LIST, "threads", Type.INT, "checkpointEveryCalls", Type.INT,
         "checkpointEveryMs", Type.INT, "checkpointsKept", Type.INT, "maxRestarts", Type.INT));
     ROOT.put("startup", section("waitMs", Type.INT));
+    ROOT.put("serial", section("allow", Type.STRING_LIST, "maxDepth", Type.INT));
   }
 
   private static Key section(Object... pairs) {

@@ -27,7 +27,15 @@ public record EmberConf(
     Scheduler scheduler,
     List<String> functions,
     Actors actors,
-    Startup startup) {
+    Startup startup,
+    Serial serial) {
+
+  /**
+   * What Java-tagged values may contain besides JDK value types and the packages of the
+   * registered functions and actors: {@code allow} names classes, or packages as {@code pkg.*};
+   * {@code maxDepth} bounds their nesting (see {@code serial.DecodePolicy}).
+   */
+  public record Serial(List<String> allow, int maxDepth) {}
 
   /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
   public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {
@@ -142,7 +150,20 @@ public record EmberConf(
     }
     return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions,
         actors(source, json.getJsonObject("actors", new JsonObject())),
-        new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))));
+        new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))),
+        serial(source, json.getJsonObject("serial", new JsonObject())));
+  }
+
+  private static Serial serial(String source, JsonObject s) {
+    List<String> allow = new ArrayList<>();
+    for (Object a : s.getJsonArray("allow", new JsonArray())) {
+      String name = (String) a;
+      if (!name.matches("[\\p{L}_$][\\p{L}\\p{N}_$]*(\\.[\\p{L}_$][\\p{L}\\p{N}_$]*)*(\\.\\*)?")) {
+        throw new ConfException(source + ": key 'serial.allow' must list class names or packages as 'pkg.*', got '" + name + "'");
+      }
+      allow.add(name);
+    }
+    return new Serial(List.copyOf(allow), positive(source, "serial.maxDepth", s.getInteger("maxDepth", 20)));
   }
 
   private static Actors actors(String source, JsonObject a) {

@@ -3,9 +3,13 @@ package io.ember.node;
 import io.ember.actor.ActorRegistry;
 import io.ember.conf.EmberConf;
 import io.ember.scheduler.FunctionRegistry;
+import io.ember.serial.DecodePolicy;
+import io.ember.serial.Values;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * A node, as the launcher deploys it: reads and validates the conf (its config), registers the
@@ -30,7 +34,17 @@ public final class NodeVerticle extends VerticleBase {
     ActorRegistry actorClasses = new ActorRegistry();
     for (String c : BUILT_IN_ACTORS) actorClasses.register(c, loader);
     for (String c : conf.actors().classes()) actorClasses.register(c, loader);
+    Values.policy(decodePolicy(conf));
     return NodeAssembly.assemble(vertx, conf, functions, actorClasses, Clock.systemUTC()).onSuccess(n -> node = n);
+  }
+
+  /** What values this node decodes: JDK types, the packages of every function and actor class it hosts, and serial.allow. */
+  static DecodePolicy decodePolicy(EmberConf conf) {
+    List<String> classes = new ArrayList<>(List.of(BUILT_IN));
+    classes.addAll(List.of(BUILT_IN_ACTORS));
+    classes.addAll(conf.functions());
+    classes.addAll(conf.actors().classes());
+    return DecodePolicy.defaults().withMaxDepth(conf.serial().maxDepth()).allowingPackagesOf(classes).allowing(conf.serial().allow());
   }
 
   /** The started node (null before start completes). */

@@ -51,7 +51,10 @@ public final class Arguments {
   }
 
   private static EmberException mismatch(String name, int i, Class<?> type, Object v) {
-    String got = v == null ? "null" : v.getClass().getName() + " " + abbreviate(String.valueOf(v));
+    // only JDK scalars are shown: toString() of anything else is the sender's code, a classic gadget trigger
+    boolean scalar = v instanceof String || v instanceof Number && v.getClass().getName().startsWith("java.")
+        || v instanceof Boolean || v instanceof Character;
+    String got = v == null ? "null" : v.getClass().getName() + (scalar ? " " + abbreviate(String.valueOf(v)) : "");
     return new EmberException(ErrorCode.ARGUMENT_MISMATCH,
         name + ": argument " + i + " must be " + type.getName() + ", got " + got);
   }

@@ -39,6 +39,24 @@ public final class Values {
 
   private static final Buffer NULL_BYTES = Buffer.buffer(new byte[] {NULL});
 
+  /** What Java-tagged values may contain in this JVM: set once by a node from its conf, widened by a driver per function class. */
+  private static volatile DecodePolicy policy = DecodePolicy.defaults();
+
+  /** Replaces this JVM's decode policy (a node, from its conf). */
+  public static void policy(DecodePolicy p) {
+    policy = p;
+  }
+
+  public static DecodePolicy policy() {
+    return policy;
+  }
+
+  /** Also allows the package of the class named (a driver, for the classes of the functions and actors it uses). */
+  public static synchronized void allowPackageOf(String className) {
+    DecodePolicy p = policy;
+    if (!p.allowsName(className)) policy = p.allowingPackagesOf(List.of(className));
+  }
+
   public static Buffer encode(Object value) {
     if (value == null) return NULL_BYTES.copy();
     if (value instanceof Boolean b) return Buffer.buffer(1).appendByte(b ? TRUE : FALSE);
@@ -105,14 +123,29 @@ public final class Values {
     }
   }
 
+  /**
+   * Java deserialisation, only through this JVM's {@link DecodePolicy}: a refused class, depth or
+   * size is a NOT_SERIALIZABLE naming it, and whatever a value's own readObject throws is too.
+   * Messages name types only: nothing is called on a decoded object.
+   */
   private static Object readJava(byte[] body, ClassLoader loader) {
+    DecodePolicy.Refusal refusal = new DecodePolicy.Refusal();
     try (ObjectInputStream in = new LoaderObjectInputStream(new ByteArrayInputStream(body), loader)) {
+      in.setObjectInputFilter(policy.filter(body.length, refusal));
       return in.readObject();
     } catch (ClassNotFoundException e) {
       throw new EmberException(ErrorCode.NOT_SERIALIZABLE, "a value's class is not on this node's classpath: " + e.getMessage());
-    } catch (IOException e) {
-      throw new EmberException(ErrorCode.NOT_SERIALIZABLE, "a value could not be deserialised: " + e);
+    } catch (IOException | RuntimeException | StackOverflowError e) {
+      if (refusal.reason() != null) {
+        throw new EmberException(ErrorCode.NOT_SERIALIZABLE, "a value was refused: " + refusal.reason());
+      }
+      throw new EmberException(ErrorCode.NOT_SERIALIZABLE, "a value could not be deserialised: " + e.getClass().getName()
+          + (e.getMessage() == null ? "" : ": " + abbreviate(e.getMessage())));
     }
+  }
+
+  private static String abbreviate(String s) {
+    return s.length() > 200 ? s.substring(0, 197) + "..." : s;
   }
 
   /** The JSON form of a value, for event-bus replies; fails with NOT_SERIALIZABLE if it has none. */

@@ -52,6 +52,16 @@ class EmberConfTest {
   }
 
   @Test
+  void serialAllowTakesClassesAndPackagesAndMaxDepthIsPositive() {
+    EmberConf c = EmberConf.from("x", new JsonObject("{\"serial\": {\"allow\": [\"com.acme.Point\", \"com.acme.model.*\"], \"maxDepth\": 40}}"));
+    assertEquals(java.util.List.of("com.acme.Point", "com.acme.model.*"), c.serial().allow());
+    assertEquals(40, c.serial().maxDepth());
+    assertEquals(20, EmberConf.from("x", new JsonObject()).serial().maxDepth());
+    assertTrue(error("{\"serial\": {\"allow\": [\"com.acme.*.x\"]}}").contains("'serial.allow' must list class names"));
+    assertTrue(error("{\"serial\": {\"maxDepth\": 0}}").contains("'serial.maxDepth' must be > 0"));
+  }
+
+  @Test
   void badValuesAreRefused() {
     assertTrue(error("{\"heartbeat\": {\"intervalMs\": 500, \"timeoutMs\": 400}}").contains("must be greater than"));
     assertTrue(error("{\"redis\": {\"port\": 70000}}").contains("port number"));

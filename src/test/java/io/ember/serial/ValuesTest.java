@@ -19,6 +19,16 @@ class ValuesTest {
 
   @Test
   void commonAndSerializableValuesRoundTrip() {
+    DecodePolicy before = Values.policy();
+    Values.policy(before.allowing(List.of("io.ember.serial.*"))); // as a node whose functions live here
+    try {
+      roundTrips();
+    } finally {
+      Values.policy(before);
+    }
+  }
+
+  private static void roundTrips() {
     List<Object> values = new ArrayList<>(List.of(true, false, 7, 7L, 2.5, "héllo", new JsonObject().put("a", 1),
         new JsonArray().add(1).add("x"), new Point(1, 2), List.of(1, 2, 3)));
     values.add(null);
