@@ -60,7 +60,7 @@ class LeaseUnderLoadBench {
       Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), timeoutMs, hb.componentTimeoutMs());
       TableWriter writer = gcs.writer(A, ea);
       MonitorVerticle monitor = new MonitorVerticle(A, ea, timing, "127.0.0.1", new ClusterView(), gcs, writer, () -> 0,
-          () -> 0L, new VerdictFanout(), why -> {}, p -> {}, Clock.systemUTC());
+          () -> 0L, new VerdictFanout(vertx, VerdictFanout.Check.of(gcs.nodes())), why -> {}, p -> {}, Clock.systemUTC());
       vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
           .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).toCompletionStage().toCompletableFuture().get();
       waitForLease(gcs, A);

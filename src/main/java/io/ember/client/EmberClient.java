@@ -153,7 +153,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   static Future<EmberClient> driver(Vertx vertx, NodeId home, JobId job, long defaultTimeoutMs, Gcs gcs, Ledger ledger, Clock clock) {
     EmberClient c = new EmberClient(vertx, ClientId.random(), null, home, job, defaultTimeoutMs,
         new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
-    VerdictFanout deaths = new VerdictFanout(); // a driver hears verdicts itself
+    VerdictFanout deaths = new VerdictFanout(vertx, VerdictFanout.Check.of(gcs.nodes())); // a driver hears verdicts itself
     return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
   }
 

@@ -62,6 +62,11 @@ public final class NodeTable {
     });
   }
 
+  /** One node's row; null if the table has none (or it cannot be read, reported to {@link CorruptRows}). */
+  public Future<NodeRecord> get(NodeId id) {
+    return row(id);
+  }
+
   private Future<NodeRecord> row(NodeId id) {
     String key = Keys.node(id);
     return store.send(Request.cmd(Command.HGETALL).arg(key)).map(r -> record(id, Resp.strings(r))).recover(err -> {

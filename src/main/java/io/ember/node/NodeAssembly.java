@@ -70,7 +70,7 @@ public final class NodeAssembly {
   private final NodeId nodeId = NodeId.random();
   private final String busNodeId;
   private final ClusterView view = new ClusterView();
-  private final VerdictFanout deaths = new VerdictFanout();
+  private final VerdictFanout deaths;
   private final Fence fence = new Fence(Fence.EXIT);
 
   // set once each, in start-up order
@@ -96,6 +96,8 @@ public final class NodeAssembly {
     this.functions = functions;
     this.actorClasses = actorClasses;
     this.clock = clock;
+    // heard only after registration, when gcs is set: each verdict is checked against the node table
+    this.deaths = new VerdictFanout(vertx, id -> VerdictFanout.Check.of(gcs.nodes()).recordedDead(id));
     this.busNodeId = vertx instanceof VertxInternal vi && vi.clusterManager() != null ? vi.clusterManager().getNodeId() : null;
   }
 

@@ -277,6 +277,15 @@ public final class LocalCluster implements AutoCloseable {
     }
   }
 
+  /** Checks {@code condition} every 50 ms for {@code window}; fails, naming it, the first time it does not hold. */
+  public static void holdsFor(String what, Duration window, BooleanSupplier condition) throws InterruptedException {
+    long end = System.nanoTime() + window.toNanos();
+    while (System.nanoTime() < end) {
+      if (!condition.getAsBoolean()) throw new AssertionError("stopped holding within " + window + ": " + what);
+      TimeUnit.MILLISECONDS.sleep(50);
+    }
+  }
+
   public static <T> T await(Future<T> f) throws Exception {
     return f.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
   }
