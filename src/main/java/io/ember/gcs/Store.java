@@ -101,12 +101,6 @@ final class Store {
     return retried(RedisErrors::isTransientReply, waitMs, attempt);
   }
 
-  /** One attempt bounded by the request timeout; a transient failure becomes UNAVAILABLE, an answer passes. */
-  <T> Future<T> timed(Future<T> f) {
-    long start = clock.millis();
-    return f.timeout(waitMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(translate(e, start)));
-  }
-
   /** The request as it is: no timeout, no translation. */
   Future<Response> call(Request r) {
     return watch(redis.send(r));
