@@ -8,6 +8,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.IOException;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -73,9 +74,15 @@ final class RedisLink {
     return generation;
   }
 
+  /**
+   * Sends on the current connection. The Vert.x client fails the requests in flight on a closed
+   * connection with a reply-like {@code CONNECTION_CLOSED}; it is turned into the transport
+   * failure it is, so that no user takes it for Redis refusing the request.
+   */
   Future<Response> send(Request request) {
     if (!ready()) return Future.failedFuture(new IllegalStateException("not connected"));
-    return connection.send(request);
+    return connection.send(request).recover(e -> Future.failedFuture(
+        RedisErrors.isClosedConnection(e) ? new IOException("Redis connection closed with the request in flight", e) : e));
   }
 
   /** A request succeeded: the next outage starts again from the shortest delay. */

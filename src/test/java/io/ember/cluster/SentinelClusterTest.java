@@ -46,7 +46,11 @@ class SentinelClusterTest {
       assertTrue(status.process.waitFor(60, TimeUnit.SECONDS), "status answered");
       String out = cluster.logOf(status);
       assertEquals(0, status.process.exitValue(), out);
-      assertTrue(out.contains("n0") && out.contains("n1"), out);
+      for (String node : List.of("n0", "n1")) {
+        String id = cluster.nodeIdOf(node).value();
+        assertTrue(out.lines().anyMatch(l -> l.startsWith(id.substring(0, Math.min(12, id.length()))) && l.contains(" ALIVE ")),
+            node + " ALIVE in:\n" + out);
+      }
     }
   }
 
