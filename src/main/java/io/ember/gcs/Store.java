@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -119,10 +120,15 @@ final class Store {
   private <T> Future<T> retried(Predicate<Throwable> retryable, long tryMs, Supplier<Future<T>> attempt) {
     long start = clock.millis();
     long deadline = start + waitMs;
+    // the last reply seen: a try cut short by the deadline must not hide why Redis was not serving
+    AtomicReference<Throwable> lastReply = new AtomicReference<>();
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
         .until(deadline, retryable, () -> attempt.get()
-            .timeout(Math.max(1, Math.min(tryMs, deadline - clock.millis())), TimeUnit.MILLISECONDS))
-        .recover(e -> Future.failedFuture(translate(e, start)));
+            .timeout(Math.max(1, Math.min(tryMs, deadline - clock.millis())), TimeUnit.MILLISECONDS)
+            .onFailure(e -> {
+              if (e instanceof Response) lastReply.set(e);
+            }))
+        .recover(e -> Future.failedFuture(translate(e instanceof Response || lastReply.get() == null ? e : lastReply.get(), start)));
   }
 
   private Throwable translate(Throwable e, long start) {

@@ -84,7 +84,7 @@ class TransientRepliesTest {
         }
       });
       long start = System.nanoTime();
-      Store shortWait = new Store(vertx, endpoint, 300);
+      Store shortWait = new Store(vertx, endpoint, 1_200);   // shorter than the LOADING; replies come every ~0.3 s
       Future<TaskRecord> read = gcs.tasks().get(t);
       Future<Gcs> starting = RedisWait.connect(vertx, Clock.systemUTC(), endpoint, 30_000)
           .compose(g -> g.nodes().register(new NodeId("node-starting"), Map.of()).map(epoch -> g));
