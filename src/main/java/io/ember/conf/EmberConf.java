@@ -48,10 +48,20 @@ public record EmberConf(
     }
   }
 
-  /** Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one). */
-  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
+  /**
+   * Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a
+   * free one). {@code sentinels} (host:port each; empty = none): Redis is whatever primary these
+   * Sentinels name for master {@code masterName} (then {@code host}, {@code port} and
+   * {@code embedded} are not used: see {@link #redis}).
+   */
+  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
+      String masterName) {
+    /** The Sentinel master name when the conf names none. */
+    public static final String DEFAULT_MASTER_NAME = "ember";
+
+    /** For messages: {@code host:port}, or {@code master 'ember' via sentinels h:p,...}. */
     public String endpoint() {
-      return host + ":" + port;
+      return sentinels.isEmpty() ? host + ":" + port : "master '" + masterName + "' via sentinels " + String.join(",", sentinels);
     }
   }
 
@@ -186,12 +196,65 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"));
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME);
     }
-    boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host"));
+    List<String> sentinels = sentinels(source, redis);
+    boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host") && sentinels.isEmpty());
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
-        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())));
+        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), sentinels,
+        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME));
+  }
+
+  /**
+   * {@code redis.sentinels}, checked: each a {@code host:port}, at least one, and no other way to
+   * name Redis beside them ({@code host}, {@code port}, {@code embedded: true}): a conf that names
+   * two would leave a reader guessing which one the node uses.
+   */
+  private static List<String> sentinels(String source, JsonObject redis) {
+    String masterName = redis.getString("masterName");
+    if (!redis.containsKey("sentinels")) {
+      if (masterName != null) {
+        throw new ConfException(source + ": key 'redis.masterName' is only used with 'redis.sentinels' (the Sentinels to ask"
+            + " for that master's address); add 'redis.sentinels' or remove 'redis.masterName'");
+      }
+      return List.of();
+    }
+    for (String other : List.of("host", "port")) {
+      if (redis.containsKey(other)) {
+        throw new ConfException(source + ": keys 'redis.sentinels' and 'redis." + other + "' cannot both be set: with"
+            + " Sentinels the Redis address is whatever primary they name; remove one of them");
+      }
+    }
+    if (redis.getBoolean("embedded", false)) {
+      throw new ConfException(source + ": key 'redis.sentinels' names an external Redis behind Sentinel, but 'redis.embedded'"
+          + " is true; remove one of them");
+    }
+    if (masterName != null && (masterName.isBlank() || masterName.contains("@") || masterName.contains(" "))) {
+      throw new ConfException(source + ": key 'redis.masterName' must be a non-empty name without spaces or '@', got \""
+          + masterName + "\"");
+    }
+    List<String> out = new ArrayList<>();
+    for (Object o : redis.getJsonArray("sentinels")) {
+      String s = (String) o;
+      int colon = s.lastIndexOf(':');
+      int p = -1;
+      try {
+        p = colon > 0 ? Integer.parseInt(s.substring(colon + 1)) : -1;
+      } catch (NumberFormatException e) {
+        // reported below
+      }
+      if (p < 1 || p > 65535) {
+        throw new ConfException(source + ": key 'redis.sentinels' must hold \"host:port\" strings (port 1-65535), got \""
+            + s + "\"");
+      }
+      out.add(s);
+    }
+    if (out.isEmpty()) {
+      throw new ConfException(source + ": key 'redis.sentinels' must name at least one sentinel (\"host:port\"), got an"
+          + " empty array");
+    }
+    return List.copyOf(out);
   }
 
   /** 40% of the heap, at most 2 GiB: the store must leave the JVM room for copies in flight. */

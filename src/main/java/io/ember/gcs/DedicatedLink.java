@@ -23,9 +23,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The connection is a {@link RedisLink} (the Vert.x Redis client's dedicated connection,
  * reconnected with back-off after any loss, Redis restarts included). A request that gets no
- * answer within {@code timeoutMs}, or fails in transport, drops the connection so that the next
- * one reconnects; an error reply of Redis (NOT_LEADER, NOSCRIPT, WRONGTYPE) passes through and
- * keeps it. Requests sent while it reconnects fail at once, except before the first connection,
+ * answer within {@code timeoutMs}, fails in transport, or is refused with READONLY (the server is a
+ * replica now: a primary demoted by a failover) drops the connection so that the next one
+ * reconnects (through Sentinels, to the primary they name then); any other error reply of Redis
+ * (NOT_LEADER, NOSCRIPT, WRONGTYPE) passes through and keeps it. Requests sent while it reconnects fail at once, except before the first connection,
  * which they wait for (within {@code timeoutMs}).
  *
  * <p>Callable from any thread; every method returns a Future, and {@link #await} is the one
@@ -43,15 +44,15 @@ public final class DedicatedLink implements AutoCloseable {
   private final Promise<Void> firstConnected = Promise.promise();
   private final RedisLink link;
 
-  private DedicatedLink(String host, int port, long timeoutMs) {
+  private DedicatedLink(RedisEndpoint endpoint, long timeoutMs) {
     this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
             .setInternalBlockingPoolSize(1).setUseDaemonThread(true)
             .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
         .build();
     this.context = vertx.getOrCreateContext();
-    this.address = host + ":" + port;
+    this.address = endpoint.describe();
     this.timeoutMs = timeoutMs;
-    var options = Gcs.options(host, port);
+    var options = endpoint.options();
     options.getNetClientOptions().setConnectTimeout((int) timeoutMs);
     this.link = new RedisLink(context, options, RECONNECT, null, firstConnected::tryComplete);
     context.runOnContext(v -> link.start());
@@ -59,7 +60,16 @@ public final class DedicatedLink implements AutoCloseable {
 
   /** Connects to {@code host:port} on a Vert.x instance of its own; {@code timeoutMs} bounds each request. */
   public static DedicatedLink open(String host, int port, long timeoutMs) {
-    return new DedicatedLink(host, port, timeoutMs);
+    return new DedicatedLink(RedisEndpoint.standalone(host, port), timeoutMs);
+  }
+
+  /**
+   * Connects to {@code endpoint} on a Vert.x instance of its own; {@code timeoutMs} bounds each
+   * request. Through Sentinels, every reconnect asks them for the current primary, so the link
+   * follows a failover.
+   */
+  public static DedicatedLink open(RedisEndpoint endpoint, long timeoutMs) {
+    return new DedicatedLink(endpoint, timeoutMs);
   }
 
   /** Sends {@code request} over this connection; fails after {@code timeoutMs} without an answer. */
@@ -104,7 +114,9 @@ public final class DedicatedLink implements AutoCloseable {
     return link.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onSuccess(r -> link.healthy())
         .onFailure(e -> {
-          if (!(e instanceof Response)) link.lost(generation, e); // lost or silent: the next request reconnects
+          // lost or silent, or a replica's READONLY (a demoted primary): the next request reconnects,
+          // asking the Sentinels again when there are some
+          if (!(e instanceof Response) || RedisErrors.isReadOnly(e)) link.lost(generation, e);
         });
   }
 
