@@ -40,8 +40,12 @@ public record EmberConf(
     }
   }
 
-  /** Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one). */
-  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
+  /**
+   * Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one).
+   * {@code replicas} &gt; 0: the embedded Redis group (a primary, that many replicas, a sentinel each), whose
+   * members the nodes with this conf run (see {@code gcs/RedisGroup}); 0: none.
+   */
+  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, int replicas) {
     public String endpoint() {
       return host + ":" + port;
     }
@@ -165,12 +169,17 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"));
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), 0);
     }
     boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host"));
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
+    int replicas = atLeastZero(source, "redis.replicas", redis.getInteger("replicas", 0));
+    if (replicas > 0 && port == 0) {
+      throw new ConfException(source + ": key 'redis.replicas' (" + replicas + ") needs a fixed 'redis.port' (the group's"
+          + " member i runs its redis-server on redis.port + i), got 0");
+    }
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
-        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())));
+        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), replicas);
   }
 
   /** 40% of the heap, at most 2 GiB: the store must leave the JVM room for copies in flight. */

@@ -59,6 +59,17 @@ class EmberConfTest {
   }
 
   @Test
+  void redisReplicasDefaultToNoneAndAreChecked() {
+    assertEquals(0, EmberConf.from("none", new JsonObject()).redis().replicas());
+    assertEquals(0, EmberConf.from("x", new JsonObject("{\"redis\": {\"host\": \"h\", \"port\": 6390}}")).redis().replicas());
+    assertEquals("conf/x.json: key 'redis.replicas' must be an integer, got string \"2\"",
+        error("{\"redis\": {\"port\": 6390, \"replicas\": \"2\"}}"));
+    assertEquals("conf/x.json: key 'redis.replicas' must be >= 0, got -1", error("{\"redis\": {\"port\": 6390, \"replicas\": -1}}"));
+    String m = error("{\"redis\": {\"embedded\": true, \"replicas\": 2}}");
+    assertTrue(m.contains("'redis.replicas' (2) needs a fixed 'redis.port'"), m);
+  }
+
+  @Test
   void unreadableOrNonJsonFilesAreNamed() throws Exception {
     Path f = Files.createTempFile("conf", ".json");
     Files.writeString(f, "{ not json");
