@@ -45,7 +45,11 @@ public record EmberConf(
    * {@code replicas} &gt; 0: the embedded Redis group (a primary, that many replicas, a sentinel each), whose
    * members the nodes with this conf run (see {@code gcs/RedisGroup}); 0: none.
    */
-  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, int replicas) {
+  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
+      String masterName, int replicas) {
+    /** The Sentinel master name when the conf names none. */
+    public static final String DEFAULT_MASTER_NAME = "ember";
+
     public String endpoint() {
       return host + ":" + port;
     }
@@ -169,7 +173,7 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), 0);
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0);
     }
     boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host"));
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
@@ -179,7 +183,23 @@ public record EmberConf(
           + " member i runs its redis-server on redis.port + i), got 0");
     }
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
-        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), replicas);
+        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), groupSentinels(source, redis, replicas),
+        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas);
+  }
+
+  /**
+   * The group's sentinels (TEMPORARY until the Sentinel conf keys land: then they are read there):
+   * {@code replicas + 1} of them, member i's at index i.
+   */
+  private static List<String> groupSentinels(String source, JsonObject redis, int replicas) {
+    List<String> out = new ArrayList<>();
+    for (Object o : redis.getJsonArray("sentinels", new JsonArray())) out.add((String) o);
+    if (replicas > 0 && out.size() != replicas + 1) {
+      throw new ConfException(source + ": key 'redis.replicas' (" + replicas + ") needs 'redis.sentinels' to list "
+          + (replicas + 1) + " sentinels (\"host:port\", one for each member of the group: the primary's and each replica's), got "
+          + out.size());
+    }
+    return List.copyOf(out);
   }
 
   /** 40% of the heap, at most 2 GiB: the store must leave the JVM room for copies in flight. */

@@ -103,6 +103,39 @@ public final class GroupProcesses {
         sentinelPidFile(m));
   }
 
+  /**
+   * Stops every process of {@code group} that answers, sentinels first (so that none fails over
+   * while the rest stop), then the replicas, then the primary, each with {@code SHUTDOWN} (a
+   * redis-server flushes its append-only file). Returns one line per process it stopped.
+   */
+  public static List<String> stopAll(RedisGroup group, GroupLink link) {
+    List<String> done = new ArrayList<>();
+    for (Address s : group.sentinels()) if (shutdown(link, s)) done.add("sentinel " + s);
+    List<Address> redis = new ArrayList<>(group.members().stream().map(Member::redis).toList());
+    redis.sort(java.util.Comparator.comparing((Address a) -> isPrimary(link, a))); // replicas first
+    for (Address r : redis) if (shutdown(link, r)) done.add("redis-server " + r);
+    return done;
+  }
+
+  private static boolean isPrimary(GroupLink link, Address a) {
+    try {
+      return "master".equals(link.await(link.ask(a, io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.ROLE)))
+          .get(0).toString());
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static boolean shutdown(GroupLink link, Address at) {
+    if (!link.answers(at)) return false;
+    try {
+      link.await(link.ask(at, io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SHUTDOWN)));
+    } catch (IOException closed) {
+      // SHUTDOWN answers by closing the connection
+    }
+    return true;
+  }
+
   /** Runs {@code cmd} (it daemonizes: the launcher exits at once), then waits until {@code at} answers. */
   private long launch(List<String> cmd, Path dir, Address at, Path pidFile) throws IOException {
     Files.deleteIfExists(pidFile);

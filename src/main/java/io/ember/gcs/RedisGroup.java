@@ -55,6 +55,12 @@ public record RedisGroup(String masterName, List<Member> members) {
     return new RedisGroup(masterName, List.copyOf(members));
   }
 
+  /** The group a conf with {@code redis.replicas > 0} describes. */
+  public static RedisGroup of(io.ember.conf.EmberConf conf) {
+    var r = conf.redis();
+    return of(r.masterName(), r.host(), r.port(), r.replicas(), r.sentinels());
+  }
+
   /** Sentinels that must agree that the primary is down: a majority of them. */
   public int quorum() {
     return members.size() / 2 + 1;

@@ -12,6 +12,7 @@ import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisProcess;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
@@ -75,6 +76,7 @@ public final class NodeAssembly {
 
   // set once each, in start-up order
   private RedisProcess embeddedRedis;
+  private GroupSupervisor group;
   private Gcs gcs;
   private long epoch;
   private TableWriter writer;
@@ -129,6 +131,7 @@ public final class NodeAssembly {
    */
   private Future<Endpoint> redis() {
     EmberConf.Redis r = conf.redis();
+    if (r.replicas() > 0) return joinGroup(r);
     if (!r.embedded()) return Future.succeededFuture(new Endpoint(r.host(), r.port()));
     return vertx.executeBlocking(() -> {
       int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
@@ -137,6 +140,24 @@ public final class NodeAssembly {
       LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
       return new Endpoint(r.host(), port);
     });
+  }
+
+  /**
+   * The embedded Redis group ({@code redis.replicas > 0}): this node takes a member of it (the
+   * head member 0, the primary's at first) and keeps that member's detached redis-server and
+   * sentinel running (see {@link GroupSupervisor}); it reaches Redis through the sentinels.
+   */
+  private Future<Endpoint> joinGroup(EmberConf.Redis r) {
+    return vertx.executeBlocking(() -> new GroupSupervisor(vertx, RedisGroup.of(conf), RedisProcess.binary(r.binary()),
+            r.dataDir(), r.embedded()))
+        .compose(g -> {
+          group = g;
+          return g.start();
+        })
+        .compose(v -> vertx.executeBlocking(() -> {
+          RedisGroup.Address primary = group.primary();
+          return new Endpoint(primary.host(), primary.port());
+        }));
   }
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
@@ -277,6 +298,7 @@ public final class NodeAssembly {
 
   private Future<Void> closeOnce() {
     Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
+    if (group != null) group.close(); // its processes stay: the group outlives this node
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())
         .compose(v -> store == null ? Future.succeededFuture() : store.close().otherwiseEmpty())
