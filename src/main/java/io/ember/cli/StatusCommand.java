@@ -3,6 +3,7 @@ package io.ember.cli;
 import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.ember.monitor.StatusReport;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.node.RedisWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -24,7 +25,7 @@ final class StatusCommand {
     boolean json = Arrays.asList(args).contains("--json");
     int recoveries = recoveries(args);
     EmberConf.Redis r = conf.redis();
-    if (r.port() == 0) {
+    if (r.sentinels().isEmpty() && r.port() == 0) {
       System.err.println("ember status: " + conf.source() + " names no Redis port (an embedded Redis on a free port);"
           + " give the conf of a node whose Redis has a fixed port, e.g. -conf conf/worker.json");
       return 2;
@@ -33,7 +34,7 @@ final class StatusCommand {
     try {
       // pasted right after the nodes are started, the head's Redis may not answer yet: wait for it as a node does
       long waitMs = conf.startup().waitMs();
-      JsonObject s = RedisWait.connect(vertx, Clock.systemUTC(), r.host(), r.port(), waitMs)
+      JsonObject s = RedisWait.connect(vertx, Clock.systemUTC(), RedisEndpoint.of(r), waitMs)
           .compose(gcs -> StatusReport.build(gcs, recoveries).eventually(gcs::close))
           .toCompletionStage().toCompletableFuture().get(waitMs + 10_000, TimeUnit.MILLISECONDS);
       System.out.print(json ? s.encodePrettily() + "\n" : StatusReport.render(s));

@@ -3,6 +3,7 @@ package io.ember.client;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.owner.Ledger;
@@ -30,8 +31,8 @@ final class DriverConnection {
             "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
         .compose(m -> {
           NodeId home = new NodeId(m.body().getString("self"));
-          String[] redis = m.body().getString("redis").split(":");
-          return Gcs.connect(vertx, redis[0], Integer.parseInt(redis[1])).compose(gcs -> {
+          RedisEndpoint redis = RedisEndpoint.parse(m.body().getString("redis"));
+          return Gcs.connect(vertx, redis).compose(gcs -> {
             // a driver's resubmissions go to the same ledger as a node's, appended directly
             Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
             return EmberClient.driver(vertx, home, job, defaultTimeoutMs, gcs, ledger, clock);

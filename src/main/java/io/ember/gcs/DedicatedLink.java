@@ -43,15 +43,15 @@ public final class DedicatedLink implements AutoCloseable {
   private final Promise<Void> firstConnected = Promise.promise();
   private final RedisLink link;
 
-  private DedicatedLink(String host, int port, long timeoutMs) {
+  private DedicatedLink(RedisEndpoint endpoint, long timeoutMs) {
     this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
             .setInternalBlockingPoolSize(1).setUseDaemonThread(true)
             .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
         .build();
     this.context = vertx.getOrCreateContext();
-    this.address = host + ":" + port;
+    this.address = endpoint.describe();
     this.timeoutMs = timeoutMs;
-    var options = Gcs.options(host, port);
+    var options = endpoint.options();
     options.getNetClientOptions().setConnectTimeout((int) timeoutMs);
     this.link = new RedisLink(context, options, RECONNECT, null, firstConnected::tryComplete);
     context.runOnContext(v -> link.start());
@@ -59,7 +59,16 @@ public final class DedicatedLink implements AutoCloseable {
 
   /** Connects to {@code host:port} on a Vert.x instance of its own; {@code timeoutMs} bounds each request. */
   public static DedicatedLink open(String host, int port, long timeoutMs) {
-    return new DedicatedLink(host, port, timeoutMs);
+    return new DedicatedLink(RedisEndpoint.standalone(host, port), timeoutMs);
+  }
+
+  /**
+   * Connects to {@code endpoint} on a Vert.x instance of its own; {@code timeoutMs} bounds each
+   * request. Through Sentinels, every reconnect asks them for the current primary, so the link
+   * follows a failover.
+   */
+  public static DedicatedLink open(RedisEndpoint endpoint, long timeoutMs) {
+    return new DedicatedLink(endpoint, timeoutMs);
   }
 
   /** Sends {@code request} over this connection; fails after {@code timeoutMs} without an answer. */

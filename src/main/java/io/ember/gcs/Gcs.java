@@ -31,8 +31,7 @@ import java.util.function.LongSupplier;
  */
 public final class Gcs {
   private final Vertx vertx;
-  private final String host;
-  private final int port;
+  private final RedisEndpoint endpoint;
   private final Store store;
   private final NodeTable nodes;
   private final TaskTable tasks;
@@ -45,11 +44,10 @@ public final class Gcs {
   private final ConfigTable config;
   private final List<TableWriter> writers = new CopyOnWriteArrayList<>();
 
-  private Gcs(Vertx vertx, String host, int port, Redis client) {
+  private Gcs(Vertx vertx, RedisEndpoint endpoint, Store store) {
     this.vertx = vertx;
-    this.host = host;
-    this.port = port;
-    this.store = new Store(client, host, port);
+    this.endpoint = endpoint;
+    this.store = store;
     this.ledger = new RecoveryLedger(store);
     this.corrupt = new CorruptRows(ledger, "process " + ProcessHandle.current().pid(), System::currentTimeMillis);
     this.nodes = new NodeTable(store, corrupt);
@@ -61,32 +59,37 @@ public final class Gcs {
     this.config = new ConfigTable(store);
   }
 
-  /** Connects and loads the write script; fails with UNAVAILABLE naming host:port if Redis does not answer. */
+  /** {@link #connect(Vertx, RedisEndpoint)} to the one Redis at {@code host:port}. */
   public static Future<Gcs> connect(Vertx vertx, String host, int port) {
-    Redis client = Redis.createClient(vertx, options(host, port).setMaxPoolSize(8).setMaxPoolWaiting(4096));
-    return client.send(Request.cmd(Command.PING))
-        .compose(pong -> client.send(Request.cmd(Command.SCRIPT).arg("LOAD").arg(TableWriter.SCRIPT.text())))
+    return connect(vertx, RedisEndpoint.standalone(host, port));
+  }
+
+  /**
+   * Connects (through the Sentinels, for a Sentinel endpoint) and loads the write script; fails
+   * with UNAVAILABLE naming the endpoint if Redis does not answer, or answers only with a transient
+   * refusal ({@link RedisErrors}: LOADING, BUSY, no primary yet, ...), so that a starting node waits.
+   */
+  public static Future<Gcs> connect(Vertx vertx, RedisEndpoint endpoint) {
+    Store store = new Store(vertx, endpoint);
+    return store.call(Request.cmd(Command.PING))
+        .compose(pong -> store.call(Request.cmd(Command.SCRIPT).arg("LOAD").arg(TableWriter.SCRIPT.text())))
         .timeout(Store.REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS)
-        .map(sha -> new Gcs(vertx, host, port, client))
+        .map(sha -> new Gcs(vertx, endpoint, store))
         .recover(e -> {
-          client.close();
+          store.close();
           return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
-              "Redis at " + host + ":" + port + " did not answer: " + e.getMessage(), e));
+              "Redis at " + endpoint.describe() + " did not answer: " + e.getMessage(), e));
         });
   }
 
+  /** Client options for one Redis at {@code host:port} (tests and start-up checks of a standalone Redis). */
   static RedisOptions options(String host, int port) {
-    RedisOptions o = new RedisOptions().setConnectionString("redis://" + host + ":" + port);
-    o.getNetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true);
-    return o;
+    return RedisEndpoint.standalone(host, port).options();
   }
 
-  public String host() {
-    return host;
-  }
-
-  public int port() {
-    return port;
+  /** How this GCS reaches Redis (its {@link RedisEndpoint#wire()} form is what drivers are told). */
+  public RedisEndpoint endpoint() {
+    return endpoint;
   }
 
   /** The node table: registration and every node's row. */
@@ -126,7 +129,7 @@ public final class Gcs {
    * {@code timeoutMs} bounds its connect and each reply. The caller closes it.
    */
   public DedicatedLink leaseLink(long timeoutMs) {
-    return DedicatedLink.open(host, port, timeoutMs);
+    return DedicatedLink.open(endpoint, timeoutMs);
   }
 
   /** The leader's scripts that react to a node's death. */
@@ -150,7 +153,7 @@ public final class Gcs {
 
   /** With the clock that stamps each batch's writes (tests use a fixed one to compare tables). */
   TableWriter writer(NodeId id, long epoch, WriterOptions tuning, LongSupplier clock) {
-    TableWriter w = new TableWriter(vertx.getOrCreateContext(), options(host, port).setMaxPoolSize(1), id, epoch,
+    TableWriter w = new TableWriter(vertx.getOrCreateContext(), endpoint.options().setMaxPoolSize(1), id, epoch,
         tuning, clock);
     writers.add(w);
     return w;

@@ -45,7 +45,7 @@ public final class NodeTable {
       args.add(e.getKey());
       args.add(e.getValue() == null ? "" : e.getValue());
     }
-    return store.timed(store.run(REGISTER, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES), args.toArray()))
+    return store.refusable(() -> store.run(REGISTER, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES), args.toArray()))
         .map(Response::toLong);
   }
 

@@ -61,7 +61,7 @@ public final class RecoveryLedger {
    */
   public Future<Void> append(LedgerEntry entry) {
     String key = taskLevel(entry) ? Keys.TASK_RECOVERIES : Keys.RECOVERIES;
-    return store.batch(List.of(Request.cmd(Command.LPUSH).arg(key).arg(entry.toJson().encode()),
+    return store.writeBatch(List.of(Request.cmd(Command.LPUSH).arg(key).arg(entry.toJson().encode()),
         Request.cmd(Command.LTRIM).arg(key).arg(0).arg(Keys.RECOVERIES_CAP - 1))).mapEmpty();
   }
 }

@@ -2,69 +2,146 @@ package io.ember.gcs;
 
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.util.Retry;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.redis.client.Redis;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Predicate;
+import java.util.function.Supplier;
+import java.util.logging.Logger;
 
 /**
  * The pooled Redis client shared by the table classes (the pooled client recovers by itself
- * after an outage). {@link #send} and {@link #timed} bound a request by {@value #REQUEST_TIMEOUT_MS}
- * ms and turn a transport failure into UNAVAILABLE naming host:port (an error reply of Redis
- * passes through as it is); {@link #call} and {@link #run} pass the request as it is, for the
- * lease, claim, declare-dead and actor reads whose callers bound them.
+ * after an outage; through Sentinels, each new connection goes to the primary they name).
+ *
+ * <p>Transient failures ({@link RedisErrors}) are waited out, for at most
+ * {@value #REQUEST_TIMEOUT_MS} ms with back-off, then fail with UNAVAILABLE naming the endpoint
+ * and the last reply: {@link #send} and {@link #batch} (reads) retry both transient replies and a
+ * lost or silent connection; {@link #writeBatch} and {@link #refusable} (writes, scripts) retry
+ * only transient replies (Redis refused the command, so it did not run), and a lost connection
+ * fails at once, since the write may have landed. An error reply that is an answer (a wrong type,
+ * a script's NOT_LEADER) passes through as it is. {@link #call} and {@link #run} pass the request
+ * as it is, for the lease, claim, declare-dead and actor reads whose callers bound them.
+ *
+ * <p>A READONLY reply means the connection reaches a replica (a demoted primary): the pooled
+ * client is replaced by a new one (whose first connection asks the Sentinels again, with no
+ * cached topology), and the old one closed once its requests in flight are over.
  *
  * <p>Package-private: no class outside the GCS gets the raw client (tests go through
  * {@code GcsTesting}). It never blocks.
  */
 final class Store {
+  private static final Logger LOG = Logger.getLogger(Store.class.getName());
   static final long REQUEST_TIMEOUT_MS = 10_000;
+  static final long FIRST_PAUSE_MS = 50;
+  static final long MAX_PAUSE_MS = 1_000;
 
-  private final Redis redis;
-  private final String host;
-  private final int port;
+  private final Vertx vertx;
+  private final RedisEndpoint endpoint;
+  private final Clock clock = Clock.systemUTC();
+  private final AtomicInteger replaced = new AtomicInteger();
+  private volatile Redis redis;
+  private volatile boolean closed;
 
-  Store(Redis redis, String host, int port) {
-    this.redis = redis;
-    this.host = host;
-    this.port = port;
+  Store(Vertx vertx, RedisEndpoint endpoint) {
+    this.vertx = vertx;
+    this.endpoint = endpoint;
+    this.redis = create();
+  }
+
+  RedisEndpoint endpoint() {
+    return endpoint;
   }
 
   Redis redis() {
     return redis;
   }
 
+  /** How many times the pooled client was replaced after a READONLY reply (tests). */
+  int replacedClients() {
+    return replaced.get();
+  }
+
+  /** A read: transient replies and connection losses are retried until the deadline. */
   Future<Response> send(Request r) {
-    return timed(redis.send(r));
+    return retried(RedisErrors::isTransient, () -> call(r));
   }
 
+  /** Reads in one round trip: retried as {@link #send} is. */
   Future<List<Response>> batch(List<Request> reqs) {
-    return timed(redis.batch(reqs));
+    return retried(RedisErrors::isTransient, () -> watch(redis.batch(reqs)));
   }
 
+  /** Writes in one round trip: only transient replies are retried (a lost connection may have applied them). */
+  Future<List<Response>> writeBatch(List<Request> reqs) {
+    return retried(RedisErrors::isTransientReply, () -> watch(redis.batch(reqs)));
+  }
+
+  /** A write or script: re-made while Redis refuses it with a transient reply, bounded as {@link #send} is. */
+  <T> Future<T> refusable(Supplier<Future<T>> attempt) {
+    return retried(RedisErrors::isTransientReply, attempt);
+  }
+
+  /** One attempt bounded by the request timeout; a transient failure becomes UNAVAILABLE, an answer passes. */
   <T> Future<T> timed(Future<T> f) {
-    return f.timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(this::unavailable);
+    long start = clock.millis();
+    return f.timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(translate(e, start)));
   }
 
   /** The request as it is: no timeout, no translation. */
   Future<Response> call(Request r) {
-    return redis.send(r);
+    return watch(redis.send(r));
   }
 
   /** Runs {@code script} (EVALSHA, EVAL on NOSCRIPT) with no timeout and no translation. */
   Future<Response> run(Script script, List<String> keys, Object... args) {
-    return script.run(redis, keys, args);
+    return watch(script.run(redis, keys, args));
   }
 
   Future<Void> close() {
+    closed = true;
     return redis.close();
   }
 
-  private <T> Future<T> unavailable(Throwable e) {
-    if (e instanceof Response) return Future.failedFuture(e);   // Redis answered with an error
-    return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
-        "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
+  private <T> Future<T> retried(Predicate<Throwable> retryable, Supplier<Future<T>> attempt) {
+    long start = clock.millis();
+    long deadline = start + REQUEST_TIMEOUT_MS;
+    return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
+        .until(deadline, retryable, () -> attempt.get().timeout(Math.max(1, deadline - clock.millis()), TimeUnit.MILLISECONDS))
+        .recover(e -> Future.failedFuture(translate(e, start)));
+  }
+
+  private Throwable translate(Throwable e, long start) {
+    if (e instanceof EmberException) return e;
+    if (RedisErrors.isTransient(e)) return RedisErrors.unavailable(endpoint, clock.millis() - start, e);
+    if (e instanceof Response) return e;   // Redis answered with an error
+    return new EmberException(ErrorCode.UNAVAILABLE, "Redis at " + endpoint.describe() + ": " + e.getMessage(), e);
+  }
+
+  /** Replaces the pooled client when a reply says it reached a replica. */
+  private <T> Future<T> watch(Future<T> f) {
+    Redis used = redis;
+    return f.onFailure(e -> {
+      if (RedisErrors.isReadOnly(e)) replace(used);
+    });
+  }
+
+  private synchronized void replace(Redis used) {
+    if (closed || redis != used) return;   // already replaced for this client
+    redis = create();
+    replaced.incrementAndGet();
+    LOG.warning("Redis at " + endpoint.describe() + " answered READONLY (a replica, or a primary demoted by a failover):"
+        + " reconnecting to the current primary");
+    vertx.setTimer(REQUEST_TIMEOUT_MS, t -> used.close());
+  }
+
+  private Redis create() {
+    return Redis.createClient(vertx, endpoint.options().setMaxPoolSize(8).setMaxPoolWaiting(4096));
   }
 }

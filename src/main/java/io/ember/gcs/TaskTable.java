@@ -43,8 +43,8 @@ public final class TaskTable {
    * and the next claim finds out which).
    */
   public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
-    return store.timed(store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(), claimerNode.value(),
-        maxRetries, reason, now, Keys.PREFIX)).map(res -> claim(res, claimerOwner, claimerNode));
+    return store.refusable(() -> store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(),
+        claimerNode.value(), maxRetries, reason, now, Keys.PREFIX)).map(res -> claim(res, claimerOwner, claimerNode));
   }
 
   private static Claim claim(Response res, ClientId claimerOwner, NodeId claimerNode) {

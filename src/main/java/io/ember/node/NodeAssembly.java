@@ -13,6 +13,7 @@ import io.ember.conf.EmberConf;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisGroup;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.gcs.RedisProcess;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
@@ -107,7 +108,7 @@ public final class NodeAssembly {
     NodeAssembly n = new NodeAssembly(vertx, conf, functions, actorClasses, clock);
     Codecs.register(vertx.eventBus());
     return n.redis()
-        .compose(endpoint -> RedisWait.connect(vertx, clock, endpoint.host(), endpoint.port(), conf.startup().waitMs()))
+        .compose(endpoint -> RedisWait.connect(vertx, clock, endpoint, conf.startup().waitMs()))
         .compose(n::register)
         .compose(v -> n.deaths.listen(vertx.eventBus()))
         .compose(v -> n.deployObjectManager())
@@ -116,29 +117,27 @@ public final class NodeAssembly {
         .compose(v -> n.deployActors())
         .compose(v -> n.deployScheduler())
         .map(v -> {
-          LOG.info("Ember node " + n.nodeId + " (epoch " + n.epoch + ") is up; redis " + n.gcs.host() + ":" + n.gcs.port()
+          LOG.info("Ember node " + n.nodeId + " (epoch " + n.epoch + ") is up; redis " + n.gcs.endpoint().describe()
               + ", transfers on " + n.transferHost + ":" + n.transferPort + ", " + functions.all().size() + " functions");
           return n;
         });
   }
-
-  record Endpoint(String host, int port) {}
 
   /**
    * The Redis to use: the configured one, or an embedded redis-server that lives and dies with
    * this JVM (an orphan left on the port by an earlier head on the same data is taken over;
    * anything else there is refused: see {@link RedisProcess#startOwned}).
    */
-  private Future<Endpoint> redis() {
+  private Future<RedisEndpoint> redis() {
     EmberConf.Redis r = conf.redis();
     if (r.replicas() > 0) return joinGroup(r);
-    if (!r.embedded()) return Future.succeededFuture(new Endpoint(r.host(), r.port()));
+    if (!r.embedded()) return Future.succeededFuture(RedisEndpoint.of(r));
     return vertx.executeBlocking(() -> {
       int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
       Path dir = r.dataDir().resolve("redis-" + port);
       embeddedRedis = RedisProcess.startOwned(RedisProcess.binary(r.binary()), r.host(), port, dir);
       LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
-      return new Endpoint(r.host(), port);
+      return RedisEndpoint.standalone(r.host(), port);
     });
   }
 
@@ -147,17 +146,14 @@ public final class NodeAssembly {
    * head member 0, the primary's at first) and keeps that member's detached redis-server and
    * sentinel running (see {@link GroupSupervisor}); it reaches Redis through the sentinels.
    */
-  private Future<Endpoint> joinGroup(EmberConf.Redis r) {
+  private Future<RedisEndpoint> joinGroup(EmberConf.Redis r) {
     return vertx.executeBlocking(() -> new GroupSupervisor(vertx, RedisGroup.of(conf), RedisProcess.binary(r.binary()),
             r.dataDir(), r.embedded()))
         .compose(g -> {
           group = g;
           return g.start();
         })
-        .compose(v -> vertx.executeBlocking(() -> {
-          RedisGroup.Address primary = group.primary();
-          return new Endpoint(primary.host(), primary.port());
-        }));
+        .map(v -> RedisEndpoint.sentinel(r.sentinels(), r.masterName()));
   }
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */

@@ -3,6 +3,7 @@ package io.ember.node;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.util.Retry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -25,25 +26,25 @@ public final class RedisWait {
 
   private RedisWait() {}
 
-  /** Connects to Redis at {@code host:port}, trying for up to {@code waitMs}; fails with UNAVAILABLE saying how long it tried. */
-  public static Future<Gcs> connect(Vertx vertx, Clock clock, String host, int port, long waitMs) {
+  /** Connects to {@code redis}, trying for up to {@code waitMs}; fails with UNAVAILABLE saying how long it tried. */
+  public static Future<Gcs> connect(Vertx vertx, Clock clock, RedisEndpoint redis, long waitMs) {
     long start = clock.millis();
     AtomicInteger attempts = new AtomicInteger();
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
         .until(start + waitMs, RedisWait::unavailable, () -> {
           int n = attempts.incrementAndGet();
-          return Gcs.connect(vertx, host, port).onFailure(err -> {
-            if (unavailable(err)) LOG.info(progress(host, port, n, clock.millis() - start, waitMs) + ": " + rootMessage(err));
+          return Gcs.connect(vertx, redis).onFailure(err -> {
+            if (unavailable(err)) LOG.info(progress(redis, n, clock.millis() - start, waitMs) + ": " + rootMessage(err));
           });
         })
         .recover(err -> Future.failedFuture(!unavailable(err) ? err : new EmberException(ErrorCode.UNAVAILABLE,
-            "Redis at " + host + ":" + port + " did not answer within " + seconds(waitMs) + " s (startup.waitMs; " + attempts.get()
+            "Redis at " + redis.describe() + " did not answer within " + seconds(waitMs) + " s (startup.waitMs; " + attempts.get()
                 + " attempts): " + rootMessage(err), err)));
   }
 
   /** The progress line: {@code waiting for Redis at 127.0.0.1:6390 (attempt 3, 2.1 s of 60 s)}. */
-  static String progress(String host, int port, int attempt, long waitedMs, long waitMs) {
-    return "waiting for Redis at " + host + ":" + port + " (attempt " + attempt + ", " + seconds(waitedMs) + " s of " + seconds(waitMs)
+  static String progress(RedisEndpoint redis, int attempt, long waitedMs, long waitMs) {
+    return "waiting for Redis at " + redis.describe() + " (attempt " + attempt + ", " + seconds(waitedMs) + " s of " + seconds(waitMs)
         + " s)";
   }
 
