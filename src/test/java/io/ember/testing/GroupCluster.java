@@ -1,7 +1,9 @@
 package io.ember.testing;
 
+import io.ember.gcs.Gcs;
 import io.ember.gcs.GroupLink;
 import io.ember.gcs.GroupProcesses;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisGroup.Address;
 import io.ember.node.Ports;
@@ -42,6 +44,7 @@ public final class GroupCluster implements AutoCloseable {
     for (int i = 0; i <= REPLICAS; i++) sentinels.add("127.0.0.1:" + (sentinelBase + i));
     RedisGroup group = RedisGroup.of("ember", "127.0.0.1", redisBase, REPLICAS, sentinels);
     GroupCluster g = new GroupCluster(LocalCluster.withoutRedis(REPLICAS + 1, redisBase), group);
+    g.cluster.connectGcsWith(v -> Gcs.connect(v, g.endpoint()));
     try {
       g.startNode("head");
       g.cluster.awaitAlive(1, Duration.ofSeconds(60));
@@ -66,6 +69,16 @@ public final class GroupCluster implements AutoCloseable {
     group.sentinels().forEach(s -> sentinels.add(s.toString()));
     return new JsonObject().put("embedded", head).put("host", "127.0.0.1").put("port", group.members().get(0).redis().port())
         .put("replicas", REPLICAS).put("sentinels", sentinels);
+  }
+
+  /** How nodes (and this fixture) reach the group: through its sentinels. */
+  public RedisEndpoint endpoint() {
+    return RedisEndpoint.sentinel(group.sentinels().stream().map(Address::toString).toList(), group.masterName());
+  }
+
+  /** The conf file of a worker of this cluster (written by {@link #startNode}), e.g. for {@code status -conf}. */
+  public java.nio.file.Path confOf(String name) {
+    return cluster.dir().resolve(name + ".json");
   }
 
   /** The primary the sentinels name now, if any answers. */
