@@ -80,14 +80,19 @@ public final class GroupProcesses {
   /**
    * Starts member {@code m}'s sentinel watching {@code primary}, with a conf written fresh (the
    * sentinel rewrites it as it learns the group; the other sentinels and the replicas are found
-   * through the primary).
+   * through the primary) but under the id it had before, if it ran here before: the other
+   * sentinels keep counting a sentinel they knew under an id nobody uses any more, which would
+   * raise the majority a failover needs.
    */
   public long startSentinel(Member m, Address primary) throws IOException {
     Path dir = m.sentinelDir(redisDataDir);
     Files.createDirectories(dir);
     Path conf = dir.resolve("sentinel.conf");
     String name = group.masterName();
-    Files.writeString(conf, String.join("\n",
+    String myid = Files.exists(conf)
+        ? Files.readAllLines(conf, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("sentinel myid ")).findFirst().orElse("")
+        : "";
+    Files.writeString(conf, String.join("\n", myid,
         "bind " + m.sentinel().host(),
         "port " + m.sentinel().port(),
         "daemonize yes",

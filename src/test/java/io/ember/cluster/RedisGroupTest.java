@@ -53,6 +53,33 @@ class RedisGroupTest {
 
   @Test
   @Order(2)
+  void twoWorkersStartedTogetherTakeDifferentMembers() {
+    assertEquals(java.util.Set.of(1, 2), java.util.Set.of(memberOf("w1"), memberOf("w2")));
+  }
+
+  /** The member a node's log says it looks after (0 if none). */
+  private static int memberOf(String node) {
+    String log = g.cluster.logOf(g.cluster.node(node));
+    for (int i = 1; i <= GroupCluster.REPLICAS; i++) if (log.contains("looks after member " + i + " ")) return i;
+    return 0;
+  }
+
+  @Test
+  @Order(3)
+  void aSentinelKilledMinusNineIsRestartedUnderItsOwnId() throws Exception {
+    Address sentinel = g.group.members().get(2).sentinel();
+    String id = g.sentinelId(sentinel);
+    long before = g.kill(sentinel);
+    long t0 = System.nanoTime();
+    LocalCluster.poll("member 2's sentinel back", Duration.ofSeconds(20), () -> g.pid(sentinel) > 0);
+    System.out.printf("sentinel restarted %d ms after kill -9%n", (System.nanoTime() - t0) / 1_000_000);
+    assertNotEquals(before, g.pid(sentinel));
+    assertEquals(id, g.sentinelId(sentinel));
+    assertEquals(Optional.of(g.group.members().get(0).redis()), g.primary());
+  }
+
+  @Test
+  @Order(4)
   void aReplicaKilledMinusNineIsRestartedByItsNodeAndResyncs() throws Exception {
     Address replica = g.group.members().get(1).redis();
     LocalCluster.poll("member 1 synced", Duration.ofSeconds(20), () -> g.synced(replica));

@@ -104,6 +104,11 @@ public final class GroupCluster implements AutoCloseable {
     }
   }
 
+  /** The id of the sentinel at {@code at} ({@code SENTINEL MYID}). */
+  public String sentinelId(Address at) throws IOException {
+    return link.await(link.ask(at, Request.cmd(Command.SENTINEL).arg("myid"))).toString();
+  }
+
   /** The pid of whatever answers at {@code at}, or -1. */
   public long pid(Address at) {
     try {
