@@ -23,9 +23,10 @@ import java.util.concurrent.TimeoutException;
  *
  * <p>The connection is a {@link RedisLink} (the Vert.x Redis client's dedicated connection,
  * reconnected with back-off after any loss, Redis restarts included). A request that gets no
- * answer within {@code timeoutMs}, or fails in transport, drops the connection so that the next
- * one reconnects; an error reply of Redis (NOT_LEADER, NOSCRIPT, WRONGTYPE) passes through and
- * keeps it. Requests sent while it reconnects fail at once, except before the first connection,
+ * answer within {@code timeoutMs}, fails in transport, or is refused with READONLY (the server is a
+ * replica now: a primary demoted by a failover) drops the connection so that the next one
+ * reconnects (through Sentinels, to the primary they name then); any other error reply of Redis
+ * (NOT_LEADER, NOSCRIPT, WRONGTYPE) passes through and keeps it. Requests sent while it reconnects fail at once, except before the first connection,
  * which they wait for (within {@code timeoutMs}).
  *
  * <p>Callable from any thread; every method returns a Future, and {@link #await} is the one
@@ -113,7 +114,9 @@ public final class DedicatedLink implements AutoCloseable {
     return link.send(request).timeout(timeoutMs, TimeUnit.MILLISECONDS)
         .onSuccess(r -> link.healthy())
         .onFailure(e -> {
-          if (!(e instanceof Response)) link.lost(generation, e); // lost or silent: the next request reconnects
+          // lost or silent, or a replica's READONLY (a demoted primary): the next request reconnects,
+          // asking the Sentinels again when there are some
+          if (!(e instanceof Response) || RedisErrors.isReadOnly(e)) link.lost(generation, e);
         });
   }
 

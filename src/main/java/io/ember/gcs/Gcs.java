@@ -182,6 +182,11 @@ public final class Gcs {
     return store.redis();
   }
 
+  /** The store, for tests only. */
+  Store storeForTests() {
+    return store;
+  }
+
   /** Closes every writer made here (without flushing) and the pooled client. */
   public Future<Void> close() {
     List<Future<Void>> closing = new ArrayList<>();

@@ -32,8 +32,10 @@ public final class RedisErrors {
   public static final String CONNECTION = "CONNECTION";
 
   /** A code inside a script error: "-READONLY ..." after the script's location. */
-  private static final Pattern IN_SCRIPT = Pattern.compile("-([A-Z]+) ");
-  private static final Pattern FIRST_WORD = Pattern.compile("^([A-Z]+)( |$)");
+  private static final Pattern IN_SCRIPT = Pattern.compile("-([A-Z][A-Z_]*) ");
+  private static final Pattern FIRST_WORD = Pattern.compile("^([A-Z][A-Z_]*)( |$)");
+  /** The Vert.x client's form of a failed batch: one line per failed command, "ERR [index] cause" (its ERR stripped). */
+  private static final Pattern BATCH = Pattern.compile("^ERR \\[\\d+\\] (.*)");
 
   private RedisErrors() {}
 
@@ -68,9 +70,14 @@ public final class RedisErrors {
   /** The code of a reply's text (see {@link #code}). */
   static String replyCode(String message) {
     if (message == null) return null;
+    Matcher batch = BATCH.matcher(message.lines().findFirst().orElse(""));
+    if (batch.find()) {
+      String inner = replyCode(batch.group(1));
+      return inner != null ? inner : "ERR";
+    }
     Matcher first = FIRST_WORD.matcher(message);
     String code = first.find() ? first.group(1) : null;
-    if ("ERR".equals(code) && message.contains("Error running script")) {
+    if ((code == null || code.equals("ERR")) && message.contains("Error running script")) {
       Matcher inner = IN_SCRIPT.matcher(message);
       while (inner.find()) {
         if (TRANSIENT_CODES.contains(inner.group(1))) return inner.group(1);

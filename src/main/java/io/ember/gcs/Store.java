@@ -44,14 +44,21 @@ final class Store {
 
   private final Vertx vertx;
   private final RedisEndpoint endpoint;
+  private final long waitMs;
   private final Clock clock = Clock.systemUTC();
   private final AtomicInteger replaced = new AtomicInteger();
   private volatile Redis redis;
   private volatile boolean closed;
 
   Store(Vertx vertx, RedisEndpoint endpoint) {
+    this(vertx, endpoint, REQUEST_TIMEOUT_MS);
+  }
+
+  /** With {@code waitMs} instead of {@value #REQUEST_TIMEOUT_MS} as the bound of a request and its retries (tests). */
+  Store(Vertx vertx, RedisEndpoint endpoint, long waitMs) {
     this.vertx = vertx;
     this.endpoint = endpoint;
+    this.waitMs = waitMs;
     this.redis = create();
   }
 
@@ -91,7 +98,7 @@ final class Store {
   /** One attempt bounded by the request timeout; a transient failure becomes UNAVAILABLE, an answer passes. */
   <T> Future<T> timed(Future<T> f) {
     long start = clock.millis();
-    return f.timeout(REQUEST_TIMEOUT_MS, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(translate(e, start)));
+    return f.timeout(waitMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(translate(e, start)));
   }
 
   /** The request as it is: no timeout, no translation. */
@@ -111,7 +118,7 @@ final class Store {
 
   private <T> Future<T> retried(Predicate<Throwable> retryable, Supplier<Future<T>> attempt) {
     long start = clock.millis();
-    long deadline = start + REQUEST_TIMEOUT_MS;
+    long deadline = start + waitMs;
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
         .until(deadline, retryable, () -> attempt.get().timeout(Math.max(1, deadline - clock.millis()), TimeUnit.MILLISECONDS))
         .recover(e -> Future.failedFuture(translate(e, start)));
@@ -138,7 +145,7 @@ final class Store {
     replaced.incrementAndGet();
     LOG.warning("Redis at " + endpoint.describe() + " answered READONLY (a replica, or a primary demoted by a failover):"
         + " reconnecting to the current primary");
-    vertx.setTimer(REQUEST_TIMEOUT_MS, t -> used.close());
+    vertx.setTimer(waitMs, t -> used.close());
   }
 
   private Redis create() {
