@@ -1,7 +1,6 @@
 package io.ember.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.ember.api.ObjectRef;
@@ -19,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -58,11 +58,29 @@ class GroupHeadKillTest {
       ProcessHandle.of(redisPid).ifPresent(ProcessHandle::destroyForcibly);
       g.cluster.node("head").process.waitFor(10, TimeUnit.SECONDS);
 
-      // the rest serves again: the first small DAG (one started every 100 ms from the kill on) that gives its exact result
-      long servedMs = firstExactDag(g, t0);
-      assertTrue(servedMs >= 0, "the cluster did not serve again within 60 s of the head's kill");
-      Address promoted = g.primary().orElseThrow();
-      assertNotEquals(first.redis(), promoted);
+      // the rest serves again: a small DAG (one started every 100 ms from the kill on) gives its exact result, and
+      // the sentinels name a new primary that answers as one (a DAG can finish on the event bus while writes queue)
+      AtomicLong dag = new AtomicLong(-1);
+      AtomicLong primary = new AtomicLong(-1);
+      AtomicReference<Address> promoted = new AtomicReference<>();
+      ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
+      try {
+        pace.scheduleAtFixedRate(() -> startDag(g, t0, dag), 0, 100, TimeUnit.MILLISECONDS);
+        pace.scheduleAtFixedRate(() -> {
+          Optional<Address> p = g.primary();
+          if (primary.get() < 0 && p.isPresent() && !p.get().equals(first.redis()) && "master".equals(g.role(p.get()))) {
+            promoted.set(p.get());
+            primary.set((System.nanoTime() - t0) / 1_000_000);
+          }
+        }, 0, 50, TimeUnit.MILLISECONDS);
+        LocalCluster.poll("an exact DAG and a new primary", Duration.ofSeconds(60), () -> dag.get() >= 0 && primary.get() >= 0);
+      } finally {
+        pace.shutdownNow();
+      }
+      long dagMs = dag.get();
+      long primaryMs = primary.get();
+      long servedMs = Math.max(dagMs, primaryMs);
+      System.out.printf("  (first exact DAG %d ms, new primary named and answering %d ms)%n", dagMs, primaryMs);
       assertEquals(385L, sumOfSquares(g, 10, Duration.ofSeconds(30)));
 
       // status, with a worker's conf, reads the cluster through the sentinels
@@ -78,37 +96,21 @@ class GroupHeadKillTest {
           () -> "slave".equals(g.role(first.redis())) && g.synced(first.redis()));
       long primaries = g.group.members().stream().filter(m -> "master".equals(g.role(m.redis()))).count();
       assertEquals(1, primaries);
-      assertEquals(Optional.of(promoted), g.primary());
+      assertEquals(Optional.of(promoted.get()), g.primary());
       g.cluster.awaitAlive(3, Duration.ofSeconds(60));
       assertEquals(385L, sumOfSquares(g, 10, Duration.ofSeconds(30)));
       return servedMs;
     }
   }
 
-  /**
-   * Starts a 10-square DAG every 100 ms until one finishes with the exact result (so a job
-   * that a dying node or a failing-over Redis holds up does not hide the ones behind it);
-   * returns when the first one did, in ms after {@code t0}, or -1 after 60 s.
-   */
-  private static long firstExactDag(GroupCluster g, long t0) {
-    AtomicLong served = new AtomicLong(-1);
-    ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+  /** Starts a 10-square DAG; the first to give its exact result sets {@code served} (ms after {@code t0}). */
+  private static void startDag(GroupCluster g, long t0, AtomicLong served) {
     try {
-      pace.scheduleAtFixedRate(() -> {
-        try {
-          sumOfSquares(g, 10).toFuture().onSuccess(v -> {
-            if (v == 385L) served.compareAndSet(-1, (System.nanoTime() - t0) / 1_000_000);
-          });
-        } catch (RuntimeException notYet) {
-          // refused at submission (Redis failing over, the head's death being handled): the next one will tell
-        }
-      }, 0, 100, TimeUnit.MILLISECONDS);
-      LocalCluster.poll("a DAG with its exact result", Duration.ofSeconds(60), () -> served.get() >= 0);
-      return served.get();
-    } catch (InterruptedException | AssertionError e) {
-      return -1;
-    } finally {
-      pace.shutdownNow();
+      sumOfSquares(g, 10).toFuture().onSuccess(v -> {
+        if (v == 385L) served.compareAndSet(-1, (System.nanoTime() - t0) / 1_000_000);
+      });
+    } catch (RuntimeException notYet) {
+      // refused at submission (Redis failing over, the head's death being handled): the next one will tell
     }
   }
 
