@@ -19,6 +19,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.TreeSet;
+import java.util.Set;
 
 /**
  * Short questions to the Redis group's processes (a redis-server or a sentinel at a given
@@ -117,8 +119,8 @@ public final class GroupLink implements AutoCloseable {
    * all together: {@code o_down} or {@code failover_in_progress} among them means a failover is
    * under way or about to be.
    */
-  public java.util.Set<String> masterFlags(List<Address> sentinels, String masterName) {
-    java.util.Set<String> flags = new java.util.TreeSet<>();
+  public Set<String> masterFlags(List<Address> sentinels, String masterName) {
+    Set<String> flags = new TreeSet<>();
     for (Address s : sentinels) {
       try {
         String f = Resp.strings(await(ask(s, Request.cmd(Command.SENTINEL).arg("master").arg(masterName)))).get("flags");

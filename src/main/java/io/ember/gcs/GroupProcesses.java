@@ -10,6 +10,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.Comparator;
+import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Command;
 
 /**
  * Starts the processes of one member of the embedded Redis group: a redis-server (the primary,
@@ -117,14 +120,14 @@ public final class GroupProcesses {
     List<String> done = new ArrayList<>();
     for (Address s : group.sentinels()) if (shutdown(link, s)) done.add("sentinel " + s);
     List<Address> redis = new ArrayList<>(group.members().stream().map(Member::redis).toList());
-    redis.sort(java.util.Comparator.comparing((Address a) -> isPrimary(link, a))); // replicas first
+    redis.sort(Comparator.comparing((Address a) -> isPrimary(link, a))); // replicas first
     for (Address r : redis) if (shutdown(link, r)) done.add("redis-server " + r);
     return done;
   }
 
   private static boolean isPrimary(GroupLink link, Address a) {
     try {
-      return "master".equals(link.await(link.ask(a, io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.ROLE)))
+      return "master".equals(link.await(link.ask(a, Request.cmd(Command.ROLE)))
           .get(0).toString());
     } catch (IOException e) {
       return false;
@@ -134,7 +137,7 @@ public final class GroupProcesses {
   private static boolean shutdown(GroupLink link, Address at) {
     if (!link.answers(at)) return false;
     try {
-      link.await(link.ask(at, io.vertx.redis.client.Request.cmd(io.vertx.redis.client.Command.SHUTDOWN)));
+      link.await(link.ask(at, Request.cmd(Command.SHUTDOWN)));
     } catch (IOException closed) {
       // SHUTDOWN answers by closing the connection
     }

@@ -2,6 +2,8 @@ package io.ember.gcs;
 
 import java.util.ArrayList;
 import java.util.List;
+import io.ember.conf.EmberConf;
+import java.nio.file.Path;
 
 /**
  * The embedded Redis group's layout, derived from the conf alone so that every node (and the
@@ -17,11 +19,11 @@ public record RedisGroup(String masterName, List<Member> members) {
   /** One member: the place of one redis-server and one sentinel. */
   public record Member(int index, Address redis, Address sentinel) {
     /** Its processes' directory under {@code redisDataDir}: {@code redis-<port>/} and {@code sentinel-<port>/}. */
-    public java.nio.file.Path redisDir(java.nio.file.Path redisDataDir) {
+    public Path redisDir(Path redisDataDir) {
       return redisDataDir.resolve("redis-" + redis.port());
     }
 
-    public java.nio.file.Path sentinelDir(java.nio.file.Path redisDataDir) {
+    public Path sentinelDir(Path redisDataDir) {
       return redisDataDir.resolve("sentinel-" + sentinel.port());
     }
   }
@@ -56,7 +58,7 @@ public record RedisGroup(String masterName, List<Member> members) {
   }
 
   /** The group a conf with {@code redis.replicas > 0} describes. */
-  public static RedisGroup of(io.ember.conf.EmberConf conf) {
+  public static RedisGroup of(EmberConf conf) {
     var r = conf.redis();
     return of(r.masterName(), r.host(), r.port(), r.replicas(), r.sentinels());
   }

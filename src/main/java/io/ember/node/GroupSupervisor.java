@@ -18,6 +18,9 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.logging.Logger;
+import java.nio.channels.OverlappingFileLockException;
+import io.vertx.core.Vertx;
+import io.vertx.core.Future;
 
 /**
  * One node's place in the embedded Redis group ({@code redis.replicas > 0}): which member it
@@ -51,7 +54,7 @@ public final class GroupSupervisor implements AutoCloseable {
   /** How long a restarting primary waits for a failover the sentinels have started. */
   static final long FAILOVER_WAIT_MS = 15_000;
 
-  private final io.vertx.core.Vertx vertx;
+  private final Vertx vertx;
   private final RedisGroup group;
   private final GroupProcesses processes;
   private final GroupLink link;
@@ -61,7 +64,7 @@ public final class GroupSupervisor implements AutoCloseable {
   private FileChannel lockFile;
   private long timer = -1;
 
-  public GroupSupervisor(io.vertx.core.Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head) {
+  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head) {
     this.vertx = vertx;
     this.group = group;
     this.link = new GroupLink(500);
@@ -70,7 +73,7 @@ public final class GroupSupervisor implements AutoCloseable {
   }
 
   /** Takes a member (the head: member 0, or fails), brings its processes up, then checks them every {@value #CHECK_MS} ms. */
-  public io.vertx.core.Future<Void> start() {
+  public Future<Void> start() {
     return vertx.<Void>executeBlocking(() -> {
       claim();
       if (head && mine == null) {
@@ -113,7 +116,7 @@ public final class GroupSupervisor implements AutoCloseable {
       FileLock lock;
       try {
         lock = ch.tryLock();
-      } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+      } catch (OverlappingFileLockException heldHere) {
         lock = null; // another supervisor of this same JVM holds it (tests run several)
       }
       if (lock == null) {
