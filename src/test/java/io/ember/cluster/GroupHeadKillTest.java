@@ -18,7 +18,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -62,14 +61,12 @@ class GroupHeadKillTest {
       // the sentinels name a new primary that answers as one (a DAG can finish on the event bus while writes queue)
       AtomicLong dag = new AtomicLong(-1);
       AtomicLong primary = new AtomicLong(-1);
-      AtomicReference<Address> promoted = new AtomicReference<>();
       ScheduledExecutorService pace = Executors.newScheduledThreadPool(2);
       try {
         pace.scheduleAtFixedRate(() -> startDag(g, t0, dag), 0, 100, TimeUnit.MILLISECONDS);
         pace.scheduleAtFixedRate(() -> {
           Optional<Address> p = g.primary();
           if (primary.get() < 0 && p.isPresent() && !p.get().equals(first.redis()) && "master".equals(g.role(p.get()))) {
-            promoted.set(p.get());
             primary.set((System.nanoTime() - t0) / 1_000_000);
           }
         }, 0, 50, TimeUnit.MILLISECONDS);
@@ -96,7 +93,11 @@ class GroupHeadKillTest {
           () -> "slave".equals(g.role(first.redis())) && g.synced(first.redis()));
       long primaries = g.group.members().stream().filter(m -> "master".equals(g.role(m.redis()))).count();
       assertEquals(1, primaries);
-      assertEquals(Optional.of(promoted.get()), g.primary());
+      // the one primary is the one the sentinels name, not member 0 (not necessarily the first promoted: on a loaded
+      // machine a sentinel that has just learned of the promotion can see the new primary as down and fail over once more)
+      Address now = g.primary().orElseThrow();
+      assertEquals("master", g.role(now));
+      assertTrue(!now.equals(first.redis()), "member 0 came back as the primary");
       g.cluster.awaitAlive(3, Duration.ofSeconds(60));
       assertEquals(385L, sumOfSquares(g, 10, Duration.ofSeconds(30)));
       return servedMs;
