@@ -46,7 +46,7 @@ public final class RedisErrors {
    */
   public static String code(Throwable failure) {
     Throwable t = root(failure);
-    if (t instanceof Response) return replyCode(t.getMessage());
+    if (t instanceof Response) return isClosedConnection(t) ? CONNECTION : replyCode(t.getMessage());
     return connectionLoss(t) ? CONNECTION : null;
   }
 
@@ -65,6 +65,14 @@ public final class RedisErrors {
   /** True when the reply says this connection reaches a replica (a demoted primary): it must be dropped. */
   public static boolean isReadOnly(Throwable failure) {
     return "READONLY".equals(code(failure));
+  }
+
+  /**
+   * True for the pseudo-reply {@code CONNECTION_CLOSED} with which the Vert.x client fails the
+   * requests in flight when their connection closes: a lost connection, not an answer of Redis.
+   */
+  public static boolean isClosedConnection(Throwable failure) {
+    return failure instanceof Response && "CONNECTION_CLOSED".equals(failure.getMessage());
   }
 
   /** The code of a reply's text (see {@link #code}). */

@@ -8,6 +8,8 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import java.io.IOException;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One dedicated Redis connection that stays up: it connects, loads its script (if it has one), reports
@@ -19,10 +21,18 @@ import io.vertx.redis.client.Response;
  * an older generation (end and exception both firing, replies of a dead connection) are
  * ignored, so one loss causes exactly one reconnect.
  *
+ * <p>Through Sentinels ({@link RedisEndpoint.Sentinel}), each connection asks them for the primary,
+ * and a {@link SentinelWatch} drops the connection when they announce a new one: a primary that
+ * was frozen rather than killed never closes the connection, and one demoted while alive keeps
+ * accepting writes until the Sentinels reconfigure it. A connection attempt (connect and script
+ * load) that does not complete within {@value #CONNECT_TIMEOUT_MS} ms (a frozen server accepts TCP
+ * connections but never answers) counts as a loss.
+ *
  * <p>Confined to one Vert.x context: every method must be called on it. It never blocks and
  * never retries a request itself (its user decides what to re-send).
  */
 final class RedisLink {
+  static final long CONNECT_TIMEOUT_MS = 5_000;
   private final Context context;
   private final RedisOptions options;
   private final WriterOptions tuning;
@@ -34,6 +44,7 @@ final class RedisLink {
   private volatile boolean ready;
   private volatile boolean closed;
   private long backoffMs;
+  private SentinelWatch watch;
 
   RedisLink(Context context, RedisOptions options, WriterOptions tuning, Script script, Runnable onReady) {
     this.script = script;
@@ -45,7 +56,14 @@ final class RedisLink {
   }
 
   void start() {
+    watch = SentinelWatch.of(context, options, this::masterSwitched);
     connect();
+  }
+
+  /** The Sentinels promoted another primary: reconnect now (they are asked again), from the shortest delay. */
+  private void masterSwitched() {
+    backoffMs = tuning.backoffInitialMs();
+    lost(generation, new IllegalStateException("the Sentinels switched the master"));
   }
 
   boolean ready() {
@@ -56,9 +74,15 @@ final class RedisLink {
     return generation;
   }
 
+  /**
+   * Sends on the current connection. The Vert.x client fails the requests in flight on a closed
+   * connection with a reply-like {@code CONNECTION_CLOSED}; it is turned into the transport
+   * failure it is, so that no user takes it for Redis refusing the request.
+   */
   Future<Response> send(Request request) {
     if (!ready()) return Future.failedFuture(new IllegalStateException("not connected"));
-    return connection.send(request);
+    return connection.send(request).recover(e -> Future.failedFuture(
+        RedisErrors.isClosedConnection(e) ? new IOException("Redis connection closed with the request in flight", e) : e));
   }
 
   /** A request succeeded: the next outage starts again from the shortest delay. */
@@ -80,6 +104,7 @@ final class RedisLink {
     closed = true;
     ready = false;
     generation++;
+    if (watch != null) watch.close();
     return dispose();
   }
 
@@ -90,6 +115,7 @@ final class RedisLink {
     client.connect()
         .compose(c -> adopt(gen, c))
         .compose(this::loadScript)
+        .timeout(CONNECT_TIMEOUT_MS, TimeUnit.MILLISECONDS)
         .onComplete(ar -> {
           if (gen != generation || closed) return;
           if (ar.succeeded()) {

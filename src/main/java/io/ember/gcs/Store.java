@@ -12,6 +12,7 @@ import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
@@ -41,6 +42,12 @@ final class Store {
   static final long REQUEST_TIMEOUT_MS = 10_000;
   static final long FIRST_PAUSE_MS = 50;
   static final long MAX_PAUSE_MS = 1_000;
+  /**
+   * A read's try gets at most this long: a connection to a primary that is frozen (not dead)
+   * never fails by itself, and the next try, on another connection, reaches the primary the
+   * Sentinels name by then.
+   */
+  static final long READ_TRY_MS = 3_000;
 
   private final Vertx vertx;
   private final RedisEndpoint endpoint;
@@ -75,30 +82,24 @@ final class Store {
     return replaced.get();
   }
 
-  /** A read: transient replies and connection losses are retried until the deadline. */
+  /** A read: transient replies and connection losses (or a try silent for {@value #READ_TRY_MS} ms) are retried until the deadline. */
   Future<Response> send(Request r) {
-    return retried(RedisErrors::isTransient, () -> call(r));
+    return retried(RedisErrors::isTransient, READ_TRY_MS, () -> call(r));
   }
 
   /** Reads in one round trip: retried as {@link #send} is. */
   Future<List<Response>> batch(List<Request> reqs) {
-    return retried(RedisErrors::isTransient, () -> watch(redis.batch(reqs)));
+    return retried(RedisErrors::isTransient, READ_TRY_MS, () -> watch(redis.batch(reqs)));
   }
 
   /** Writes in one round trip: only transient replies are retried (a lost connection may have applied them). */
   Future<List<Response>> writeBatch(List<Request> reqs) {
-    return retried(RedisErrors::isTransientReply, () -> watch(redis.batch(reqs)));
+    return retried(RedisErrors::isTransientReply, waitMs, () -> watch(redis.batch(reqs)));
   }
 
   /** A write or script: re-made while Redis refuses it with a transient reply, bounded as {@link #send} is. */
   <T> Future<T> refusable(Supplier<Future<T>> attempt) {
-    return retried(RedisErrors::isTransientReply, attempt);
-  }
-
-  /** One attempt bounded by the request timeout; a transient failure becomes UNAVAILABLE, an answer passes. */
-  <T> Future<T> timed(Future<T> f) {
-    long start = clock.millis();
-    return f.timeout(waitMs, TimeUnit.MILLISECONDS).recover(e -> Future.failedFuture(translate(e, start)));
+    return retried(RedisErrors::isTransientReply, waitMs, attempt);
   }
 
   /** The request as it is: no timeout, no translation. */
@@ -116,12 +117,18 @@ final class Store {
     return redis.close();
   }
 
-  private <T> Future<T> retried(Predicate<Throwable> retryable, Supplier<Future<T>> attempt) {
+  private <T> Future<T> retried(Predicate<Throwable> retryable, long tryMs, Supplier<Future<T>> attempt) {
     long start = clock.millis();
     long deadline = start + waitMs;
+    // the last reply seen: a try cut short by the deadline must not hide why Redis was not serving
+    AtomicReference<Throwable> lastReply = new AtomicReference<>();
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
-        .until(deadline, retryable, () -> attempt.get().timeout(Math.max(1, deadline - clock.millis()), TimeUnit.MILLISECONDS))
-        .recover(e -> Future.failedFuture(translate(e, start)));
+        .until(deadline, retryable, () -> attempt.get()
+            .timeout(Math.max(1, Math.min(tryMs, deadline - clock.millis())), TimeUnit.MILLISECONDS)
+            .onFailure(e -> {
+              if (e instanceof Response) lastReply.set(e);
+            }))
+        .recover(e -> Future.failedFuture(translate(e instanceof Response || lastReply.get() == null ? e : lastReply.get(), start)));
   }
 
   private Throwable translate(Throwable e, long start) {

@@ -73,6 +73,10 @@ class RedisErrorsTest {
     assertEquals(RedisErrors.CONNECTION, RedisErrors.code(new RuntimeException("wrapped", new IOException("reset"))));
     assertTrue(RedisErrors.isTransient(new IOException("not connected (reconnecting)")));
     assertFalse(RedisErrors.isTransientReply(new IOException("Connection reset")), "a lost connection may have applied a write");
+    // how the Vert.x client fails the requests in flight on a connection that closes
+    assertEquals(RedisErrors.CONNECTION, RedisErrors.code(reply("CONNECTION_CLOSED")));
+    assertTrue(RedisErrors.isClosedConnection(reply("CONNECTION_CLOSED")));
+    assertFalse(RedisErrors.isTransientReply(reply("CONNECTION_CLOSED")), "the request may have been applied");
   }
 
   @Test

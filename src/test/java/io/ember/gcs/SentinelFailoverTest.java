@@ -79,6 +79,29 @@ class SentinelFailoverTest {
     assertTrue(firstWriteMs < FAILOVER.toMillis());
   }
 
+  /**
+   * A frozen primary (SIGSTOP: a long pause) closes no connection: the writer's batch in flight
+   * would wait for it forever. The Sentinels' +switch-master makes the writer reconnect to the
+   * promoted replica and re-send, without the old primary ever coming back.
+   */
+  @Test
+  void afterSigstopOfThePrimaryTheWriterAndReadsMoveToThePromotedReplicaWithoutItsReturn() throws Exception {
+    NodeId n = new NodeId("node-frozen");
+    TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of())));
+    TaskId before = submit(w, 0);
+    await(w.flush());
+
+    SentinelSet.Server frozen = set.freezePrimary();
+    long stopped = System.nanoTime();
+    TaskId after = submit(w, 1);
+    await(w.flush(), FAILOVER);
+    LOG.info("primary SIGSTOP -> first acknowledged write: " + (System.nanoTime() - stopped) / 1_000_000 + " ms");
+    SentinelSet.Server promoted = set.awaitPromoted(frozen, FAILOVER);
+    assertNotNull(await(gcs.tasks().get(before), FAILOVER));
+    assertNotNull(set.ask(promoted, Request.cmd(Command.HGETALL).arg(Keys.task(after))), "the write is on the promoted primary");
+    assertTrue(set.ask(promoted, Request.cmd(Command.HGETALL).arg(Keys.task(after))).size() > 0);
+  }
+
   @Test
   void theLeaseLinkFollowsTheFailoverToThePromotedReplica() throws Exception {
     try (DedicatedLink link = gcs.leaseLink(1_000)) {

@@ -6,6 +6,7 @@ import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.RedisProcess;
+import io.ember.gcs.SentinelSet;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.node.HazelcastSetup;
@@ -41,6 +42,8 @@ public final class LocalCluster implements AutoCloseable {
   private final int maxNodes;
   private final int redisPort;
   private volatile RedisProcess redis;
+  /** Set when the nodes reach Redis through Sentinels (a {@link SentinelSet}) instead of this cluster's own redis-server. */
+  private volatile SentinelSet sentinels;
   private final List<NodeProcess> nodes = new ArrayList<>();
   private Vertx vertx;
   private EmberClient client;
@@ -109,6 +112,25 @@ public final class LocalCluster implements AutoCloseable {
     return start(n, conf -> {});
   }
 
+  /**
+   * {@code n} nodes (each conf edited by {@code edit}) whose Redis is {@code set}, reached through
+   * its Sentinels ({@code redis.sentinels}, {@code redis.masterName} in every conf, the driver's
+   * and this fixture's reads too); the set stays the caller's to close.
+   */
+  public static LocalCluster startWithSentinels(int n, SentinelSet set, Consumer<JsonObject> edit) throws Exception {
+    LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, false);
+    c.sentinels = set;
+    try {
+      for (int i = 0; i < n; i++) c.startNode("n" + i, edit);
+      c.awaitAlive(n, Duration.ofSeconds(90));
+      c.joinAsDriver();
+      return c;
+    } catch (Exception | Error e) {
+      c.close();
+      throw e;
+    }
+  }
+
   /** The conf a node of this cluster gets (before {@code edit}). */
   public JsonObject baseConf(String name) {
     JsonArray members = new JsonArray();
@@ -118,7 +140,8 @@ public final class LocalCluster implements AutoCloseable {
             .put("dataDir", dir.resolve(name).toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", hzBase)
             .put("members", members))
-        .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort))
+        .put("redis", sentinels != null ? sentinels.redisConf()
+            : new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"))
         .put("actors", new JsonObject().put("classes", new JsonArray().add(TestActors.Blob.class.getName())
@@ -194,7 +217,8 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized Gcs gcs() throws Exception {
     if (gcs == null) {
       if (vertx == null) vertx = Vertx.vertx();
-      gcs = await(connectGcs != null ? connectGcs.apply(vertx) : Gcs.connect(vertx, "127.0.0.1", redisPort));
+      gcs = await(connectGcs != null ? connectGcs.apply(vertx)
+          : sentinels != null ? Gcs.connect(vertx, sentinels.endpoint()) : Gcs.connect(vertx, "127.0.0.1", redisPort));
     }
     return gcs;
   }
