@@ -20,7 +20,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
- * The jar's entry point. {@code status}, {@code example} and {@code microbenchmark} are Ember
+ * The jar's entry point. {@code status}, {@code redis-stop}, {@code example} and {@code microbenchmark} are Ember
  * commands; anything else goes to the Vert.x launcher ({@code -cluster -conf <file>}), which
  * deploys {@link NodeVerticle}. The conf is validated here first, so a bad key stops the node
  * with a message naming the file, the key and the expected type. SIGTERM and Ctrl-C stop a
@@ -36,6 +36,7 @@ public final class Main {
       switch (cmd) {
         case "status" -> System.exit(StatusCommand.run(rest));
         case "example" -> System.exit(ExampleJob.run(rest));
+        case "redis-stop" -> System.exit(RedisStopCommand.run(rest));
         case "microbenchmark" -> System.exit(Microbenchmark.run(rest));
         case "help", "-h", "--help" -> {
           System.out.println(usage());
@@ -53,6 +54,7 @@ public final class Main {
     return String.join("\n",
         "usage: java -jar node.jar -cluster -conf conf/<file>.json   start a node",
         "       java -jar node.jar status [-conf <file>] [--json] [--recoveries N]   print the cluster's state",
+        "       java -jar node.jar redis-stop -conf <file>             stop the embedded Redis group's processes (redis.replicas > 0)",
         "       java -jar node.jar example                           run the example job on a fresh single node",
         "       java -jar node.jar microbenchmark [--quick] [--no-failures] [--actors]   measure a local cluster it starts itself");
   }

@@ -52,10 +52,13 @@ public record EmberConf(
    * Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a
    * free one). {@code sentinels} (host:port each; empty = none): Redis is whatever primary these
    * Sentinels name for master {@code masterName} (then {@code host}, {@code port} and
-   * {@code embedded} are not used: see {@link #redis}).
+   * {@code embedded} are not used: see {@link #redis}), except with {@code replicas} &gt; 0: the
+   * embedded Redis group (a primary, that many replicas, a sentinel each: see {@code gcs/RedisGroup}),
+   * whose members the nodes with this conf run; {@code port} is then its member 0's redis-server, and
+   * {@code embedded} marks the head, which runs member 0.
    */
   public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
-      String masterName) {
+      String masterName, int replicas) {
     /** The Sentinel master name when the conf names none. */
     public static final String DEFAULT_MASTER_NAME = "ember";
 
@@ -196,37 +199,48 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME);
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0);
     }
-    List<String> sentinels = sentinels(source, redis);
+    int replicas = atLeastZero(source, "redis.replicas", redis.getInteger("replicas", 0));
+    List<String> sentinels = sentinels(source, redis, replicas);
     boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host") && sentinels.isEmpty());
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
+    if (replicas > 0 && port == 0) {
+      throw new ConfException(source + ": key 'redis.replicas' (" + replicas + ") needs a fixed 'redis.port' (the group's"
+          + " member i runs its redis-server on redis.port + i), got 0");
+    }
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
         Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), sentinels,
-        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME));
+        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas);
   }
 
   /**
    * {@code redis.sentinels}, checked: each a {@code host:port}, at least one, and no other way to
    * name Redis beside them ({@code host}, {@code port}, {@code embedded: true}): a conf that names
-   * two would leave a reader guessing which one the node uses.
+   * two would leave a reader guessing which one the node uses. With {@code replicas} &gt; 0 (the
+   * embedded group) they are the group's own, one for each member ({@code replicas + 1}), and
+   * {@code host}, {@code port} and {@code embedded} say where member 0 runs and which node is the head.
    */
-  private static List<String> sentinels(String source, JsonObject redis) {
+  private static List<String> sentinels(String source, JsonObject redis, int replicas) {
     String masterName = redis.getString("masterName");
     if (!redis.containsKey("sentinels")) {
+      if (replicas > 0) {
+        throw new ConfException(source + ": key 'redis.replicas' (" + replicas + ") needs 'redis.sentinels' to list "
+            + (replicas + 1) + " sentinels (\"host:port\", one for each member of the group), got none");
+      }
       if (masterName != null) {
         throw new ConfException(source + ": key 'redis.masterName' is only used with 'redis.sentinels' (the Sentinels to ask"
             + " for that master's address); add 'redis.sentinels' or remove 'redis.masterName'");
       }
       return List.of();
     }
-    for (String other : List.of("host", "port")) {
+    for (String other : replicas > 0 ? List.<String>of() : List.of("host", "port")) {
       if (redis.containsKey(other)) {
         throw new ConfException(source + ": keys 'redis.sentinels' and 'redis." + other + "' cannot both be set: with"
             + " Sentinels the Redis address is whatever primary they name; remove one of them");
       }
     }
-    if (redis.getBoolean("embedded", false)) {
+    if (replicas == 0 && redis.getBoolean("embedded", false)) {
       throw new ConfException(source + ": key 'redis.sentinels' names an external Redis behind Sentinel, but 'redis.embedded'"
           + " is true; remove one of them");
     }
@@ -253,6 +267,11 @@ public record EmberConf(
     if (out.isEmpty()) {
       throw new ConfException(source + ": key 'redis.sentinels' must name at least one sentinel (\"host:port\"), got an"
           + " empty array");
+    }
+    if (replicas > 0 && out.size() != replicas + 1) {
+      throw new ConfException(source + ": key 'redis.replicas' (" + replicas + ") needs 'redis.sentinels' to list "
+          + (replicas + 1) + " sentinels (\"host:port\", one for each member of the group: the primary's and each replica's), got "
+          + out.size());
     }
     return List.copyOf(out);
   }

@@ -12,6 +12,7 @@ import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
+import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisEndpoint;
 import io.ember.gcs.RedisProcess;
 import io.ember.gcs.TableWriter;
@@ -76,6 +77,7 @@ public final class NodeAssembly {
 
   // set once each, in start-up order
   private RedisProcess embeddedRedis;
+  private GroupSupervisor group;
   private Gcs gcs;
   private long epoch;
   private TableWriter writer;
@@ -130,6 +132,7 @@ public final class NodeAssembly {
    */
   private Future<RedisEndpoint> redis() {
     EmberConf.Redis r = conf.redis();
+    if (r.replicas() > 0) return joinGroup(r);
     if (!r.embedded()) return Future.succeededFuture(RedisEndpoint.of(r));
     return vertx.executeBlocking(() -> {
       int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
@@ -138,6 +141,21 @@ public final class NodeAssembly {
       LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
       return RedisEndpoint.standalone(r.host(), port);
     });
+  }
+
+  /**
+   * The embedded Redis group ({@code redis.replicas > 0}): this node takes a member of it (the
+   * head member 0, the primary's at first) and keeps that member's detached redis-server and
+   * sentinel running (see {@link GroupSupervisor}); it reaches Redis through the sentinels.
+   */
+  private Future<RedisEndpoint> joinGroup(EmberConf.Redis r) {
+    return vertx.executeBlocking(() -> new GroupSupervisor(vertx, RedisGroup.of(conf), RedisProcess.binary(r.binary()),
+            r.dataDir(), r.embedded()))
+        .compose(g -> {
+          group = g;
+          return g.start();
+        })
+        .map(v -> RedisEndpoint.sentinel(r.sentinels(), r.masterName()));
   }
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
@@ -278,6 +296,7 @@ public final class NodeAssembly {
 
   private Future<Void> closeOnce() {
     Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
+    if (group != null) group.close(); // its processes stay: the group outlives this node
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())
         .compose(v -> store == null ? Future.succeededFuture() : store.close().otherwiseEmpty())

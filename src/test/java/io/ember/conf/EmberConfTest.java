@@ -23,6 +23,11 @@ class EmberConfTest {
     EmberConf worker = EmberConf.load(Path.of("conf/worker.json"));
     assertEquals(false, worker.redis().embedded());
     assertEquals(6390, worker.redis().port());
+    // the README's 3-node cluster runs the embedded Redis group: a primary, 2 replicas, 3 sentinels
+    for (EmberConf c : new EmberConf[] {head, worker}) {
+      assertEquals(2, c.redis().replicas());
+      assertEquals(java.util.List.of("127.0.0.1:26390", "127.0.0.1:26391", "127.0.0.1:26392"), c.redis().sentinels());
+    }
   }
 
   @Test
@@ -66,6 +71,39 @@ class EmberConfTest {
     assertTrue(error("{\"heartbeat\": {\"intervalMs\": 500, \"timeoutMs\": 400}}").contains("must be greater than"));
     assertTrue(error("{\"redis\": {\"port\": 70000}}").contains("port number"));
     assertTrue(error("{\"objects\": {\"capacityMb\": 0}}").contains("must be > 0"));
+  }
+
+  @Test
+  void redisReplicasDefaultToNoneAndAreChecked() {
+    assertEquals(0, EmberConf.from("none", new JsonObject()).redis().replicas());
+    assertEquals(0, EmberConf.from("x", new JsonObject("{\"redis\": {\"host\": \"h\", \"port\": 6390}}")).redis().replicas());
+    assertEquals("conf/x.json: key 'redis.replicas' must be an integer, got string \"2\"",
+        error("{\"redis\": {\"port\": 6390, \"replicas\": \"2\"}}"));
+    assertEquals("conf/x.json: key 'redis.replicas' must be >= 0, got -1", error("{\"redis\": {\"port\": 6390, \"replicas\": -1}}"));
+    String three = "\"sentinels\": [\"127.0.0.1:26390\", \"127.0.0.1:26391\", \"127.0.0.1:26392\"]";
+    String m = error("{\"redis\": {\"embedded\": true, \"replicas\": 2, " + three + "}}");
+    assertTrue(m.contains("'redis.replicas' (2) needs a fixed 'redis.port'"), m);
+    m = error("{\"redis\": {\"embedded\": true, \"port\": 6390, \"replicas\": 2}}");
+    assertTrue(m.contains("'redis.replicas' (2) needs 'redis.sentinels' to list 3 sentinels"), m);
+    m = error("{\"redis\": {\"port\": 6390, \"replicas\": 1, " + three + "}}");
+    assertTrue(m.contains("'redis.replicas' (1) needs 'redis.sentinels' to list 2 sentinels") && m.endsWith("got 3"), m);
+  }
+
+  @Test
+  void aGroupConfNamesMemberZeroAndItsSentinelsTogether() {
+    // with replicas the sentinels are the group's own: host, port and embedded say where member 0 runs and who is the head
+    String three = "\"sentinels\": [\"127.0.0.1:26390\", \"127.0.0.1:26391\", \"127.0.0.1:26392\"]";
+    EmberConf head = EmberConf.from("x", new JsonObject("{\"redis\": {\"embedded\": true, \"host\": \"127.0.0.1\", \"port\": 6390, "
+        + "\"replicas\": 2, " + three + "}}"));
+    assertEquals(2, head.redis().replicas());
+    assertTrue(head.redis().embedded());
+    assertEquals(3, head.redis().sentinels().size());
+    assertEquals("ember", head.redis().masterName());
+    EmberConf worker = EmberConf.from("x", new JsonObject("{\"redis\": {\"host\": \"127.0.0.1\", \"port\": 6390, \"replicas\": 2, "
+        + three + "}}"));
+    assertEquals(false, worker.redis().embedded());
+    // without replicas the old rule holds: sentinels name an external Redis, alone
+    assertTrue(error("{\"redis\": {\"port\": 6390, " + three + "}}").contains("cannot both be set"));
   }
 
   @Test

@@ -48,6 +48,7 @@ public final class LocalCluster implements AutoCloseable {
   private Vertx vertx;
   private EmberClient client;
   private Gcs gcs;
+  private java.util.function.Function<Vertx, Future<Gcs>> connectGcs;
 
   /** A started node JVM. */
   public static final class NodeProcess {
@@ -67,16 +68,25 @@ public final class LocalCluster implements AutoCloseable {
   }
 
   private LocalCluster(Path dir, int maxNodes, boolean withRedis) throws IOException {
+    this(dir, maxNodes, withRedis, RedisProcess.freePort());
+  }
+
+  private LocalCluster(Path dir, int maxNodes, boolean withRedis, int redisPort) throws IOException {
     this.dir = dir;
     this.maxNodes = maxNodes;
     this.hzBase = Ports.freeRange(maxNodes + 2);
-    this.redisPort = RedisProcess.freePort();
+    this.redisPort = redisPort;
     if (withRedis) startRedis();
   }
 
   /** A cluster of up to {@code maxNodes} nodes whose Redis is not started yet ({@link #startRedis}); no node, no driver. */
   public static LocalCluster withoutRedis(int maxNodes) throws IOException {
     return new LocalCluster(Files.createTempDirectory("ember-cluster"), maxNodes + 2, false);
+  }
+
+  /** As {@link #withoutRedis(int)}, with the nodes' confs naming Redis on {@code redisPort} (a fixture that runs its own). */
+  public static LocalCluster withoutRedis(int maxNodes, int redisPort) throws IOException {
+    return new LocalCluster(Files.createTempDirectory("ember-cluster"), maxNodes + 2, false, redisPort);
   }
 
   /** Starts this cluster's redis-server (on the port the nodes' confs name). */
@@ -207,9 +217,15 @@ public final class LocalCluster implements AutoCloseable {
   public synchronized Gcs gcs() throws Exception {
     if (gcs == null) {
       if (vertx == null) vertx = Vertx.vertx();
-      gcs = await(sentinels != null ? Gcs.connect(vertx, sentinels.endpoint()) : Gcs.connect(vertx, "127.0.0.1", redisPort));
+      gcs = await(connectGcs != null ? connectGcs.apply(vertx)
+          : sentinels != null ? Gcs.connect(vertx, sentinels.endpoint()) : Gcs.connect(vertx, "127.0.0.1", redisPort));
     }
     return gcs;
+  }
+
+  /** How this fixture reaches Redis (the default: the standalone one on the confs' port), for fixtures whose Redis moves. */
+  public synchronized void connectGcsWith(java.util.function.Function<Vertx, Future<Gcs>> connect) {
+    this.connectGcs = connect;
   }
 
   public EmberClient client() {

@@ -1,0 +1,215 @@
+package io.ember.node;
+
+import io.ember.gcs.GroupLink;
+import io.ember.gcs.GroupProcesses;
+import io.ember.gcs.RedisGroup;
+import io.ember.gcs.RedisGroup.Address;
+import io.ember.gcs.RedisGroup.Member;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.logging.Logger;
+import java.nio.channels.OverlappingFileLockException;
+import io.vertx.core.Vertx;
+import io.vertx.core.Future;
+
+/**
+ * One node's place in the embedded Redis group ({@code redis.replicas > 0}): which member it
+ * looks after, and keeping that member's redis-server and sentinel running.
+ *
+ * <p><b>Who takes which member.</b> The head ({@code redis.embedded}) takes member 0; any other
+ * node the first free member among 1..replicas whose sentinel address is on this machine. A
+ * member is taken by holding an exclusive OS file lock,
+ * {@code <java.io.tmpdir>/ember-group-<host>-<sentinel port>.lock}, for the life of the JVM: two
+ * nodes starting at once cannot both hold it, and the kernel releases it when the JVM dies,
+ * however it dies, so a node that finds no free member tries again at every check and takes over
+ * the member of a node that is gone. (A member's address is fixed by the conf, so only nodes on
+ * that member's host compete for it, and they share that host's lock files.)
+ *
+ * <p><b>Who restarts what.</b> Every {@value #CHECK_MS} ms the holder looks at its own member:
+ * a process whose pid file names no live process and whose port does not answer is started
+ * again (a redis-server as a replica of the primary the sentinels name; a sentinel watching that
+ * primary). A redis-server the sentinels still name as the primary waits while they fail over
+ * ({@code o_down} or {@code failover_in_progress}), then comes back as a replica of the new
+ * one, so a restarted primary never makes a second one; if no failover happens (no replica could
+ * take over) it comes back as the primary, on its own data. The processes are detached (see
+ * {@link GroupProcesses}): a node's fence, stop or death leaves them running, and the next
+ * holder adopts them as they are.
+ *
+ * <p>Every check and start runs on a worker thread ({@code executeBlocking}), never on an event
+ * loop; one check at a time.
+ */
+public final class GroupSupervisor implements AutoCloseable {
+  private static final Logger LOG = Logger.getLogger(GroupSupervisor.class.getName());
+  public static final long CHECK_MS = 2_000;
+  /** How long a restarting primary waits for a failover the sentinels have started. */
+  static final long FAILOVER_WAIT_MS = 15_000;
+
+  private final Vertx vertx;
+  private final RedisGroup group;
+  private final GroupProcesses processes;
+  private final GroupLink link;
+  private final boolean head;
+  private final AtomicBoolean checking = new AtomicBoolean();
+  private volatile Member mine;
+  private FileChannel lockFile;
+  private long timer = -1;
+
+  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head) {
+    this.vertx = vertx;
+    this.group = group;
+    this.link = new GroupLink(500);
+    this.processes = new GroupProcesses(binary, redisDataDir, group, link);
+    this.head = head;
+  }
+
+  /** Takes a member (the head: member 0, or fails), brings its processes up, then checks them every {@value #CHECK_MS} ms. */
+  public Future<Void> start() {
+    return vertx.<Void>executeBlocking(() -> {
+      claim();
+      if (head && mine == null) {
+        throw new IOException("member 0 of the Redis group (sentinel " + group.members().get(0).sentinel()
+            + ") is held by another node on this machine: only one head may run it");
+      }
+      if (mine != null) ensure();
+      return null;
+    }).onSuccess(v -> timer = vertx.setPeriodic(CHECK_MS, id -> check()));
+  }
+
+  /** The member this node looks after, or null (all taken). */
+  public Member member() {
+    return mine;
+  }
+
+  /** The primary as the sentinels name it now, else member 0's redis-server (blocking: worker threads only). */
+  public Address primary() {
+    return link.master(group.sentinels(), group.masterName()).orElse(group.members().get(0).redis());
+  }
+
+  private void check() {
+    if (!checking.compareAndSet(false, true)) return;
+    vertx.<Void>executeBlocking(() -> {
+      if (mine == null) claim();
+      if (mine != null) ensure();
+      return null;
+    }).onComplete(r -> {
+      checking.set(false);
+      if (r.failed()) LOG.warning("Redis group: member " + (mine == null ? "-" : mine.index()) + ": " + r.cause().getMessage());
+    });
+  }
+
+  private synchronized void claim() throws IOException {
+    List<Member> candidates = head ? group.members().subList(0, 1) : group.members().subList(1, group.members().size());
+    for (Member m : candidates) {
+      if (!local(m.sentinel().host())) continue;
+      Path path = Path.of(System.getProperty("java.io.tmpdir"), "ember-group-" + m.sentinel().host() + "-" + m.sentinel().port() + ".lock");
+      FileChannel ch = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+      FileLock lock;
+      try {
+        lock = ch.tryLock();
+      } catch (OverlappingFileLockException heldHere) {
+        lock = null; // another supervisor of this same JVM holds it (tests run several)
+      }
+      if (lock == null) {
+        ch.close();
+        continue;
+      }
+      lockFile = ch;
+      mine = m;
+      LOG.info("Redis group: this node looks after member " + m.index() + " (redis-server " + m.redis() + ", sentinel "
+          + m.sentinel() + ")");
+      return;
+    }
+  }
+
+  /** Starts whichever of this member's two processes is not running. */
+  private void ensure() throws IOException {
+    Member m = mine;
+    if (!running(processes.redisPidFile(m), m.redis())) {
+      long t0 = System.nanoTime();
+      Address primary = primaryFor(m);
+      long pid = processes.startRedis(m, primary);
+      LOG.info("Redis group: started member " + m.index() + "'s redis-server " + m.redis() + " (pid " + pid + ") "
+          + (primary == null ? "as the primary" : "as a replica of " + primary) + " in " + ms(t0) + " ms");
+    }
+    if (!running(processes.sentinelPidFile(m), m.sentinel())) {
+      long t0 = System.nanoTime();
+      Address primary = primary();
+      long pid = processes.startSentinel(m, primary);
+      LOG.info("Redis group: started member " + m.index() + "'s sentinel " + m.sentinel() + " (pid " + pid + ") watching "
+          + primary + " in " + ms(t0) + " ms");
+    }
+  }
+
+  /** Up: its pid file names a live process, or (adopted from another holder) its port answers. */
+  private boolean running(Path pidFile, Address at) {
+    return GroupProcesses.live(pidFile).isPresent() || link.answers(at);
+  }
+
+  /**
+   * The primary member {@code m}'s redis-server is to follow, or null to start as the primary:
+   * the one the sentinels name; if they name {@code m} itself (it was the primary and is down)
+   * and are failing over, the one they name after; if none answers, member 0 (the head's)
+   * starts as the primary and the others follow it.
+   */
+  private Address primaryFor(Member m) throws IOException {
+    Optional<Address> named = link.master(group.sentinels(), group.masterName());
+    if (named.isEmpty()) return m.index() == 0 ? null : group.members().get(0).redis();
+    if (!named.get().equals(m.redis())) return named.get();
+    long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(FAILOVER_WAIT_MS);
+    while (System.nanoTime() < deadline && failingOver()) {
+      pause();
+      Optional<Address> now = link.master(group.sentinels(), group.masterName());
+      if (now.isPresent() && !now.get().equals(m.redis())) return now.get();
+    }
+    return null; // no failover: it was and stays the primary, on its own append-only file
+  }
+
+  private boolean failingOver() {
+    Set<String> flags = link.masterFlags(group.sentinels(), group.masterName());
+    return flags.contains("o_down") || flags.contains("failover_in_progress");
+  }
+
+  private static void pause() throws IOException {
+    try {
+      Thread.sleep(100); // a worker thread waiting for the sentinels, never an event loop
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted while waiting for a failover", e);
+    }
+  }
+
+  static boolean local(String host) {
+    try {
+      InetAddress a = InetAddress.getByName(host);
+      return a.isLoopbackAddress() || a.isAnyLocalAddress() || NetworkInterface.getByInetAddress(a) != null;
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  private static long ms(long t0) {
+    return TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+  }
+
+  /** Stops checking and gives the member up (the processes keep running: the group outlives its nodes). */
+  @Override
+  public synchronized void close() {
+    if (timer >= 0) vertx.cancelTimer(timer);
+    try {
+      if (lockFile != null) lockFile.close();
+    } catch (IOException ignored) {
+      // released with the JVM anyway
+    }
+    link.close();
+  }
+}
