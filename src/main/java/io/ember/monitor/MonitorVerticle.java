@@ -60,7 +60,7 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(MonitorVerticle.class.getName());
 
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final Monitor.Timing timing;
   private final String host;
   private final ClusterView view;
@@ -87,7 +87,7 @@ public final class MonitorVerticle extends VerticleBase {
       TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, VerdictFanout deaths, Consumer<String> fence,
       IntConsumer heartbeatPort, Clock clock) {
     this.self = self;
-    this.epoch = epoch;
+    this.epoch = writer == null ? () -> epoch : writer::epoch; // a resync gives the writer a new epoch
     this.timing = timing;
     this.host = host;
     this.view = view;

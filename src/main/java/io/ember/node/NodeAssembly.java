@@ -13,6 +13,7 @@ import io.ember.conf.EmberConf;
 import io.ember.gcs.ActorTable;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
+import io.ember.gcs.Republish;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
 import io.ember.monitor.ClusterView;
@@ -33,6 +34,7 @@ import io.ember.scheduler.FunctionRegistry;
 import io.ember.scheduler.JsonSubmit;
 import io.ember.scheduler.Scheduler;
 import io.ember.scheduler.SchedulerVerticle;
+import io.ember.util.Retry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -41,6 +43,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -114,7 +117,7 @@ public final class NodeAssembly {
         .compose(v -> n.deployActors())
         .compose(v -> n.deployScheduler())
         .map(v -> {
-          LOG.info("Ember node " + n.nodeId + " (epoch " + n.epoch + ") is up; redis " + n.gcs.host() + ":" + n.gcs.port()
+          LOG.info("Ember node " + n.nodeId + " (epoch " + n.writer.epoch() + ") is up; redis " + n.gcs.host() + ":" + n.gcs.port()
               + ", transfers on " + n.transferHost + ":" + n.transferPort + ", " + functions.all().size() + " functions");
           return n;
         });
@@ -161,9 +164,40 @@ public final class NodeAssembly {
           epoch = e;
           writer = gcs.writer(nodeId, e);
           writer.onFenced(why -> fence.fence("Redis refused this node's writes: " + why));
+          writer.onResync(new NodeResync(nodeId, new ResyncRule(conf.heartbeat().timeoutMs()), fence::isFenced,
+              resyncSources(fields), writer, Retry.backoff(vertx, clock, 50, 1_000), clock)::resync);
           writer.onError(err -> LOG.warning("table writer of " + nodeId + ": " + err.getMessage()));
           return null;
         });
+  }
+
+  /** What a resync reads from this node's parts (they all exist by the time Redis can lose anything). */
+  private NodeResync.Sources resyncSources(Map<String, String> fields) {
+    return new NodeResync.Sources() {
+      public Map<NodeId, Long> knownDead() {
+        Map<NodeId, Long> dead = new HashMap<>();
+        view.all().forEach((id, p) -> {
+          if (p.dead) dead.put(id, p.epoch);
+        });
+        return dead;
+      }
+
+      public Future<Long> register(long knownEpoch, Map<NodeId, Long> dead) {
+        return gcs.config().setLineageTtlMs(conf.scheduler().lineageTtlSec() * 1000L)
+            .compose(v -> gcs.nodes().resync(nodeId, knownEpoch, dead, fields));
+      }
+
+      public void fill(Republish r) {
+        store.held().forEach(r::object);
+        EmberClient c = client;
+        if (c != null) c.pendingSpecs().forEach(t -> r.task(t.id(), t.encode().getBytes(), t.job(), t.function(), t.owner()));
+      }
+
+      public Future<Void> actors(Republish r) {
+        ActorHost a = actors;
+        return a == null ? Future.succeededFuture() : a.republish(r, conf.heartbeat().timeoutMs());
+      }
+    };
   }
 
   private Location self(long size) {
@@ -174,7 +208,7 @@ public final class NodeAssembly {
   private Future<Void> deployObjectManager() {
     ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
-    ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, epoch, busNodeId, store, requests,
+    ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
         conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> heartbeatPort, clock);
     return vertx.deployVerticle(objects).map(id -> {
       transferHost = objects.transferHost();
@@ -229,7 +263,7 @@ public final class NodeAssembly {
 
   private Future<Void> deployScheduler() {
     EmberClient c = client;
-    scheduler = new SchedulerVerticle(nodeId, epoch, busNodeId,
+    scheduler = new SchedulerVerticle(nodeId, writer::epoch, busNodeId,
         () -> new Scheduler(vertx, nodeId, conf, functions, writer, store, directory, view, c::forTask, transferHost, transferPort),
         new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock);
     return vertx.deployVerticle(scheduler).mapEmpty();
@@ -253,7 +287,7 @@ public final class NodeAssembly {
         .compose(v -> writer.flush()) // everything this node wrote lands before its LEFT
         .compose(v -> {
           fence.onFenced(why -> LOG.fine("node " + nodeId + " left; its writes are refused from now on"));
-          return gcs.deaths().leave(nodeId, epoch, STOPPED, clock.millis());
+          return gcs.deaths().leave(nodeId, writer.epoch(), STOPPED, clock.millis());
         })
         .map(answer -> {
           NodeDeath verdict = Monitor.verdict(nodeId, STOPPED, clock.millis(), nodeId, answer);
