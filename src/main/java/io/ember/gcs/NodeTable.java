@@ -53,15 +53,20 @@ public final class NodeTable {
   /**
    * Re-registers {@code id} after Redis lost its row: first writes back the deaths this node
    * heard of ({@code knownDead}: node → the epoch it was declared dead at) where Redis has no row
-   * or an older one, then gives {@code id} an epoch strictly above {@code knownEpoch} (the
-   * counter is raised to it first: it never goes back), state ALIVE, the given fields. Returns
-   * the new epoch, or -1 if Redis says this node is dead (a verdict stands: it must fence).
+   * or an older one, then gives {@code id} an epoch strictly above {@code knownEpoch} and
+   * {@code floorEpoch} (the highest epoch it heard of; the counter is raised to it first: it never
+   * goes back), state ALIVE, the given fields; the monitor's term counter is raised to at least
+   * {@code knownTerm}. Returns the new epoch, or -1 if Redis says this node is dead (a verdict
+   * stands: it must fence).
    */
-  public Future<Long> resync(NodeId id, long knownEpoch, Map<NodeId, Long> knownDead, Map<String, String> fields) {
+  public Future<Long> resync(NodeId id, long knownEpoch, long floorEpoch, long knownTerm, Map<NodeId, Long> knownDead,
+      Map<String, String> fields) {
     List<Object> args = new ArrayList<>();
     args.add(id.toString());
     args.add(System.currentTimeMillis());
     args.add(knownEpoch);
+    args.add(floorEpoch);
+    args.add(knownTerm);
     args.add(knownDead.size());
     knownDead.forEach((n, e) -> {
       args.add(n.toString());
@@ -74,7 +79,7 @@ public final class NodeTable {
       args.add(e.getKey());
       args.add(e.getValue() == null ? "" : e.getValue());
     }
-    return store.timed(store.run(RESYNC, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES), args.toArray()))
+    return store.timed(store.run(RESYNC, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES, Keys.TERM), args.toArray()))
         .map(Response::toLong);
   }
 

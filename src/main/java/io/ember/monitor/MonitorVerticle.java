@@ -72,7 +72,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final Consumer<String> fence;
   private final IntConsumer heartbeatPort;
   private final Clock clock;
-  private Monitor monitor;
+  private volatile Monitor monitor;
   private HeartbeatChannel channel;
   private LeaseKeeper keeper;
   private long tableTimer;
@@ -103,6 +103,12 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** How long a declaration that found a corrupt row waits before it is made again. */
   static final long CORRUPT_RETRY_MS = 10_000;
+
+  /** The last term this node's monitor took the lease in (0 if never): a resync keeps the term counter above it. */
+  public long lastTerm() {
+    Monitor m = monitor;
+    return m == null ? 0 : m.lease().lastTerm();
+  }
 
   @Override
   public Future<?> start() {

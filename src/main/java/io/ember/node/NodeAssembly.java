@@ -90,6 +90,7 @@ public final class NodeAssembly {
   private volatile EmberClient client;
   private volatile ActorHost actors;
   private volatile String monitorDeployment;
+  private volatile MonitorVerticle monitor;
   private volatile SchedulerVerticle scheduler;
   private Future<Void> closed;
 
@@ -183,8 +184,11 @@ public final class NodeAssembly {
       }
 
       public Future<Long> register(long knownEpoch, Map<NodeId, Long> dead) {
+        long floor = view.all().values().stream().mapToLong(p -> p.epoch).max().orElse(0);
+        MonitorVerticle m = monitor;
+        long term = m == null ? 0 : m.lastTerm();
         return gcs.config().setLineageTtlMs(conf.scheduler().lineageTtlSec() * 1000L)
-            .compose(v -> gcs.nodes().resync(nodeId, knownEpoch, dead, fields));
+            .compose(v -> gcs.nodes().resync(nodeId, knownEpoch, floor, term, dead, fields));
       }
 
       public void fill(Republish r) {
@@ -236,6 +240,7 @@ public final class NodeAssembly {
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {
           monitorDeployment = id;
+          this.monitor = monitor;
           return null;
         });
   }

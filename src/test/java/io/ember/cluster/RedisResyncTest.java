@@ -12,6 +12,7 @@ import io.ember.examples.Counter;
 import io.ember.gcs.GcsTesting;
 import io.ember.gcs.NodeRecord;
 import io.ember.gcs.NodeState;
+import io.ember.ids.NodeId;
 import io.ember.testing.LocalCluster;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
@@ -53,6 +54,40 @@ public class RedisResyncTest {
   @Test
   void redisKilledAndRestartedEmptyMidDagResyncsEveryNodeOnceWithExactResults() throws Exception {
     survives(() -> cluster.restartRedisEmpty());
+  }
+
+  /**
+   * The zombie case: a node frozen until it is declared dead, then Redis is flushed (its death is
+   * lost with the rest) and the node resumed. Its peers write its death back when they resync,
+   * and it cannot prove it was current when Redis lost its row: it exits (code 3) instead of
+   * re-registering, and no ALIVE row is ever written for it.
+   */
+  @Test
+  void aNodeDeclaredDeadBeforeTheLossDoesNotComeBackThroughTheResync() throws Exception {
+    cluster = LocalCluster.start(NODES);
+    NodeId zombie = cluster.nodeIdOf("n2");
+    cluster.freeze("n2");
+    poll("n2 declared dead", Duration.ofSeconds(30), () -> "DEAD".equals(state("n2")));
+    await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.FLUSHALL)));
+    poll("the two live nodes resynced", Duration.ofSeconds(30), () -> resynced().size() >= NODES - 1);
+    cluster.resume("n2");
+    Process p = cluster.node("n2").process;
+    poll("n2 exits", Duration.ofSeconds(30), () -> !p.isAlive());
+    assertEquals(3, p.exitValue(), cluster.logOf(cluster.node("n2")));
+    for (NodeRecord r : await(cluster.gcs().nodes().all())) {
+      if (r.id().equals(zombie)) assertEquals(NodeState.DEAD, r.state(), r.toString());
+    }
+    assertTrue(resynced().stream().noneMatch(e -> zombie.value().equals(e.getString("node"))), resynced().toString());
+    EmberClient ember = cluster.client();
+    assertEquals(FaultToleranceTest.expected(50), FaultToleranceTest.sumOfSquares(ember, 50, 1).get(Duration.ofSeconds(60)));
+  }
+
+  private String state(String name) {
+    try {
+      return cluster.stateOf(name);
+    } catch (Exception e) {
+      return null;
+    }
   }
 
   interface Loss {
