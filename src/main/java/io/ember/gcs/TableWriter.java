@@ -36,7 +36,10 @@ import java.util.function.LongSupplier;
  * applied alone, in order.
  *
  * <p><b>Fenced</b>: {@link #onFenced} is called once, queued ops are dropped and later ones
- * ignored: a fenced node must rejoin as a new incarnation. <b>Redis lost</b>: ops stay queued
+ * ignored: a fenced node must rejoin as a new incarnation. <b>Resync</b>: when Redis no longer
+ * knows the epoch (the node's row is gone or behind: {@code RESYNC}), nothing more is sent and
+ * {@link #onResync} is asked once; its answer's rows go first, then every held batch, re-sealed
+ * with the new epoch. <b>Redis lost</b>: ops stay queued
  * (at most {@link WriterOptions#maxQueued()}; beyond that the oldest are dropped and reported
  * through {@link #onError}), the connection is re-made with backoff, and unacknowledged
  * batches are re-sent in order; the script's ops are idempotent, so a batch applied before the

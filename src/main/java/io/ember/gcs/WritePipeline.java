@@ -29,7 +29,9 @@ import java.util.function.LongSupplier;
  * {@link WriterOptions#maxQueued()} the oldest calls are dropped and reported), group commit into
  * batches of coalesced script ops, at most {@link WriterOptions#maxInFlight()} batches in flight,
  * acknowledgement, re-sending every unacknowledged batch in order after the connection is re-made,
- * and fencing when Redis refuses this node's epoch. {@link TableWriter} says what to write; this
+ * fencing when Redis refuses this node's epoch, and holding everything while the node resyncs
+ * when Redis no longer knows it (a reply to a send made before the resync is ignored: the batch
+ * is re-sent with the new epoch). {@link TableWriter} says what to write; this
  * class only moves it. Enqueueing is safe from any thread; everything else runs on the writer's
  * context. It never blocks that context and never sends a batch once fenced.
  */
