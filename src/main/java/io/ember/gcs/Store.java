@@ -63,7 +63,8 @@ final class Store {
   }
 
   private <T> Future<T> unavailable(Throwable e) {
-    if (e instanceof Response) return Future.failedFuture(e);   // Redis answered with an error
+    // Redis answered with an error; CONNECTION_CLOSED is the client's: the connection went away mid-request
+    if (e instanceof Response && !String.valueOf(e.getMessage()).startsWith("CONNECTION_CLOSED")) return Future.failedFuture(e);
     return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
         "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
   }

@@ -80,6 +80,8 @@ public final class NodeResync {
             return Future.failedFuture(new EmberException(ErrorCode.FENCED, "Redis lost this node's row at epoch "
                 + ask.epoch() + ", and a peer has written back that it was declared dead"));
           }
+          LOG.info("node " + self + " re-registered at epoch " + epoch + " after "
+              + TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started) + " ms; taking its actors' checkpoints");
           Republish r = new Republish(epoch, self);
           sources.fill(r);
           return sources.actors(r).map(v -> r);
