@@ -29,6 +29,12 @@ public final class NodeResync {
   private static final Logger LOG = Logger.getLogger(NodeResync.class.getName());
   /** How long a resync keeps asking a Redis that does not answer yet (LOADING, restarting) before the node fences. */
   static final long REGISTER_RETRY_MS = 60_000;
+  /**
+   * One attempt's bound: a pooled connection cut by the restart can hold a request until the
+   * store's own 10 s timeout; asking again on a fresh one is quicker. The script is idempotent
+   * (a row ALIVE above the known epoch is this node's own earlier attempt).
+   */
+  static final long ATTEMPT_MS = 1_000;
 
   /** What a resync reads from the node and how it registers: one place, so the coordinator is testable with fakes. */
   public interface Sources {
@@ -74,7 +80,7 @@ public final class NodeResync {
         + "): re-registering and re-publishing what it holds");
     Map<NodeId, Long> dead = sources.knownDead();
     return retry.until(clock.millis() + REGISTER_RETRY_MS, err -> !fenced.getAsBoolean(),
-            () -> sources.register(ask.epoch(), dead))
+            () -> sources.register(ask.epoch(), dead).timeout(ATTEMPT_MS, TimeUnit.MILLISECONDS))
         .compose(epoch -> {
           if (epoch < 0) {
             return Future.failedFuture(new EmberException(ErrorCode.FENCED, "Redis lost this node's row at epoch "
