@@ -75,6 +75,8 @@ public final class NodeAssembly {
   private final ClusterView view = new ClusterView();
   private final VerdictFanout deaths = new VerdictFanout();
   private final Fence fence = new Fence(Fence.EXIT);
+  /** Whether this process stood still (a resync must not bring back a node frozen past its verdict). */
+  private final StallWatch stalls = StallWatch.start(50);
 
   // set once each, in start-up order
   private RedisProcess embeddedRedis;
@@ -165,7 +167,7 @@ public final class NodeAssembly {
           epoch = e;
           writer = gcs.writer(nodeId, e);
           writer.onFenced(why -> fence.fence("Redis refused this node's writes: " + why));
-          writer.onResync(new NodeResync(nodeId, new ResyncRule(conf.heartbeat().timeoutMs()), fence::isFenced,
+          writer.onResync(new NodeResync(nodeId, new ResyncRule(conf.heartbeat().timeoutMs()), stalls, fence::isFenced,
               resyncSources(fields), writer, Retry.backoff(vertx, clock, 50, 1_000), clock)::resync);
           writer.onError(err -> LOG.warning("table writer of " + nodeId + ": " + err.getMessage()));
           return null;
@@ -315,6 +317,7 @@ public final class NodeAssembly {
   }
 
   private Future<Void> closeOnce() {
+    stalls.close();
     Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())

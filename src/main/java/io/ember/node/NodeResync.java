@@ -53,16 +53,18 @@ public final class NodeResync {
 
   private final NodeId self;
   private final ResyncRule rule;
+  private final StallWatch stalls;
   private final BooleanSupplier fenced;
   private final Sources sources;
   private final TableWriter writer;
   private final Retry retry;
   private final Clock clock;
 
-  public NodeResync(NodeId self, ResyncRule rule, BooleanSupplier fenced, Sources sources, TableWriter writer, Retry retry,
+  public NodeResync(NodeId self, ResyncRule rule, StallWatch stalls, BooleanSupplier fenced, Sources sources, TableWriter writer, Retry retry,
       Clock clock) {
     this.self = self;
     this.rule = rule;
+    this.stalls = stalls;
     this.fenced = fenced;
     this.sources = sources;
     this.writer = writer;
@@ -72,8 +74,9 @@ public final class NodeResync {
 
   /** The writer's question (see {@link TableWriter#onResync}): the new epoch and what to write first, or why to fence. */
   public Future<Republish> resync(ResyncAsk ask) {
-    if (rule.decide(ask, fenced.getAsBoolean()) == ResyncRule.Decision.FENCE) {
-      return Future.failedFuture(new EmberException(ErrorCode.FENCED, rule.whyFenced(ask)));
+    long stall = stalls.longestSince(ask.currentSinceNanos());
+    if (rule.decide(ask, fenced.getAsBoolean(), stall) == ResyncRule.Decision.FENCE) {
+      return Future.failedFuture(new EmberException(ErrorCode.FENCED, rule.whyFenced(ask, stall)));
     }
     long started = System.nanoTime();
     LOG.warning("Redis no longer knows node " + self + " at epoch " + ask.epoch() + " (" + ask.reason()
