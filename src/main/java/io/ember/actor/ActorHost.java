@@ -4,6 +4,7 @@ import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.gcs.ActorState;
 import io.ember.gcs.ActorTable;
+import io.ember.gcs.Republish;
 import io.ember.gcs.LedgerEntry;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -286,6 +287,25 @@ public final class ActorHost {
     Promise<T> p = Promise.promise();
     f.onComplete(ar -> context.runOnContext(v -> p.handle(ar)));
     return p.future();
+  }
+
+  /**
+   * Redis lost this node's actor rows (a resync): adds each serving actor to {@code r} with a
+   * fresh checkpoint taken between two of its calls, so the lost method log costs nothing. An
+   * actor whose running call does not end within {@code waitMs} is left out (its next log write is
+   * refused and it stops; callers find it gone). Runs on a worker thread, never the event loop.
+   */
+  public Future<Void> republish(Republish r, long waitMs) {
+    return context.owner().executeBlocking(() -> {
+      for (ActorInstance a : instances.values()) {
+        Checkpoint c = a.snapshot(waitMs);
+        if (c == null) continue;
+        byte[] blob = c.state() == null ? null : c.encode();
+        r.actor(a.spec, new JsonObject(new HashMap<>(a.spec.resources())).encode(), a.incarnation, c.position(),
+            node.checkpointsKept(), blob);
+      }
+      return null;
+    }, false);
   }
 
   /**

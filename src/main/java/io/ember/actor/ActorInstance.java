@@ -28,7 +28,9 @@ import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.ReentrantLock;
 import java.util.logging.Logger;
 import java.util.zip.CRC32C;
 
@@ -86,6 +88,8 @@ final class ActorInstance {
         }
       });
 
+  /** Held while a call runs, and by a resync's snapshot: the state is read between calls only. */
+  private final ReentrantLock stateLock = new ReentrantLock();
   private final ConcurrentLinkedQueue<ActorCallSpec> mailbox = new ConcurrentLinkedQueue<>();
   /** Set when the node stops: the mailbox's last run checkpoints and completes it. */
   private volatile Promise<Void> leaving;
@@ -205,7 +209,12 @@ final class ActorInstance {
           node.replies().replyMoved(c, "actor " + id() + " incarnation " + incarnation + " on node " + node.self() + " cannot serve");
           continue;
         }
-        execute(c);
+        stateLock.lock();
+        try {
+          execute(c);
+        } finally {
+          stateLock.unlock();
+        }
       }
       Promise<Void> last = leaving;
       if (last != null && mailbox.isEmpty()) {
@@ -247,6 +256,18 @@ final class ActorInstance {
       }
     });
     maybeCheckpoint(index + 1);
+  }
+
+  /** A resync's fresh checkpoint, taken between two calls (state null: not Checkpointable); null if not serving or busy. */
+  Checkpoint snapshot(long waitMs) throws InterruptedException {
+    if (!stateLock.tryLock(waitMs, TimeUnit.MILLISECONDS)) return null;
+    try {
+      if (phase != Phase.SERVING) return null;
+      Buffer state = target instanceof Checkpointable cp ? Values.encode(cp.saveCheckpoint()) : null;
+      return new Checkpoint(nextIndex, state, new HashMap<>(applied));
+    } finally {
+      stateLock.unlock();
+    }
   }
 
   /** Stores a successful outcome (or remembers a failure) under the call's object id. */

@@ -384,6 +384,9 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   // ---- status and close -------------------------------------------------------------------
 
+  /** The specs of this client's tasks whose results have not arrived (a node's resync re-publishes them). */
+  public List<TaskSpec> pendingSpecs() { return tasks.pendingSpecs(); }
+
   @Override
   public Future<JsonObject> status() {
     return vertx.eventBus().<JsonObject>request(Addresses.STATUS, new JsonObject()).map(Message::body);

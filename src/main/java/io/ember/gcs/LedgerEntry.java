@@ -37,6 +37,7 @@ public sealed interface LedgerEntry {
       case ActorOutputRebuilt.KIND -> ActorOutputRebuilt.fromJson(o);
       case ActorReplayDiverged.KIND -> ActorReplayDiverged.fromJson(o);
       case RowCorrupt.KIND -> RowCorrupt.fromJson(o);
+      case GcsResynced.KIND -> GcsResynced.fromJson(o);
       default -> null;
     };
   }
@@ -47,6 +48,30 @@ public sealed interface LedgerEntry {
 
   private static List<Long> longs(JsonArray a) {
     return a == null ? List.of() : a.stream().map(v -> ((Number) v).longValue()).toList();
+  }
+
+  /**
+   * A node re-registered after Redis lost its row (restarted empty or behind): its epoch before
+   * and after, what it re-published, and the milliseconds from the refusal to the re-published
+   * rows being in Redis.
+   */
+  record GcsResynced(NodeId node, long oldEpoch, long newEpoch, long objects, long tasks, long actors, long ms, long at)
+      implements LedgerEntry {
+    public static final String KIND = "gcs-resynced";
+
+    public String kind() {
+      return KIND;
+    }
+
+    public JsonObject toJson() {
+      return start(KIND).put("node", node.value()).put("oldEpoch", oldEpoch).put("newEpoch", newEpoch)
+          .put("objects", objects).put("tasks", tasks).put("actors", actors).put("ms", ms).put("at", at);
+    }
+
+    static GcsResynced fromJson(JsonObject o) {
+      return new GcsResynced(new NodeId(o.getString("node")), o.getLong("oldEpoch"), o.getLong("newEpoch"),
+          o.getLong("objects"), o.getLong("tasks"), o.getLong("actors"), o.getLong("ms"), o.getLong("at"));
+    }
   }
 
   /** A monitor took the lease for {@code term}. */

@@ -22,6 +22,7 @@ import java.util.Set;
  */
 public final class NodeTable {
   private static final Script REGISTER = Script.load("node-register.lua");
+  private static final Script RESYNC = Script.load("node-resync.lua");
   /** Fields registration sets itself: a caller cannot give them. */
   private static final Set<String> OWN_FIELDS = Set.of("epoch", "state", "startedAt");
 
@@ -46,6 +47,39 @@ public final class NodeTable {
       args.add(e.getValue() == null ? "" : e.getValue());
     }
     return store.refusable(() -> store.run(REGISTER, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES), args.toArray()))
+        .map(Response::toLong);
+  }
+
+  /**
+   * Re-registers {@code id} after Redis lost its row: first writes back the deaths this node
+   * heard of ({@code knownDead}: node → the epoch it was declared dead at) where Redis has no row
+   * or an older one, then gives {@code id} an epoch strictly above {@code knownEpoch} and
+   * {@code floorEpoch} (the highest epoch it heard of; the counter is raised to it first: it never
+   * goes back), state ALIVE, the given fields; the monitor's term counter is raised to at least
+   * {@code knownTerm}. Returns the new epoch, or -1 if Redis says this node is dead (a verdict
+   * stands: it must fence).
+   */
+  public Future<Long> resync(NodeId id, long knownEpoch, long floorEpoch, long knownTerm, Map<NodeId, Long> knownDead,
+      Map<String, String> fields) {
+    List<Object> args = new ArrayList<>();
+    args.add(id.toString());
+    args.add(System.currentTimeMillis());
+    args.add(knownEpoch);
+    args.add(floorEpoch);
+    args.add(knownTerm);
+    args.add(knownDead.size());
+    knownDead.forEach((n, e) -> {
+      args.add(n.toString());
+      args.add(e);
+    });
+    for (Map.Entry<String, String> e : fields.entrySet()) {
+      if (OWN_FIELDS.contains(e.getKey())) {
+        throw new IllegalArgumentException("node registration sets '" + e.getKey() + "' itself");
+      }
+      args.add(e.getKey());
+      args.add(e.getValue() == null ? "" : e.getValue());
+    }
+    return store.refusable(() -> store.run(RESYNC, List.of(Keys.EPOCH, Keys.node(id), Keys.NODES, Keys.TERM), args.toArray()))
         .map(Response::toLong);
   }
 

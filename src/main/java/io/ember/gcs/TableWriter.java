@@ -15,6 +15,7 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.RedisOptions;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -35,7 +36,10 @@ import java.util.function.LongSupplier;
  * applied alone, in order.
  *
  * <p><b>Fenced</b>: {@link #onFenced} is called once, queued ops are dropped and later ones
- * ignored: a fenced node must rejoin as a new incarnation. <b>Redis lost</b>: ops stay queued
+ * ignored: a fenced node must rejoin as a new incarnation. <b>Resync</b>: when Redis no longer
+ * knows the epoch (the node's row is gone or behind: {@code RESYNC}), nothing more is sent and
+ * {@link #onResync} is asked once; its answer's rows go first, then every held batch, re-sealed
+ * with the new epoch. <b>Redis lost</b>: ops stay queued
  * (at most {@link WriterOptions#maxQueued()}; beyond that the oldest are dropped and reported
  * through {@link #onError}), the connection is re-made with backoff, and unacknowledged
  * batches are re-sent in order; the script's ops are idempotent, so a batch applied before the
@@ -50,12 +54,10 @@ public final class TableWriter {
   static final Script SCRIPT = WritePipeline.SCRIPT;
 
   private final NodeId node;
-  private final long epoch;
   private final WritePipeline pipeline;
 
   TableWriter(Context context, RedisOptions redis, NodeId node, long epoch, WriterOptions options, LongSupplier clock) {
     this.node = node;
-    this.epoch = epoch;
     this.pipeline = new WritePipeline(context, redis, node, epoch, options, clock);
   }
 
@@ -63,8 +65,9 @@ public final class TableWriter {
     return node;
   }
 
+  /** The epoch this writer's batches carry now (a resync replaces it). */
   public long epoch() {
-    return epoch;
+    return pipeline.epoch();
   }
 
   // ---- the write API: any thread, never blocks -------------------------------------------
@@ -207,6 +210,16 @@ public final class TableWriter {
   /** Called once, on the writer's context, with Redis's reason, when this node's epoch is rejected. */
   public TableWriter onFenced(Handler<String> h) {
     pipeline.onFenced(h);
+    return this;
+  }
+
+  /**
+   * Asked, on the writer's context, when Redis no longer knows this node's epoch (its row is gone
+   * or behind): the answer is the new epoch and what to write first; every held write follows,
+   * re-sent with the new epoch. A failed answer fences (its message is the reason). Unset: fenced.
+   */
+  public TableWriter onResync(Function<ResyncAsk, Future<Republish>> h) {
+    pipeline.onResync(h);
     return this;
   }
 

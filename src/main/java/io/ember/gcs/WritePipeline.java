@@ -21,6 +21,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 /**
@@ -28,7 +29,9 @@ import java.util.function.LongSupplier;
  * {@link WriterOptions#maxQueued()} the oldest calls are dropped and reported), group commit into
  * batches of coalesced script ops, at most {@link WriterOptions#maxInFlight()} batches in flight,
  * acknowledgement, re-sending every unacknowledged batch in order after the connection is re-made,
- * and fencing when Redis refuses this node's epoch. {@link TableWriter} says what to write; this
+ * fencing when Redis refuses this node's epoch, and holding everything while the node resyncs
+ * when Redis no longer knows it (a reply to a send made before the resync is ignored: the batch
+ * is re-sent with the new epoch). {@link TableWriter} says what to write; this
  * class only moves it. Enqueueing is safe from any thread; everything else runs on the writer's
  * context. It never blocks that context and never sends a batch once fenced.
  */
@@ -43,7 +46,8 @@ final class WritePipeline {
   private final Context context;
   private final NodeId node;
   private final String nodeKey;
-  private final String epoch;
+  /** The epoch batches are sealed with: a resync replaces it (writer context; read anywhere). */
+  private volatile String epoch;
   private final WriterOptions options;
   private final RedisLink link;
   /** Time of a batch's writes (updatedAt, createdAt), in ms. */
@@ -62,6 +66,14 @@ final class WritePipeline {
   private volatile long lastAppliedNanos = System.nanoTime();
   private volatile Handler<String> fencedHandler = msg -> { };
   private volatile Handler<Throwable> errorHandler = e -> { };
+  /** Asked when Redis no longer knows this epoch (RESYNC); null: fence as for FENCED. */
+  private volatile Function<ResyncAsk, Future<Republish>> resyncHandler;
+  /** Sending stopped while the node re-registers (writer context). */
+  private boolean resyncing;
+  /** Send time (nanoTime) of the newest batch Redis applied: the node was current at least then. */
+  private volatile long currentSinceNanos = System.nanoTime();
+  /** First sign of trouble after it (the link seen down, a send refused), or 0. */
+  private long troubleNanos;
 
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
@@ -111,6 +123,14 @@ final class WritePipeline {
 
   void onError(Handler<Throwable> h) {
     errorHandler = h;
+  }
+
+  void onResync(Function<ResyncAsk, Future<Republish>> h) {
+    resyncHandler = h;
+  }
+
+  long epoch() {
+    return Long.parseLong(epoch);
   }
 
   /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
@@ -184,7 +204,8 @@ final class WritePipeline {
   // ---- the send side: writer context only ------------------------------------------------
 
   private void drain() {
-    while (!fenced && link.ready() && inFlight.size() < options.maxInFlight()) {
+    if (!link.ready() && troubleNanos == 0) troubleNanos = System.nanoTime();
+    while (!fenced && !resyncing && link.ready() && inFlight.size() < options.maxInFlight()) {
       Batch b = nextBatch();
       if (b == null) return;
       inFlight.addLast(b);
@@ -211,8 +232,7 @@ final class WritePipeline {
       }
     }
     if (b.isEmpty()) return null;
-    b.seal(Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch)
-        .arg(clock.getAsLong()));
+    b.seal(head());
     return b;
   }
 
@@ -228,11 +248,15 @@ final class WritePipeline {
 
   private void send(Batch b) {
     int gen = link.generation();
+    String sentEpoch = epoch;
+    long sentNanos = System.nanoTime();
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
+        if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
+        troubleNanos = 0;
         acknowledged(b, ar.result());
       } else {
-        refused(b, gen, ar.cause());
+        refused(b, gen, sentEpoch, sentNanos, ar.cause());
       }
     });
   }
@@ -260,14 +284,21 @@ final class WritePipeline {
     drain();
   }
 
-  private void refused(Batch b, int gen, Throwable cause) {
+  private void refused(Batch b, int gen, String sentEpoch, long sentNanos, Throwable cause) {
     if (fenced || !inFlight.contains(b)) return;
+    if (troubleNanos == 0) troubleNanos = sentNanos;
     if (!(cause instanceof Response)) {
       link.lost(gen, cause);   // transport failure: reconnect, then resend
       return;
     }
     String msg = String.valueOf(cause.getMessage());
-    if (msg.startsWith("FENCED")) {
+    boolean fencing = msg.startsWith("FENCED") || msg.startsWith("RESYNC");
+    if (fencing && (resyncing || !sentEpoch.equals(epoch))) {
+      return; // sent before a resync: it is re-sent with the new epoch when that completes (or was)
+    }
+    if (msg.startsWith("RESYNC")) {
+      resync(msg);
+    } else if (msg.startsWith("FENCED")) {
       fence(msg);
     } else if (TRANSIENT.contains(msg.split(" ", 2)[0])) {
       link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
@@ -287,11 +318,59 @@ final class WritePipeline {
    * on. (While the link is down nothing is sent: batches wait in flight, ops wait in the queue.)
    */
   private void resend() {
+    if (resyncing) return; // the resync re-sends everything with the new epoch
     List<Batch> again = new ArrayList<>(inFlight);
     for (Batch b : again) {
       if (!fenced) send(b);
     }
     drain();
+  }
+
+  /** Redis lost this node's row: ask for a new epoch and what to re-publish first; nothing is sent meanwhile. */
+  private void resync(String reason) {
+    Function<ResyncAsk, Future<Republish>> h = resyncHandler;
+    if (h == null) {
+      fence(reason);
+      return;
+    }
+    resyncing = true;
+    ResyncAsk ask = new ResyncAsk(reason, Long.parseLong(epoch), currentSinceNanos, troubleNanos);
+    Future<Republish> answer;
+    try {
+      answer = h.apply(ask);
+    } catch (RuntimeException e) {
+      answer = Future.failedFuture(e);
+    }
+    answer.onComplete(ar -> context.runOnContext(v -> resynced(ar.succeeded() ? ar.result() : null,
+        ar.succeeded() ? null : String.valueOf(ar.cause().getMessage()))));
+  }
+
+  /** The new epoch is in Redis: the republished rows go first, then every held batch, re-sealed with it. */
+  private void resynced(Republish r, String failure) {
+    resyncing = false;
+    if (fenced || closed) return;
+    if (r == null) {
+      fence(failure);
+      return;
+    }
+    epoch = Long.toString(r.epoch());
+    List<Batch> held = new ArrayList<>(inFlight);
+    inFlight.clear();
+    for (Batch b : r.batches(options)) {
+      pendingOps.addAndGet(b.calls());
+      inFlight.addLast(b);
+    }
+    inFlight.addAll(held);
+    for (Batch b : inFlight) b.seal(head());
+    currentSinceNanos = System.nanoTime();
+    troubleNanos = 0;
+    if (!link.ready()) return; // the reconnect re-sends them
+    for (Batch b : new ArrayList<>(inFlight)) send(b);
+    drain();
+  }
+
+  private Request head() {
+    return Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch).arg(clock.getAsLong());
   }
 
   private void fence(String reason) {
@@ -316,4 +395,5 @@ final class WritePipeline {
   EmberException fencedError(String reason) {
     return new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is fenced: " + reason);
   }
+
 }

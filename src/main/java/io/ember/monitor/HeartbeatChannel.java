@@ -15,6 +15,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
+import java.util.function.LongSupplier;
 
 /**
  * Node heartbeats over UDP, on two threads of their own. Liveness must not depend on the event
@@ -29,7 +30,7 @@ public final class HeartbeatChannel implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HeartbeatChannel.class.getName());
 
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final DatagramSocket socket;
   private final Map<NodeId, InetSocketAddress> peers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sender;
@@ -38,6 +39,12 @@ public final class HeartbeatChannel implements AutoCloseable {
 
   /** {@code onBeat} is called on the receiving thread with (node, epoch). */
   public HeartbeatChannel(NodeId self, long epoch, String host, long intervalMs, BiConsumer<NodeId, Long> onBeat) throws SocketException {
+    this(self, () -> epoch, host, intervalMs, onBeat);
+  }
+
+  /** As above, with this node's epoch read at each beat (a resync replaces it). */
+  public HeartbeatChannel(NodeId self, LongSupplier epoch, String host, long intervalMs, BiConsumer<NodeId, Long> onBeat)
+      throws SocketException {
     this.self = self;
     this.epoch = epoch;
     try {
@@ -71,7 +78,7 @@ public final class HeartbeatChannel implements AutoCloseable {
   }
 
   private void sendAll() {
-    byte[] msg = (self.value() + " " + epoch + " " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
+    byte[] msg = (self.value() + " " + epoch.getAsLong() + " " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
     for (InetSocketAddress to : peers.values()) {
       try {
         socket.send(new DatagramPacket(msg, msg.length, to));

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 import java.util.logging.Logger;
+import java.util.function.LongSupplier;
 
 /**
  * The monitor's clock: every heartbeat interval it asks for (or renews) the acting monitor's
@@ -42,7 +43,7 @@ final class LeaseKeeper implements AutoCloseable {
   }
 
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final Monitor monitor;
   private final MonitorLease lease;
   private final Supplier<DedicatedLink> opener;
@@ -55,7 +56,7 @@ final class LeaseKeeper implements AutoCloseable {
   // opened by the first renewal, on this keeper's thread: a Vert.x instance is not built on a Vert.x context
   private volatile DedicatedLink link;
 
-  LeaseKeeper(NodeId self, long epoch, Monitor monitor, MonitorLease lease, Supplier<DedicatedLink> opener,
+  LeaseKeeper(NodeId self, LongSupplier epoch, Monitor monitor, MonitorLease lease, Supplier<DedicatedLink> opener,
       Monitor.Timing timing,
       Clock clock, Actions actions) {
     this.self = self;
@@ -100,7 +101,7 @@ final class LeaseKeeper implements AutoCloseable {
     long term;
     try {
       if (link == null) link = opener.get();
-      term = link.await(lease.acquire(link, self, epoch, timing.leaseTtlMs()));
+      term = link.await(lease.acquire(link, self, epoch.getAsLong(), timing.leaseTtlMs()));
     } catch (IOException | RuntimeException e) {
       LOG.fine("monitor of " + self + ": lease request failed: " + e.getMessage()); // the lease's expiry decides
       return;

@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
+import java.util.function.LongSupplier;
 
 /**
  * A node's monitor decisions, apart from the bus, the timers and Redis (which
@@ -71,7 +72,7 @@ public final class Monitor {
   }
 
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final ClusterView view;
   private final Timing timing;
   private final Clock clock;
@@ -84,6 +85,11 @@ public final class Monitor {
   private long unplacedAt;
 
   public Monitor(NodeId self, long epoch, ClusterView view, Timing timing, Clock clock, Peers peers, Consumer<String> fence) {
+    this(self, () -> epoch, view, timing, clock, peers, fence);
+  }
+
+  /** As above, with this node's epoch read when it is compared (a resync replaces it). */
+  public Monitor(NodeId self, LongSupplier epoch, ClusterView view, Timing timing, Clock clock, Peers peers, Consumer<String> fence) {
     this.self = self;
     this.epoch = epoch;
     this.view = view;
@@ -191,7 +197,7 @@ public final class Monitor {
     for (ClusterView.Peer p : view.alive()) {
       if (p.id.equals(self)) continue;
       boolean heard = now - p.nodeSeenAt < timing.timeoutMs() / 2;
-      if (heard && p.epoch < epoch) return false;
+      if (heard && p.epoch < epoch.getAsLong()) return false;
     }
     return true;
   }

@@ -60,7 +60,7 @@ public final class MonitorVerticle extends VerticleBase {
   private static final Logger LOG = Logger.getLogger(MonitorVerticle.class.getName());
 
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final Monitor.Timing timing;
   private final String host;
   private final ClusterView view;
@@ -72,7 +72,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final Consumer<String> fence;
   private final IntConsumer heartbeatPort;
   private final Clock clock;
-  private Monitor monitor;
+  private volatile Monitor monitor;
   private HeartbeatChannel channel;
   private LeaseKeeper keeper;
   private long tableTimer;
@@ -87,7 +87,7 @@ public final class MonitorVerticle extends VerticleBase {
       TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, VerdictFanout deaths, Consumer<String> fence,
       IntConsumer heartbeatPort, Clock clock) {
     this.self = self;
-    this.epoch = epoch;
+    this.epoch = writer == null ? () -> epoch : writer::epoch; // a resync gives the writer a new epoch
     this.timing = timing;
     this.host = host;
     this.view = view;
@@ -103,6 +103,12 @@ public final class MonitorVerticle extends VerticleBase {
 
   /** How long a declaration that found a corrupt row waits before it is made again. */
   static final long CORRUPT_RETRY_MS = 10_000;
+
+  /** The last term this node's monitor took the lease in (0 if never): a resync keeps the term counter above it. */
+  public long lastTerm() {
+    Monitor m = monitor;
+    return m == null ? 0 : m.lease().lastTerm();
+  }
 
   @Override
   public Future<?> start() {

@@ -15,6 +15,7 @@ import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisEndpoint;
 import io.ember.gcs.RedisProcess;
+import io.ember.gcs.Republish;
 import io.ember.gcs.TableWriter;
 import io.ember.ids.NodeId;
 import io.ember.monitor.ClusterView;
@@ -35,6 +36,7 @@ import io.ember.scheduler.FunctionRegistry;
 import io.ember.scheduler.JsonSubmit;
 import io.ember.scheduler.Scheduler;
 import io.ember.scheduler.SchedulerVerticle;
+import io.ember.util.Retry;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.ThreadingModel;
@@ -43,6 +45,7 @@ import io.vertx.core.internal.VertxInternal;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
@@ -74,6 +77,8 @@ public final class NodeAssembly {
   private final ClusterView view = new ClusterView();
   private final VerdictFanout deaths;
   private final Fence fence = new Fence(Fence.EXIT);
+  /** Whether this process stood still (a resync must not bring back a node frozen past its verdict). */
+  private final StallWatch stalls = StallWatch.start(50);
 
   // set once each, in start-up order
   private RedisProcess embeddedRedis;
@@ -90,6 +95,7 @@ public final class NodeAssembly {
   private volatile EmberClient client;
   private volatile ActorHost actors;
   private volatile String monitorDeployment;
+  private volatile MonitorVerticle monitor;
   private volatile SchedulerVerticle scheduler;
   private Future<Void> closed;
 
@@ -119,7 +125,7 @@ public final class NodeAssembly {
         .compose(v -> n.deployActors())
         .compose(v -> n.deployScheduler())
         .map(v -> {
-          LOG.info("Ember node " + n.nodeId + " (epoch " + n.epoch + ") is up; redis " + n.gcs.endpoint().describe()
+          LOG.info("Ember node " + n.nodeId + " (epoch " + n.writer.epoch() + ") is up; redis " + n.gcs.endpoint().describe()
               + ", transfers on " + n.transferHost + ":" + n.transferPort + ", " + functions.all().size() + " functions");
           return n;
         });
@@ -180,9 +186,43 @@ public final class NodeAssembly {
           epoch = e;
           writer = gcs.writer(nodeId, e);
           writer.onFenced(why -> fence.fence("Redis refused this node's writes: " + why));
+          writer.onResync(new NodeResync(nodeId, new ResyncRule(conf.heartbeat().timeoutMs()), stalls, fence::isFenced,
+              resyncSources(fields), writer, Retry.backoff(vertx, clock, 50, 1_000), clock)::resync);
           writer.onError(err -> LOG.warning("table writer of " + nodeId + ": " + err.getMessage()));
           return null;
         });
+  }
+
+  /** What a resync reads from this node's parts (they all exist by the time Redis can lose anything). */
+  private NodeResync.Sources resyncSources(Map<String, String> fields) {
+    return new NodeResync.Sources() {
+      public Map<NodeId, Long> knownDead() {
+        Map<NodeId, Long> dead = new HashMap<>();
+        view.all().forEach((id, p) -> {
+          if (p.dead) dead.put(id, p.epoch);
+        });
+        return dead;
+      }
+
+      public Future<Long> register(long knownEpoch, Map<NodeId, Long> dead) {
+        long floor = view.all().values().stream().mapToLong(p -> p.epoch).max().orElse(0);
+        MonitorVerticle m = monitor;
+        long term = m == null ? 0 : m.lastTerm();
+        return gcs.config().setLineageTtlMs(conf.scheduler().lineageTtlSec() * 1000L)
+            .compose(v -> gcs.nodes().resync(nodeId, knownEpoch, floor, term, dead, fields));
+      }
+
+      public void fill(Republish r) {
+        store.held().forEach(r::object);
+        EmberClient c = client;
+        if (c != null) c.pendingSpecs().forEach(t -> r.task(t.id(), t.encode().getBytes(), t.job(), t.function(), t.owner()));
+      }
+
+      public Future<Void> actors(Republish r) {
+        ActorHost a = actors;
+        return a == null ? Future.succeededFuture() : a.republish(r, conf.heartbeat().timeoutMs());
+      }
+    };
   }
 
   private Location self(long size) {
@@ -193,7 +233,7 @@ public final class NodeAssembly {
   private Future<Void> deployObjectManager() {
     ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
-    ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, epoch, busNodeId, store, requests,
+    ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
         conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> heartbeatPort, clock);
     return vertx.deployVerticle(objects).map(id -> {
       transferHost = objects.transferHost();
@@ -221,6 +261,7 @@ public final class NodeAssembly {
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {
           monitorDeployment = id;
+          this.monitor = monitor;
           return null;
         });
   }
@@ -248,7 +289,7 @@ public final class NodeAssembly {
 
   private Future<Void> deployScheduler() {
     EmberClient c = client;
-    scheduler = new SchedulerVerticle(nodeId, epoch, busNodeId,
+    scheduler = new SchedulerVerticle(nodeId, writer::epoch, busNodeId,
         () -> new Scheduler(vertx, nodeId, conf, functions, writer, store, directory, view, c::forTask, transferHost, transferPort),
         new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock);
     return vertx.deployVerticle(scheduler).mapEmpty();
@@ -272,7 +313,7 @@ public final class NodeAssembly {
         .compose(v -> writer.flush()) // everything this node wrote lands before its LEFT
         .compose(v -> {
           fence.onFenced(why -> LOG.fine("node " + nodeId + " left; its writes are refused from now on"));
-          return gcs.deaths().leave(nodeId, epoch, STOPPED, clock.millis());
+          return gcs.deaths().leave(nodeId, writer.epoch(), STOPPED, clock.millis());
         })
         .map(answer -> {
           NodeDeath verdict = Monitor.verdict(nodeId, STOPPED, clock.millis(), nodeId, answer);
@@ -295,6 +336,7 @@ public final class NodeAssembly {
   }
 
   private Future<Void> closeOnce() {
+    stalls.close();
     Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
     if (group != null) group.close(); // its processes stay: the group outlives this node
     return flushed

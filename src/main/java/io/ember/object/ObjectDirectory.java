@@ -126,12 +126,13 @@ public final class ObjectDirectory {
     if (store.contains(id)) return Future.succeededFuture(self(store.sizeOf(id)));
     Future<Location> owned = owner.ownedLocation(id);
     if (owned != null) return owned;
-    // the creating task's record may still be in flight: look again shortly
-    return backoff.until(deadline, ObjectDirectory::unknown, () -> fromTables(id, ownerHint, deadline));
+    // the creating task's record may still be in flight, or Redis away (restarting, its holders
+    // re-publishing after it came back empty): look again shortly
+    return backoff.until(deadline, ObjectDirectory::notYet, () -> fromTables(id, ownerHint, deadline));
   }
 
-  private static boolean unknown(Throwable err) {
-    return err instanceof EmberException e && e.code() == ErrorCode.UNKNOWN_OBJECT;
+  private static boolean notYet(Throwable err) {
+    return err instanceof EmberException e && (e.code() == ErrorCode.UNKNOWN_OBJECT || e.code() == ErrorCode.UNAVAILABLE);
   }
 
   private Future<Location> fromTables(ObjectId id, ClientId ownerHint, long deadline) {

@@ -12,6 +12,7 @@ import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.Message;
 import java.time.Clock;
 import java.util.function.IntSupplier;
+import java.util.function.LongSupplier;
 
 /**
  * The object manager's event-bus face (the seed's plasma manager): the public JSON
@@ -23,7 +24,7 @@ import java.util.function.IntSupplier;
  */
 public final class ObjectManagerVerticle extends VerticleBase {
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final String busNodeId;
   private final ObjectStore store;
   private final ObjectRequests requests;
@@ -41,7 +42,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
    * @param wantedPort    the transfer port to listen on ({@code objects.transferPort}; 0: any)
    * @param heartbeatPort this node's heartbeat channel port: late-bound, 0 until the monitor opens it
    */
-  public ObjectManagerVerticle(NodeId self, long epoch, String busNodeId, ObjectStore store, ObjectRequests requests,
+  public ObjectManagerVerticle(NodeId self, LongSupplier epoch, String busNodeId, ObjectStore store, ObjectRequests requests,
       String host, int wantedPort, int heartbeatIntervalMs, IntSupplier heartbeatPort, Clock clock) {
     this.self = self;
     this.epoch = epoch;
@@ -82,7 +83,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
   }
 
   private void heartbeat() {
-    Heartbeat hb = Heartbeat.objects(self, epoch, clock.millis(), busNodeId,
+    Heartbeat hb = Heartbeat.objects(self, epoch.getAsLong(), clock.millis(), busNodeId,
         new Heartbeat.Store(host, transferPort, heartbeatPort.getAsInt(), store.count(), store.memoryBytes(), store.diskBytes()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }

@@ -152,6 +152,15 @@ public final class ObjectStore {
     }
   }
 
+  /** Every object held here (memory or disk) and its size: what a resync re-publishes. */
+  public Map<ObjectId, Long> held() {
+    synchronized (lock) {
+      Map<ObjectId, Long> out = new HashMap<>(entries.size() * 2);
+      entries.forEach((id, e) -> out.put(id, e.size));
+      return out;
+    }
+  }
+
   /** The object's size in bytes, or -1 if absent. */
   public long sizeOf(ObjectId id) {
     synchronized (lock) {

@@ -209,6 +209,13 @@ public final class OwnedTasks {
     return spec == null ? "no spec here" : spec.function() + (recovering.contains(task) ? ", being recovered" : "");
   }
 
+  /** The specs of every pending task (not puts, not actor calls): what a resync re-publishes. */
+  public List<TaskSpec> pendingSpecs() {
+    List<TaskSpec> out = new ArrayList<>();
+    for (Pending p : pending.values()) if (p.spec() != null) out.add(p.spec());
+    return out;
+  }
+
   /** The spec of a pending task, or null (not pending, or not re-runnable by spec). */
   public TaskSpec specOf(TaskId task) {
     Pending p = pending.get(task);

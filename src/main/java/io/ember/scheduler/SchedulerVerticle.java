@@ -12,6 +12,7 @@ import io.vertx.core.VerticleBase;
 import java.time.Clock;
 import java.util.function.IntSupplier;
 import java.util.function.Supplier;
+import java.util.function.LongSupplier;
 
 /**
  * The scheduler's event-bus face: binary submissions from clients ({@code ember.node.<id>.submit}),
@@ -22,7 +23,7 @@ import java.util.function.Supplier;
  */
 public final class SchedulerVerticle extends VerticleBase {
   private final NodeId self;
-  private final long epoch;
+  private final LongSupplier epoch;
   private final String busNodeId;
   private final Supplier<Scheduler> schedulers;
   private final JsonSubmit jsonSubmit;
@@ -37,7 +38,7 @@ public final class SchedulerVerticle extends VerticleBase {
    * @param schedulers   builds the scheduler on this verticle's context (it binds to the context it is built on)
    * @param actorsHosted how many actors this node hosts now (the actor host is deployed before this verticle)
    */
-  public SchedulerVerticle(NodeId self, long epoch, String busNodeId, Supplier<Scheduler> schedulers, JsonSubmit jsonSubmit,
+  public SchedulerVerticle(NodeId self, LongSupplier epoch, String busNodeId, Supplier<Scheduler> schedulers, JsonSubmit jsonSubmit,
       IntSupplier actorsHosted, int heartbeatIntervalMs, Clock clock) {
     this.self = self;
     this.epoch = epoch;
@@ -71,7 +72,7 @@ public final class SchedulerVerticle extends VerticleBase {
 
   private void heartbeat() {
     WorkerPool<TaskSpec> pool = scheduler.pool();
-    Heartbeat hb = Heartbeat.scheduler(self, epoch, clock.millis(), busNodeId,
+    Heartbeat hb = Heartbeat.scheduler(self, epoch.getAsLong(), clock.millis(), busNodeId,
         new Heartbeat.Load(scheduler.leaving() ? 0 : pool.slots(), pool.busy(), pool.queued() + scheduler.backlog(), pool.blockedNow(),
             scheduler.advertisedResources(), actorsHosted.getAsInt()));
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);

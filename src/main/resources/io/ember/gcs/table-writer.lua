@@ -29,6 +29,10 @@
 --                                       `keep` and trims the log before the oldest kept one
 --   R id incarnation                    actor restored here: RESTARTING -> ALIVE
 --   D id incarnation error              actor dead here (its constructor or replay failed)
+--   Y id incarnation spec class resources maxRestarts restarts owner position keep blob
+--                                       actor re-published after Redis lost it (resync): its row
+--                                       (this node, that incarnation, ALIVE, logBase = position)
+--                                       and the fresh checkpoint at position; nothing if a row exists
 -- The actor ops (A C R D) apply only if the actor row names this node and that incarnation;
 -- otherwise the op is skipped and the actor's id is returned as refused (the reply is then
 -- {ops, refusedId, ..} instead of ops): an old incarnation can never add to the log.
@@ -57,6 +61,13 @@ local P = 'ember:'
 if not expect(KEYS[1], 'hash') then return corrupt() end
 local fence = redis.call('HMGET', KEYS[1], 'epoch', 'state')
 if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
+  -- the row is gone, or holds an older epoch than the writer's: Redis lost writes (restarted
+  -- empty, an AOF that lost its tail, a replica promoted behind). Not a verdict: the node decides
+  -- whether it may resync (NodeResync). A row at a newer epoch, or DEAD at this one, fences.
+  if not fence[1] or (tonumber(fence[1]) or 0) < tonumber(ARGV[1]) then
+    return redis.error_reply('RESYNC epoch ' .. ARGV[1] .. ' is unknown to Redis (node epoch '
+        .. tostring(fence[1]) .. ', state ' .. tostring(fence[2]) .. ')')
+  end
   return redis.error_reply('FENCED epoch ' .. ARGV[1] .. ' is not current (node epoch '
       .. tostring(fence[1]) .. ', state ' .. tostring(fence[2]) .. ')')
 end
@@ -255,6 +266,20 @@ local function actorCreated(id, spec, class, resources, maxRestarts, state, err,
   bump('actor.' .. state, 1)
 end
 
+local function actorRepublished(id, inc, spec, class, resources, maxRestarts, restarts, owner, position, blob)
+  local key = P .. 'actor:' .. id
+  pre[key] = nil
+  if redis.call('EXISTS', key) == 1 then return end
+  redis.call('HSET', key, 'spec', spec, 'class', class, 'resources', resources, 'maxRestarts', maxRestarts,
+    'restarts', restarts, 'node', SELF, 'incarnation', inc, 'state', 'ALIVE', 'error', '', 'logBase', position,
+    'owner', owner, 'createdAt', now, 'updatedAt', now)
+  redis.call('DEL', key .. ':log')
+  if blob ~= '' then redis.call('HSET', key .. ':ckpt', position, blob) end
+  redis.call('SADD', P .. 'actors', id)
+  member(P .. 'node:' .. SELF .. ':actors', id, true)
+  bump('actor.ALIVE', 1)
+end
+
 local function actorAppend(id, inc, first, from, n)
   local a = actorRow(id, inc)
   if not a then return end
@@ -295,7 +320,7 @@ local function actorCheckpoint(id, inc, position, keep, blob)
 end
 
 -- Validation: the keys and fields each op will touch, before anything is written.
-local WIDTH = { S = 13, O = 7, T = 9, H = 3, N = 9, C = 6, R = 3, D = 4, P = 1, L = 2, K = 2 }
+local WIDTH = { S = 13, O = 7, T = 9, H = 3, N = 9, C = 6, R = 3, D = 4, P = 1, L = 2, K = 2, Y = 12 }
 local function nodeSet(n, kind)
   if n and n ~= '' then expect(P .. 'node:' .. n .. ':' .. kind, 'set') end
 end
@@ -367,6 +392,9 @@ local function validate()
     elseif op == 'N' then
       expect(P .. 'actor:' .. ARGV[j + 1], 'hash'); expect(P .. 'actors', 'set'); nodeSet(SELF, 'actors')
     elseif op == 'C' then checkActor(ARGV[j + 1]); checkCheckpoints(ARGV[j + 1])
+    elseif op == 'Y' then
+      expect(P .. 'actor:' .. ARGV[j + 1], 'hash'); expect(P .. 'actors', 'set'); nodeSet(SELF, 'actors')
+      checkCheckpoints(ARGV[j + 1])
     elseif op == 'R' then checkActor(ARGV[j + 1])
     elseif op == 'D' then checkActor(ARGV[j + 1]); nodeSet(SELF, 'actors')
     elseif op == 'L' then expect(P .. 'recoveries', 'list')
@@ -418,6 +446,10 @@ while i <= last do
   elseif op == 'C' then
     actorCheckpoint(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], tonumber(ARGV[i + 4]), ARGV[i + 5])
     i = i + 6
+  elseif op == 'Y' then
+    actorRepublished(ARGV[i + 1], ARGV[i + 2], ARGV[i + 3], ARGV[i + 4], ARGV[i + 5], ARGV[i + 6], ARGV[i + 7],
+        ARGV[i + 8], ARGV[i + 9], ARGV[i + 11])
+    i = i + 12
   elseif op == 'R' then
     local a = actorRow(ARGV[i + 1], ARGV[i + 2])
     if a and a[3] == 'RESTARTING' then actorState(ARGV[i + 1], 'RESTARTING', 'ALIVE') end

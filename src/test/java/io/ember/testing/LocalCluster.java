@@ -94,6 +94,12 @@ public final class LocalCluster implements AutoCloseable {
     redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis"));
   }
 
+  /** kill -9 of this cluster's redis-server, then a new one on the same port with an empty data directory. */
+  public void restartRedisEmpty() throws IOException {
+    redis.kill();
+    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis-empty-" + System.nanoTime()));
+  }
+
   /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
   public static LocalCluster start(int n, Consumer<JsonObject> edit) throws Exception {
     LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, true);
