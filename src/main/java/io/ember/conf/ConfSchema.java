@@ -37,7 +37,8 @@ final class ConfSchema {
         "name", Type.STRING, "host", Type.STRING, "port", Type.INT, "portAutoIncrement", Type.BOOL,
         "members", Type.STRING_LIST, "busPort", Type.INT));
     ROOT.put("redis", section(
-        "host", Type.STRING, "port", Type.INT, "embedded", Type.BOOL, "binary", Type.STRING, "dataDir", Type.STRING));
+        "host", Type.STRING, "port", Type.INT, "embedded", Type.BOOL, "binary", Type.STRING, "dataDir", Type.STRING,
+        "minReplicaAcks", Type.INT));
     ROOT.put("heartbeat", section("intervalMs", Type.INT, "timeoutMs", Type.INT, "componentTimeoutMs", Type.INT));
     ROOT.put("objects", section(
         "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,

@@ -40,8 +40,16 @@ public record EmberConf(
     }
   }
 
-  /** Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one). */
-  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
+  /**
+   * Where Redis is. {@code embedded}: this node starts a redis-server itself on {@code port} (0 = a free one).
+   * {@code minReplicaAcks}: how many replicas must hold a write that recovery relies on before it
+   * counts (WAIT after each write batch, claim and declaration; 0 = the primary's word is enough).
+   */
+  public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, int minReplicaAcks) {
+    public Redis(String host, int port, boolean embedded, String binary, Path dataDir) {
+      this(host, port, embedded, binary, dataDir, 0);
+    }
+
     public String endpoint() {
       return host + ":" + port;
     }
@@ -170,7 +178,8 @@ public record EmberConf(
     boolean embedded = redis.getBoolean("embedded", !redis.containsKey("host"));
     int port = port(source, "redis.port", redis.getInteger("port", embedded ? 0 : 6379));
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
-        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())));
+        Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())),
+        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", 0)));
   }
 
   /** 40% of the heap, at most 2 GiB: the store must leave the JVM room for copies in flight. */

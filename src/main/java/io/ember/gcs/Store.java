@@ -3,7 +3,9 @@ package io.ember.gcs;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.util.List;
@@ -25,6 +27,7 @@ final class Store {
   private final Redis redis;
   private final String host;
   private final int port;
+  private volatile int replicaAcks;
 
   Store(Redis redis, String host, int port) {
     this.redis = redis;
@@ -34,6 +37,44 @@ final class Store {
 
   Redis redis() {
     return redis;
+  }
+
+  /** Replicas that must hold a write made with {@link #runAcked} before it counts (0 = none). */
+  void replicaAcks(int n) {
+    if (n < 0) throw new IllegalArgumentException("replica acknowledgements must be >= 0, got " + n);
+    replicaAcks = n;
+  }
+
+  int replicaAcks() {
+    return replicaAcks;
+  }
+
+  /**
+   * As {@link #run}, for a write recovery relies on: with {@link #replicaAcks} > 0 the script and
+   * then {@code WAIT} go over one connection taken from the pool (WAIT counts the writes of its own
+   * connection), asked again while too few replicas have it, and the reply is given only once
+   * enough do; if they do not within {@value #REQUEST_TIMEOUT_MS} ms it fails with UNAVAILABLE (the
+   * write may have been applied: every such script is idempotent, its caller tries again).
+   */
+  Future<Response> runAcked(Script script, List<String> keys, Object... args) {
+    int want = replicaAcks;
+    if (want == 0) return run(script, keys, args);
+    long deadline = System.currentTimeMillis() + REQUEST_TIMEOUT_MS;
+    return redis.connect().compose(c -> script.run(c::send, keys, args)
+        .compose(res -> replicated(c, want, deadline).map(res))
+        .eventually(c::close));
+  }
+
+  private Future<Void> replicated(RedisConnection c, int want, long deadline) {
+    long wait = Math.max(1, Math.min(WritePipeline.REPLICA_WAIT_MS, deadline - System.currentTimeMillis()));
+    return c.send(Request.cmd(Command.WAIT).arg(want).arg(wait)).compose(r -> {
+      if (r.toLong() >= want) return Future.succeededFuture();
+      if (System.currentTimeMillis() >= deadline) {
+        return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "Redis at " + host + ":" + port + ": "
+            + r.toLong() + " of " + want + " replicas acknowledged a write within " + REQUEST_TIMEOUT_MS + " ms"));
+      }
+      return replicated(c, want, deadline);
+    });
   }
 
   Future<Response> send(Request r) {

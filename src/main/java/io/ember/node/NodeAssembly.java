@@ -141,7 +141,7 @@ public final class NodeAssembly {
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
   private Future<Void> register(Gcs connected) {
-    gcs = connected;
+    gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks());
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
         objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
@@ -220,7 +220,7 @@ public final class NodeAssembly {
         context -> new ActorHost(context, services, actorClasses, table,
             new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), view)),
         new ActorJsonDoor(actorClasses, table, client, client::whenCreated), deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
-        conf.scheduler().getTimeoutMs(), clock);
+        conf.scheduler().getTimeoutMs(), clock, writer::saturated);
     return vertx.deployVerticle(verticle).map(id -> {
       actors = verticle.host();
       return null;
