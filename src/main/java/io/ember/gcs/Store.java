@@ -104,6 +104,10 @@ final class Store {
   }
 
   private <T> Future<T> unavailable(Throwable e) {
+    // merge: use RedisErrors.isTransient. "Not now" (LOADING, BUSY, READONLY, MASTERDOWN, ...) is an outage, not a bug
+    if (WritePipeline.transientReply(e)) {
+      return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
+    }
     if (e instanceof Response) return Future.failedFuture(e);   // Redis answered with an error
     return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE,
         "Redis at " + host + ":" + port + ": " + e.getMessage(), e));
