@@ -5,8 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
+import io.ember.ids.TaskId;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -95,6 +97,28 @@ class ReplicaAckTest {
         assertEquals(500, seqs.size());
         for (int i = 0; i < 500; i++) assertEquals(i, seqs.get(i));
         assertFalse(w.fenced());
+      } finally {
+        await(g.close());
+      }
+    }
+  }
+
+  @Test
+  void aClaimCountsOnlyOnceTheReplicaHasIt(Vertx vertx) throws Exception {
+    try (ReplicaPair pair = ReplicaPair.start(vertx, dir)) {
+      Gcs g = await(Gcs.connect(vertx, "127.0.0.1", pair.primary.port())).requireReplicaAcks(1);
+      try {
+        NodeId n = new NodeId("node-claims");
+        TableWriter w = g.writer(n, await(g.nodes().register(n, Map.of())));
+        TaskId t = TaskId.child(TaskId.driverOf(JobId.named("claims")), 1);
+        w.taskSubmitted(t, new byte[] {1}, JobId.named("claims"), "f", ClientId.ofNode(n));   // PENDING on no node
+        await(w.flush());
+        pair.signalReplica("STOP");
+        Future<Claim> claim = g.tasks().claim(t, ClientId.ofNode(n), n, 3, "test", System.currentTimeMillis());
+        await(vertx.timer(1_500));
+        assertFalse(claim.isComplete(), "a claim does not count while the replica is frozen");
+        pair.signalReplica("CONT");
+        assertEquals(ClaimOutcome.CLAIMED, await(claim).outcome());
       } finally {
         await(g.close());
       }
