@@ -107,8 +107,8 @@ public final class Microbenchmark {
       return 1;
     } finally {
       if (remote != null) remote.destroyForcibly();
-      if (replica != null) replica.destroyForcibly();
       if (node != null) node.stop().toCompletionStage().toCompletableFuture().join();
+      if (replica != null) replica.destroyForcibly();   // after the node: its last writes wait for the replica
     }
   }
 
