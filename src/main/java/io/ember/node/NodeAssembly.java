@@ -42,6 +42,7 @@ import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -275,8 +276,13 @@ public final class NodeAssembly {
     return closed;
   }
 
+  /** How long closing waits for the writer's queued writes to count before it closes anyway. */
+  private static final long CLOSE_FLUSH_MS = 5_000;
+
   private Future<Void> closeOnce() {
-    Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
+    // bounded: with redis.minReplicaAcks and no replica answering (or no Redis), a flush would wait for ever
+    Future<Void> flushed = writer == null ? Future.succeededFuture()
+        : writer.flush().timeout(CLOSE_FLUSH_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())
         .compose(v -> store == null ? Future.succeededFuture() : store.close().otherwiseEmpty())
