@@ -44,7 +44,10 @@ final class WritePipeline {
   /** A batch takes at most this many calls per script op it may hold. */
   private static final int CALLS_PER_OP = 8;
   private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
-      "MASTERDOWN", "READONLY", "NOREPLICAS", "OOM", "CLUSTERDOWN");
+      "MASTERDOWN", "READONLY", "NOREPLICAS", "OOM", "CLUSTERDOWN",
+      // not Redis's: the Vert.x client fails the requests of a connection that closed under them with this
+      // error reply; a lost connection means re-send in order, not "refused" (it failed 3 batches for good)
+      "CONNECTION_CLOSED");
   /** How long one WAIT blocks this connection at most before it is asked again. */
   static final long REPLICA_WAIT_MS = 1_000;
   private static final Logger LOG = Logger.getLogger(WritePipeline.class.getName());

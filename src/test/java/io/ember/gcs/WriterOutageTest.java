@@ -68,11 +68,6 @@ class WriterOutageTest {
 
   @Test
   void aRedisKilledAndRestartedOnItsDataHoldsTheProducerBackAndLosesNoWrite(Vertx vertx) throws Exception {
-    // With the embedded Redis's appendfsync everysec, Redis itself may answer writes whose append to its
-    // file it postponed (an fsync still running) and lose them to a kill -9: 30 acknowledged ledger lines
-    // once, on this loaded machine. That is Redis's durability setting, not the writer's; here the file
-    // is written before each answer so that the test measures the writer alone.
-    await(gcs.redisForTests().send(Request.cmd(Command.CONFIG).arg("SET").arg("appendfsync").arg("always")));
     Outcome o = runThrough(vertx, () -> redis.kill(), () -> redis = GcsTesting.startRedis(dir, port));
     o.check();
   }
