@@ -76,9 +76,9 @@ class LeaseUnderLoadBench {
       for (Thread t : load) t.join();
       beats.close();
       System.out.printf("LEASE BENCH %ds: ttl %d ms, A lost its lease %d times (it held %d terms; the challenger got it %d times), least time left on A's lease %d ms"
-          + " (worst renewal gap ~%d ms), worst heartbeat gap %d ms, writer ops dropped %d%n", seconds, timing.leaseTtlMs(),
+          + " (worst renewal gap ~%d ms), worst heartbeat gap %d ms, writer saturated at the end %b%n", seconds, timing.leaseTtlMs(),
           challenger.aTerms.size() - 1, challenger.aTerms.size(), challenger.takes.get(), challenger.leastLeft.get(), timing.leaseTtlMs() - challenger.leastLeft.get(),
-          beats.worstGap.get(), writer.droppedOps());
+          beats.worstGap.get(), writer.saturated());
       vertx.undeploy(vertx.deploymentIDs().iterator().next()).toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
       gcs.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     } finally {

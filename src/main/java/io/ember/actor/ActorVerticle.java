@@ -10,6 +10,7 @@ import io.ember.protocol.ActorsPlaced;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.NodeDeath;
 import io.ember.protocol.Codecs;
+import io.ember.protocol.Handoff;
 import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;
 import io.vertx.core.Context;
@@ -18,6 +19,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
 /**
@@ -35,6 +37,7 @@ public final class ActorVerticle extends VerticleBase {
   private final long sweepMs;
   private final long getTimeoutMs;
   private final Clock clock;
+  private final BooleanSupplier saturated;
   private volatile ActorHost host;
   private long sweepTimer;
 
@@ -42,9 +45,11 @@ public final class ActorVerticle extends VerticleBase {
    * @param hosts        builds the actor host on this verticle's event loop
    * @param sweepMs      how often to look in the table for actors this node should host and does not
    * @param getTimeoutMs the default time a rebuild request may take
+   * @param saturated    true while this node's table writer takes no new work (calls are then not acknowledged)
    */
   public ActorVerticle(NodeId self, Function<Context, ActorHost> hosts, ActorJsonDoor jsonDoor, VerdictFanout deaths,
-      long sweepMs, long getTimeoutMs, Clock clock) {
+      long sweepMs, long getTimeoutMs, Clock clock, BooleanSupplier saturated) {
+    this.saturated = saturated;
     this.deaths = deaths;
     this.self = self;
     this.hosts = hosts;
@@ -65,7 +70,9 @@ public final class ActorVerticle extends VerticleBase {
     var bus = vertx.eventBus();
     var requests = bus.consumer(Addresses.actorsOf(self), JsonDoor.serve("actor host", this::onRequest));
     // a duplicate call is answered from the log or ignored while it runs: the host dedupes by (caller, seq)
-    var calls = bus.consumer(Addresses.actorCallsOf(self), Codecs.acknowledged(Addresses.actorCallsOf(self), ActorCallSpec.class, c -> host.call(c)));
+    // not acknowledged while the table writer is saturated (Redis away): the caller re-sends until its deadline
+    var calls = bus.consumer(Addresses.actorCallsOf(self), Handoff.withheldWhile(saturated,
+        Codecs.acknowledged(Addresses.actorCallsOf(self), ActorCallSpec.class, c -> host.call(c))));
     deaths.add(context, new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {

@@ -24,11 +24,13 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code microbenchmark [--quick] [--no-failures] [--actors]}: starts a two-node cluster on this machine
+ * {@code microbenchmark [--quick] [--no-failures] [--actors] [--replica-acks N]}: starts a two-node cluster on this machine
  * (this JVM is one node and the driver, a second node runs in its own JVM), with every task
  * recorded in Redis, and prints one row per figure, modelled on Ray's {@code ray
  * microbenchmark}. Then it starts throw-away node JVMs, kills ({@code kill -9}) or freezes
  * ({@code SIGSTOP}) them, and times how long until the acting monitor's verdict reaches this node.
+ * {@code --replica-acks N}: Redis gets one replica and the nodes {@code redis.minReplicaAcks = N}
+ * (see {@link BenchReplica}).
  */
 public final class Microbenchmark {
   private Microbenchmark() {}
@@ -40,17 +42,22 @@ public final class Microbenchmark {
     int scale = quick ? 10 : 1;
     Path dir;
     Process remote = null;
+    Process replica = null;
     EmberNode node = null;
     try {
       dir = Files.createTempDirectory("ember-bench");
       int redisPort = RedisProcess.freePort();
       int hzBase = Ports.freeRange(6);
       String cluster = "ember-bench-" + UUID.randomUUID().toString().substring(0, 8);
+      int acks = BenchReplica.acksAsked(args);
       JsonObject local = conf(cluster, hzBase, "bench-local", dir)
-          .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString()));
+          .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString())
+              .put("minReplicaAcks", Math.max(0, acks)));
+      if (acks >= 0) replica = BenchReplica.start(dir, redisPort);
       node = EmberNode.start(local, "microbenchmark(local)").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       JsonObject far = conf(cluster, hzBase, "bench-remote", dir)
-          .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort));
+          .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort)
+              .put("minReplicaAcks", Math.max(0, acks)));
       Path farConf = dir.resolve("remote.json");
       Files.writeString(farConf, far.encode());
       remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
@@ -63,8 +70,8 @@ public final class Microbenchmark {
         if (System.currentTimeMillis() > deadline || !remote.isAlive()) throw new IllegalStateException("the second node did not join; see " + dir.resolve("remote.log"));
         TimeUnit.MILLISECONDS.sleep(100);
       }
-      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d; every task recorded in Redis%n",
-          Runtime.getRuntime().availableProcessors(), redisPort);
+      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d%s; every task recorded in Redis%n",
+          Runtime.getRuntime().availableProcessors(), redisPort, acks < 0 ? "" : " with one replica, minReplicaAcks " + acks);
       warmUp(ember);
       boolean actorsOnly = Arrays.asList(args).contains("--actors");
       if (!actorsOnly) {
@@ -101,6 +108,7 @@ public final class Microbenchmark {
     } finally {
       if (remote != null) remote.destroyForcibly();
       if (node != null) node.stop().toCompletionStage().toCompletableFuture().join();
+      if (replica != null) replica.destroyForcibly();   // after the node: its last writes wait for the replica
     }
   }
 

@@ -38,7 +38,7 @@ final class ConfSchema {
         "members", Type.STRING_LIST, "busPort", Type.INT));
     ROOT.put("redis", section(
         "host", Type.STRING, "port", Type.INT, "embedded", Type.BOOL, "binary", Type.STRING, "dataDir", Type.STRING,
-        "sentinels", Type.STRING_LIST, "masterName", Type.STRING, "replicas", Type.INT));
+        "sentinels", Type.STRING_LIST, "masterName", Type.STRING, "replicas", Type.INT, "minReplicaAcks", Type.INT));
     ROOT.put("heartbeat", section("intervalMs", Type.INT, "timeoutMs", Type.INT, "componentTimeoutMs", Type.INT));
     ROOT.put("objects", section(
         "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,

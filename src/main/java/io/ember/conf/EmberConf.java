@@ -55,10 +55,12 @@ public record EmberConf(
    * {@code embedded} are not used: see {@link #redis}), except with {@code replicas} &gt; 0: the
    * embedded Redis group (a primary, that many replicas, a sentinel each: see {@code gcs/RedisGroup}),
    * whose members the nodes with this conf run; {@code port} is then its member 0's redis-server, and
-   * {@code embedded} marks the head, which runs member 0.
+   * {@code embedded} marks the head, which runs member 0. {@code minReplicaAcks}: how many replicas
+   * must hold a write that recovery relies on before it counts (WAIT after each write batch, claim
+   * and declaration; 0 = the primary's word is enough).
    */
   public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
-      String masterName, int replicas) {
+      String masterName, int replicas, int minReplicaAcks) {
     /** The Sentinel master name when the conf names none. */
     public static final String DEFAULT_MASTER_NAME = "ember";
 
@@ -199,7 +201,7 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0);
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0, 0);
     }
     int replicas = atLeastZero(source, "redis.replicas", redis.getInteger("replicas", 0));
     List<String> sentinels = sentinels(source, redis, replicas);
@@ -211,7 +213,8 @@ public record EmberConf(
     }
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
         Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), sentinels,
-        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas);
+        redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas,
+        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", 0)));
   }
 
   /**

@@ -2,6 +2,7 @@ package io.ember.gcs;
 
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -23,6 +24,10 @@ final class Batch {
   private int calls;
   final List<Promise<Void>> markers = new ArrayList<>(1);
   Request request;
+  /** Redis applied this batch (re-set on each send): with replica acknowledgement it may still wait for WAIT. */
+  boolean applied;
+  /** The script's reply, once applied. */
+  Response reply;
 
   Batch(boolean coalesce) {
     this.coalesce = coalesce;

@@ -142,6 +142,22 @@ public final class Gcs {
     return config;
   }
 
+  /**
+   * From now on a write that recovery relies on counts only once {@code n} replicas hold it
+   * ({@code redis.minReplicaAcks}): each writer made here waits for them after every batch, and
+   * so do claims, declarations and actor placements. 0 (the default): the primary's reply is
+   * enough. Returns this.
+   */
+  public Gcs requireReplicaAcks(int n) {
+    store.replicaAcks(n);
+    return this;
+  }
+
+  /** Replicas a write recovery relies on must reach (see {@link #requireReplicaAcks}). */
+  public int replicaAcks() {
+    return store.replicaAcks();
+  }
+
   /** The table writer of one node incarnation, running on the caller's context (or a new event-loop context). */
   public TableWriter writer(NodeId id, long epoch) {
     return writer(id, epoch, WriterOptions.DEFAULT);
@@ -153,6 +169,7 @@ public final class Gcs {
 
   /** With the clock that stamps each batch's writes (tests use a fixed one to compare tables). */
   TableWriter writer(NodeId id, long epoch, WriterOptions tuning, LongSupplier clock) {
+    if (tuning.replicaAcks() == 0 && store.replicaAcks() > 0) tuning = tuning.withReplicaAcks(store.replicaAcks());
     TableWriter w = new TableWriter(vertx.getOrCreateContext(), endpoint.options().setMaxPoolSize(1), id, epoch,
         tuning, clock);
     writers.add(w);

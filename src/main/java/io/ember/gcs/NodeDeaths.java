@@ -47,7 +47,7 @@ public final class NodeDeaths {
    * actors:[[actorId, node, incarnation]..], actorsDead:[[actorId, why]..]}}.
    */
   public Future<JsonObject> declareDead(NodeId leader, long term, NodeId dead, String reason, long now) {
-    return store.run(DECLARE_DEAD, keys(dead), MonitorLease.value(leader, term), dead.value(), now, reason, Keys.PREFIX,
+    return store.runAcked(DECLARE_DEAD, keys(dead), MonitorLease.value(leader, term), dead.value(), now, reason, Keys.PREFIX,
         NodeState.DEAD.name()).map(res -> withArrays(new JsonObject(res.toString())))
         .recover(err -> Future.failedFuture(CorruptRows.unreadable(err)
             ? new CorruptRowException("declaring " + dead + " dead: " + corrupt.report(Keys.node(dead), err), err) : err))
@@ -78,7 +78,7 @@ public final class NodeDeaths {
    * no longer ALIVE at that epoch (declared dead first, or left already).
    */
   public Future<JsonObject> leave(NodeId node, long epoch, String reason, long now) {
-    return store.run(DECLARE_DEAD, keys(node), Long.toString(epoch), node.value(), now, reason, Keys.PREFIX, NodeState.LEFT.name())
+    return store.runAcked(DECLARE_DEAD, keys(node), Long.toString(epoch), node.value(), now, reason, Keys.PREFIX, NodeState.LEFT.name())
         .compose(res -> {
           JsonObject answer = new JsonObject(res.toString());
           if (answer.getBoolean("notAlive", false)) {
@@ -98,7 +98,7 @@ public final class NodeDeaths {
    * node died. Returns {@code [[actorId, node, incarnation], ..]} for those now placed.
    */
   public Future<JsonArray> placeUnplacedActors(NodeId leader, long term, long now) {
-    return store.run(PLACE_UNPLACED, List.of(Keys.LEADER, Keys.COUNTS), MonitorLease.value(leader, term), now, Keys.PREFIX)
+    return store.runAcked(PLACE_UNPLACED, List.of(Keys.LEADER, Keys.COUNTS), MonitorLease.value(leader, term), now, Keys.PREFIX)
         .map(res -> new JsonObject(res.toString()).getValue("actors") instanceof JsonArray a ? a : new JsonArray());
   }
 

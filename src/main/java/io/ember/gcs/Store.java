@@ -5,7 +5,9 @@ import io.ember.api.ErrorCode;
 import io.ember.util.Retry;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Redis;
+import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
@@ -56,6 +58,7 @@ final class Store {
   private final AtomicInteger replaced = new AtomicInteger();
   private volatile Redis redis;
   private volatile boolean closed;
+  private volatile int replicaAcks;
 
   Store(Vertx vertx, RedisEndpoint endpoint) {
     this(vertx, endpoint, REQUEST_TIMEOUT_MS);
@@ -80,6 +83,44 @@ final class Store {
   /** How many times the pooled client was replaced after a READONLY reply (tests). */
   int replacedClients() {
     return replaced.get();
+  }
+
+  /** Replicas that must hold a write made with {@link #runAcked} before it counts (0 = none). */
+  void replicaAcks(int n) {
+    if (n < 0) throw new IllegalArgumentException("replica acknowledgements must be >= 0, got " + n);
+    replicaAcks = n;
+  }
+
+  int replicaAcks() {
+    return replicaAcks;
+  }
+
+  /**
+   * As {@link #run}, for a write recovery relies on: with {@link #replicaAcks} > 0 the script and
+   * then {@code WAIT} go over one connection taken from the pool (WAIT counts the writes of its own
+   * connection), asked again while too few replicas have it, and the reply is given only once
+   * enough do; if they do not within {@value #REQUEST_TIMEOUT_MS} ms it fails with UNAVAILABLE (the
+   * write may have been applied: every such script is idempotent, its caller tries again).
+   */
+  Future<Response> runAcked(Script script, List<String> keys, Object... args) {
+    int want = replicaAcks;
+    if (want == 0) return run(script, keys, args);
+    long deadline = System.currentTimeMillis() + REQUEST_TIMEOUT_MS;
+    return redis.connect().compose(c -> script.run(c::send, keys, args)
+        .compose(res -> replicated(c, want, deadline).map(res))
+        .eventually(c::close));
+  }
+
+  private Future<Void> replicated(RedisConnection c, int want, long deadline) {
+    long wait = Math.max(1, Math.min(WritePipeline.REPLICA_WAIT_MS, deadline - System.currentTimeMillis()));
+    return c.send(Request.cmd(Command.WAIT).arg(want).arg(wait)).compose(r -> {
+      if (r.toLong() >= want) return Future.succeededFuture();
+      if (System.currentTimeMillis() >= deadline) {
+        return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "Redis at " + endpoint.describe() + ": "
+            + r.toLong() + " of " + want + " replicas acknowledged a write within " + REQUEST_TIMEOUT_MS + " ms"));
+      }
+      return replicated(c, want, deadline);
+    });
   }
 
   /** A read: transient replies and connection losses (or a try silent for {@value #READ_TRY_MS} ms) are retried until the deadline. */

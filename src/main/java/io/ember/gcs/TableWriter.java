@@ -39,11 +39,15 @@ import java.util.function.LongSupplier;
  * ignored: a fenced node must rejoin as a new incarnation. <b>Resync</b>: when Redis no longer
  * knows the epoch (the node's row is gone or behind: {@code RESYNC}), nothing more is sent and
  * {@link #onResync} is asked once; its answer's rows go first, then every held batch, re-sealed
- * with the new epoch. <b>Redis lost</b>: ops stay queued
- * (at most {@link WriterOptions#maxQueued()}; beyond that the oldest are dropped and reported
- * through {@link #onError}), the connection is re-made with backoff, and unacknowledged
- * batches are re-sent in order; the script's ops are idempotent, so a batch applied before the
- * loss is harmless when applied again (except the recovery log, which may repeat an entry).
+ * with the new epoch. <b>Redis lost, or answering "not
+ * now"</b> ({@code LOADING}, {@code BUSY}, {@code READONLY}, {@code MASTERDOWN}, ...): an outage is
+ * a pause. Ops stay queued and are never dropped; beyond {@link WriterOptions#maxQueued()} the
+ * writer is {@link #saturated()} and intake takes no new work until {@link #room()}; the
+ * connection is re-made with backoff, and unacknowledged batches are re-sent in order; the
+ * script's ops are idempotent, so a batch applied before the loss is harmless when applied again
+ * (except the recovery log, which may repeat an entry). <b>Replicas</b>: with
+ * {@link WriterOptions#replicaAcks()} > 0 a batch counts (its actor writes, flushes and probes
+ * complete) only once that many replicas hold it, so a failover loses no write anyone was told of.
  *
  * <p>This class is the writer's API (what each call writes, as {@link WriteOp}s); how the calls
  * travel (queue, batches, in-flight window, re-sends, fencing) is {@link WritePipeline}'s. It
@@ -178,7 +182,7 @@ public final class TableWriter {
     return pipeline.lastAppliedNanos();
   }
 
-  /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
+  /** Completes when every op queued before this call is in Redis (and on enough replicas); fails if fenced or closed. */
   public Future<Void> flush() {
     return pipeline.flush();
   }
@@ -188,9 +192,17 @@ public final class TableWriter {
     return pipeline.pending();
   }
 
-  /** Ops dropped so far because the queue was over its bound (each drop is also reported to onError). */
-  public long droppedOps() {
-    return pipeline.droppedTotal();
+  /**
+   * True while more than {@link WriterOptions#maxQueued()} calls wait to be sent (until fewer
+   * than half of it do): intake should take no new work meanwhile. Calls are never dropped.
+   */
+  public boolean saturated() {
+    return pipeline.saturated();
+  }
+
+  /** Completes once the writer is not {@link #saturated()} (at once if it is not now). */
+  public Future<Void> room() {
+    return pipeline.room();
   }
 
   /** Script ops acknowledged so far: rows written, after merging the calls on each row within a batch. */
@@ -223,7 +235,7 @@ public final class TableWriter {
     return this;
   }
 
-  /** Called on the writer's context for dropped ops and for batches Redis refused (not for fencing). */
+  /** Called on the writer's context for batches Redis refused for good and rows it skipped (not for fencing). */
   public TableWriter onError(Handler<Throwable> h) {
     pipeline.onError(h);
     return this;

@@ -43,7 +43,7 @@ public final class TaskTable {
    * and the next claim finds out which).
    */
   public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
-    return store.refusable(() -> store.run(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(),
+    return store.refusable(() -> store.runAcked(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(),
         claimerNode.value(), maxRetries, reason, now, Keys.PREFIX)).map(res -> claim(res, claimerOwner, claimerNode));
   }
 

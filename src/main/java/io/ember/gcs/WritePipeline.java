@@ -23,17 +23,23 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
+import java.util.logging.Logger;
 
 /**
- * How a {@link TableWriter}'s calls reach Redis: the lock-free queue (bounded: beyond
- * {@link WriterOptions#maxQueued()} the oldest calls are dropped and reported), group commit into
+ * How a {@link TableWriter}'s calls reach Redis: the lock-free queue (never dropped; beyond
+ * {@link WriterOptions#maxQueued()} the writer says it is {@link #saturated() saturated} so that
+ * intake stops taking new work, and {@link #room()} says when it may again), group commit into
  * batches of coalesced script ops, at most {@link WriterOptions#maxInFlight()} batches in flight,
- * acknowledgement, re-sending every unacknowledged batch in order after the connection is re-made,
- * fencing when Redis refuses this node's epoch, and holding everything while the node resyncs
- * when Redis no longer knows it (a reply to a send made before the resync is ignored: the batch
- * is re-sent with the new epoch). {@link TableWriter} says what to write; this
- * class only moves it. Enqueueing is safe from any thread; everything else runs on the writer's
- * context. It never blocks that context and never sends a batch once fenced.
+ * acknowledgement (with {@link WriterOptions#replicaAcks()} > 0 only once {@code WAIT} says that
+ * many replicas hold the batch: a {@code WAIT} follows each batch on the same connection, and is
+ * sent again while too few have it), re-sending every unacknowledged batch in order after the
+ * connection is re-made or Redis answers with a transient error, and fencing when Redis refuses
+ * this node's epoch, and holding everything while the node resyncs when Redis no longer knows it
+ * (a reply to a send made before the resync is ignored: the batch is re-sent with the new epoch).
+ * {@link TableWriter} says what to write; this class only moves it.
+ * Enqueueing is safe from any thread; everything else runs on the writer's context. It never
+ * blocks that context, never drops a call, never answers a caller before its batch counts, and
+ * never sends a batch once fenced.
  */
 final class WritePipeline {
   /** Applies a batch of one node's table writes, fenced on its epoch (see the .lua file). */
@@ -41,7 +47,13 @@ final class WritePipeline {
   /** A batch takes at most this many calls per script op it may hold. */
   private static final int CALLS_PER_OP = 8;
   private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
-      "MASTERDOWN", "READONLY", "OOM", "CLUSTERDOWN");
+      "MASTERDOWN", "READONLY", "NOREPLICAS", "OOM", "CLUSTERDOWN",
+      // not Redis's: the Vert.x client fails the requests of a connection that closed under them with this
+      // error reply; a lost connection means re-send in order, not "refused" (it failed 3 batches for good)
+      "CONNECTION_CLOSED");
+  /** How long one WAIT blocks this connection at most before it is asked again. */
+  static final long REPLICA_WAIT_MS = 1_000;
+  private static final Logger LOG = Logger.getLogger(WritePipeline.class.getName());
 
   private final Context context;
   private final NodeId node;
@@ -57,8 +69,9 @@ final class WritePipeline {
   private final AtomicInteger queuedOps = new AtomicInteger();
   private final AtomicInteger pendingOps = new AtomicInteger();
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
-  private final AtomicLong dropped = new AtomicLong();
-  private final AtomicLong droppedTotal = new AtomicLong();
+  private final ConcurrentLinkedQueue<Promise<Void>> roomWaiters = new ConcurrentLinkedQueue<>();
+  private volatile boolean saturated;
+  private boolean awaitingReplicas;
   private final AtomicLong scriptOps = new AtomicLong();
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
@@ -105,8 +118,18 @@ final class WritePipeline {
     return pendingOps.get();
   }
 
-  long droppedTotal() {
-    return droppedTotal.get();
+  /** True from the moment more than maxQueued calls wait to be sent until they are fewer than half of it. */
+  boolean saturated() {
+    return saturated;
+  }
+
+  /** Completes (on the writer's context) once the writer is not saturated: at once if it is not now. */
+  Future<Void> room() {
+    if (!saturated) return Future.succeededFuture();
+    Promise<Void> p = Promise.promise();
+    roomWaiters.add(p);
+    if (!saturated) wakeRoomWaiters();
+    return p.future();
   }
 
   long scriptOps() {
@@ -133,7 +156,7 @@ final class WritePipeline {
     return Long.parseLong(epoch);
   }
 
-  /** Completes when every op queued before this call is in Redis; fails if fenced or if one was dropped. */
+  /** Completes when every op queued before this call is in Redis (and on enough replicas); fails if fenced or closed. */
   Future<Void> flush() {
     if (fenced) return Future.failedFuture(fencedError("flush"));
     if (closed) return Future.failedFuture(closedError());
@@ -158,38 +181,30 @@ final class WritePipeline {
     return new EmberException(ErrorCode.UNAVAILABLE, "the table writer of node " + node + " is closed");
   }
 
+  /** Never refuses and never drops: the bound is kept by intake, which asks {@link #saturated()} first. */
   void enqueue(WriteOp op) {
     if (fenced || closed) return;
     queue.offer(op);
     pendingOps.incrementAndGet();
-    if (queuedOps.incrementAndGet() > options.maxQueued()) dropOldest();
+    if (queuedOps.incrementAndGet() > options.maxQueued() && !saturated) {
+      saturated = true;
+      context.runOnContext(v -> LOG.warning("table writer of node " + node + ": over " + options.maxQueued()
+          + " writes queued (Redis " + (link.ready() ? "slow" : "unreachable") + "): taking no new work until it drains"));
+    }
     wake();
   }
 
-  private void dropOldest() {
-    long n = 0;
-    while (queuedOps.get() > options.maxQueued()) {
-      WriteOp op = queue.poll();
-      if (op == null) break;
-      if (op instanceof WriteOp.Marker m) {
-        m.promise().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS writes queued before this flush were dropped"));
-        continue;
-      }
-      if (op instanceof WriteOp.Actor a) {
-        a.done().tryFail(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue over its bound: an actor write was dropped"));
-      }
-      queuedOps.decrementAndGet();
-      pendingOps.decrementAndGet();
-      n++;
+  private void checkRoom() {
+    if (saturated && queuedOps.get() < options.maxQueued() / 2 + 1) {
+      saturated = false;
+      LOG.info("table writer of node " + node + ": queue drained below " + (options.maxQueued() / 2 + 1) + ", taking work again");
+      wakeRoomWaiters();
     }
-    droppedTotal.addAndGet(n);
-    if (n > 0 && dropped.getAndAdd(n) == 0) {
-      context.runOnContext(v -> {
-        long total = dropped.getAndSet(0);
-        errorHandler.handle(new EmberException(ErrorCode.UNAVAILABLE, "GCS write queue of node " + node
-            + " over " + options.maxQueued() + " ops while Redis is unreachable: dropped the " + total + " oldest"));
-      });
-    }
+  }
+
+  private void wakeRoomWaiters() {
+    Promise<Void> p;
+    while ((p = roomWaiters.poll()) != null) p.tryComplete();
   }
 
   private void wake() {
@@ -207,10 +222,11 @@ final class WritePipeline {
     if (!link.ready() && troubleNanos == 0) troubleNanos = System.nanoTime();
     while (!fenced && !resyncing && link.ready() && inFlight.size() < options.maxInFlight()) {
       Batch b = nextBatch();
-      if (b == null) return;
+      if (b == null) break;
       inFlight.addLast(b);
       send(b);
     }
+    checkRoom();
   }
 
   /**
@@ -250,20 +266,62 @@ final class WritePipeline {
     int gen = link.generation();
     String sentEpoch = epoch;
     long sentNanos = System.nanoTime();
+    b.applied = false;
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
         if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
         troubleNanos = 0;
-        acknowledged(b, ar.result());
+        applied(b, ar.result());
       } else {
         refused(b, gen, sentEpoch, sentNanos, ar.cause());
       }
     });
+    if (options.replicaAcks() > 0) awaitReplicas(b, gen);  // pipelined right behind it, on the same connection
   }
 
-  private void acknowledged(Batch b, Response reply) {
+  /** Redis applied the batch: it counts now, or once enough replicas have it. */
+  private void applied(Batch b, Response reply) {
+    if (!inFlight.contains(b)) return;
+    lastAppliedNanos = System.nanoTime();   // proof that this epoch is current, whatever the replicas say
+    link.healthy();
+    b.applied = true;
+    b.reply = reply;
+    if (options.replicaAcks() == 0) acknowledged(b);
+  }
+
+  /**
+   * WAIT covers every write this connection made before it: once it says enough replicas have
+   * {@code b}, every batch up to {@code b} counts. Too few: keep them and ask again (never early).
+   */
+  private void awaitReplicas(Batch b, int gen) {
+    int want = options.replicaAcks();
+    link.send(Request.cmd(Command.WAIT).arg(want).arg(REPLICA_WAIT_MS)).onComplete(ar -> {
+      if (fenced || gen != link.generation() || !inFlight.contains(b)) return;
+      if (ar.failed()) {
+        link.lost(gen, ar.cause());   // whatever it was, the batch is not known to count: reconnect, re-send in order
+        return;
+      }
+      long have = ar.result().toLong();
+      if (have < want || !b.applied) {
+        if (!awaitingReplicas) LOG.warning("table writer of node " + node + ": " + have + " of " + want
+            + " replicas acknowledged its writes; they wait");
+        awaitingReplicas = true;
+        awaitReplicas(b, gen);
+        return;
+      }
+      if (awaitingReplicas) LOG.info("table writer of node " + node + ": replicas caught up, writes flow again");
+      awaitingReplicas = false;
+      while (!inFlight.isEmpty() && inFlight.peekFirst().applied) {
+        Batch head = inFlight.peekFirst();
+        acknowledged(head);
+        if (head == b) break;
+      }
+    });
+  }
+
+  private void acknowledged(Batch b) {
     if (!inFlight.remove(b)) return;
-    lastAppliedNanos = System.nanoTime();
+    Response reply = b.reply;
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
     Set<String> refused = Set.of();
@@ -280,7 +338,6 @@ final class WritePipeline {
       for (String p : problems) errorHandler.handle(new CorruptRowException("node " + node + "'s writes skipped a row: " + p, null));
     }
     b.complete(refused, problems);
-    link.healthy();
     drain();
   }
 
@@ -300,8 +357,8 @@ final class WritePipeline {
       resync(msg);
     } else if (msg.startsWith("FENCED")) {
       fence(msg);
-    } else if (TRANSIENT.contains(msg.split(" ", 2)[0])) {
-      link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend
+    } else if (transientReply(cause)) {
+      link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend in order
     } else {
       inFlight.remove(b);
       pendingOps.addAndGet(-b.calls());
@@ -373,6 +430,12 @@ final class WritePipeline {
     return Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch).arg(clock.getAsLong());
   }
 
+  /** Redis says "not now" (loading, busy, a replica, no primary, too few replicas, script gone): re-send in order, never fail. */
+  static boolean transientReply(Throwable cause) {
+    return RedisErrors.isTransientReply(cause)
+        || cause instanceof Response && TRANSIENT.contains(String.valueOf(cause.getMessage()).split(" ", 2)[0]);
+  }
+
   private void fence(String reason) {
     fenced = true;
     link.close();
@@ -390,6 +453,8 @@ final class WritePipeline {
     }
     queuedOps.set(0);
     pendingOps.set(0);
+    saturated = false;
+    wakeRoomWaiters();
   }
 
   EmberException fencedError(String reason) {

@@ -36,7 +36,8 @@ public final class StatusEndpoint {
     JsonObject req = body == null ? new JsonObject() : Requests.object(body);
     Requests.onlyKeys(req, "brief", "recoveries");
     if (req.containsKey("brief") && Requests.bool(req, "brief")) {
-      return Future.succeededFuture(new JsonObject().put("self", self.value()).put("redis", gcs.endpoint().wire()));
+      return Future.succeededFuture(new JsonObject().put("self", self.value()).put("redis", gcs.endpoint().wire())
+          .put("minReplicaAcks", gcs.replicaAcks()));
     }
     return StatusReport.build(gcs, recoveriesAsked(req)).map(s -> s.put("self", self.value()))
         .recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.BAD_REQUEST ? err

@@ -47,6 +47,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.logging.Logger;
 
@@ -166,7 +167,7 @@ public final class NodeAssembly {
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
   private Future<Void> register(Gcs connected) {
-    gcs = connected;
+    gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks());
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
         objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
@@ -280,7 +281,7 @@ public final class NodeAssembly {
         context -> new ActorHost(context, services, actorClasses, table,
             new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), view)),
         new ActorJsonDoor(actorClasses, table, client, client::whenCreated), deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
-        conf.scheduler().getTimeoutMs(), clock);
+        conf.scheduler().getTimeoutMs(), clock, writer::saturated);
     return vertx.deployVerticle(verticle).map(id -> {
       actors = verticle.host();
       return null;
@@ -335,10 +336,15 @@ public final class NodeAssembly {
     return closed;
   }
 
+  /** How long closing waits for the writer's queued writes to count before it closes anyway. */
+  private static final long CLOSE_FLUSH_MS = 5_000;
+
   private Future<Void> closeOnce() {
     stalls.close();
-    Future<Void> flushed = writer == null ? Future.succeededFuture() : writer.flush().otherwiseEmpty();
     if (group != null) group.close(); // its processes stay: the group outlives this node
+    // bounded: with redis.minReplicaAcks and no replica answering (or no Redis), a flush would wait for ever
+    Future<Void> flushed = writer == null ? Future.succeededFuture()
+        : writer.flush().timeout(CLOSE_FLUSH_MS, TimeUnit.MILLISECONDS).otherwiseEmpty();
     return flushed
         .compose(v -> gcs == null ? Future.succeededFuture() : gcs.close().otherwiseEmpty())
         .compose(v -> store == null ? Future.succeededFuture() : store.close().otherwiseEmpty())

@@ -2,12 +2,14 @@ package io.ember.protocol;
 
 import io.ember.util.Retry;
 import io.vertx.core.Future;
+import io.vertx.core.Handler;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.eventbus.ReplyFailure;
 import java.time.Clock;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -51,6 +53,18 @@ public final class Handoff {
   /** Nobody received it (no consumer known yet, or none answered in time): worth sending again. */
   public static boolean retryable(Throwable err) {
     return err instanceof ReplyException r && (r.failureType() == ReplyFailure.NO_HANDLERS || r.failureType() == ReplyFailure.TIMEOUT);
+  }
+
+  /**
+   * The receiver's side while it cannot take more work ({@code full}: e.g. its table writer is
+   * saturated because Redis does not answer): a new hand-off is not acknowledged, so its sender
+   * sends it again after {@link #ACK_TIMEOUT_MS} until its deadline. The sender sees delay, or
+   * UNAVAILABLE at its own deadline; nothing held is dropped. Otherwise {@code receive} handles it.
+   */
+  public static Handler<Message<Object>> withheldWhile(BooleanSupplier full, Handler<Message<Object>> receive) {
+    return m -> {
+      if (!full.getAsBoolean()) receive.handle(m);
+    };
   }
 
   /** The receiver's side: it holds the work now. */

@@ -129,6 +129,11 @@ public final class Scheduler {
     return handed.add(spec.id() + "#" + spec.attempt());
   }
 
+  /** True while this node's table writer is saturated: it takes no new submission (see {@code TableWriter#saturated}). */
+  public boolean saturated() {
+    return writer.saturated();
+  }
+
   /** A new task submitted to this node (by a client, or by the event-bus API). */
   public void accept(TaskSpec spec) {
     if (!functions.contains(spec.function())) {

@@ -4,6 +4,7 @@ import io.ember.ids.NodeId;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
+import io.ember.protocol.Handoff;
 import io.ember.protocol.JsonDoor;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
@@ -54,10 +55,13 @@ public final class SchedulerVerticle extends VerticleBase {
   public Future<?> start() {
     scheduler = schedulers.get();
     var bus = vertx.eventBus();
-    // both hand-offs are acknowledged once held here; a re-sent copy of one already held is only acknowledged
-    var submit = bus.consumer(Addresses.submitTo(self), Codecs.acknowledged(Addresses.submitTo(self), TaskSpec.class, t -> {
-      if (scheduler.firstCopy(t)) scheduler.accept(t);
-    }));
+    // both hand-offs are acknowledged once held here; a re-sent copy of one already held is only acknowledged.
+    // New submissions are not acknowledged while the table writer is saturated (Redis away): back-pressure
+    // on intake, the submitter re-sends until its deadline; tasks forwarded by peers are work already taken
+    var submit = bus.consumer(Addresses.submitTo(self), Handoff.withheldWhile(scheduler::saturated,
+        Codecs.acknowledged(Addresses.submitTo(self), TaskSpec.class, t -> {
+          if (scheduler.firstCopy(t)) scheduler.accept(t);
+        })));
     var execute = bus.consumer(Addresses.executeOn(self), Codecs.acknowledged(Addresses.executeOn(self), TaskSpec.class, t -> {
       if (scheduler.firstCopy(t)) scheduler.runHere(t);
     }));

@@ -107,6 +107,17 @@ class EmberConfTest {
   }
 
   @Test
+  void minReplicaAcksDefaultsToZeroAndMustBeAnIntegerAtLeastZero() {
+    assertEquals(0, EmberConf.from("none", new JsonObject()).redis().minReplicaAcks());
+    assertEquals(0, EmberConf.from("none", new JsonObject("{\"redis\": {\"host\": \"h\"}}")).redis().minReplicaAcks());
+    assertEquals(2, EmberConf.from("none", new JsonObject("{\"redis\": {\"host\": \"h\", \"minReplicaAcks\": 2}}"))
+        .redis().minReplicaAcks());
+    assertEquals("conf/x.json: key 'redis.minReplicaAcks' must be >= 0, got -1", error("{\"redis\": {\"minReplicaAcks\": -1}}"));
+    assertTrue(error("{\"redis\": {\"minReplicaAcks\": \"1\"}}").contains("'redis.minReplicaAcks' must be an integer"));
+    assertTrue(error("{\"redis\": {\"minReplicaAcks\": 1.5}}").contains("'redis.minReplicaAcks' must be an integer"));
+  }
+
+  @Test
   void unreadableOrNonJsonFilesAreNamed() throws Exception {
     Path f = Files.createTempFile("conf", ".json");
     Files.writeString(f, "{ not json");
