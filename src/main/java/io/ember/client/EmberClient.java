@@ -222,10 +222,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return new TaskCallImpl<>(this, ids, function, args);
   }
 
-  /**
-   * A driver decodes the values of the classes it calls (their package joins its decode policy);
-   * a node's client never widens its node's policy (a name may come from a request).
-   */
+  /** A driver decodes values of the classes it calls; a node's client never widens its policy (names come from requests). */
   private void valuesOf(String className) {
     if (local == null) Values.allowPackageOf(className);
   }
@@ -295,7 +292,6 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     Future<Location> mine = ownedLocation(id);
     return mine != null ? mine : Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + clientId + " does not own object " + id));
   }
-
 
   /** The decoded value of any object, within {@code timeoutMs}; decoded on a worker thread, never an event loop. */
   public Future<Object> valueOf(ObjectId id, long timeoutMs) {
@@ -383,9 +379,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   }
 
   // ---- status and close -------------------------------------------------------------------
-
   /** The specs of this client's tasks whose results have not arrived (a node's resync re-publishes them). */
-  public List<TaskSpec> pendingSpecs() { return tasks.pendingSpecs(); }
+  public List<TaskSpec> pendingSpecs() {
+    return tasks.pendingSpecs();
+  }
 
   @Override
   public Future<JsonObject> status() {

@@ -3,11 +3,14 @@ package io.ember.gcs;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
+import io.vertx.redis.client.ResponseType;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * A group of write calls sent as one EVALSHA, plus the flush markers that wait for it. While it
@@ -75,6 +78,26 @@ final class Batch {
       else op.failed(new CorruptRowException(problem, null));
     }
     markers.forEach(Promise::tryComplete);
+  }
+
+  /**
+   * Applied, with the script's {@code reply}: its items after the first are refused actor writes,
+   * or rows the script skipped ({@code "CORRUPT <key> ..."}, each also told to {@code corrupt}).
+   */
+  void completeFrom(Response reply, Consumer<String> corrupt) {
+    Set<String> refused = Set.of();
+    List<String> problems = List.of();
+    if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
+      refused = new HashSet<>();
+      problems = new ArrayList<>();
+      for (int i = 1; i < reply.size(); i++) {
+        String item = reply.get(i).toString();
+        if (item.startsWith("CORRUPT ")) problems.add(item);
+        else refused.add(item);
+      }
+      problems.forEach(corrupt);
+    }
+    complete(refused, problems);
   }
 
   void fail(Throwable cause) {

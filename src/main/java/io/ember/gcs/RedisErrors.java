@@ -62,6 +62,18 @@ public final class RedisErrors {
     return code != null && TRANSIENT_CODES.contains(code);
   }
 
+  /**
+   * For the table writer, which reconnects and re-sends in order: a transient reply, or a script
+   * that a restarted Redis no longer has (NOSCRIPT), or memory full (OOM: writes wait until Redis
+   * frees some), or the Vert.x client's CONNECTION_CLOSED (a lost connection, not a refusal: taken
+   * for one, it failed 3 batches for good).
+   */
+  public static boolean isTransientForWriter(Throwable failure) {
+    String code = code(failure);
+    return code != null && (TRANSIENT_CODES.contains(code) || code.equals("NOSCRIPT") || code.equals("OOM"))
+        || isClosedConnection(failure);
+  }
+
   /** True when the reply says this connection reaches a replica (a demoted primary): it must be dropped. */
   public static boolean isReadOnly(Throwable failure) {
     return "READONLY".equals(code(failure));

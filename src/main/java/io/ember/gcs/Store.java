@@ -112,7 +112,7 @@ final class Store {
   }
 
   private Future<Void> replicated(RedisConnection c, int want, long deadline) {
-    long wait = Math.max(1, Math.min(WritePipeline.REPLICA_WAIT_MS, deadline - System.currentTimeMillis()));
+    long wait = Math.max(1, Math.min(ReplicaWait.WAIT_MS, deadline - System.currentTimeMillis()));
     return c.send(Request.cmd(Command.WAIT).arg(want).arg(wait)).compose(r -> {
       if (r.toLong() >= want) return Future.succeededFuture();
       if (System.currentTimeMillis() >= deadline) {

@@ -11,12 +11,9 @@ import io.vertx.redis.client.Command;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
-import io.vertx.redis.client.ResponseType;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -46,13 +43,6 @@ final class WritePipeline {
   static final Script SCRIPT = Script.load("table-writer.lua");
   /** A batch takes at most this many calls per script op it may hold. */
   private static final int CALLS_PER_OP = 8;
-  private static final Set<String> TRANSIENT = Set.of("NOSCRIPT", "LOADING", "BUSY", "TRYAGAIN",
-      "MASTERDOWN", "READONLY", "NOREPLICAS", "OOM", "CLUSTERDOWN",
-      // not Redis's: the Vert.x client fails the requests of a connection that closed under them with this
-      // error reply; a lost connection means re-send in order, not "refused" (it failed 3 batches for good)
-      "CONNECTION_CLOSED");
-  /** How long one WAIT blocks this connection at most before it is asked again. */
-  static final long REPLICA_WAIT_MS = 1_000;
   private static final Logger LOG = Logger.getLogger(WritePipeline.class.getName());
 
   private final Context context;
@@ -66,12 +56,10 @@ final class WritePipeline {
   private final LongSupplier clock;
 
   private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
-  private final AtomicInteger queuedOps = new AtomicInteger();
+  private final QueueBound bound;
   private final AtomicInteger pendingOps = new AtomicInteger();
   private final AtomicBoolean wakeScheduled = new AtomicBoolean();
-  private final ConcurrentLinkedQueue<Promise<Void>> roomWaiters = new ConcurrentLinkedQueue<>();
-  private volatile boolean saturated;
-  private boolean awaitingReplicas;
+  private final ReplicaWait replicas;
   private final AtomicLong scriptOps = new AtomicLong();
   private final AtomicBoolean fencedOnce = new AtomicBoolean();
   private volatile boolean fenced;
@@ -85,8 +73,6 @@ final class WritePipeline {
   private boolean resyncing;
   /** Send time (nanoTime) of the newest batch Redis applied: the node was current at least then. */
   private volatile long currentSinceNanos = System.nanoTime();
-  /** First sign of trouble after it (the link seen down, a send refused), or 0. */
-  private long troubleNanos;
 
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
@@ -98,7 +84,9 @@ final class WritePipeline {
     this.nodeKey = Keys.node(node);
     this.epoch = Long.toString(epoch);
     this.options = options;
+    this.bound = new QueueBound(options.maxQueued());
     this.link = new RedisLink(context, redis, options, SCRIPT, this::resend);
+    this.replicas = new ReplicaWait(node, link, options.replicaAcks());
     context.runOnContext(v -> link.start());
   }
 
@@ -118,18 +106,14 @@ final class WritePipeline {
     return pendingOps.get();
   }
 
-  /** True from the moment more than maxQueued calls wait to be sent until they are fewer than half of it. */
+  /** See {@link QueueBound#saturated()}. */
   boolean saturated() {
-    return saturated;
+    return bound.saturated();
   }
 
-  /** Completes (on the writer's context) once the writer is not saturated: at once if it is not now. */
+  /** Completes once the writer is not saturated: at once if it is not now. */
   Future<Void> room() {
-    if (!saturated) return Future.succeededFuture();
-    Promise<Void> p = Promise.promise();
-    roomWaiters.add(p);
-    if (!saturated) wakeRoomWaiters();
-    return p.future();
+    return bound.room();
   }
 
   long scriptOps() {
@@ -186,8 +170,7 @@ final class WritePipeline {
     if (fenced || closed) return;
     queue.offer(op);
     pendingOps.incrementAndGet();
-    if (queuedOps.incrementAndGet() > options.maxQueued() && !saturated) {
-      saturated = true;
+    if (bound.added()) {
       context.runOnContext(v -> LOG.warning("table writer of node " + node + ": over " + options.maxQueued()
           + " writes queued (Redis " + (link.ready() ? "slow" : "unreachable") + "): taking no new work until it drains"));
     }
@@ -195,16 +178,9 @@ final class WritePipeline {
   }
 
   private void checkRoom() {
-    if (saturated && queuedOps.get() < options.maxQueued() / 2 + 1) {
-      saturated = false;
+    if (bound.checkRoom()) {
       LOG.info("table writer of node " + node + ": queue drained below " + (options.maxQueued() / 2 + 1) + ", taking work again");
-      wakeRoomWaiters();
     }
-  }
-
-  private void wakeRoomWaiters() {
-    Promise<Void> p;
-    while ((p = roomWaiters.poll()) != null) p.tryComplete();
   }
 
   private void wake() {
@@ -219,7 +195,6 @@ final class WritePipeline {
   // ---- the send side: writer context only ------------------------------------------------
 
   private void drain() {
-    if (!link.ready() && troubleNanos == 0) troubleNanos = System.nanoTime();
     while (!fenced && !resyncing && link.ready() && inFlight.size() < options.maxInFlight()) {
       Batch b = nextBatch();
       if (b == null) break;
@@ -243,7 +218,7 @@ final class WritePipeline {
       if (op instanceof WriteOp.Marker m) {
         attachMarker(b, m.promise());
       } else {
-        queuedOps.decrementAndGet();
+        bound.taken();
         b.add(op);
       }
     }
@@ -270,7 +245,6 @@ final class WritePipeline {
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
         if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
-        troubleNanos = 0;
         applied(b, ar.result());
       } else {
         refused(b, gen, sentEpoch, sentNanos, ar.cause());
@@ -289,28 +263,9 @@ final class WritePipeline {
     if (options.replicaAcks() == 0) acknowledged(b);
   }
 
-  /**
-   * WAIT covers every write this connection made before it: once it says enough replicas have
-   * {@code b}, every batch up to {@code b} counts. Too few: keep them and ask again (never early).
-   */
+  /** WAIT covers every write this connection made before it: once enough replicas have {@code b}, every batch up to it counts. */
   private void awaitReplicas(Batch b, int gen) {
-    int want = options.replicaAcks();
-    link.send(Request.cmd(Command.WAIT).arg(want).arg(REPLICA_WAIT_MS)).onComplete(ar -> {
-      if (fenced || gen != link.generation() || !inFlight.contains(b)) return;
-      if (ar.failed()) {
-        link.lost(gen, ar.cause());   // whatever it was, the batch is not known to count: reconnect, re-send in order
-        return;
-      }
-      long have = ar.result().toLong();
-      if (have < want || !b.applied) {
-        if (!awaitingReplicas) LOG.warning("table writer of node " + node + ": " + have + " of " + want
-            + " replicas acknowledged its writes; they wait");
-        awaitingReplicas = true;
-        awaitReplicas(b, gen);
-        return;
-      }
-      if (awaitingReplicas) LOG.info("table writer of node " + node + ": replicas caught up, writes flow again");
-      awaitingReplicas = false;
+    replicas.after(b, gen, () -> !fenced && inFlight.contains(b), () -> {
       while (!inFlight.isEmpty() && inFlight.peekFirst().applied) {
         Batch head = inFlight.peekFirst();
         acknowledged(head);
@@ -324,26 +279,13 @@ final class WritePipeline {
     Response reply = b.reply;
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
-    Set<String> refused = Set.of();
-    List<String> problems = List.of();
-    if (reply != null && reply.type() == ResponseType.MULTI && reply.size() > 1) {
-      refused = new HashSet<>();
-      problems = new ArrayList<>();
-      for (int i = 1; i < reply.size(); i++) {
-        String item = reply.get(i).toString();
-        if (item.startsWith("CORRUPT ")) problems.add(item);
-        else refused.add(item);
-      }
-      // one entity's unreadable row: its ops were skipped, the rest applied; said once per batch
-      for (String p : problems) errorHandler.handle(new CorruptRowException("node " + node + "'s writes skipped a row: " + p, null));
-    }
-    b.complete(refused, problems);
+    // one entity's unreadable row: its ops were skipped, the rest applied; said once per batch
+    b.completeFrom(reply, p -> errorHandler.handle(new CorruptRowException("node " + node + "'s writes skipped a row: " + p, null)));
     drain();
   }
 
   private void refused(Batch b, int gen, String sentEpoch, long sentNanos, Throwable cause) {
     if (fenced || !inFlight.contains(b)) return;
-    if (troubleNanos == 0) troubleNanos = sentNanos;
     if (!(cause instanceof Response)) {
       link.lost(gen, cause);   // transport failure: reconnect, then resend
       return;
@@ -357,7 +299,7 @@ final class WritePipeline {
       resync(msg);
     } else if (msg.startsWith("FENCED")) {
       fence(msg);
-    } else if (transientReply(cause)) {
+    } else if (RedisErrors.isTransientForWriter(cause)) {
       link.lost(gen, cause);   // e.g. NOSCRIPT after a restart, LOADING: reconnect, reload, resend in order
     } else {
       inFlight.remove(b);
@@ -391,7 +333,7 @@ final class WritePipeline {
       return;
     }
     resyncing = true;
-    ResyncAsk ask = new ResyncAsk(reason, Long.parseLong(epoch), currentSinceNanos, troubleNanos);
+    ResyncAsk ask = new ResyncAsk(reason, Long.parseLong(epoch), currentSinceNanos);
     Future<Republish> answer;
     try {
       answer = h.apply(ask);
@@ -420,7 +362,6 @@ final class WritePipeline {
     inFlight.addAll(held);
     for (Batch b : inFlight) b.seal(head());
     currentSinceNanos = System.nanoTime();
-    troubleNanos = 0;
     if (!link.ready()) return; // the reconnect re-sends them
     for (Batch b : new ArrayList<>(inFlight)) send(b);
     drain();
@@ -428,12 +369,6 @@ final class WritePipeline {
 
   private Request head() {
     return Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch).arg(clock.getAsLong());
-  }
-
-  /** Redis says "not now" (loading, busy, a replica, no primary, too few replicas, script gone): re-send in order, never fail. */
-  static boolean transientReply(Throwable cause) {
-    return RedisErrors.isTransientReply(cause)
-        || cause instanceof Response && TRANSIENT.contains(String.valueOf(cause.getMessage()).split(" ", 2)[0]);
   }
 
   private void fence(String reason) {
@@ -451,10 +386,8 @@ final class WritePipeline {
       if (op instanceof WriteOp.Marker m) m.promise().tryFail(cause);
       if (op instanceof WriteOp.Actor a) a.done().tryFail(cause);
     }
-    queuedOps.set(0);
+    bound.reset();
     pendingOps.set(0);
-    saturated = false;
-    wakeRoomWaiters();
   }
 
   EmberException fencedError(String reason) {

@@ -17,7 +17,7 @@ class ResyncRuleTest {
   private final StallWatch watch = StallWatch.manual(50, now::get);
 
   private ResyncAsk ask(String reason, long currentSince) {
-    return new ResyncAsk(reason, 7, currentSince, now.get());
+    return new ResyncAsk(reason, 7, currentSince);
   }
 
   /** Ticks every 50 ms for {@code ms}. */
