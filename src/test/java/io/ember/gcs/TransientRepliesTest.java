@@ -84,7 +84,9 @@ class TransientRepliesTest {
         }
       });
       long start = System.nanoTime();
-      Store shortWait = new Store(vertx, endpoint, 1_200);   // shorter than the LOADING; replies come every ~0.3 s
+      // shorter than the LOADING (about 4.5 s: the key-load delay is a sleep per key, not CPU), long enough for a
+      // reply to come back even on a loaded machine (1.2 s once got none during the whole suite's run)
+      Store shortWait = new Store(vertx, endpoint, 2_500);
       Future<TaskRecord> read = gcs.tasks().get(t);
       Future<Gcs> starting = RedisWait.connect(vertx, Clock.systemUTC(), endpoint, 30_000)
           .compose(g -> g.nodes().register(new NodeId("node-starting"), Map.of()).map(epoch -> g));
