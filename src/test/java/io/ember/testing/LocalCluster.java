@@ -102,14 +102,18 @@ public final class LocalCluster implements AutoCloseable {
 
   /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
   public static LocalCluster start(int n, Consumer<JsonObject> edit) throws Exception {
-    LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, true);
+    return new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, true).populate(n, edit);
+  }
+
+  /** Starts {@code n} nodes, waits until all are ALIVE, joins as a driver; closes everything if any step fails. */
+  private LocalCluster populate(int n, Consumer<JsonObject> edit) throws Exception {
     try {
-      for (int i = 0; i < n; i++) c.startNode("n" + i, edit);
-      c.awaitAlive(n, Duration.ofSeconds(90));
-      c.joinAsDriver();
-      return c;
+      for (int i = 0; i < n; i++) startNode("n" + i, edit);
+      awaitAlive(n, Duration.ofSeconds(90));
+      joinAsDriver();
+      return this;
     } catch (Exception | Error e) {
-      c.close();
+      close();
       throw e;
     }
   }
@@ -126,15 +130,7 @@ public final class LocalCluster implements AutoCloseable {
   public static LocalCluster startWithSentinels(int n, SentinelSet set, Consumer<JsonObject> edit) throws Exception {
     LocalCluster c = new LocalCluster(Files.createTempDirectory("ember-cluster"), n + 2, false);
     c.sentinels = set;
-    try {
-      for (int i = 0; i < n; i++) c.startNode("n" + i, edit);
-      c.awaitAlive(n, Duration.ofSeconds(90));
-      c.joinAsDriver();
-      return c;
-    } catch (Exception | Error e) {
-      c.close();
-      throw e;
-    }
+    return c.populate(n, edit);
   }
 
   /** The conf a node of this cluster gets (before {@code edit}). */
