@@ -3,6 +3,7 @@ package io.ember.gcs;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import io.ember.util.BoundedWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -123,15 +124,8 @@ public final class DedicatedLink implements AutoCloseable {
   /** Drops the connection and stops this link's Vert.x instance (waits for it at most 2 s off an event loop). */
   @Override
   public void close() {
-    Future<Void> closed = Future.<Void>future(p -> context.runOnContext(v -> link.close().onComplete(p)))
-        .eventually(vertx::close);
-    if (Context.isOnEventLoopThread()) return;
-    try {
-      closed.toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // its threads are daemons: a Vert.x that does not stop in time holds nothing the node needs
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    // its threads are daemons: a Vert.x that does not stop in time holds nothing the node needs
+    BoundedWait.atMost(Future.<Void>future(p -> context.runOnContext(v -> link.close().onComplete(p))).eventually(vertx::close), 2000);
   }
+
 }

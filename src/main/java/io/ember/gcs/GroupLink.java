@@ -3,6 +3,7 @@ package io.ember.gcs;
 import io.ember.gcs.RedisGroup.Address;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
+import io.ember.util.BoundedWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.file.FileSystemOptions;
@@ -135,14 +136,7 @@ public final class GroupLink implements AutoCloseable {
   /** Stops this link's Vert.x instance (waits at most 2 s off an event loop). */
   @Override
   public void close() {
-    Future<Void> closed = vertx.close();
-    if (Context.isOnEventLoopThread()) return;
-    try {
-      closed.toCompletionStage().toCompletableFuture().get(2, TimeUnit.SECONDS);
-    } catch (ExecutionException | TimeoutException e) {
-      // daemon threads: nothing the caller needs is held by them
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
+    BoundedWait.atMost(vertx.close(), 2000);
   }
+
 }
