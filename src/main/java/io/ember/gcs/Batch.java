@@ -27,6 +27,9 @@ final class Batch {
   private int calls;
   final List<Promise<Void>> markers = new ArrayList<>(1);
   Request request;
+  /** Its sequence number (set when sealed) and the epoch of its latest send (see {@link WriteSequence}). */
+  long seq;
+  String sentEpoch;
   /** Redis applied this batch (re-set on each send): with replica acknowledgement it may still wait for WAIT. */
   boolean applied;
   /** The script's reply, once applied. */

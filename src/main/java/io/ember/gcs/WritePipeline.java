@@ -74,6 +74,7 @@ final class WritePipeline {
   /** Send time (nanoTime) of the newest batch Redis applied: the node was current at least then. */
   private volatile long currentSinceNanos = System.nanoTime();
 
+  private final WriteSequence sequence = new WriteSequence();
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
 
@@ -223,7 +224,7 @@ final class WritePipeline {
       }
     }
     if (b.isEmpty()) return null;
-    b.seal(head());
+    b.seal(head(b));
     return b;
   }
 
@@ -242,6 +243,7 @@ final class WritePipeline {
     String sentEpoch = epoch;
     long sentNanos = System.nanoTime();
     b.applied = false;
+    b.sentEpoch = sentEpoch;
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
         if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
@@ -276,6 +278,7 @@ final class WritePipeline {
 
   private void acknowledged(Batch b) {
     if (!inFlight.remove(b)) return;
+    sequence.acknowledged(b.seq, b.sentEpoch, epoch);
     Response reply = b.reply;
     pendingOps.addAndGet(-b.calls());
     scriptOps.addAndGet(b.ops());
@@ -318,10 +321,7 @@ final class WritePipeline {
    */
   private void resend() {
     if (resyncing) return; // the resync re-sends everything with the new epoch
-    List<Batch> again = new ArrayList<>(inFlight);
-    for (Batch b : again) {
-      if (!fenced) send(b);
-    }
+    for (Batch b : new ArrayList<>(inFlight)) if (!fenced) send(b);
     drain();
   }
 
@@ -353,6 +353,7 @@ final class WritePipeline {
       return;
     }
     epoch = Long.toString(r.epoch());
+    sequence.newEpoch();
     List<Batch> held = new ArrayList<>(inFlight);
     inFlight.clear();
     for (Batch b : r.batches(options)) {
@@ -360,15 +361,18 @@ final class WritePipeline {
       inFlight.addLast(b);
     }
     inFlight.addAll(held);
-    for (Batch b : inFlight) b.seal(head());
+    for (Batch b : inFlight) b.seal(head(b));
     currentSinceNanos = System.nanoTime();
     if (!link.ready()) return; // the reconnect re-sends them
     for (Batch b : new ArrayList<>(inFlight)) send(b);
     drain();
   }
 
-  private Request head() {
-    return Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch).arg(clock.getAsLong());
+  /** EVALSHA, the node key, the epoch, now, the batch's sequence number and the watermark (see {@link WriteSequence}). */
+  private Request head(Batch b) {
+    b.seq = sequence.next();
+    return Request.cmd(Command.EVALSHA).arg(SCRIPT.sha()).arg(1).arg(nodeKey).arg(epoch).arg(clock.getAsLong())
+        .arg(b.seq).arg(sequence.watermark());
   }
 
   private void fence(String reason) {
@@ -393,5 +397,4 @@ final class WritePipeline {
   EmberException fencedError(String reason) {
     return new EmberException(ErrorCode.FENCED, "node " + node + " epoch " + epoch + " is fenced: " + reason);
   }
-
 }

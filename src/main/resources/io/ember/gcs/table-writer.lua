@@ -1,8 +1,10 @@
 -- Ember TableWriter batch: one EVALSHA applies a whole batch of one node's table writes.
 --
 -- KEYS[1] = ember:node:<nodeId>   (the writer's node hash: the fence)
--- ARGV[1] = the writer's epoch, ARGV[2] = now (ms, used for updatedAt/createdAt)
--- ARGV[3..] = ops, each an op code followed by its fixed arguments. An op is the net effect of
+-- ARGV[1] = the writer's epoch, ARGV[2] = now (ms, used for updatedAt/createdAt), ARGV[3] = this
+-- batch's sequence number, ARGV[4] = the highest one the writer had acknowledged at this epoch
+-- when it sealed the batch (WriteSequence.java)
+-- ARGV[5..] = ops, each an op code followed by its fixed arguments. An op is the net effect of
 -- every write call on one row within the batch (the writer merges them; see ScriptOp.java):
 --   T id state node attempts error errorCode errorType errorSubject
 --                                       task state ('' node = leave the row's node); the four
@@ -32,7 +34,9 @@
 --   Y id incarnation spec class resources maxRestarts restarts owner position keep blob
 --                                       actor re-published after Redis lost it (resync): its row
 --                                       (this node, that incarnation, ALIVE, logBase = position)
---                                       and the fresh checkpoint at position; nothing if a row exists
+--                                       and the fresh checkpoint at position; a row Redis kept is
+--                                       replaced only if it is an older incarnation or holds fewer
+--                                       calls than `position`
 -- The actor ops (A C R D) apply only if the actor row names this node and that incarnation;
 -- otherwise the op is skipped and the actor's id is returned as refused (the reply is then
 -- {ops, refusedId, ..} instead of ops): an old incarnation can never add to the log.
@@ -70,6 +74,16 @@ if fence[1] ~= ARGV[1] or fence[2] ~= 'ALIVE' then
   end
   return redis.error_reply('FENCED epoch ' .. ARGV[1] .. ' is not current (node epoch '
       .. tostring(fence[1]) .. ', state ' .. tostring(fence[2]) .. ')')
+end
+
+-- Behind: the row is at this epoch, but Redis lacks writes the node had acknowledged (an AOF that
+-- lost its tail, a replica promoted without the last writes): the node resyncs as for a lost row.
+local seq, watermark = tonumber(ARGV[3]), tonumber(ARGV[4])
+if not seq or not watermark then return redis.error_reply('ERR ember write batch: no sequence number') end
+local wseq = tonumber(redis.call('HGET', KEYS[1], 'wseq') or '0') or 0
+if wseq < watermark then
+  return redis.error_reply('RESYNC epoch ' .. ARGV[1] .. ' lost writes: Redis holds this node\'s batch ' .. wseq
+      .. ', the node had batch ' .. watermark .. ' acknowledged')
 end
 
 local now = ARGV[2]
@@ -269,7 +283,18 @@ end
 local function actorRepublished(id, inc, spec, class, resources, maxRestarts, restarts, owner, position, blob)
   local key = P .. 'actor:' .. id
   pre[key] = nil
-  if redis.call('EXISTS', key) == 1 then return end
+  local row = redis.call('HMGET', key, 'node', 'incarnation', 'state', 'logBase')
+  if row[3] then
+    -- a row Redis kept from before it fell behind: replaced only if it is an older incarnation, or
+    -- this one with fewer calls (checkpoint plus log) than the fresh checkpoint holds
+    local rowInc, mine = tonumber(row[2]) or 0, tonumber(inc)
+    local behind = rowInc == mine and row[1] == SELF
+        and (tonumber(row[4]) or 0) + redis.call('LLEN', key .. ':log') < tonumber(position)
+    if rowInc >= mine and not behind then return end
+    bump('actor.' .. row[3], -1)
+    if row[1] and row[1] ~= SELF then member(P .. 'node:' .. row[1] .. ':actors', id, false) end
+    redis.call('DEL', key .. ':ckpt')
+  end
   redis.call('HSET', key, 'spec', spec, 'class', class, 'resources', resources, 'maxRestarts', maxRestarts,
     'restarts', restarts, 'node', SELF, 'incarnation', inc, 'state', 'ALIVE', 'error', '', 'logBase', position,
     'owner', owner, 'createdAt', now, 'updatedAt', now)
@@ -370,7 +395,7 @@ local function validate()
     SKIPPED[#SKIPPED + 1] = CORRUPT .. '; renamed to ' .. P .. 'counts:corrupt, counting restarts'
     CORRUPT = nil
   end
-  local j = 3
+  local j = 5
   while j <= #ARGV and not CORRUPT do
     local op = ARGV[j]
     local w = WIDTH[op]
@@ -412,8 +437,9 @@ local function validate()
 end
 local invalid = validate()
 if invalid then return redis.error_reply(invalid) end
+if seq > wseq then redis.call('HSET', KEYS[1], 'wseq', seq) end
 
-local i, last, ops, logged, loggedTasks = 3, #ARGV, 0, false, false
+local i, last, ops, logged, loggedTasks = 5, #ARGV, 0, false, false
 while i <= last do
   local op = ARGV[i]
   if SKIP[i] then

@@ -17,6 +17,7 @@ import io.ember.testing.LocalCluster;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -28,7 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * A Redis that comes back empty (FLUSHALL; kill -9 and a restart with no data) in the middle of
+ * A Redis that comes back empty (FLUSHALL) or behind (kill -9 and a restart on an earlier copy of
+ * its data) in the middle of
  * a DAG and of actor calls: exact results, every node still running and re-registered exactly
  * once at a higher epoch, the counter exact (no call lost or applied twice), one
  * {@code gcs-resynced} ledger entry per node, no ALIVE row for a node that is not running.
@@ -48,12 +50,17 @@ public class RedisResyncTest {
 
   @Test
   void flushAllMidDagAndActorCallsResyncsEveryNodeOnceWithExactResults() throws Exception {
-    survives(() -> await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.FLUSHALL))));
+    survives(() -> { }, () -> await(GcsTesting.redis(cluster.gcs()).send(Request.cmd(Command.FLUSHALL))));
   }
 
+  /**
+   * Redis killed -9 and restarted on an earlier copy of its append-only file (as a file that lost
+   * its tail would leave it): every node's row is still there at its current epoch, but behind.
+   */
   @Test
-  void redisKilledAndRestartedEmptyMidDagResyncsEveryNodeOnceWithExactResults() throws Exception {
-    survives(() -> cluster.restartRedisEmpty());
+  void redisKilledAndRestartedBehindMidDagResyncsEveryNodeOnceWithExactResults() throws Exception {
+    Path[] copy = new Path[1];
+    survives(() -> copy[0] = cluster.copyRedisData(), () -> cluster.restartRedisOn(copy[0]));
   }
 
   /**
@@ -94,7 +101,8 @@ public class RedisResyncTest {
     void lose() throws Exception;
   }
 
-  private void survives(Loss loss) throws Exception {
+  /** {@code first} runs once some of the DAG has finished, {@code loss} once more of it has. */
+  private void survives(Loss first, Loss loss) throws Exception {
     cluster = LocalCluster.start(NODES);
     EmberClient ember = cluster.client();
     Map<String, Long> before = epochs();
@@ -103,6 +111,8 @@ public class RedisResyncTest {
     for (int i = 0; i < CALLS / 2; i++) calls.add(counter.task(Counter::incr, 1).remote());
     ObjectRef<Long> sum = FaultToleranceTest.sumOfSquares(ember, LEAVES, 5);
     poll("some of the DAG finished", Duration.ofSeconds(60), () -> finished() > 100);
+    first.lose();
+    poll("more of the DAG finished", Duration.ofSeconds(60), () -> finished() > 200);
     loss.lose();
     for (int i = CALLS / 2; i < CALLS; i++) calls.add(counter.task(Counter::incr, 1).remote());
 

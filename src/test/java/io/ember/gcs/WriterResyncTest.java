@@ -15,6 +15,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.core.buffer.Buffer;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -59,6 +61,56 @@ class WriterResyncTest extends RealRedis {
     assertEquals(NodeState.ALIVE, row.state());
     // the counter went on from the known epoch: a node registering now gets a higher one
     assertTrue(await(gcs.nodes().register(B, Map.of())) > w.epoch());
+  }
+
+  /**
+   * A Redis that comes back behind (as from an append-only file that lost its tail): it still holds
+   * the node's row at the current epoch, but not the writes acknowledged since. The next batch is
+   * answered RESYNC (the row's batch number is below what the writer had acknowledged), the node
+   * resyncs once, and what it re-publishes lands again.
+   */
+  @Test
+  void aRedisBehindThatStillHoldsTheRowAtThisEpochIsResyncedToo() throws Exception {
+    long e1 = await(gcs.nodes().register(A, Map.of("host", "h")));
+    TableWriter w = gcs.writer(A, e1);
+    List<ResyncAsk> asks = new CopyOnWriteArrayList<>();
+    ObjectId lost = ObjectId.parse(TaskId.child(TaskId.driverOf(JobId.named("b")), 1) + ".1");
+    w.onResync(ask -> {
+      asks.add(ask);
+      return gcs.nodes().resync(A, ask.epoch(), 0, 0, Map.of(), Map.of("host", "h")).map(e -> new Republish(e, A).object(lost, 7));
+    });
+    w.heartbeat(1, "{}");
+    await(w.flush());
+    Map<String, Buffer> before = snapshot();
+    w.objectCreated(lost, 7, TaskId.child(TaskId.driverOf(JobId.named("b")), 1), "task", A);
+    await(w.flush());
+    restore(before);   // Redis lost the last acknowledged batch; the row is still ALIVE at e1
+    assertEquals(e1, await(gcs.nodes().all()).get(0).epoch());
+    w.heartbeat(2, "{}");
+    await(w.flush());
+    assertEquals(1, asks.size(), "asked to resync: " + asks);
+    assertTrue(asks.get(0).reason().contains("lost writes"), asks.get(0).reason());
+    assertTrue(w.epoch() > e1, "new epoch " + w.epoch() + " after " + e1);
+    assertTrue(await(GcsTesting.locations(gcs, lost)).contains(A), "the object's location re-published");
+    // and then it goes on without asking again
+    w.heartbeat(3, "{}");
+    await(w.flush());
+    assertEquals(1, asks.size(), asks.toString());
+  }
+
+  private Map<String, Buffer> snapshot() throws Exception {
+    Map<String, Buffer> out = new HashMap<>();
+    for (var key : await(gcs.redisForTests().send(Request.cmd(Command.KEYS).arg("*")))) {
+      out.put(key.toString(), await(gcs.redisForTests().send(Request.cmd(Command.DUMP).arg(key.toString()))).toBuffer());
+    }
+    return out;
+  }
+
+  private void restore(Map<String, Buffer> keys) throws Exception {
+    flushAll();
+    for (var e : keys.entrySet()) {
+      await(gcs.redisForTests().send(Request.cmd(Command.RESTORE).arg(e.getKey()).arg(0).arg(e.getValue())));
+    }
   }
 
   @Test

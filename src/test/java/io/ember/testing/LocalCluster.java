@@ -96,8 +96,22 @@ public final class LocalCluster implements AutoCloseable {
 
   /** kill -9 of this cluster's redis-server, then a new one on the same port with an empty data directory. */
   public void restartRedisEmpty() throws IOException {
+    restartRedisOn(dir.resolve("redis-empty-" + System.nanoTime()));
+  }
+
+  /** A copy of the first redis-server's data directory (its append-only file) as it is now, for {@link #restartRedisOn}. */
+  public Path copyRedisData() throws IOException {
+    Path to = Files.createDirectories(dir.resolve("redis-copy-" + System.nanoTime()));
+    try (var files = Files.list(dir.resolve("redis"))) {
+      for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".aof")).toList()) Files.copy(f, to.resolve(f.getFileName()));
+    }
+    return to;
+  }
+
+  /** kill -9 of this cluster's redis-server, then a new one on the same port on {@code data}. */
+  public void restartRedisOn(Path data) throws IOException {
     redis.kill();
-    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis-empty-" + System.nanoTime()));
+    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, data);
   }
 
   /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
