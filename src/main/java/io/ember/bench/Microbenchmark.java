@@ -252,12 +252,13 @@ public final class Microbenchmark {
     }
   }
 
+  /** One secret file for both nodes; {@code -Dember.bench.tls=false} measures without TLS. */
   private static JsonObject conf(String cluster, int hzBase, String name, Path dir) {
     JsonArray members = new JsonArray();
     for (int p = hzBase; p < hzBase + 6; p++) members.add("127.0.0.1:" + p);
-    return new JsonObject()
-        .put("node", new JsonObject().put("name", name).put("dataDir", dir.resolve(name).toString()))
-        .put("cluster", new JsonObject().put("name", cluster).put("port", hzBase).put("members", members));
+    return new JsonObject().put("node", new JsonObject().put("name", name).put("dataDir", dir.resolve(name).toString()))
+        .put("cluster", new JsonObject().put("name", cluster).put("port", hzBase).put("members", members)
+            .put("secretFile", dir.resolve("cluster.secret").toString()).put("tls", !"false".equals(System.getProperty("ember.bench.tls"))));
   }
 
   static void row(String name, double value, String unit, String extra) {
