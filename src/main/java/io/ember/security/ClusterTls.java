@@ -22,7 +22,20 @@ import java.security.spec.ECPublicKeySpec;
 import java.util.Base64;
 import java.util.Date;
 import java.util.Set;
+import java.io.ByteArrayOutputStream;
+import java.io.OutputStream;
+import org.bouncycastle.asn1.ASN1Encodable;
+import org.bouncycastle.asn1.ASN1Integer;
+import org.bouncycastle.asn1.DERSequence;
 import org.bouncycastle.asn1.x500.X500Name;
+import org.bouncycastle.asn1.x509.AlgorithmIdentifier;
+import org.bouncycastle.asn1.x9.X9ObjectIdentifiers;
+import org.bouncycastle.crypto.digests.SHA256Digest;
+import org.bouncycastle.crypto.params.ECDomainParameters;
+import org.bouncycastle.crypto.params.ECPrivateKeyParameters;
+import org.bouncycastle.crypto.signers.ECDSASigner;
+import org.bouncycastle.crypto.signers.HMacDSAKCalculator;
+import org.bouncycastle.operator.ContentSigner;
 import org.bouncycastle.asn1.x509.BasicConstraints;
 import org.bouncycastle.asn1.x509.Extension;
 import org.bouncycastle.asn1.x509.KeyUsage;
@@ -30,9 +43,6 @@ import org.bouncycastle.asn1.x9.ECNamedCurveTable;
 import org.bouncycastle.asn1.x9.X9ECParameters;
 import org.bouncycastle.cert.X509CertificateHolder;
 import org.bouncycastle.cert.jcajce.JcaX509v3CertificateBuilder;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
-import org.bouncycastle.operator.OperatorCreationException;
-import org.bouncycastle.operator.jcajce.JcaContentSignerBuilder;
 
 /**
  * The cluster's TLS identity, derived from the {@link ClusterSecret}: one EC P-256 key pair whose
@@ -78,10 +88,50 @@ public final class ClusterTls {
       X509CertificateHolder cert = new JcaX509v3CertificateBuilder(name, serial, NOT_BEFORE, NOT_AFTER, name, pub)
           .addExtension(Extension.basicConstraints, true, new BasicConstraints(true))
           .addExtension(Extension.keyUsage, true, new KeyUsage(KeyUsage.digitalSignature | KeyUsage.keyCertSign))
-          .build(new JcaContentSignerBuilder("SHA256withECDDSA").setProvider(new BouncyCastleProvider()).build(priv));
+          .build(new DeterministicSigner(curve, d));
       return new ClusterTls(pem("PRIVATE KEY", priv.getEncoded()), pem("CERTIFICATE", cert.getEncoded()));
-    } catch (GeneralSecurityException | OperatorCreationException | java.io.IOException e) {
+    } catch (GeneralSecurityException | java.io.IOException e) {
       throw new IllegalStateException("cannot derive the cluster's TLS certificate: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * ECDSA with SHA-256 and the nonce derived from the key and the message (RFC 6979), so the
+   * certificate's signature, like the rest of it, is the same for every holder of the secret.
+   */
+  private static final class DeterministicSigner implements ContentSigner {
+    private final ByteArrayOutputStream data = new ByteArrayOutputStream();
+    private final ECPrivateKeyParameters key;
+
+    DeterministicSigner(X9ECParameters curve, BigInteger d) {
+      this.key = new ECPrivateKeyParameters(d, new ECDomainParameters(curve));
+    }
+
+    @Override
+    public AlgorithmIdentifier getAlgorithmIdentifier() {
+      return new AlgorithmIdentifier(X9ObjectIdentifiers.ecdsa_with_SHA256);
+    }
+
+    @Override
+    public OutputStream getOutputStream() {
+      return data;
+    }
+
+    @Override
+    public byte[] getSignature() {
+      SHA256Digest sha = new SHA256Digest();
+      byte[] bytes = data.toByteArray();
+      byte[] hash = new byte[32];
+      sha.update(bytes, 0, bytes.length);
+      sha.doFinal(hash, 0);
+      ECDSASigner signer = new ECDSASigner(new HMacDSAKCalculator(new SHA256Digest()));
+      signer.init(true, key);
+      BigInteger[] rs = signer.generateSignature(hash);
+      try {
+        return new DERSequence(new ASN1Encodable[] {new ASN1Integer(rs[0]), new ASN1Integer(rs[1])}).getEncoded();
+      } catch (java.io.IOException e) {
+        throw new IllegalStateException(e);
+      }
     }
   }
 
