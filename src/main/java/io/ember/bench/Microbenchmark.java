@@ -53,7 +53,7 @@ public final class Microbenchmark {
       JsonObject local = conf(cluster, hzBase, "bench-local", dir)
           .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString())
               .put("minReplicaAcks", Math.max(0, acks)));
-      if (acks >= 0) replica = BenchReplica.start(dir, redisPort);
+      if (acks >= 0) replica = BenchReplica.start(dir, redisPort, local);
       node = EmberNode.start(local, "microbenchmark(local)").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       JsonObject far = conf(cluster, hzBase, "bench-remote", dir)
           .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort)
