@@ -14,7 +14,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
-import java.security.SecureRandom;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 import java.util.function.LongSupplier;
@@ -26,7 +25,7 @@ import java.util.function.LongSupplier;
  * dead. These threads stop only when the JVM stops or hangs, which is what the timeout detects.
  *
  * <p>Datagram: {@code <nodeId> <epoch> <seq> <tag>} in UTF-8, where {@code seq} counts this
- * channel's beats up from a random start and {@code tag} is the first 16 bytes (hex) of
+ * channel's beats up from the time it was made (in microseconds) and {@code tag} is the first 16 bytes (hex) of
  * HMAC-SHA256 over the rest, keyed with the cluster's heartbeat key: a datagram without a valid
  * tag (sent by a process without the secret, or altered) is dropped and counted, and so is one
  * whose {@code seq} is not above the last accepted from that node (a replay, e.g. of a dead
@@ -43,7 +42,8 @@ public final class HeartbeatChannel implements AutoCloseable {
   private final ScheduledExecutorService sender;
   private final Thread receiver;
   private final BeatMac mac;
-  private final AtomicLong seq = new AtomicLong(new SecureRandom().nextInt() & 0x7fffffffL);
+  // starts at the wall clock in microseconds: a channel made again in the same process (same node id) starts above the old one
+  private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
   private final Map<NodeId, Long> lastSeq = new ConcurrentHashMap<>();
   private final AtomicLong dropped = new AtomicLong();
   private volatile long lastDropLogMs;
