@@ -42,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * heartbeat timeout than the default). It prints one line of figures.
  */
 class LeaseUnderLoadBench {
+  private static final byte[] KEY = new byte[32]; // both ends share it: only the channels' timing is measured
   private static final NodeId A = new NodeId("bench-a");
   private static final NodeId B = new NodeId("bench-b");
 
@@ -59,7 +60,7 @@ class LeaseUnderLoadBench {
       long timeoutMs = Long.getLong("bench.timeoutMs", hb.timeoutMs());
       Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), timeoutMs, hb.componentTimeoutMs());
       TableWriter writer = gcs.writer(A, ea);
-      MonitorVerticle monitor = new MonitorVerticle(A, ea, timing, "127.0.0.1", new ClusterView(), gcs, writer, () -> 0,
+      MonitorVerticle monitor = new MonitorVerticle(A, ea, timing, "127.0.0.1", KEY, new ClusterView(), gcs, writer, () -> 0,
           () -> 0L, new VerdictFanout(vertx, VerdictFanout.Check.of(gcs.nodes())), why -> {}, p -> {}, Clock.systemUTC());
       vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
           .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).toCompletionStage().toCompletableFuture().get();
@@ -192,12 +193,12 @@ class LeaseUnderLoadBench {
     private final HeartbeatChannel receiver;
 
     HeartbeatGaps(long intervalMs) throws Exception {
-      receiver = new HeartbeatChannel(B, 2, "127.0.0.1", intervalMs, (node, epoch) -> {
+      receiver = new HeartbeatChannel(B, 2, "127.0.0.1", intervalMs, KEY, (node, epoch) -> {
         long now = System.nanoTime();
         long before = last.getAndSet(now);
         if (before != 0) worstGap.accumulateAndGet(TimeUnit.NANOSECONDS.toMillis(now - before), Math::max);
       });
-      sender = new HeartbeatChannel(A, 1, "127.0.0.1", intervalMs, (node, epoch) -> {});
+      sender = new HeartbeatChannel(A, 1, "127.0.0.1", intervalMs, KEY, (node, epoch) -> {});
       sender.addPeer(B, "127.0.0.1", receiver.port());
     }
 

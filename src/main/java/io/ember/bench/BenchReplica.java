@@ -1,9 +1,13 @@
 package io.ember.bench;
 
+import io.ember.conf.EmberConf;
 import io.ember.gcs.RedisProcess;
+import io.ember.security.ClusterSecurity;
+import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -28,13 +32,20 @@ final class BenchReplica {
     return n;
   }
 
-  /** Starts a replica of 127.0.0.1:{@code primaryPort} with its data under {@code dir}; the caller destroys it. */
-  static Process start(Path dir, int primaryPort) throws IOException {
+  /**
+   * Starts a replica of 127.0.0.1:{@code primaryPort} with its data under {@code dir}, authenticating
+   * to the primary (and requiring) the password the primary's node derives from {@code primaryConf}'s
+   * cluster secret; the caller destroys it.
+   */
+  static Process start(Path dir, int primaryPort, JsonObject primaryConf) throws IOException {
+    String password = ClusterSecurity.resolve(EmberConf.from("microbenchmark", primaryConf).cluster()).redisPassword();
     Path rdir = Files.createDirectories(dir.resolve("replica"));
     int port = RedisProcess.freePort();
-    return new ProcessBuilder(RedisProcess.binary(null).toString(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
-        "--replicaof", "127.0.0.1", Integer.toString(primaryPort), "--save", "", "--appendonly", "no",
-        "--dir", rdir.toString(), "--protected-mode", "no")
-        .redirectErrorStream(true).redirectOutput(rdir.resolve("redis.out").toFile()).start();
+    List<String> cmd = new ArrayList<>(List.of(RedisProcess.binary(null).toString()));
+    Path auth = RedisProcess.authConf(rdir, password);
+    if (auth != null) cmd.add(auth.toString());
+    cmd.addAll(List.of("--port", Integer.toString(port), "--bind", "127.0.0.1",
+        "--replicaof", "127.0.0.1", Integer.toString(primaryPort), "--save", "", "--appendonly", "no", "--dir", rdir.toString()));
+    return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(rdir.resolve("redis.out").toFile()).start();
   }
 }

@@ -53,7 +53,7 @@ public final class Microbenchmark {
       JsonObject local = conf(cluster, hzBase, "bench-local", dir)
           .put("redis", new JsonObject().put("embedded", true).put("port", redisPort).put("dataDir", dir.resolve("redis").toString())
               .put("minReplicaAcks", Math.max(0, acks)));
-      if (acks >= 0) replica = BenchReplica.start(dir, redisPort);
+      if (acks >= 0) replica = BenchReplica.start(dir, redisPort, local);
       node = EmberNode.start(local, "microbenchmark(local)").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
       JsonObject far = conf(cluster, hzBase, "bench-remote", dir)
           .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort)
@@ -252,12 +252,13 @@ public final class Microbenchmark {
     }
   }
 
+  /** One secret file for both nodes; {@code -Dember.bench.tls=false} measures without TLS. */
   private static JsonObject conf(String cluster, int hzBase, String name, Path dir) {
     JsonArray members = new JsonArray();
     for (int p = hzBase; p < hzBase + 6; p++) members.add("127.0.0.1:" + p);
-    return new JsonObject()
-        .put("node", new JsonObject().put("name", name).put("dataDir", dir.resolve(name).toString()))
-        .put("cluster", new JsonObject().put("name", cluster).put("port", hzBase).put("members", members));
+    return new JsonObject().put("node", new JsonObject().put("name", name).put("dataDir", dir.resolve(name).toString()))
+        .put("cluster", new JsonObject().put("name", cluster).put("port", hzBase).put("members", members)
+            .put("secretFile", dir.resolve("cluster.secret").toString()).put("tls", !"false".equals(System.getProperty("ember.bench.tls"))));
   }
 
   static void row(String name, double value, String unit, String extra) {

@@ -5,6 +5,7 @@ import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.ember.examples.ExampleJob;
 import io.ember.node.HazelcastSetup;
+import io.ember.security.ClusterSecurity;
 import io.ember.node.NodeVerticle;
 import io.vertx.core.Deployable;
 import io.vertx.core.VertxBuilder;
@@ -97,6 +98,7 @@ public final class Main {
     String alone = aloneWarning(args, conf);
     if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", conf.source());
+    ClusterSecurity.resolve(conf.cluster()); // a secret that cannot be had stops the node here, as a conf error (exit 2)
     AtomicReference<NodeVerticle> node = new AtomicReference<>();
     CleanStop.install(node::get);
     VertxApplicationHooks hooks = new VertxApplicationHooks() {

@@ -2,6 +2,7 @@ package io.ember.cli;
 
 import io.ember.conf.EmberConf;
 import io.ember.gcs.GroupLink;
+import io.ember.security.ClusterSecurity;
 import io.ember.gcs.GroupProcesses;
 import io.ember.gcs.RedisGroup;
 import java.util.List;
@@ -24,7 +25,7 @@ final class RedisStopCommand {
       return 2;
     }
     RedisGroup group = RedisGroup.of(conf);
-    try (GroupLink link = new GroupLink(1_000)) {
+    try (GroupLink link = new GroupLink(1_000, ClusterSecurity.resolve(conf.cluster()).redisPasswordFor(conf.redis()))) {
       List<String> stopped = GroupProcesses.stopAll(group, link);
       if (stopped.isEmpty()) System.out.println("no process of the Redis group answered: nothing to stop");
       stopped.forEach(s -> System.out.println("stopped " + s));

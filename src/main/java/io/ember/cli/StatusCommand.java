@@ -4,6 +4,7 @@ import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
 import io.ember.monitor.StatusReport;
 import io.ember.gcs.RedisEndpoint;
+import io.ember.security.ClusterSecurity;
 import io.ember.node.RedisWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -34,7 +35,8 @@ final class StatusCommand {
     try {
       // pasted right after the nodes are started, the head's Redis may not answer yet: wait for it as a node does
       long waitMs = conf.startup().waitMs();
-      JsonObject s = RedisWait.connect(vertx, Clock.systemUTC(), RedisEndpoint.of(r), waitMs)
+      RedisEndpoint endpoint = RedisEndpoint.of(r).withPassword(ClusterSecurity.resolve(conf.cluster()).redisPasswordFor(r));
+      JsonObject s = RedisWait.connect(vertx, Clock.systemUTC(), endpoint, waitMs)
           .compose(gcs -> StatusReport.build(gcs, recoveries).eventually(gcs::close))
           .toCompletionStage().toCompletableFuture().get(waitMs + 10_000, TimeUnit.MILLISECONDS);
       System.out.print(json ? s.encodePrettily() + "\n" : StatusReport.render(s));

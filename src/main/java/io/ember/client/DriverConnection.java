@@ -9,7 +9,9 @@ import io.ember.ids.NodeId;
 import io.ember.owner.Ledger;
 import io.ember.owner.OwnerRequests;
 import io.ember.protocol.Codecs;
+import io.ember.security.ClusterSecurity;
 import io.vertx.core.Future;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.time.Clock;
 import java.util.logging.Logger;
@@ -23,6 +25,20 @@ final class DriverConnection {
 
   private DriverConnection() {}
 
+  /** The Redis password the node's brief status names the way to (see {@code StatusEndpoint.redisAuth}). */
+  static String redisPassword(JsonObject status) {
+    switch (status.getString("redisAuth", "none")) {
+      case "secret":
+        return ClusterSecurity.joined().orElseThrow(() -> new EmberException(ErrorCode.UNAVAILABLE, "the cluster's Redis needs"
+            + " the password derived from the cluster secret, and this JVM did not join through HazelcastSetup (which reads"
+            + " the secret): join with EmberNode.joinCluster(conf)")).redisPassword();
+      case "conf":
+        return status.getString("redisPassword");
+      default:
+        return null;
+    }
+  }
+
   static Future<EmberClient> open(Vertx vertx, JobId job, long defaultTimeoutMs) {
     Codecs.register(vertx.eventBus());
     Clock clock = Clock.systemUTC();
@@ -31,7 +47,7 @@ final class DriverConnection {
             "no Ember node answered on the event bus (is the cluster up, with the same cluster settings?): " + err.getMessage())))
         .compose(m -> {
           NodeId home = new NodeId(m.body().getString("self"));
-          RedisEndpoint redis = RedisEndpoint.parse(m.body().getString("redis"));
+          RedisEndpoint redis = RedisEndpoint.parse(m.body().getString("redis")).withPassword(redisPassword(m.body()));
           int replicaAcks = m.body().getInteger("minReplicaAcks", 0);   // the cluster's: a driver's claims wait for replicas too
           return Gcs.connect(vertx, redis).map(g -> g.requireReplicaAcks(replicaAcks)).compose(gcs -> {
             // a driver's resubmissions go to the same ledger as a node's, appended directly

@@ -45,6 +45,7 @@ import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
 import io.ember.util.Retry;
+import io.ember.security.ClusterSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -152,7 +153,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   /** A driver's client: no node of its own, its home the node that answered, a view of its own. */
   static Future<EmberClient> driver(Vertx vertx, NodeId home, JobId job, long defaultTimeoutMs, Gcs gcs, Ledger ledger, Clock clock) {
     EmberClient c = new EmberClient(vertx, ClientId.random(), null, home, job, defaultTimeoutMs,
-        new TransferClient(vertx, Long.MAX_VALUE), new ClusterView(), gcs, ledger, clock);
+        new TransferClient(vertx, Long.MAX_VALUE, ClusterSecurity.joinedTls()), new ClusterView(), gcs, ledger, clock);
     VerdictFanout deaths = new VerdictFanout(vertx, VerdictFanout.Check.of(gcs.nodes())); // a driver hears verdicts itself
     return deaths.listen(vertx.eventBus()).compose(v -> c.listen(deaths));
   }

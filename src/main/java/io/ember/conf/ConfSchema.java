@@ -4,6 +4,7 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The keys a node conf may hold and their types. Validation refuses an unknown key or a wrong
@@ -30,15 +31,19 @@ final class ConfSchema {
 
   static final Map<String, Key> ROOT = new LinkedHashMap<>();
 
+  /** Keys whose values error messages never quote. */
+  static final Set<String> SECRET_KEYS = Set.of("cluster.secret", "redis.password");
+
   static {
     ROOT.put("node", section(
         "name", Type.STRING, "resources", Type.NUMBER_MAP, "dataDir", Type.STRING));
     ROOT.put("cluster", section(
         "name", Type.STRING, "host", Type.STRING, "port", Type.INT, "portAutoIncrement", Type.BOOL,
-        "members", Type.STRING_LIST, "busPort", Type.INT));
+        "members", Type.STRING_LIST, "busPort", Type.INT, "secret", Type.STRING, "secretFile", Type.STRING, "tls", Type.BOOL));
     ROOT.put("redis", section(
         "host", Type.STRING, "port", Type.INT, "embedded", Type.BOOL, "binary", Type.STRING, "dataDir", Type.STRING,
-        "sentinels", Type.STRING_LIST, "masterName", Type.STRING, "replicas", Type.INT, "minReplicaAcks", Type.INT));
+        "sentinels", Type.STRING_LIST, "masterName", Type.STRING, "replicas", Type.INT, "minReplicaAcks", Type.INT,
+        "password", Type.STRING));
     ROOT.put("heartbeat", section("intervalMs", Type.INT, "timeoutMs", Type.INT, "componentTimeoutMs", Type.INT));
     ROOT.put("objects", section(
         "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,
@@ -73,7 +78,7 @@ final class ConfSchema {
       Object v = obj.getValue(name);
       if (!matches(key.type(), v)) {
         throw new ConfException(file + ": key '" + path + "' must be " + key.type().expected + ", got "
-            + describe(v));
+            + describe(path, v));
       }
       if (key.type() == Type.SECTION) validate(file, path + ".", (JsonObject) v, key.children());
     }
@@ -97,11 +102,12 @@ final class ConfSchema {
     }
   }
 
-  private static String describe(Object v) {
+  private static String describe(String path, Object v) {
     if (v == null) return "null";
     String type = v instanceof String ? "string" : v instanceof Number ? "number" : v instanceof Boolean ? "boolean"
         : v instanceof JsonArray ? "array" : v instanceof JsonObject ? "object" : v.getClass().getSimpleName();
     String text = v instanceof String ? "\"" + v + "\"" : String.valueOf(v);
+    if (SECRET_KEYS.contains(path)) text = "(hidden)";   // never quote a secret, even a mistyped one
     if (text.length() > 60) text = text.substring(0, 57) + "...";
     return type + " " + text;
   }

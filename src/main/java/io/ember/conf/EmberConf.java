@@ -37,10 +37,23 @@ public record EmberConf(
    */
   public record Serial(List<String> allow, int maxDepth) {}
 
-  /** Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast. */
-  public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort) {
+  /**
+   * Hazelcast and event-bus settings. Loopback TCP-IP join by default; never multicast.
+   * {@code secret} (null: not in the conf) and {@code secretFile} say where the cluster secret is
+   * (see {@code security.ClusterSecret}); {@code tls}: the event bus and object transfers run
+   * TLS with client certificates derived from it.
+   */
+  public record Cluster(String name, String host, int port, boolean portAutoIncrement, List<String> members, int busPort,
+      String secret, Path secretFile, boolean tls) {
     /** The join list when the conf names none: this machine's loopback alone. */
     public static final List<String> DEFAULT_MEMBERS = List.of("127.0.0.1");
+
+    /** Never shows the secret. */
+    @Override
+    public String toString() {
+      return "Cluster[name=" + name + ", host=" + host + ", port=" + port + ", members=" + members + ", busPort=" + busPort
+          + ", secret=" + (secret == null ? "none" : "(hidden)") + ", secretFile=" + secretFile + ", tls=" + tls + "]";
+    }
 
     /** True if the conf names members other than the default: it is meant for a cluster. */
     public boolean namesMembers() {
@@ -60,9 +73,16 @@ public record EmberConf(
    * and declaration; 0 = the primary's word is enough).
    */
   public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
-      String masterName, int replicas, int minReplicaAcks) {
+      String masterName, int replicas, int minReplicaAcks, String password) {
     /** The Sentinel master name when the conf names none. */
     public static final String DEFAULT_MASTER_NAME = "ember";
+
+    /** Never shows the password ({@code password}: null = derived from the cluster secret, "" = none). */
+    @Override
+    public String toString() {
+      return "Redis[" + endpoint() + ", embedded=" + embedded + ", replicas=" + replicas + ", password="
+          + (password == null ? "derived" : password.isEmpty() ? "none" : "(hidden)") + "]";
+    }
 
     /** For messages: {@code host:port}, or {@code master 'ember' via sentinels h:p,...}. */
     public String endpoint() {
@@ -139,7 +159,8 @@ public record EmberConf(
     if (host.equals(ClusterHost.AUTO)) host = ClusterHost.derive(source, members);
     Cluster c = new Cluster(cluster.getString("name", "ember"), host,
         port(source, "cluster.port", cluster.getInteger("port", 5701)), cluster.getBoolean("portAutoIncrement", true),
-        members, port(source, "cluster.busPort", cluster.getInteger("busPort", 0)));
+        members, port(source, "cluster.busPort", cluster.getInteger("busPort", 0)), cluster.getString("secret"),
+        Path.of(cluster.getString("secretFile", dataDir.resolve("cluster.secret").toString())), cluster.getBoolean("tls", true));
 
     Redis r = redis(source, json.getJsonObject("redis"), dataDir);
 
@@ -201,7 +222,7 @@ public record EmberConf(
   private static Redis redis(String source, JsonObject redis, Path dataDir) {
     if (redis == null) {
       // No Redis named at all: a single-machine cluster with its own embedded Redis on a free port.
-      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0, 0);
+      return new Redis("127.0.0.1", 0, true, null, dataDir.resolve("redis"), List.of(), Redis.DEFAULT_MASTER_NAME, 0, 0, null);
     }
     int replicas = atLeastZero(source, "redis.replicas", redis.getInteger("replicas", 0));
     List<String> sentinels = sentinels(source, redis, replicas);
@@ -214,7 +235,7 @@ public record EmberConf(
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
         Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), sentinels,
         redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas,
-        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", 0)));
+        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", 0)), redis.getString("password"));
   }
 
   /**

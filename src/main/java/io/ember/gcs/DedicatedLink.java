@@ -61,7 +61,12 @@ public final class DedicatedLink implements AutoCloseable {
 
   /** Connects to {@code host:port} on a Vert.x instance of its own; {@code timeoutMs} bounds each request. */
   public static DedicatedLink open(String host, int port, long timeoutMs) {
-    return new DedicatedLink(RedisEndpoint.standalone(host, port), timeoutMs);
+    return open(host, port, null, timeoutMs);
+  }
+
+  /** As above, authenticating with {@code password} (null or "" = none). */
+  public static DedicatedLink open(String host, int port, String password, long timeoutMs) {
+    return new DedicatedLink(RedisEndpoint.standalone(host, port).withPassword(password), timeoutMs);
   }
 
   /**

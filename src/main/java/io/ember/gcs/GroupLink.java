@@ -36,8 +36,15 @@ import java.util.Set;
 public final class GroupLink implements AutoCloseable {
   private final Vertx vertx;
   private final long timeoutMs;
+  private final String password;
 
   public GroupLink(long timeoutMs) {
+    this(timeoutMs, null);
+  }
+
+  /** {@code password}: the group's processes' {@code requirepass} (null or "" = none); sent on every connection. */
+  public GroupLink(long timeoutMs, String password) {
+    this.password = password;
     this.vertx = Vertx.builder().with(new VertxOptions().setEventLoopPoolSize(1).setWorkerPoolSize(1)
             .setInternalBlockingPoolSize(1).setUseDaemonThread(true)
             .setFileSystemOptions(new FileSystemOptions().setFileCachingEnabled(false).setClassPathResolvingEnabled(false)))
@@ -45,9 +52,14 @@ public final class GroupLink implements AutoCloseable {
     this.timeoutMs = timeoutMs;
   }
 
+  /** The password this link authenticates with (the group's processes are started with it). */
+  public String password() {
+    return password;
+  }
+
   /** Sends {@code request} to the process at {@code at} on a connection of its own; fails after the timeout. */
   public Future<Response> ask(Address at, Request request) {
-    var options = Gcs.options(at.host(), at.port());
+    var options = RedisEndpoint.standalone(at.host(), at.port()).withPassword(password).options();
     options.getNetClientOptions().setConnectTimeout((int) timeoutMs);
     Redis client = Redis.createClient(vertx, options);
     return client.connect()

@@ -6,6 +6,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -70,9 +72,11 @@ public final class GroupProcesses {
   public long startRedis(Member m, Address primary) throws IOException {
     Path dir = m.redisDir(redisDataDir);
     Files.createDirectories(dir);
-    List<String> cmd = new ArrayList<>(List.of(binary.toString(),
-        "--bind", m.redis().host(), "--port", Integer.toString(m.redis().port()), "--dir", dir.toAbsolutePath().toString(),
-        "--appendonly", "yes", "--save", "", "--protected-mode", "no",
+    List<String> cmd = new ArrayList<>(List.of(binary.toString()));
+    Path auth = RedisProcess.authConf(dir, link.password()); // requirepass and masterauth, never on the command line
+    if (auth != null) cmd.add(auth.toAbsolutePath().toString());
+    cmd.addAll(List.of("--bind", m.redis().host(), "--port", Integer.toString(m.redis().port()), "--dir", dir.toAbsolutePath().toString(),
+        "--appendonly", "yes", "--save", "",
         "--daemonize", "yes", "--pidfile", redisPidFile(m).toAbsolutePath().toString(),
         "--logfile", dir.resolve("redis.log").toAbsolutePath().toString(),
         "--hash-max-ziplist-value", "512")); // as RedisProcess: a task row stays one allocation
@@ -90,23 +94,32 @@ public final class GroupProcesses {
   public long startSentinel(Member m, Address primary) throws IOException {
     Path dir = m.sentinelDir(redisDataDir);
     Files.createDirectories(dir);
+    // the sentinel rewrites its conf (which holds the password) with default permissions: keep the folder private
+    Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
     Path conf = dir.resolve("sentinel.conf");
     String name = group.masterName();
     String myid = Files.exists(conf)
         ? Files.readAllLines(conf, StandardCharsets.UTF_8).stream().filter(l -> l.startsWith("sentinel myid ")).findFirst().orElse("")
         : "";
-    Files.writeString(conf, String.join("\n", myid,
+    String pw = link.password();
+    List<String> auth = pw == null || pw.isEmpty() ? List.of("protected-mode no")
+        : List.of("protected-mode yes", "requirepass " + pw, "sentinel auth-pass " + name + " " + pw);
+    Files.deleteIfExists(conf.resolveSibling("sentinel.tmp"));
+    Path tmp = Files.createFile(conf.resolveSibling("sentinel.tmp"),
+        PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------"))); // it holds the password
+    Files.writeString(tmp, String.join("\n", myid,
         "bind " + m.sentinel().host(),
         "port " + m.sentinel().port(),
         "daemonize yes",
         "pidfile " + sentinelPidFile(m).toAbsolutePath(),
         "logfile " + dir.resolve("sentinel.log").toAbsolutePath(),
         "dir " + dir.toAbsolutePath(),
-        "protected-mode no",
+        String.join("\n", auth),
         "sentinel monitor " + name + " " + primary.host() + " " + primary.port() + " " + group.quorum(),
         "sentinel down-after-milliseconds " + name + " " + DOWN_AFTER_MS,
         "sentinel failover-timeout " + name + " " + FAILOVER_TIMEOUT_MS,
         "sentinel parallel-syncs " + name + " 1", ""), StandardCharsets.UTF_8);
+    Files.move(tmp, conf, StandardCopyOption.REPLACE_EXISTING);
     return launch(List.of(binary.toString(), conf.toAbsolutePath().toString(), "--sentinel"), dir, m.sentinel(),
         sentinelPidFile(m));
   }

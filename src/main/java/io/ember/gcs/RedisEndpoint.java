@@ -26,18 +26,38 @@ public sealed interface RedisEndpoint {
   /** For logs and errors: {@code 127.0.0.1:6379}, or {@code master 'ember' via sentinels 127.0.0.1:26379,...}. */
   String describe();
 
-  /** The form a node's status reply carries; {@link #parse} reads it back. */
+  /** The form a node's status reply carries; {@link #parse} reads it back. Never holds the password. */
   String wire();
 
+  /** The password sent with AUTH on every connection (to Sentinels too); null or "" = none. */
+  String password();
+
+  /** The same endpoint, authenticating with {@code password} (null or "" = none). */
+  RedisEndpoint withPassword(String password);
+
   /** One Redis server at {@code host:port}. */
-  record Standalone(String host, int port) implements RedisEndpoint {
+  record Standalone(String host, int port, String password) implements RedisEndpoint {
     public Standalone {
       checkPort(port, host + ":" + port);
     }
 
+    public Standalone(String host, int port) {
+      this(host, port, null);
+    }
+
     @Override
     public RedisOptions options() {
-      return base().setConnectionString("redis://" + host + ":" + port);
+      return base(password).setConnectionString("redis://" + host + ":" + port);
+    }
+
+    @Override
+    public Standalone withPassword(String password) {
+      return new Standalone(host, port, password);
+    }
+
+    @Override
+    public String toString() {
+      return "Standalone[" + describe() + "]";
     }
 
     @Override
@@ -52,7 +72,21 @@ public sealed interface RedisEndpoint {
   }
 
   /** The current primary of master {@code masterName}, as {@code sentinels} (host:port each) name it. */
-  record Sentinel(List<String> sentinels, String masterName) implements RedisEndpoint {
+  record Sentinel(List<String> sentinels, String masterName, String password) implements RedisEndpoint {
+    public Sentinel(List<String> sentinels, String masterName) {
+      this(sentinels, masterName, null);
+    }
+
+    @Override
+    public Sentinel withPassword(String password) {
+      return new Sentinel(sentinels, masterName, password);
+    }
+
+    @Override
+    public String toString() {
+      return "Sentinel[" + describe() + "]";
+    }
+
     public Sentinel {
       if (sentinels.isEmpty()) throw new IllegalArgumentException("a Sentinel endpoint needs at least one sentinel");
       if (masterName.isBlank() || masterName.contains("@") || masterName.contains(" ")) {
@@ -71,7 +105,7 @@ public sealed interface RedisEndpoint {
      */
     @Override
     public RedisOptions options() {
-      RedisOptions o = base().setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(masterName);
+      RedisOptions o = base(password).setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(masterName);
       for (String s : sentinels) o.addConnectionString("redis://" + s);
       return o;
     }
@@ -130,8 +164,9 @@ public sealed interface RedisEndpoint {
     if (port < 1 || port > 65535) throw new IllegalArgumentException("not a port 1-65535 in '" + text + "'");
   }
 
-  private static RedisOptions base() {
+  private static RedisOptions base(String password) {
     RedisOptions o = new RedisOptions();
+    if (password != null && !password.isEmpty()) o.setPassword(password);
     o.getNetClientOptions().setConnectTimeout(2_000).setTcpNoDelay(true);
     return o;
   }

@@ -9,6 +9,7 @@ import java.net.ServerSocket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -99,12 +100,23 @@ public final class RedisProcess implements AutoCloseable {
    *     or if what answers is not the redis-server it started (the port was taken)
    */
   public static RedisProcess start(Path binary, String host, int port, Path dataDir) throws IOException {
+    return start(binary, host, port, dataDir, null);
+  }
+
+  /**
+   * As above, with {@code requirepass password} (null or "" = none) and protected mode on, from a
+   * conf file only its owner can read ({@link #authConf}): never on the command line, where
+   * {@code ps} would show it.
+   */
+  public static RedisProcess start(Path binary, String host, int port, Path dataDir, String password) throws IOException {
     Files.createDirectories(dataDir);
     Path log = dataDir.resolve("redis.log");
     Path out = dataDir.resolve("redis.out");
-    List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, GUARD_NAME, binary.toString(),
-        "--bind", host, "--port", Integer.toString(port), "--dir", dataDir.toAbsolutePath().toString(),
-        "--appendonly", "yes", "--save", "", "--protected-mode", "no", "--daemonize", "no",
+    List<String> command = new ArrayList<>(List.of("sh", "-c", GUARD, GUARD_NAME, binary.toString()));
+    Path auth = authConf(dataDir, password);
+    if (auth != null) command.add(auth.toAbsolutePath().toString());
+    command.addAll(List.of("--bind", host, "--port", Integer.toString(port), "--dir", dataDir.toAbsolutePath().toString(),
+        "--appendonly", "yes", "--save", "", "--daemonize", "no",
         "--logfile", log.toAbsolutePath().toString(),
         // Task rows carry a ~100-byte spec: above the default 64 a row becomes a hash table (a
         // dict and two allocations per field); kept compact, a row is one allocation. (An
@@ -114,7 +126,7 @@ public final class RedisProcess implements AutoCloseable {
     Process guard = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile())).start();
     try {
-      long pid = awaitPing(guard, host, port, dataDir);
+      long pid = awaitPing(guard, host, port, password, dataDir);
       ProcessHandle server = ProcessHandle.of(pid).filter(p -> p.parent().map(g -> g.pid() == guard.pid()).orElse(false))
           .orElseThrow(() -> new IOException("port " + port + " answers, but not with the redis-server started here "
               + "(pid " + pid + " is another process): the port was taken"));
@@ -135,17 +147,36 @@ public final class RedisProcess implements AutoCloseable {
    * IOException that says what to do.
    */
   public static RedisProcess startOwned(Path binary, String host, int port, Path dataDir) throws IOException {
+    return startOwned(binary, host, port, dataDir, null);
+  }
+
+  /** As above, the Redis (and the one it may take over) protected by {@code password} (null or "" = none). */
+  public static RedisProcess startOwned(Path binary, String host, int port, Path dataDir, String password) throws IOException {
     Files.createDirectories(dataDir);
-    Optional<StaleRedis> stale = StaleRedis.on(host, port);
+    Optional<StaleRedis> stale = StaleRedis.on(host, port, password);
     if (stale.isPresent()) stale.get().takeOverFor(dataDir);
-    return start(binary, host, port, dataDir);
+    return start(binary, host, port, dataDir, password);
+  }
+
+  /**
+   * Writes {@code <dir>/auth.conf} (owner-only) with {@code requirepass}, {@code masterauth} (a
+   * replica authenticates to its primary with it) and protected mode on; null if there is no
+   * password. redis-server reads it as its conf file, before the command-line options.
+   */
+  public static Path authConf(Path dir, String password) throws IOException {
+    if (password == null || password.isEmpty()) return null;
+    Path conf = dir.resolve("auth.conf");
+    Files.deleteIfExists(conf);
+    Files.createFile(conf, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+    Files.writeString(conf, "requirepass " + password + "\nmasterauth " + password + "\nprotected-mode yes\n", StandardCharsets.UTF_8);
+    return conf;
   }
 
   /** Waits for PING; returns the pid of the redis-server that answered. */
-  private static long awaitPing(Process guard, String host, int port, Path dataDir) throws IOException {
+  private static long awaitPing(Process guard, String host, int port, String password, Path dataDir) throws IOException {
     long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(START_DEADLINE_MS);
     String last = "no answer";
-    try (DedicatedLink link = DedicatedLink.open(host, port, 500)) { // it reconnects by itself until Redis listens
+    try (DedicatedLink link = DedicatedLink.open(host, port, password, 500)) { // it reconnects by itself until Redis listens
       while (System.nanoTime() < deadline) {
         if (!guard.isAlive()) {
           last = "its guard exited with " + guard.exitValue();

@@ -29,6 +29,7 @@ final class SentinelWatch {
   private static final String CHANNEL = "+switch-master";
 
   private final Context context;
+  private final String password;
   private final List<String> sentinels;
   private final String masterName;
   private final Runnable onSwitch;
@@ -37,8 +38,9 @@ final class SentinelWatch {
   private Redis client;
   private boolean closed;
 
-  private SentinelWatch(Context context, List<String> sentinels, String masterName, Runnable onSwitch) {
+  private SentinelWatch(Context context, List<String> sentinels, String masterName, String password, Runnable onSwitch) {
     this.context = context;
+    this.password = password;
     this.sentinels = sentinels;
     this.masterName = masterName;
     this.onSwitch = onSwitch;
@@ -47,7 +49,8 @@ final class SentinelWatch {
   /** A watch for a Sentinel client's options (started), or null for any other kind of options. */
   static SentinelWatch of(Context context, RedisOptions options, Runnable onSwitch) {
     if (options.getType() != RedisClientType.SENTINEL) return null;
-    SentinelWatch w = new SentinelWatch(context, List.copyOf(options.getEndpoints()), options.getMasterName(), onSwitch);
+    SentinelWatch w = new SentinelWatch(context, List.copyOf(options.getEndpoints()), options.getMasterName(), options.getPassword(),
+        onSwitch);
     context.runOnContext(v -> w.connect());
     return w;
   }
@@ -71,7 +74,8 @@ final class SentinelWatch {
     if (closed) return;
     int gen = ++generation;
     String sentinel = sentinels.get(next++ % sentinels.size());
-    client = Redis.createClient(context.owner(), RedisEndpoint.hostPort(sentinel.replaceFirst("^redis://", "")).options());
+    client = Redis.createClient(context.owner(),
+        RedisEndpoint.hostPort(sentinel.replaceFirst("^redis://", "")).withPassword(password).options());
     client.connect()
         .compose(c -> subscribe(gen, c))
         .timeout(RETRY_MS * 5, TimeUnit.MILLISECONDS)

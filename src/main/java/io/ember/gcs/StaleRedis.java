@@ -23,22 +23,24 @@ final class StaleRedis {
 
   private final String host;
   private final int port;
+  private final String password;
   private final long pid;
   private final String dir;
 
-  private StaleRedis(String host, int port, long pid, String dir) {
+  private StaleRedis(String host, int port, String password, long pid, String dir) {
     this.host = host;
     this.port = port;
+    this.password = password;
     this.pid = pid;
     this.dir = dir;
   }
 
   /** The Redis answering on {@code host:port}, if any; refused at once if something else answers there. */
-  static Optional<StaleRedis> on(String host, int port) throws IOException {
+  static Optional<StaleRedis> on(String host, int port, String password) throws IOException {
     if (!listening(host, port)) return Optional.empty();
-    try (DedicatedLink link = DedicatedLink.open(host, port, 2_000)) {
+    try (DedicatedLink link = DedicatedLink.open(host, port, password, 2_000)) {
       String dir = Resp.strings(link.await(link.send(Request.cmd(Command.CONFIG).arg("GET").arg("dir")))).get("dir");
-      return Optional.of(new StaleRedis(host, port, pid(link), dir == null ? "?" : dir));
+      return Optional.of(new StaleRedis(host, port, password, pid(link), dir == null ? "?" : dir));
     } catch (IOException e) {
       throw new IOException("port " + port + " on " + host + " is taken, by something that does not answer as a Redis"
           + " this node can inspect (" + e.getMessage() + "): free the port or choose another redis.port", e);
@@ -62,7 +64,7 @@ final class StaleRedis {
     if (!sameDir(dataDir)) throw refused("it serves another data directory (" + dir + ")");
     LOG.warning("a redis-server left by an earlier head (pid " + pid + ", data in " + dir + ") still answers on port "
         + port + "; taking it over: shutting it down (it flushes its append-only file) and starting this head's own");
-    try (DedicatedLink link = DedicatedLink.open(host, port, 5_000)) {
+    try (DedicatedLink link = DedicatedLink.open(host, port, password, 5_000)) {
       link.await(link.send(Request.cmd(Command.SHUTDOWN)));
     } catch (IOException closed) {
       // SHUTDOWN answers by closing the connection

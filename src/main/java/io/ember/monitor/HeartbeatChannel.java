@@ -13,6 +13,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BiConsumer;
 import java.util.logging.Logger;
 import java.util.function.LongSupplier;
@@ -23,8 +24,13 @@ import java.util.function.LongSupplier;
  * busy for longer than a heartbeat timeout, and a node that is merely busy must not be declared
  * dead. These threads stop only when the JVM stops or hangs, which is what the timeout detects.
  *
- * <p>Datagram: {@code <nodeId> <epoch> <sentAtMillis>} in UTF-8. Peers are added as they are
- * learned (from the component heartbeats on the event bus); sending to a dead peer is harmless.
+ * <p>Datagram: {@code <nodeId> <epoch> <seq> <tag>} in UTF-8, where {@code seq} counts this
+ * channel's beats up from the time it was made (in microseconds) and {@code tag} is the first 16 bytes (hex) of
+ * HMAC-SHA256 over the rest, keyed with the cluster's heartbeat key: a datagram without a valid
+ * tag (sent by a process without the secret, or altered) is dropped and counted, and so is one
+ * whose {@code seq} is not above the last accepted from that node (a replay, e.g. of a dead
+ * node's beats to keep it "alive"). Peers are added as they are learned (from the component
+ * heartbeats on the event bus); sending to a dead peer is harmless.
  */
 public final class HeartbeatChannel implements AutoCloseable {
   private static final Logger LOG = Logger.getLogger(HeartbeatChannel.class.getName());
@@ -35,17 +41,25 @@ public final class HeartbeatChannel implements AutoCloseable {
   private final Map<NodeId, InetSocketAddress> peers = new ConcurrentHashMap<>();
   private final ScheduledExecutorService sender;
   private final Thread receiver;
+  private final BeatMac mac;
+  // starts at the wall clock in microseconds: a channel made again in the same process (same node id) starts above the old one
+  private final AtomicLong seq = new AtomicLong(System.currentTimeMillis() * 1000);
+  private final Map<NodeId, Long> lastSeq = new ConcurrentHashMap<>();
+  private final AtomicLong dropped = new AtomicLong();
+  private volatile long lastDropLogMs;
   private volatile boolean closed;
 
   /** {@code onBeat} is called on the receiving thread with (node, epoch). */
-  public HeartbeatChannel(NodeId self, long epoch, String host, long intervalMs, BiConsumer<NodeId, Long> onBeat) throws SocketException {
-    this(self, () -> epoch, host, intervalMs, onBeat);
+  public HeartbeatChannel(NodeId self, long epoch, String host, long intervalMs, byte[] key, BiConsumer<NodeId, Long> onBeat)
+      throws SocketException {
+    this(self, () -> epoch, host, intervalMs, key, onBeat);
   }
 
   /** As above, with this node's epoch read at each beat (a resync replaces it). */
-  public HeartbeatChannel(NodeId self, LongSupplier epoch, String host, long intervalMs, BiConsumer<NodeId, Long> onBeat)
-      throws SocketException {
+  public HeartbeatChannel(NodeId self, LongSupplier epoch, String host, long intervalMs, byte[] key,
+      BiConsumer<NodeId, Long> onBeat) throws SocketException {
     this.self = self;
+    this.mac = new BeatMac(key);
     this.epoch = epoch;
     try {
       this.socket = new DatagramSocket(new InetSocketAddress(InetAddress.getByName(host), 0));
@@ -78,7 +92,7 @@ public final class HeartbeatChannel implements AutoCloseable {
   }
 
   private void sendAll() {
-    byte[] msg = (self.value() + " " + epoch.getAsLong() + " " + System.currentTimeMillis()).getBytes(StandardCharsets.UTF_8);
+    byte[] msg = mac.seal(self.value() + " " + epoch.getAsLong() + " " + seq.incrementAndGet()).getBytes(StandardCharsets.UTF_8);
     for (InetSocketAddress to : peers.values()) {
       try {
         socket.send(new DatagramPacket(msg, msg.length, to));
@@ -94,14 +108,41 @@ public final class HeartbeatChannel implements AutoCloseable {
       DatagramPacket p = new DatagramPacket(buf, buf.length);
       try {
         socket.receive(p);
-        String[] f = new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8).split(" ");
-        if (f.length == 3) onBeat.accept(new NodeId(f[0]), Long.parseLong(f[1]));
+        String[] f = mac.open(new String(p.getData(), 0, p.getLength(), StandardCharsets.UTF_8));
+        if (f == null || !fresh(new NodeId(f[0]), Long.parseLong(f[2]))) {
+          drop(p);
+          continue;
+        }
+        onBeat.accept(new NodeId(f[0]), Long.parseLong(f[1]));
       } catch (IOException e) {
         if (!closed) LOG.warning("heartbeat receive failed: " + e.getMessage());
       } catch (RuntimeException malformed) {
         // a datagram that is not ours: ignored, never fatal
       }
     }
+  }
+
+  /** True if {@code seq} is above the last one accepted from {@code node} (and records it). */
+  private boolean fresh(NodeId node, long s) {
+    Long before = lastSeq.get(node);
+    if (before != null && s <= before) return false;
+    lastSeq.put(node, s);   // one receiving thread: no race between the read and the write
+    return true;
+  }
+
+  private void drop(DatagramPacket p) {
+    long n = dropped.incrementAndGet();
+    long now = System.currentTimeMillis();
+    if (now - lastDropLogMs >= 10_000) {   // one line per 10 s at most: a flood must not flood the log
+      lastDropLogMs = now;
+      LOG.warning("dropped a heartbeat datagram from " + p.getSocketAddress() + " without a valid tag or with an old sequence"
+          + " number (" + n + " dropped so far): a process without the cluster secret, or a replay");
+    }
+  }
+
+  /** Datagrams dropped so far for a missing or bad tag, or an old sequence number. */
+  public long dropped() {
+    return dropped.get();
   }
 
   @Override

@@ -63,6 +63,7 @@ public final class MonitorVerticle extends VerticleBase {
   private final LongSupplier epoch;
   private final Monitor.Timing timing;
   private final String host;
+  private final byte[] heartbeatKey;
   private final ClusterView view;
   private final Gcs gcs;
   private final TableWriter writer;
@@ -78,18 +79,20 @@ public final class MonitorVerticle extends VerticleBase {
   private long tableTimer;
 
   /**
-   * {@code host}: where the UDP heartbeat channel listens; {@code heartbeatPort} is told its port
+   * {@code host}: where the UDP heartbeat channel listens, {@code heartbeatKey} what tags its
+   * datagrams (derived from the cluster secret); {@code heartbeatPort} is told its port
    * (the object manager announces it); {@code fence} is called once this node is declared dead;
    * {@code storedObjects} and {@code storedBytes} (the local store's count and bytes in memory)
    * go into this node's load row with its scheduler's load.
    */
-  public MonitorVerticle(NodeId self, long epoch, Monitor.Timing timing, String host, ClusterView view, Gcs gcs,
+  public MonitorVerticle(NodeId self, long epoch, Monitor.Timing timing, String host, byte[] heartbeatKey, ClusterView view, Gcs gcs,
       TableWriter writer, IntSupplier storedObjects, LongSupplier storedBytes, VerdictFanout deaths, Consumer<String> fence,
       IntConsumer heartbeatPort, Clock clock) {
     this.self = self;
     this.epoch = writer == null ? () -> epoch : writer::epoch; // a resync gives the writer a new epoch
     this.timing = timing;
     this.host = host;
+    this.heartbeatKey = heartbeatKey.clone();
     this.view = view;
     this.gcs = gcs;
     this.writer = writer;
@@ -114,7 +117,7 @@ public final class MonitorVerticle extends VerticleBase {
   public Future<?> start() {
     monitor = new Monitor(self, epoch, view, timing, clock, new ChannelPeers(), fence);
     try {
-      channel = new HeartbeatChannel(self, epoch, host, timing.intervalMs(), monitor::onBeat);
+      channel = new HeartbeatChannel(self, epoch, host, timing.intervalMs(), heartbeatKey, monitor::onBeat);
     } catch (SocketException e) {
       return Future.failedFuture(e);
     }

@@ -6,6 +6,7 @@ import io.ember.ids.NodeId;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.JsonDoor;
 import io.ember.protocol.Requests;
+import io.ember.security.ClusterSecurity;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
@@ -31,13 +32,27 @@ public final class StatusEndpoint {
     JsonDoor.serve("status", r -> answer(r.body())).handle(m);
   }
 
+  /**
+   * How a driver authenticates to Redis: {@code redisAuth} "none", "secret" (the password derived
+   * from the cluster secret, which the driver derives itself: never sent), or "conf" (a password
+   * the node's conf gives, {@code redis.password}, which cannot be derived: sent as
+   * {@code redisPassword}, over the event bus that with {@code cluster.tls} only holders of the
+   * secret can join).
+   */
+  private JsonObject redisAuth(JsonObject reply) {
+    String pw = gcs.endpoint().password();
+    if (pw == null || pw.isEmpty()) return reply.put("redisAuth", "none");
+    if (ClusterSecurity.joined().map(s -> s.redisPassword().equals(pw)).orElse(false)) return reply.put("redisAuth", "secret");
+    return reply.put("redisAuth", "conf").put("redisPassword", pw);
+  }
+
   /** {@code body}: null or {@code {}} (the full report), or {@code {"brief": true|false}}. */
   Future<JsonObject> answer(Object body) {
     JsonObject req = body == null ? new JsonObject() : Requests.object(body);
     Requests.onlyKeys(req, "brief", "recoveries");
     if (req.containsKey("brief") && Requests.bool(req, "brief")) {
-      return Future.succeededFuture(new JsonObject().put("self", self.value()).put("redis", gcs.endpoint().wire())
-          .put("minReplicaAcks", gcs.replicaAcks()));
+      return Future.succeededFuture(redisAuth(new JsonObject().put("self", self.value()).put("redis", gcs.endpoint().wire())
+          .put("minReplicaAcks", gcs.replicaAcks())));
     }
     return StatusReport.build(gcs, recoveriesAsked(req)).map(s -> s.put("self", self.value()))
         .recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.BAD_REQUEST ? err

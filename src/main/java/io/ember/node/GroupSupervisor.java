@@ -64,10 +64,11 @@ public final class GroupSupervisor implements AutoCloseable {
   private FileChannel lockFile;
   private long timer = -1;
 
-  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head) {
+  /** {@code password}: the group's processes' {@code requirepass} (null or "" = none). */
+  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head, String password) {
     this.vertx = vertx;
     this.group = group;
-    this.link = new GroupLink(500);
+    this.link = new GroupLink(500, password);
     this.processes = new GroupProcesses(binary, redisDataDir, group, link);
     this.head = head;
   }

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.NetworkConfig;
 import io.ember.conf.EmberConf;
+import io.ember.security.ClusterSecurity;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
@@ -29,7 +30,18 @@ public final class HazelcastSetup {
    * bus port, Hazelcast configured as here. Nodes and user JVMs that join them both use it.
    */
   public static VertxBuilder vertxBuilder(EmberConf.Cluster c, VertxOptions options) {
+    return vertxBuilder(c, options, ClusterSecurity.resolve(c));
+  }
+
+  /**
+   * As above, with the cluster secret's keys given: the event bus runs TLS with client
+   * certificates derived from it (unless {@code cluster.tls} is false), and this JVM is marked as
+   * a member of that cluster, so a driver in it reaches Redis and transfer ports with the same keys.
+   */
+  public static VertxBuilder vertxBuilder(EmberConf.Cluster c, VertxOptions options, ClusterSecurity security) {
     options.getEventBusOptions().setHost(c.host()).setPort(c.busPort());
+    security.tls().ifPresent(tls -> tls.applyTo(options.getEventBusOptions()));
+    ClusterSecurity.joined(security);
     return Vertx.builder().with(options).withClusterManager(clusterManager(c));
   }
 

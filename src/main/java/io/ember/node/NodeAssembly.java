@@ -33,6 +33,7 @@ import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
 import io.ember.protocol.NodeDeath;
 import io.ember.scheduler.FunctionRegistry;
+import io.ember.security.ClusterSecurity;
 import io.ember.scheduler.JsonSubmit;
 import io.ember.scheduler.Scheduler;
 import io.ember.scheduler.SchedulerVerticle;
@@ -70,6 +71,8 @@ public final class NodeAssembly {
 
   private final Vertx vertx;
   private final EmberConf conf;
+  private final ClusterSecurity security;
+  private final String redisPassword;
   private final FunctionRegistry functions;
   private final ActorRegistry actorClasses;
   private final Clock clock;
@@ -106,6 +109,8 @@ public final class NodeAssembly {
     this.functions = functions;
     this.actorClasses = actorClasses;
     this.clock = clock;
+    this.security = ClusterSecurity.resolve(conf.cluster()); // read at the JVM's join: cached, no IO here
+    this.redisPassword = security.redisPasswordFor(conf.redis());
     // heard only after registration, when gcs is set: each verdict is checked against the node table
     this.deaths = new VerdictFanout(vertx, id -> VerdictFanout.Check.of(gcs.nodes()).recordedDead(id));
     this.busNodeId = vertx instanceof VertxInternal vi && vi.clusterManager() != null ? vi.clusterManager().getNodeId() : null;
@@ -140,13 +145,13 @@ public final class NodeAssembly {
   private Future<RedisEndpoint> redis() {
     EmberConf.Redis r = conf.redis();
     if (r.replicas() > 0) return joinGroup(r);
-    if (!r.embedded()) return Future.succeededFuture(RedisEndpoint.of(r));
+    if (!r.embedded()) return Future.succeededFuture(RedisEndpoint.of(r).withPassword(redisPassword));
     return vertx.executeBlocking(() -> {
       int port = r.port() == 0 ? RedisProcess.freePort() : r.port();
       Path dir = r.dataDir().resolve("redis-" + port);
-      embeddedRedis = RedisProcess.startOwned(RedisProcess.binary(r.binary()), r.host(), port, dir);
+      embeddedRedis = RedisProcess.startOwned(RedisProcess.binary(r.binary()), r.host(), port, dir, redisPassword);
       LOG.info("started embedded redis-server on " + r.host() + ":" + port + " (data in " + dir + ")");
-      return RedisEndpoint.standalone(r.host(), port);
+      return RedisEndpoint.standalone(r.host(), port).withPassword(redisPassword);
     });
   }
 
@@ -157,12 +162,12 @@ public final class NodeAssembly {
    */
   private Future<RedisEndpoint> joinGroup(EmberConf.Redis r) {
     return vertx.executeBlocking(() -> new GroupSupervisor(vertx, RedisGroup.of(conf), RedisProcess.binary(r.binary()),
-            r.dataDir(), r.embedded()))
+            r.dataDir(), r.embedded(), redisPassword))
         .compose(g -> {
           group = g;
           return g.start();
         })
-        .map(v -> RedisEndpoint.sentinel(r.sentinels(), r.masterName()));
+        .map(v -> RedisEndpoint.sentinel(r.sentinels(), r.masterName()).withPassword(redisPassword));
   }
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
@@ -171,7 +176,7 @@ public final class NodeAssembly {
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
         objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
-    transfers = new TransferClient(vertx, objects.maxObjectBytes());
+    transfers = new TransferClient(vertx, objects.maxObjectBytes(), security.tls().orElse(null));
     directory = new ObjectDirectory(nodeId, this::self, store, transfers, ObjectDirectory.Tables.of(gcs),
         (id, size) -> writer.objectCreated(id, size, id.task(), null, nodeId), // a copy: the row keeps its kind
         new LiveLocation(nodeId, store::contains, this::self, view), ObjectDirectory.OwnerLookup.deferred(() -> client),
@@ -235,7 +240,8 @@ public final class NodeAssembly {
     ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
     ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
-        conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> heartbeatPort, clock);
+        conf.cluster().host(), conf.objects().transferPort(), security.tls().orElse(null), conf.heartbeat().intervalMs(),
+        () -> heartbeatPort, clock);
     return vertx.deployVerticle(objects).map(id -> {
       transferHost = objects.transferHost();
       transferPort = objects.transferPort();
@@ -257,7 +263,7 @@ public final class NodeAssembly {
   private Future<Void> deployMonitor() {
     EmberConf.Heartbeat hb = conf.heartbeat();
     Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), hb.timeoutMs(), hb.componentTimeoutMs());
-    MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), view, gcs, writer, store::count,
+    MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), security.heartbeatKey(), view, gcs, writer, store::count,
         store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock);
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {

@@ -2,6 +2,7 @@ package io.ember.object;
 
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
+import io.ember.security.ClusterTls;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.Heartbeat;
 import io.ember.protocol.JsonDoor;
@@ -29,6 +30,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
   private final ObjectStore store;
   private final ObjectRequests requests;
   private final String host;
+  private final ClusterTls tls;   // null: transfers in clear text (cluster.tls false)
   private final int wantedPort;
   private final int heartbeatIntervalMs;
   private final IntSupplier heartbeatPort;
@@ -43,8 +45,9 @@ public final class ObjectManagerVerticle extends VerticleBase {
    * @param heartbeatPort this node's heartbeat channel port: late-bound, 0 until the monitor opens it
    */
   public ObjectManagerVerticle(NodeId self, LongSupplier epoch, String busNodeId, ObjectStore store, ObjectRequests requests,
-      String host, int wantedPort, int heartbeatIntervalMs, IntSupplier heartbeatPort, Clock clock) {
+      String host, int wantedPort, ClusterTls tls, int heartbeatIntervalMs, IntSupplier heartbeatPort, Clock clock) {
     this.self = self;
+    this.tls = tls;
     this.epoch = epoch;
     this.busNodeId = busNodeId;
     this.store = store;
@@ -68,7 +71,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
 
   @Override
   public Future<?> start() {
-    server = new TransferServer(vertx, store);
+    server = new TransferServer(vertx, store, tls);
     store.onDropped(requests::dropped);
     return server.listen(host, wantedPort).compose(port -> {
       transferPort = port;

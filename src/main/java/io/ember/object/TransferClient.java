@@ -3,6 +3,7 @@ package io.ember.object;
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
 import io.ember.api.ErrorCode;
+import io.ember.security.ClusterTls;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -45,11 +46,18 @@ public final class TransferClient {
   private final Map<PoolKey, Deque<NetSocket>> idle = new ConcurrentHashMap<>();
 
   public TransferClient(Vertx vertx, long maxObjectBytes) {
+    this(vertx, maxObjectBytes, null);
+  }
+
+  /** {@code tls}: the cluster's TLS identity, presented to servers that require it (null: clear text). */
+  public TransferClient(Vertx vertx, long maxObjectBytes, ClusterTls tls) {
     this.maxObjectBytes = maxObjectBytes;
-    this.client = vertx.createNetClient(new NetClientOptions()
+    NetClientOptions options = new NetClientOptions()
         .setTcpNoDelay(true)
         .setConnectTimeout(5_000)
-        .setReadIdleTimeout(READ_IDLE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS));
+        .setReadIdleTimeout(READ_IDLE_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (tls != null) tls.applyTo(options);
+    this.client = vertx.createNetClient(options);
   }
 
   /** The object from host:port, or null if that server does not have it. */

@@ -1,5 +1,6 @@
 package io.ember.object;
 
+import io.ember.security.ClusterTls;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.NetServer;
@@ -23,12 +24,23 @@ public final class TransferServer {
 
   private final Vertx vertx;
   private final ObjectStore store;
+  private final ClusterTls tls;
   private final AtomicInteger openConnections = new AtomicInteger();
   private NetServer server;
 
   public TransferServer(Vertx vertx, ObjectStore store) {
+    this(vertx, store, null);
+  }
+
+  /**
+   * {@code tls} (null: clear text): every connection must complete a TLS 1.3 handshake with a
+   * client certificate derived from the cluster secret before it can ask for anything; one
+   * without it is closed by the handshake, and no request of it is ever read.
+   */
+  public TransferServer(Vertx vertx, ObjectStore store, ClusterTls tls) {
     this.vertx = vertx;
     this.store = store;
+    this.tls = tls;
   }
 
   /** Starts listening; completes with the bound port (useful with port 0, "any free port"). */
@@ -37,6 +49,7 @@ public final class TransferServer {
         .setHost(host).setPort(port)
         .setTcpNoDelay(true)
         .setIdleTimeout(IDLE_TIMEOUT_SECONDS).setIdleTimeoutUnit(TimeUnit.SECONDS);
+    if (tls != null) tls.applyTo(options);
     server = vertx.createNetServer(options).connectHandler(this::accept);
     return server.listen().map(NetServer::actualPort);
   }

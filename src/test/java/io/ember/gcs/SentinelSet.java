@@ -107,7 +107,7 @@ public final class SentinelSet implements AutoCloseable {
   public JsonObject redisConf() {
     JsonArray list = new JsonArray();
     for (Server s : sentinels) list.add(HOST + ":" + s.port);
-    return new JsonObject().put("sentinels", list).put("masterName", MASTER);
+    return new JsonObject().put("sentinels", list).put("masterName", MASTER).put("password", ""); // these run without one
   }
 
   /** The primary as last known here (started, or found by {@link #awaitPromoted}). */

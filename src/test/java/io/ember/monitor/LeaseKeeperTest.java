@@ -59,7 +59,7 @@ class LeaseKeeperTest {
   @Test
   void aMonitorKeepsItsLeaseWhileEveryEventLoopIsBlocked() throws Exception {
     long epoch = await(gcs.nodes().register(SELF, Map.of()));
-    MonitorVerticle monitor = new MonitorVerticle(SELF, epoch, TIMING, "127.0.0.1", new ClusterView(), gcs,
+    MonitorVerticle monitor = new MonitorVerticle(SELF, epoch, TIMING, "127.0.0.1", new byte[32], new ClusterView(), gcs,
         gcs.writer(SELF, epoch), () -> 0, () -> 0L, new VerdictFanout(vertx, VerdictFanout.Check.of(gcs.nodes())), why -> {}, port -> {}, Clock.systemUTC());
     await(vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)));

@@ -29,10 +29,11 @@ public final class GroupCluster implements AutoCloseable {
   public static final int REPLICAS = 2;
   public final LocalCluster cluster;
   public final RedisGroup group;
-  public final GroupLink link = new GroupLink(500);
+  public final GroupLink link;
 
   private GroupCluster(LocalCluster cluster, RedisGroup group) {
     this.cluster = cluster;
+    this.link = new GroupLink(500, cluster.redisPassword()); // the group's processes run with the cluster's password
     this.group = group;
   }
 
@@ -73,7 +74,8 @@ public final class GroupCluster implements AutoCloseable {
 
   /** How nodes (and this fixture) reach the group: through its sentinels. */
   public RedisEndpoint endpoint() {
-    return RedisEndpoint.sentinel(group.sentinels().stream().map(Address::toString).toList(), group.masterName());
+    return RedisEndpoint.sentinel(group.sentinels().stream().map(Address::toString).toList(), group.masterName())
+        .withPassword(cluster.redisPassword());
   }
 
   /** The conf file of a worker of this cluster (written by {@link #startNode}), e.g. for {@code status -conf}. */

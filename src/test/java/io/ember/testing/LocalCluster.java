@@ -9,7 +9,10 @@ import io.ember.gcs.RedisProcess;
 import io.ember.gcs.SentinelSet;
 import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.node.HazelcastSetup;
+import io.ember.security.ClusterSecret;
+import io.ember.security.ClusterSecurity;
 import io.ember.node.Ports;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -38,6 +41,8 @@ import java.util.function.Consumer;
 public final class LocalCluster implements AutoCloseable {
   private final Path dir;
   private final String clusterName = "ember-test-" + UUID.randomUUID().toString().substring(0, 8);
+  /** Every node's and the driver's cluster secret (conf cluster.secret): one per cluster, as on real hosts. */
+  private final String secret = "test-secret-" + UUID.randomUUID();
   private final int hzBase;
   private final int maxNodes;
   private final int redisPort;
@@ -89,9 +94,19 @@ public final class LocalCluster implements AutoCloseable {
     return new LocalCluster(Files.createTempDirectory("ember-cluster"), maxNodes + 2, false, redisPort);
   }
 
+  /** The cluster secret its nodes and driver hold. */
+  public String secret() {
+    return secret;
+  }
+
+  /** The password of this cluster's own redis-server: derived from the secret, as a node derives it. */
+  public String redisPassword() {
+    return ClusterSecurity.of(ClusterSecret.of(secret, "test"), false).redisPassword();
+  }
+
   /** Starts this cluster's redis-server (on the port the nodes' confs name). */
   public void startRedis() throws IOException {
-    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis"));
+    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, dir.resolve("redis"), redisPassword());
   }
 
   /** kill -9 of this cluster's redis-server, then a new one on the same port with an empty data directory. */
@@ -111,7 +126,7 @@ public final class LocalCluster implements AutoCloseable {
   /** kill -9 of this cluster's redis-server, then a new one on the same port on {@code data}. */
   public void restartRedisOn(Path data) throws IOException {
     redis.kill();
-    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, data);
+    redis = RedisProcess.start(RedisProcess.binary(null), "127.0.0.1", redisPort, data, redisPassword());
   }
 
   /** Starts Redis and {@code n} nodes (each conf edited by {@code edit}), waits until all are ALIVE, joins as a driver. */
@@ -155,7 +170,7 @@ public final class LocalCluster implements AutoCloseable {
         .put("node", new JsonObject().put("name", name).put("resources", new JsonObject().put("cpu", 2))
             .put("dataDir", dir.resolve(name).toString()))
         .put("cluster", new JsonObject().put("name", clusterName).put("host", "127.0.0.1").put("port", hzBase)
-            .put("members", members))
+            .put("members", members).put("secret", secret))
         .put("redis", sentinels != null ? sentinels.redisConf()
             : new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
@@ -193,9 +208,7 @@ public final class LocalCluster implements AutoCloseable {
   /** Joins the cluster as a driver and waits until every node started so far runs a task. */
   public void joinAsDriver() throws Exception {
     EmberConf conf = EmberConf.from("driver", baseConf("driver"));
-    VertxOptions options = new VertxOptions();
-    options.getEventBusOptions().setHost("127.0.0.1").setPort(0);
-    vertx = await(Vertx.builder().with(options).withClusterManager(HazelcastSetup.clusterManager(conf.cluster())).buildClustered());
+    vertx = await(HazelcastSetup.vertxBuilder(conf.cluster(), new VertxOptions()).buildClustered());
     client = await(EmberClient.connect(vertx, JobId.random(), 60_000));
     awaitEveryNodeReachable(Duration.ofSeconds(60));
   }
@@ -234,7 +247,7 @@ public final class LocalCluster implements AutoCloseable {
     if (gcs == null) {
       if (vertx == null) vertx = Vertx.vertx();
       gcs = await(connectGcs != null ? connectGcs.apply(vertx)
-          : sentinels != null ? Gcs.connect(vertx, sentinels.endpoint()) : Gcs.connect(vertx, "127.0.0.1", redisPort));
+          : sentinels != null ? Gcs.connect(vertx, sentinels.endpoint()) : Gcs.connect(vertx, RedisEndpoint.standalone("127.0.0.1", redisPort).withPassword(redisPassword())));
     }
     return gcs;
   }
