@@ -95,6 +95,7 @@ public final class Main {
   private static void launchNode(String[] args) {
     EmberConf conf = confFrom(args);
     String alone = aloneWarning(args, conf);
+    if (conf.rejoin() && !Rejoin.inChild()) System.exit(Rejoin.supervise(args)); // the child runs the node
     if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", conf.source());
     AtomicReference<NodeVerticle> node = new AtomicReference<>();
