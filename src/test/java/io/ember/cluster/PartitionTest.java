@@ -3,6 +3,7 @@ package io.ember.cluster;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.ember.testing.LocalCluster;
 import io.ember.testing.NetCluster;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -55,8 +56,9 @@ public class PartitionTest {
     // the majority declares the victim dead and serves exact results while it is cut off
     c.awaitSnap("the cut host's node DEAD", CUT.plusSeconds(30), s -> "DEAD".equals(stateOf(s, before)));
     long servingAt = awaitOkJobStartedAfter(cutAt, CUT.plusSeconds(60));
-    long healAt = cutAt + CUT.toMillis();
-    waitUntil(healAt);
+    // the cut lasts CUT in all; meanwhile every job the majority finishes is exact
+    LocalCluster.holdsFor("the majority's jobs exact while the host is cut off", Duration.ofMillis(Math.max(0, cutAt + CUT.toMillis()
+        - System.currentTimeMillis())), () -> jobs().stream().noneMatch(l -> !l.split(" ")[3].equals("ok")));
     c.hosts.heal(victim);
     long healedAt = System.currentTimeMillis();
     // the minority's node comes back as a new incarnation
@@ -84,6 +86,7 @@ public class PartitionTest {
         assertEquals(before, e.getString("node"), "only the cut node is declared dead: " + e);
       }
     }
+    assertTrue(c.logOf(victim).contains("no majority; it stops acting"), "the cut host's monitor saw it was in the minority");
     assertEquals("DEAD", stateOf(rejoined, before));
     JsonObject audit = new JsonObject(c.ask("audit", "AUDIT ", "AUDIT-ERR", Duration.ofSeconds(60)));
     assertEquals(new JsonArray(), audit.getJsonArray("rows"), "task rows left unfinished");
@@ -112,29 +115,20 @@ public class PartitionTest {
   }
 
   private void awaitJobs(int n, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (jobs().stream().filter(l -> l.split(" ")[3].equals("ok")).count() < n) {
-      if (System.nanoTime() > deadline) throw new AssertionError("fewer than " + n + " jobs done: " + jobs());
-      Thread.onSpinWait();
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
-    }
+    LocalCluster.poll(n + " exact jobs", timeout, () -> jobs().stream().filter(l -> l.split(" ")[3].equals("ok")).count() >= n);
   }
 
   /** The end time of the first exact job that started after {@code t}. */
   private long awaitOkJobStartedAfter(long t, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (System.nanoTime() < deadline) {
-      for (String l : jobs()) {
-        String[] f = l.split(" ");
-        if (Long.parseLong(f[1]) >= t && f[3].equals("ok")) return Long.parseLong(f[2]);
-      }
-      java.util.concurrent.TimeUnit.MILLISECONDS.sleep(50);
-    }
-    throw new AssertionError("no exact job started after " + t + " within " + timeout + ": " + jobs());
+    LocalCluster.poll("an exact job started after " + t, timeout, () -> okJobStartedAfter(t) > 0);
+    return okJobStartedAfter(t);
   }
 
-  private static void waitUntil(long at) throws InterruptedException {
-    long ms = at - System.currentTimeMillis();
-    if (ms > 0) java.util.concurrent.TimeUnit.MILLISECONDS.sleep(ms); // the cut's length is the experiment, not a wait for a state
+  private long okJobStartedAfter(long t) {
+    for (String l : jobs()) {
+      String[] f = l.split(" ");
+      if (Long.parseLong(f[1]) >= t && f[3].equals("ok")) return Long.parseLong(f[2]);
+    }
+    return -1;
   }
 }
