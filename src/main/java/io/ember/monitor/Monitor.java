@@ -109,7 +109,7 @@ public final class Monitor {
 
   /**
    * Rule (7) on: this monitor declares, places and holds the lease only while it hears a strict
-   * majority of the nodes its view does not know dead (itself included). Set where Redis is a
+   * majority of the nodes its view does not know dead and has heard at least once (itself included). Set where Redis is a
    * replicated group, which follows a majority too; a two-node cluster then cannot declare either.
    */
   public Monitor requireMajority(boolean on) {
@@ -124,7 +124,9 @@ public final class Monitor {
     int members = 0;
     int heard = 0;
     for (ClusterView.Peer p : view.all().values()) {
-      if (p.dead) continue;
+      // a node never heard over UDP yet (it is starting) is not counted: it would take the majority from a
+      // monitor for as long as its first heartbeats take
+      if (p.dead || (p.nodeSeenAt == 0 && !p.id.equals(self))) continue;
       members++;
       if (p.id.equals(self) || now - p.nodeSeenAt <= timing.timeoutMs()) heard++;
     }

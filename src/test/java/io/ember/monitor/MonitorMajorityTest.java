@@ -88,6 +88,15 @@ class MonitorMajorityTest {
   }
 
   @Test
+  void aNodeNeverHeardYetDoesNotTakeTheMajorityAway() {
+    Monitor m = monitor(true);
+    hear(m, clock, SELF, 1);
+    view.peer(A1).epoch = 2; // known from the table, no UDP heartbeat yet: it is starting
+    assertTrue(m.quorate());
+    assertTrue(m.shouldAskForLease());
+  }
+
+  @Test
   void withoutTheRuleALoneMonitorDeclaresBothPeers() {
     assertEquals(2, cutOff(monitor(false), 1_500).size());
   }
