@@ -5,6 +5,7 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Logger;
 import sun.misc.Signal;
@@ -14,19 +15,25 @@ import sun.misc.Signal;
  * child that exits fenced (code 3: it was declared dead, e.g. on the minority side of a
  * partition) is replaced by a new one, which registers as a <b>new incarnation</b> (a new node
  * id and a new epoch; the old one's state is gone with its JVM, and Redis refuses every write
- * of the old epoch, so no zombie write lands). Any other exit code ends the supervisor with it.
+ * of the old epoch, so no zombie write lands). A later incarnation that fails to start (code 1:
+ * 11, 15: e.g. its member's redis-server was still resyncing from the new primary) is tried again too;
+ * any other exit code, and a failed start of the first incarnation, ends the supervisor with it.
  * SIGTERM or Ctrl-C is passed on to the child (its clean stop), and the child halts if this
  * supervisor dies, so no node outlives it.
  *
  * <p>The child is the same command: this JVM's java, its JVM options and class path, {@link Main}
- * and the same arguments, with {@code -D}{@value #CHILD}{@code =<this pid>}. Never restarts a
- * child that exited for another reason (a bad conf, a failed start): that is not a fence.
+ * and the same arguments, with {@code -D}{@value #CHILD}{@code =<this pid>}.
  */
 final class Rejoin {
   private static final Logger LOG = Logger.getLogger(Rejoin.class.getName());
   /** The system property that marks a supervised child; its value is the supervisor's pid. */
   static final String CHILD = "ember.rejoin.parent";
   static final int FENCED = 3;
+  /**
+   * A node that failed to start (the launcher's SOFTWARE, VERTX_INITIALIZATION, VERTX_DEPLOYMENT);
+   * a new incarnation after a fence is tried again (the group may still be resyncing).
+   */
+  static final Set<Integer> FAILED_START = Set.of(1, 11, 15);
   /** Least time between two incarnations, so that a node fenced at once does not spin. */
   static final long MIN_GAP_MS = 1_000;
 
@@ -56,8 +63,9 @@ final class Rejoin {
         incarnation++;
         LOG.info("node.rejoin: incarnation " + incarnation + " of this node runs as pid " + child.pid());
         int code = child.waitFor();
-        if (code != FENCED) return code;
-        LOG.warning("node.rejoin: pid " + child.pid() + " was fenced (exit " + FENCED + "): starting a new incarnation");
+        if (code != FENCED && (incarnation == 1 || !FAILED_START.contains(code))) return code;
+        LOG.warning("node.rejoin: pid " + child.pid() + (code == FENCED ? " was fenced" : " could not start") + " (exit " + code
+            + "): starting a new incarnation");
         long spent = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
         if (spent < MIN_GAP_MS) TimeUnit.MILLISECONDS.sleep(MIN_GAP_MS - spent); // the supervisor's own thread, no event loop
       } catch (IOException e) {

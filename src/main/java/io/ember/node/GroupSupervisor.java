@@ -162,7 +162,14 @@ public final class GroupSupervisor implements AutoCloseable {
       LOG.info("Redis group: started member " + m.index() + "'s sentinel " + m.sentinel() + " (pid " + pid + ") watching "
           + primary + " in " + ms(t0) + " ms");
     }
-    if (minReplicasToWrite > 0) requireReplicas(m);
+    if (minReplicasToWrite > 0) {
+      try {
+        requireReplicas(m);
+      } catch (IOException e) {
+        // a redis-server resyncing from a new primary may not answer at once: asked again at the next check
+        LOG.warning("Redis group: member " + m.index() + "'s redis-server: min-replicas-to-write not set yet: " + e.getMessage());
+      }
+    }
   }
 
   /**
