@@ -1,10 +1,12 @@
 package io.ember.testing;
 
+import io.ember.cli.Main;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -95,7 +97,7 @@ public final class NetCluster implements AutoCloseable {
     Path confFile = dir.resolve(name + ".json");
     Files.writeString(confFile, conf(host, name, HZ_PORT).encodePrettily());
     Path log = dir.resolve(name + ".log");
-    Process p = new ProcessBuilder(hosts.exec(host, java("io.ember.cli.Main", "-cluster", "-conf", confFile.toString())))
+    Process p = new ProcessBuilder(hosts.exec(host, java(Main.class.getName(), "-cluster", "-conf", confFile.toString())))
         .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
     processes.add(p);
     return p;
@@ -107,7 +109,7 @@ public final class NetCluster implements AutoCloseable {
     driver = new ProcessBuilder(hosts.exec(DRIVER_HOST, java(PartitionDriver.class.getName(), confFile.toString())))
         .redirectError(dir.resolve("driver.log").toFile()).start();
     processes.add(driver);
-    driverIn = new java.io.OutputStreamWriter(driver.getOutputStream(), StandardCharsets.UTF_8);
+    driverIn = new OutputStreamWriter(driver.getOutputStream(), StandardCharsets.UTF_8);
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(new InputStreamReader(driver.getInputStream(), StandardCharsets.UTF_8))) {
         for (String line; (line = r.readLine()) != null; ) driverLines.add(line);

@@ -5,6 +5,7 @@ import io.ember.conf.EmberConf;
 import io.ember.examples.Fns;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.GcsTesting;
+import io.ember.gcs.RedisEndpoint;
 import io.ember.ids.JobId;
 import io.ember.monitor.StatusReport;
 import io.ember.node.HazelcastSetup;
@@ -25,6 +26,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -81,7 +83,7 @@ public final class PartitionDriver {
   }
 
   private Gcs gcs() throws Exception {
-    if (gcs == null) gcs = await(Gcs.connect(local, io.ember.gcs.RedisEndpoint.of(conf.redis())), 15);
+    if (gcs == null) gcs = await(Gcs.connect(local, RedisEndpoint.of(conf.redis())), 15);
     return gcs;
   }
 
@@ -164,7 +166,7 @@ public final class PartitionDriver {
   }
 
   private static String oneLine(Throwable e) {
-    Throwable c = e.getCause() != null && e instanceof java.util.concurrent.ExecutionException ? e.getCause() : e;
+    Throwable c = e.getCause() != null && e instanceof ExecutionException ? e.getCause() : e;
     return (c.getClass().getSimpleName() + ": " + c.getMessage()).replace('\n', ' ');
   }
 }
