@@ -96,6 +96,7 @@ public final class Main {
   private static void launchNode(String[] args) {
     EmberConf conf = confFrom(args);
     String alone = aloneWarning(args, conf);
+    if (conf.rejoin() && !Rejoin.inChild()) System.exit(Rejoin.supervise(args)); // the child runs the node
     if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", conf.source());
     ClusterSecurity.resolve(conf.cluster()); // a secret that cannot be had stops the node here, as a conf error (exit 2)

@@ -36,7 +36,7 @@ final class ConfSchema {
 
   static {
     ROOT.put("node", section(
-        "name", Type.STRING, "resources", Type.NUMBER_MAP, "dataDir", Type.STRING));
+        "name", Type.STRING, "resources", Type.NUMBER_MAP, "dataDir", Type.STRING, "rejoin", Type.BOOL));
     ROOT.put("cluster", section(
         "name", Type.STRING, "host", Type.STRING, "port", Type.INT, "portAutoIncrement", Type.BOOL,
         "members", Type.STRING_LIST, "busPort", Type.INT, "secret", Type.STRING, "secretFile", Type.STRING, "tls", Type.BOOL));

@@ -28,7 +28,8 @@ public record EmberConf(
     List<String> functions,
     Actors actors,
     Startup startup,
-    Serial serial) {
+    Serial serial,
+    boolean rejoin) {
 
   /**
    * What Java-tagged values may contain besides JDK value types and the packages of the
@@ -187,7 +188,7 @@ public record EmberConf(
     return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions,
         actors(source, json.getJsonObject("actors", new JsonObject())),
         new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))),
-        serial(source, json.getJsonObject("serial", new JsonObject())));
+        serial(source, json.getJsonObject("serial", new JsonObject())), node.getBoolean("rejoin", false));
   }
 
   private static Serial serial(String source, JsonObject s) {

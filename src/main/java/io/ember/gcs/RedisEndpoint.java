@@ -4,6 +4,10 @@ import io.ember.conf.EmberConf;
 import io.vertx.redis.client.RedisClientType;
 import io.vertx.redis.client.RedisOptions;
 import io.vertx.redis.client.RedisRole;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.NetworkInterface;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -106,8 +110,32 @@ public sealed interface RedisEndpoint {
     @Override
     public RedisOptions options() {
       RedisOptions o = base(password).setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(masterName);
-      for (String s : sentinels) o.addConnectionString("redis://" + s);
+      for (String s : localFirst(sentinels)) o.addConnectionString("redis://" + s);
       return o;
+    }
+
+    /**
+     * The sentinels on one of this machine's own addresses first, the others after, each in the
+     * conf's order. The client asks them in that order, and the {@link SentinelWatch} subscribes to
+     * the first: in a partition a host's own sentinel is on its own side, while one across the cut
+     * drops packets silently (every new connection would wait out its connect timeout first, and a
+     * subscription to it would never hear the majority's {@code +switch-master}).
+     */
+    static List<String> localFirst(List<String> sentinels) {
+      List<String> local = new ArrayList<>();
+      List<String> rest = new ArrayList<>();
+      for (String s : sentinels) (isLocal(hostPort(s).host()) ? local : rest).add(s);
+      local.addAll(rest);
+      return local;
+    }
+
+    private static boolean isLocal(String host) {
+      try {
+        InetAddress a = InetAddress.getByName(host);
+        return !a.isLoopbackAddress() && NetworkInterface.getByInetAddress(a) != null;
+      } catch (IOException e) {
+        return false;
+      }
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.vertx.redis.client.RedisConnection;
 import io.vertx.redis.client.Request;
 import io.vertx.redis.client.Response;
 import java.time.Clock;
+import java.util.concurrent.TimeoutException;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -164,11 +165,15 @@ final class Store {
     // the last reply seen: a try cut short by the deadline must not hide why Redis was not serving
     AtomicReference<Throwable> lastReply = new AtomicReference<>();
     return Retry.backoff(vertx, clock, FIRST_PAUSE_MS, MAX_PAUSE_MS)
-        .until(deadline, retryable, () -> attempt.get()
-            .timeout(Math.max(1, Math.min(tryMs, deadline - clock.millis())), TimeUnit.MILLISECONDS)
-            .onFailure(e -> {
-              if (e instanceof Response) lastReply.set(e);
-            }))
+        .until(deadline, retryable, () -> {
+          Redis used = redis;
+          return attempt.get()
+              .timeout(Math.max(1, Math.min(tryMs, deadline - clock.millis())), TimeUnit.MILLISECONDS)
+              .onFailure(e -> {
+                if (e instanceof Response) lastReply.set(e);
+                if (e instanceof TimeoutException && endpoint instanceof RedisEndpoint.Sentinel) replace(used, "went silent");
+              });
+        })
         .recover(e -> Future.failedFuture(translate(e instanceof Response || lastReply.get() == null ? e : lastReply.get(), start)));
   }
 
@@ -183,16 +188,20 @@ final class Store {
   private <T> Future<T> watch(Future<T> f) {
     Redis used = redis;
     return f.onFailure(e -> {
-      if (RedisErrors.isReadOnly(e)) replace(used);
+      if (RedisErrors.isReadOnly(e)) replace(used, "answered READONLY (a replica, or a primary demoted by a failover)");
     });
   }
 
-  private synchronized void replace(Redis used) {
+  /**
+   * A new pooled client, whose first connection asks the Sentinels again: after a READONLY reply,
+   * or (through Sentinels) a try that got no answer at all: a primary cut off by a partition drops
+   * packets silently, and the pool would go on handing out its connections to it.
+   */
+  private synchronized void replace(Redis used, String why) {
     if (closed || redis != used) return;   // already replaced for this client
     redis = create();
     replaced.incrementAndGet();
-    LOG.warning("Redis at " + endpoint.describe() + " answered READONLY (a replica, or a primary demoted by a failover):"
-        + " reconnecting to the current primary");
+    LOG.warning("Redis at " + endpoint.describe() + " " + why + ": reconnecting to the current primary");
     vertx.setTimer(waitMs, t -> used.close());
   }
 

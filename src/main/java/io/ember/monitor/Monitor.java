@@ -37,7 +37,10 @@ import java.util.function.LongSupplier;
  * says are dead (to finish a cleanup a previous leader left half done) and gives every node it
  * has never heard the component timeout to send its first heartbeat (it may still be
  * starting). (6) A verdict marks the node dead in the view, stops watching and heartbeating
- * it, and fences this node if it names it.
+ * it, and fences this node if it names it. (7) With {@link #requireMajority} (a replicated Redis
+ * group), a monitor that does not hear a strict majority of the nodes it does not know dead
+ * neither declares, nor places actors, nor asks for the lease: the minority side of a partition
+ * stops acting, whatever Redis it still reaches.
  *
  * <p>Threading: three threads call it: the monitor's worker thread (bus heartbeats, membership,
  * verdicts, declarations' answers), the {@link LeaseKeeper}'s threads (the lease and the
@@ -83,6 +86,9 @@ public final class Monitor {
   private final Set<NodeId> declaring = new HashSet<>();
   private volatile LeaseState lease = LeaseState.IDLE;
   private long unplacedAt;
+  /** Rule (7): act only while hearing a strict majority of the nodes not known dead. */
+  private volatile boolean majority;
+  private boolean quorateLastTime = true;
 
   public Monitor(NodeId self, long epoch, ClusterView view, Timing timing, Clock clock, Peers peers, Consumer<String> fence) {
     this(self, () -> epoch, view, timing, clock, peers, fence);
@@ -99,6 +105,42 @@ public final class Monitor {
     this.fence = fence;
     this.nodes = new FailureDetector<>(timing.timeoutMs(), CHECK_MS, clock::millis);
     this.components = new FailureDetector<>(timing.componentTimeoutMs(), CHECK_MS, clock::millis);
+  }
+
+  /**
+   * Rule (7) on: this monitor declares, places and holds the lease only while it hears a strict
+   * majority of the nodes its view does not know dead and has heard at least once (itself included). Set where Redis is a
+   * replicated group, which follows a majority too; a two-node cluster then cannot declare either.
+   */
+  public Monitor requireMajority(boolean on) {
+    this.majority = on;
+    return this;
+  }
+
+  /** True unless rule (7) is on and this monitor hears no strict majority; logs each change. */
+  synchronized boolean quorate() {
+    if (!majority) return true;
+    long now = clock.millis();
+    int members = 0;
+    int heard = 0;
+    for (ClusterView.Peer p : view.all().values()) {
+      // a node never heard over UDP yet (it is starting) is not counted: it would take the majority from a
+      // monitor for as long as its first heartbeats take
+      if (p.dead || (p.nodeSeenAt == 0 && !p.id.equals(self))) continue;
+      members++;
+      if (p.id.equals(self) || now - p.nodeSeenAt <= timing.timeoutMs()) heard++;
+    }
+    if (view.find(self) == null) {
+      members++;
+      heard++;
+    }
+    boolean ok = 2 * heard > members;
+    if (ok != quorateLastTime) {
+      if (ok) LOG.info("monitor of " + self + " hears " + heard + " of " + members + " nodes again: a majority; it may act");
+      else LOG.warning("monitor of " + self + " hears only " + heard + " of " + members + " nodes: no majority; it stops acting");
+      quorateLastTime = ok;
+    }
+    return ok;
   }
 
   /** The detectors' key for one component of one node. */
@@ -166,7 +208,7 @@ public final class Monitor {
   }
 
   private Declaration declare(NodeId node, String reason) {
-    if (!lease.acting() || !declaring.add(node)) return null;
+    if (!lease.acting() || !quorate() || !declaring.add(node)) return null;
     return new Declaration(node, reason);
   }
 
@@ -189,7 +231,7 @@ public final class Monitor {
           + " ms; it stops acting (term " + lease.term() + ")");
       lease = lease.lapsed(now, timing.leaseTtlMs());
     }
-    return lease.acting() || oldestAlive(now);
+    return quorate() && (lease.acting() || oldestAlive(now));
   }
 
   /** The live node with the lowest epoch in this view (this one, unless an older one was heard lately). */
@@ -263,7 +305,7 @@ public final class Monitor {
   /** True about once a second while acting: time to retry placing actors that found no live node. */
   public synchronized boolean unplacedActorsDue() {
     long now = clock.millis();
-    if (!lease.acting() || now - unplacedAt < UNPLACED_EVERY_MS) return false;
+    if (!lease.acting() || now - unplacedAt < UNPLACED_EVERY_MS || !quorate()) return false;
     unplacedAt = now;
     return true;
   }

@@ -104,6 +104,8 @@ public final class MonitorVerticle extends VerticleBase {
     this.clock = clock;
   }
 
+  private boolean majority;
+
   /** How long a declaration that found a corrupt row waits before it is made again. */
   static final long CORRUPT_RETRY_MS = 10_000;
 
@@ -113,9 +115,15 @@ public final class MonitorVerticle extends VerticleBase {
     return m == null ? 0 : m.lease().lastTerm();
   }
 
+  /** Monitor rule (7): act only while hearing a majority (set before deployment, for a replicated Redis group). */
+  public MonitorVerticle requireMajority(boolean on) {
+    this.majority = on;
+    return this;
+  }
+
   @Override
   public Future<?> start() {
-    monitor = new Monitor(self, epoch, view, timing, clock, new ChannelPeers(), fence);
+    monitor = new Monitor(self, epoch, view, timing, clock, new ChannelPeers(), fence).requireMajority(majority);
     try {
       channel = new HeartbeatChannel(self, epoch, host, timing.intervalMs(), heartbeatKey, monitor::onBeat);
     } catch (SocketException e) {

@@ -21,6 +21,8 @@ import java.util.logging.Logger;
 import java.nio.channels.OverlappingFileLockException;
 import io.vertx.core.Vertx;
 import io.vertx.core.Future;
+import io.vertx.redis.client.Command;
+import io.vertx.redis.client.Request;
 
 /**
  * One node's place in the embedded Redis group ({@code redis.replicas > 0}): which member it
@@ -60,17 +62,26 @@ public final class GroupSupervisor implements AutoCloseable {
   private final GroupLink link;
   private final boolean head;
   private final AtomicBoolean checking = new AtomicBoolean();
+  private final int minReplicasToWrite;
+  /** The pid of this member's redis-server that has {@code min-replicas-to-write} set (0: none yet). */
+  private long requiredAt;
   private volatile Member mine;
   private FileChannel lockFile;
   private long timer = -1;
 
-  /** {@code password}: the group's processes' {@code requirepass} (null or "" = none). */
-  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head, String password) {
+  /**
+   * {@code password}: the group's processes' {@code requirepass} (null or "" = none). With
+   * {@code minReplicasToWrite} > 0 the member's redis-server refuses writes while fewer replicas
+   * than that are in touch (see {@link #requireReplicas}).
+   */
+  public GroupSupervisor(Vertx vertx, RedisGroup group, Path binary, Path redisDataDir, boolean head, String password,
+      int minReplicasToWrite) {
     this.vertx = vertx;
     this.group = group;
     this.link = new GroupLink(500, password);
     this.processes = new GroupProcesses(binary, redisDataDir, group, link);
     this.head = head;
+    this.minReplicasToWrite = minReplicasToWrite;
   }
 
   /** Takes a member (the head: member 0, or fails), brings its processes up, then checks them every {@value #CHECK_MS} ms. */
@@ -149,6 +160,48 @@ public final class GroupSupervisor implements AutoCloseable {
       LOG.info("Redis group: started member " + m.index() + "'s sentinel " + m.sentinel() + " (pid " + pid + ") watching "
           + primary + " in " + ms(t0) + " ms");
     }
+    if (minReplicasToWrite > 0) {
+      try {
+        requireReplicas(m);
+      } catch (IOException e) {
+        // a redis-server resyncing from a new primary may not answer at once: asked again at the next check
+        LOG.warning("Redis group: member " + m.index() + "'s redis-server: min-replicas-to-write not set yet: " + e.getMessage());
+      }
+    }
+  }
+
+  /**
+   * Replicas acknowledge every second; one silent for longer than this no longer counts toward
+   * {@code min-replicas-to-write}: a primary cut off from its replicas refuses writes
+   * ({@code NOREPLICAS}) this long (plus up to a second) after the cut.
+   */
+  static final int MIN_REPLICAS_MAX_LAG_S = 3;
+
+  /**
+   * Sets Redis's own {@code min-replicas-to-write} (and {@link #MIN_REPLICAS_MAX_LAG_S}) on this
+   * member's redis-server, once per process: a primary on the minority side of a partition then
+   * stops accepting writes while the sentinels of the majority promote a replica. Not on a
+   * primary that has fewer replicas than that yet (the group's first primary, before the other
+   * members start: the head must register), so it is checked again at every check until set;
+   * a replica takes it at once (it matters once it is promoted).
+   */
+  private void requireReplicas(Member m) throws IOException {
+    long pid = link.pid(m.redis());
+    if (pid == requiredAt) return;
+    String info = link.await(link.ask(m.redis(), Request.cmd(Command.INFO).arg("replication"))).toString();
+    if (info.contains("role:master") && connectedReplicas(info) < minReplicasToWrite) return;
+    link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-max-lag").arg(MIN_REPLICAS_MAX_LAG_S)));
+    link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-to-write").arg(minReplicasToWrite)));
+    requiredAt = pid;
+    LOG.info("Redis group: member " + m.index() + "'s redis-server refuses writes with fewer than " + minReplicasToWrite
+        + " replicas in touch (min-replicas-to-write)");
+  }
+
+  private static int connectedReplicas(String info) {
+    for (String line : info.split("\r?\n")) {
+      if (line.startsWith("connected_slaves:")) return Integer.parseInt(line.substring("connected_slaves:".length()).trim());
+    }
+    return 0;
   }
 
   /** Up: its pid file names a live process, or (adopted from another holder) its port answers. */

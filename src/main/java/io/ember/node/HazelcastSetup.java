@@ -64,6 +64,10 @@ public final class HazelcastSetup {
     // Ember's own heartbeats, not these, decide that a node is dead.
     cfg.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     cfg.setProperty("hazelcast.max.no.heartbeat.seconds", "5");
+    // After a partition heals, Hazelcast merges the split clusters only at its split-brain check
+    // (defaults: first after 300 s, then every 120 s); until then both sides run apart. 5 s each.
+    cfg.setProperty("hazelcast.merge.first.run.delay.seconds", "5");
+    cfg.setProperty("hazelcast.merge.next.run.delay.seconds", "5");
     NetworkConfig net = cfg.getNetworkConfig();
     net.setPort(c.port()).setPortAutoIncrement(c.portAutoIncrement());
     net.getInterfaces().setEnabled(true).setInterfaces(List.of(c.host()));

@@ -162,7 +162,7 @@ public final class NodeAssembly {
    */
   private Future<RedisEndpoint> joinGroup(EmberConf.Redis r) {
     return vertx.executeBlocking(() -> new GroupSupervisor(vertx, RedisGroup.of(conf), RedisProcess.binary(r.binary()),
-            r.dataDir(), r.embedded(), redisPassword))
+            r.dataDir(), r.embedded(), redisPassword, r.minReplicaAcks()))
         .compose(g -> {
           group = g;
           return g.start();
@@ -264,7 +264,7 @@ public final class NodeAssembly {
     EmberConf.Heartbeat hb = conf.heartbeat();
     Monitor.Timing timing = new Monitor.Timing(hb.intervalMs(), hb.timeoutMs(), hb.componentTimeoutMs());
     MonitorVerticle monitor = new MonitorVerticle(nodeId, epoch, timing, conf.cluster().host(), security.heartbeatKey(), view, gcs, writer, store::count,
-        store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock);
+        store::memoryBytes, deaths, fence::fence, port -> heartbeatPort = port, clock).requireMajority(conf.redis().replicas() > 0);
     return vertx.deployVerticle(monitor, new DeploymentOptions().setThreadingModel(ThreadingModel.WORKER)
         .setWorkerPoolName("ember-monitor").setWorkerPoolSize(1)).map(id -> {
           monitorDeployment = id;
