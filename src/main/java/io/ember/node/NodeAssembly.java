@@ -232,7 +232,7 @@ public final class NodeAssembly {
 
   /** The object manager; peers fetch from the transfer address it listens on. */
   private Future<Void> deployObjectManager() {
-    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
+    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(vertx, client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
     ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
         conf.cluster().host(), conf.objects().transferPort(), conf.heartbeat().intervalMs(), () -> heartbeatPort, clock);
