@@ -21,7 +21,15 @@ import java.util.logging.Logger;
 final class DriverConnection {
   private static final Logger LOG = Logger.getLogger(DriverConnection.class.getName());
 
+  /** A driver's in-flight limit (system property {@code ember.client.maxInFlight}); see {@code InFlightGate}. */
+  static final String MAX_IN_FLIGHT_PROPERTY = "ember.client.maxInFlight";
+  static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+
   private DriverConnection() {}
+
+  static int maxInFlight() {
+    return Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, DEFAULT_MAX_IN_FLIGHT);
+  }
 
   static Future<EmberClient> open(Vertx vertx, JobId job, long defaultTimeoutMs) {
     Codecs.register(vertx.eventBus());

@@ -75,9 +75,9 @@ import java.util.logging.Logger;
 public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.OwnerLookup {
   private static final Logger LOG = Logger.getLogger(EmberClient.class.getName());
 
-  /** What a node's own client uses of its node; null for a driver. */
+  /** What a node's own client uses of its node (its JSON doors' in-flight limit too); null for a driver. */
   public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, TableWriter writer, BooleanSupplier fenced,
-      EmberConf.Actors actorDefaults, Supplier<ActorHost> actors) {}
+      EmberConf.Actors actorDefaults, Supplier<ActorHost> actors, int maxInFlight) {}
 
   private final Vertx vertx;
   private final ClientId clientId;
@@ -108,7 +108,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.local = local;
     this.home = new Home(home, view, local == null ? null : local.node(), local == null ? () -> false : local.fenced(), clock);
     this.job = job;
-    this.ids = new IdSource(TaskId.driverOf(job));
+    this.ids = new IdSource(TaskId.driverOf(job), tasks.gate()); // nested submissions (forTask) are not gated: they never wait
+    tasks.gate().limit(local != null ? local.maxInFlight() : DriverConnection.maxInFlight(), defaultTimeoutMs);
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.view = view;
     this.clock = clock;
@@ -277,11 +278,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return f == null ? null : f.compose(l -> stillThere(id, l, clock.millis() + defaultTimeoutMs));
   }
 
-  /**
-   * A copy this client recorded on a node its view has since declared dead is made to exist
-   * again (from the lineage it kept, or the table's) before anyone is sent there: the node may
-   * have been fenced before its rows landed, so no one else knows the object.
-   */
+  /** A copy on a node since declared dead is made to exist again before anyone is sent there (it may never have been recorded). */
   private Future<Location> stillThere(ObjectId id, Location recorded, long deadline) {
     if (recorded.node() == null || !view.isDead(recorded.node())) return Future.succeededFuture(recorded);
     return recovery.recover(id.task(), null, "object " + id + ": its copy was on node " + recorded.node() + ", which died", deadline);

@@ -80,8 +80,11 @@ public record EmberConf(
   /** {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed). */
   public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
 
-  /** {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound). */
-  public record Scheduler(int maxBlockedWorkers, int getTimeoutMs, int lineageTtlSec) {}
+  /**
+   * {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound).
+   * {@code maxInFlight}: results the node's own client may have outstanding before its JSON doors answer UNAVAILABLE.
+   */
+  public record Scheduler(int maxBlockedWorkers, int getTimeoutMs, int lineageTtlSec, int maxInFlight) {}
 
   /**
    * {@code classes}: the actor classes this node may host. {@code threads}: the actor threads
@@ -156,7 +159,8 @@ public record EmberConf(
         positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)));
     Scheduler s = new Scheduler(positive(source, "scheduler.maxBlockedWorkers", sch.getInteger("maxBlockedWorkers", 1024)),
         positive(source, "scheduler.getTimeoutMs", sch.getInteger("getTimeoutMs", 60_000)),
-        positive(source, "scheduler.lineageTtlSec", sch.getInteger("lineageTtlSec", 600)));
+        positive(source, "scheduler.lineageTtlSec", sch.getInteger("lineageTtlSec", 600)),
+        positive(source, "scheduler.maxInFlight", sch.getInteger("maxInFlight", 10_000)));
     List<String> functions = new ArrayList<>();
     for (Object f : json.getJsonArray("functions", new JsonArray())) functions.add((String) f);
     int componentTimeout = positive(source, "heartbeat.componentTimeoutMs", hb.getInteger("componentTimeoutMs", Math.max(10_000, 10 * timeout)));

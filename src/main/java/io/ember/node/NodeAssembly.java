@@ -245,7 +245,8 @@ public final class NodeAssembly {
 
   /** This node's own client: owner of its event-bus submissions and of tasks submitted from tasks. */
   private Future<Void> startClient() {
-    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors);
+    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors,
+        conf.scheduler().maxInFlight());
     return EmberClient.forNode(vertx, local, conf.scheduler().getTimeoutMs(), transfers, view, gcs, writer, deaths, clock)
         .map(c -> {
           client = c;

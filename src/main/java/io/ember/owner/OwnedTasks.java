@@ -80,6 +80,7 @@ public final class OwnedTasks {
   private final Map<TaskId, TaskDone> recent = bounded(RECENT_MAX);
   /** Failures decided here (not reported by a node), kept as the typed exceptions they were. */
   private final Map<TaskId, EmberException> raised = bounded(RAISED_MAX);
+  private final InFlightGate gate = new InFlightGate(pending::size);
 
   private static <V> Map<TaskId, V> bounded(int max) {
     return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
@@ -88,6 +89,11 @@ public final class OwnedTasks {
         return size() > max;
       }
     });
+  }
+
+  /** Admission control of this client's new submissions (see {@link InFlightGate}). */
+  public InFlightGate gate() {
+    return gate;
   }
 
   /** Tracks a submitted task (once: a re-submission keeps the first waiters); returns its result. */
@@ -135,6 +141,7 @@ public final class OwnedTasks {
         : done);
     if (!done.ok()) raised.remove(done.task()); // a node's report replaces an older failure decided here
     Pending p = pending.remove(done.task());
+    if (p != null) gate.settled();
     if (p != null && p.spec() != null && done.ok() && inlineBytes(p.spec()) <= LINEAGE_SPEC_MAX) lineage.put(done.task(), p.spec());
     if (p != null) p.promise().tryComplete(done);
   }
@@ -157,6 +164,7 @@ public final class OwnedTasks {
     if (err instanceof EmberException e) raised.put(task, e);
     recent.put(task, failed);
     Pending p = pending.remove(task);
+    if (p != null) gate.settled();
     if (p != null) p.promise().tryComplete(failed);
   }
 
