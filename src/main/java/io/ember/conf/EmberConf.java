@@ -77,8 +77,12 @@ public record EmberConf(
    */
   public record Heartbeat(int intervalMs, int timeoutMs, int componentTimeoutMs) {}
 
-  /** {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed). */
-  public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
+  /**
+   * {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed);
+   * {@code spillMaxBytes}: the most the spill files hold, beyond which evicted objects are dropped likewise.
+   */
+  public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes,
+      long spillMaxBytes) {}
 
   /**
    * {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound).
@@ -156,7 +160,8 @@ public record EmberConf(
         mb(positive(source, "objects.maxObjectMb", obj.getInteger("maxObjectMb", 1024))),
         obj.getBoolean("spill", true) ? Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())) : null,
         port(source, "objects.transferPort", obj.getInteger("transferPort", 0)),
-        positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)));
+        positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)),
+        mb(positive(source, "objects.spillMaxMb", obj.getInteger("spillMaxMb", 10_240))));
     Scheduler s = new Scheduler(positive(source, "scheduler.maxBlockedWorkers", sch.getInteger("maxBlockedWorkers", 1024)),
         positive(source, "scheduler.getTimeoutMs", sch.getInteger("getTimeoutMs", 60_000)),
         positive(source, "scheduler.lineageTtlSec", sch.getInteger("lineageTtlSec", 600)),

@@ -170,7 +170,7 @@ public final class NodeAssembly {
     gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks());
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
-        objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
+        objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()), objects.spillMaxBytes());
     transfers = new TransferClient(vertx, objects.maxObjectBytes());
     directory = new ObjectDirectory(nodeId, this::self, store, transfers, ObjectDirectory.Tables.of(gcs),
         (id, size) -> writer.objectCreated(id, size, id.task(), null, nodeId), // a copy: the row keeps its kind
