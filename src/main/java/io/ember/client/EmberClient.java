@@ -131,7 +131,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.puts = new Puts(clientId, tasks, local, requests, defaultTimeoutMs, this::deliver);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
-    this.completions = new Inbox(tasks, actorCalls, gcs.tasks(), Retry.every(vertx, clock, CompletionCheck.ROW_EVERY_MS), clock, clientId, this::deliver);
+    this.completions = new Inbox(tasks, actorCalls, gcs.tasks(), Retry.backoff(vertx, clock, 20, CompletionCheck.ROW_EVERY_MS), clock, clientId, this::deliver);
   }
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */

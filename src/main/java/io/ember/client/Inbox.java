@@ -38,7 +38,7 @@ final class Inbox {
   void received(TaskDone d) {
     CompletionCheck.Expected from = calls.expectedFor(d.task());
     if (from == null && tasks.awaits(d.task())) {
-      from = new CompletionCheck.Expected(tasks.handedTo(d.task()), () -> rows.get(d.task()).map(r -> r == null ? null : r.node()));
+      from = new CompletionCheck.Expected(tasks.handedTo(d.task()), () -> rows.nodeOf(d.task()));
     }
     if (from == null) {
       check.notAwaited(d);

@@ -17,8 +17,8 @@ import java.util.function.Supplier;
  * (the actor's node); a completion from that node is accepted at once, which is the common path
  * and costs nothing. One from another node is accepted only when the table says that node runs
  * it (a task its home forwarded to a peer: the forward and the peer's RUNNING write name the
- * peer; an actor the monitor moved): the row is read, and read again every
- * {@value #ROW_EVERY_MS} ms for up to {@value #ROW_WAIT_MS} ms, because a result travels before
+ * peer; an actor the monitor moved): the row is read, and read again (backing off to every
+ * {@value #ROW_EVERY_MS} ms) for up to {@value #ROW_WAIT_MS} ms, because a result travels before
  * its node's row writes land. A completion that names no node, or a node the table never
  * names, is dropped: counted, one log line per 10 s. A genuine one dropped by mistake costs only
  * delay: the owner's reconciler completes a task the table says is FINISHED from its live copy.
