@@ -32,7 +32,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code VmHWM}), the monitor's lease changes during the flood ({@code ember:monitor:term}),
  * node deaths, and the node table's states at the end. Exit code 0 only if every result is
  * exact and the lease never changed hands. Run:
- * {@code mvn -q test-compile exec:exec@flood -Dbench.args="1000000 2" 2>/dev/null}.
+ * {@code mvn -q test-compile exec:exec@flood -Dbench.args="1000000 2" 2>/dev/null}; args
+ * {@code [tasks] [nodes] [heartbeat.timeoutMs]} (default 1,000,000, 2, 2500: the conf's default).
  */
 public final class FloodBench {
   private FloodBench() {}
@@ -40,8 +41,9 @@ public final class FloodBench {
   public static void main(String[] args) throws Exception {
     int tasks = args.length > 0 ? Integer.parseInt(args[0]) : 1_000_000;
     int nodes = args.length > 1 ? Integer.parseInt(args[1]) : 2;
+    int timeoutMs = args.length > 2 ? Integer.parseInt(args[2]) : 2500; // the conf's default (LocalCluster's tests use 1200)
     int code;
-    try (LocalCluster c = LocalCluster.start(nodes)) {
+    try (LocalCluster c = LocalCluster.start(nodes, conf -> conf.getJsonObject("heartbeat").put("timeoutMs", timeoutMs))) {
       flood(c, 20_000, false); // warm-up: JIT, connections
       long term0 = term(c);
       long deaths0 = deaths(c);
@@ -50,8 +52,8 @@ public final class FloodBench {
       long deaths = deaths(c) - deaths0;
       Map<String, String> states = new ConcurrentHashMap<>();
       for (NodeRecord n : await(c.gcs().nodes().all())) states.put(c.nameOf(n.id()) + "", n.state().name());
-      System.out.printf("flood: %,d tasks from one driver to %d nodes in %.1f s = %,.0f tasks/s%n", tasks, nodes, r.ms / 1000.0,
-          tasks * 1000.0 / r.ms);
+      System.out.printf("flood: %,d tasks from one driver to %d nodes (heartbeat.timeoutMs %d) in %.1f s = %,.0f tasks/s%n", tasks, nodes,
+          timeoutMs, r.ms / 1000.0, tasks * 1000.0 / r.ms);
       System.out.printf("results: %,d exact, %,d wrong, %,d failed%s%n", r.ok, r.wrong, r.failed,
           r.firstFailure == null ? "" : " (first: " + r.firstFailure + ")");
       System.out.printf("driver: submit blocked %.1f s in all, peak in flight %,d (limit %s)%n", r.blockedMs / 1000.0, r.peakInFlight,
