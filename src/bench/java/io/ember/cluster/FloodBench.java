@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * ({@code -Xmx1g} each, as every {@link LocalCluster} node), with the driver's in-flight limit
  * ({@code -Dember.client.maxInFlight}, default 10,000) as the only brake. Every result is
  * checked as it arrives (no reference is kept). Prints the wall time, tasks/s, how long submit
- * blocked in all, the driver's peak in-flight count, the node JVMs' peak resident memory
+ * blocked in all, the most results submitted but not yet checked (the limit counts until the
+ * result arrives; checking decodes it after), the node JVMs' peak resident memory
  * ({@code VmHWM}), the monitor's lease changes during the flood ({@code ember:monitor:term}),
  * node deaths, and the node table's states at the end. Exit code 0 only if every result is
  * exact and the lease never changed hands. Run:
@@ -56,7 +57,7 @@ public final class FloodBench {
           timeoutMs, r.ms / 1000.0, tasks * 1000.0 / r.ms);
       System.out.printf("results: %,d exact, %,d wrong, %,d failed%s%n", r.ok, r.wrong, r.failed,
           r.firstFailure == null ? "" : " (first: " + r.firstFailure + ")");
-      System.out.printf("driver: submit blocked %.1f s in all, peak in flight %,d (limit %s)%n", r.blockedMs / 1000.0, r.peakInFlight,
+      System.out.printf("driver: submit blocked %.1f s in all, peak submitted but not yet checked %,d (in-flight limit %s)%n", r.blockedMs / 1000.0, r.peakInFlight,
           System.getProperty("ember.client.maxInFlight", "10000"));
       System.out.printf("driver heap: peak used %,d MB (sampled)%n", r.peakHeapMb);
       for (LocalCluster.NodeProcess p : c.nodes()) System.out.printf("node %s: peak resident %s%n", p.name, vmHwm(p.pid()));
