@@ -4,7 +4,6 @@ import io.ember.api.EmberException;
 import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
-import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectStore;
 import io.ember.protocol.ActorCallSpec;
@@ -97,10 +96,12 @@ public final class CallReplies {
       send(c.owner(), TaskDone.ok(c.id(), self, transferHost, transferPort, b.length(), b.length() <= inlineLimitBytes ? b : null));
       return;
     }
-    directory.locate(oid, clock.millis() + getTimeoutMs).onComplete(ar -> {
+    // fetched here (a copy this node then holds), so the completion names its sender: owners accept a
+    // completion only from the node that ran the call or that the actor table names
+    directory.fetch(oid, clock.millis() + getTimeoutMs).onComplete(ar -> {
       if (ar.succeeded()) {
-        Location l = ar.result();
-        send(c.owner(), TaskDone.ok(c.id(), l.node(), l.host(), l.port(), l.size(), null));
+        Buffer got = ar.result();
+        send(c.owner(), TaskDone.ok(c.id(), self, transferHost, transferPort, got.length(), got.length() <= inlineLimitBytes ? got : null));
       } else {
         Throwable e = ar.cause();
         send(c.owner(), TaskDone.failed(c.id(), self, failure(c, e instanceof EmberException ee ? ee.code() : ErrorCode.INTERNAL,

@@ -7,6 +7,11 @@ package io.ember.api;
 public enum ErrorCode {
   /** The message is malformed: not JSON, a missing or mistyped field, an unparsable id. */
   BAD_REQUEST(400),
+  /**
+   * The sender may not do this: a put under an object id that is not its own, a completion from a
+   * node that did not run that task. Nothing was written.
+   */
+  FORBIDDEN(403),
   /** The named function is not registered on the node that was asked to run it. */
   UNKNOWN_FUNCTION(404),
   /** No object with this id was ever created or recorded. */

@@ -23,6 +23,10 @@ import java.util.logging.Logger;
 final class DriverConnection {
   private static final Logger LOG = Logger.getLogger(DriverConnection.class.getName());
 
+  /** A driver's in-flight limit (system property {@code ember.client.maxInFlight}); see {@code InFlightGate}. */
+  static final String MAX_IN_FLIGHT_PROPERTY = "ember.client.maxInFlight";
+  static final int DEFAULT_MAX_IN_FLIGHT = 10_000;
+
   private DriverConnection() {}
 
   /** The Redis password the node's brief status names the way to (see {@code StatusEndpoint.redisAuth}). */
@@ -37,6 +41,10 @@ final class DriverConnection {
       default:
         return null;
     }
+  }
+
+  static int maxInFlight() {
+    return Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, DEFAULT_MAX_IN_FLIGHT);
   }
 
   static Future<EmberClient> open(Vertx vertx, JobId job, long defaultTimeoutMs) {

@@ -25,6 +25,7 @@ import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectStore;
 import io.ember.object.TransferClient;
 import io.ember.owner.ActorCalls;
+import io.ember.owner.CompletionCheck;
 import io.ember.owner.Deadlines;
 import io.ember.owner.Ledger;
 import io.ember.owner.ObjectGetter;
@@ -75,9 +76,9 @@ import java.util.logging.Logger;
 public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.OwnerLookup {
   private static final Logger LOG = Logger.getLogger(EmberClient.class.getName());
 
-  /** What a node's own client uses of its node; null for a driver. */
+  /** What a node's own client uses of its node (its JSON doors' in-flight limit too); null for a driver. */
   public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, TableWriter writer, BooleanSupplier fenced,
-      EmberConf.Actors actorDefaults, Supplier<ActorHost> actors) {}
+      EmberConf.Actors actorDefaults, Supplier<ActorHost> actors, int maxInFlight) {}
 
   private final Vertx vertx;
   private final ClientId clientId;
@@ -96,6 +97,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
   private final Puts puts;
+  private final Inbox completions;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long actorTick = -1;
   private long deadlineTick = -1;
@@ -107,7 +109,8 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.local = local;
     this.home = new Home(home, view, local == null ? null : local.node(), local == null ? () -> false : local.fenced(), clock);
     this.job = job;
-    this.ids = new IdSource(TaskId.driverOf(job));
+    this.ids = new IdSource(TaskId.driverOf(job), tasks.gate()); // nested submissions (forTask) are not gated: they never wait
+    tasks.gate().limit(local != null ? local.maxInFlight() : DriverConnection.maxInFlight(), defaultTimeoutMs);
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.view = view;
     this.clock = clock;
@@ -126,9 +129,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         transfers, requests, recovery, clock);
     this.reconciler = new Reconciler(clientId, tasks, Reconciler.Rows.of(gcs.tasks()), Reconciler.deadOrSilent(view, clock), recovery,
         this::handOff, defaultTimeoutMs, clock);
-    this.puts = new Puts(tasks, local, requests, defaultTimeoutMs, this::deliver);
+    this.puts = new Puts(clientId, tasks, local, requests, defaultTimeoutMs, this::deliver);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
+    this.completions = new Inbox(tasks, actorCalls, gcs.tasks(), Retry.backoff(vertx, clock, 20, CompletionCheck.ROW_EVERY_MS), clock, clientId, this::deliver);
   }
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
@@ -161,7 +165,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private Future<EmberClient> listen(VerdictFanout deaths) {
     Codecs.register(vertx.eventBus());
     MessageConsumer<Object> inbox = vertx.eventBus().consumer(Addresses.clientInbox(clientId),
-        Codecs.consumer(Addresses.clientInbox(clientId), TaskDone.class, this::deliver));
+        Codecs.consumer(Addresses.clientInbox(clientId), TaskDone.class, completions::received));
     MessageConsumer<Object> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId),
         JsonDoor.serve("wait", m -> tasks.answerWait(m.body(), clientId, defaultTimeoutMs, this::stillThere)));
     deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
@@ -238,14 +242,12 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return new ObjectRefImpl<>(spec.returnId(), this);
   }
 
-  /**
-   * Hands a task to {@code first} (then to this client's home, which may move, if that one does
-   * not acknowledge it) until the default timeout; fails the task if no node ever held it.
-   */
+  /** Hands a task to {@code first}, then to the home (it may move), until the default timeout; fails it if no node held it. */
   private void handOff(NodeId first, TaskSpec spec) {
     long deadline = clock.millis() + defaultTimeoutMs;
     AtomicBoolean firstTry = new AtomicBoolean(true);
-    handoff.deliver(() -> Addresses.submitTo(firstTry.getAndSet(false) ? first : home.get()), spec, deadline).onFailure(err ->
+    Supplier<NodeId> to = () -> tasks.handedTo(spec.id(), firstTry.getAndSet(false) ? first : home.get()); // its result comes from there
+    handoff.deliver(() -> Addresses.submitTo(to.get()), spec, deadline).onFailure(err ->
         tasks.fail(spec.id(), new EmberException(ErrorCode.UNAVAILABLE, "task " + spec.id() + " (" + spec.function()
             + "): no node acknowledged it within " + defaultTimeoutMs + " ms: " + err.getMessage())));
   }
@@ -277,11 +279,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return f == null ? null : f.compose(l -> stillThere(id, l, clock.millis() + defaultTimeoutMs));
   }
 
-  /**
-   * A copy this client recorded on a node its view has since declared dead is made to exist
-   * again (from the lineage it kept, or the table's) before anyone is sent there: the node may
-   * have been fenced before its rows landed, so no one else knows the object.
-   */
+  /** A copy on a node since declared dead is made to exist again before anyone is sent there (it may never have been recorded). */
   private Future<Location> stillThere(ObjectId id, Location recorded, long deadline) {
     if (recorded.node() == null || !view.isDead(recorded.node())) return Future.succeededFuture(recorded);
     return recovery.recover(id.task(), null, "object " + id + ": its copy was on node " + recorded.node() + ", which died", deadline);

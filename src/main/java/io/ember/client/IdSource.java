@@ -2,6 +2,7 @@ package io.ember.client;
 
 import io.ember.ids.ActorId;
 import io.ember.ids.TaskId;
+import io.ember.owner.InFlightGate;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -14,14 +15,22 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class IdSource {
   private final TaskId parent;
+  private final InFlightGate gate;
   private final AtomicLong counter = new AtomicLong();
   private final Map<ActorId, AtomicLong> seqs = new ConcurrentHashMap<>(4);
 
   IdSource(TaskId parent) {
+    this(parent, null);
+  }
+
+  /** With {@code gate}: each new submission is admitted by it first (it may wait, or refuse with UNAVAILABLE). */
+  IdSource(TaskId parent, InFlightGate gate) {
     this.parent = parent;
+    this.gate = gate;
   }
 
   TaskId next() {
+    if (gate != null) gate.admit();
     return TaskId.child(parent, counter.getAndIncrement());
   }
 

@@ -1,5 +1,6 @@
 package io.ember.client;
 
+import io.ember.ids.ClientId;
 import io.ember.ids.ObjectId;
 import io.ember.object.Location;
 import io.ember.owner.OwnedTasks;
@@ -16,13 +17,15 @@ import java.util.function.Consumer;
  * learns the location the way it learns a task's result ({@code deliver}).
  */
 final class Puts {
+  private final ClientId self;
   private final OwnedTasks tasks;
   private final EmberClient.Local local; // null for a driver
   private final OwnerRequests requests;
   private final long timeoutMs;
   private final Consumer<TaskDone> deliver;
 
-  Puts(OwnedTasks tasks, EmberClient.Local local, OwnerRequests requests, long timeoutMs, Consumer<TaskDone> deliver) {
+  Puts(ClientId self, OwnedTasks tasks, EmberClient.Local local, OwnerRequests requests, long timeoutMs, Consumer<TaskDone> deliver) {
+    this.self = self;
     this.tasks = tasks;
     this.local = local;
     this.requests = requests;
@@ -35,7 +38,7 @@ final class Puts {
     Buffer bytes = Values.encode(value);
     ObjectId id = ObjectId.of(source.next(), 0);
     tasks.expectPut(id.task());
-    Future<Location> stored = local == null ? requests.putAtHome(id, bytes, timeoutMs)
+    Future<Location> stored = local == null ? requests.putAtHome(self, id, bytes, timeoutMs)
         : local.store().put(id, bytes).map(v -> {
           local.writer().objectCreated(id, bytes.length(), id.task(), "put", local.node());
           return local.directory().self(bytes.length());

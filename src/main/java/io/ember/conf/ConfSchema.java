@@ -47,8 +47,8 @@ final class ConfSchema {
     ROOT.put("heartbeat", section("intervalMs", Type.INT, "timeoutMs", Type.INT, "componentTimeoutMs", Type.INT));
     ROOT.put("objects", section(
         "capacityMb", Type.INT, "maxObjectMb", Type.INT, "spill", Type.BOOL, "spillDir", Type.STRING, "transferPort", Type.INT,
-        "inlineLimitBytes", Type.INT));
-    ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT, "lineageTtlSec", Type.INT));
+        "inlineLimitBytes", Type.INT, "spillMaxMb", Type.INT));
+    ROOT.put("scheduler", section("maxBlockedWorkers", Type.INT, "getTimeoutMs", Type.INT, "lineageTtlSec", Type.INT, "maxInFlight", Type.INT));
     ROOT.put("functions", Key.of(Type.STRING_LIST));
     ROOT.put("actors", section("classes", Type.STRING_LIST, "threads", Type.INT, "checkpointEveryCalls", Type.INT,
         "checkpointEveryMs", Type.INT, "checkpointsKept", Type.INT, "maxRestarts", Type.INT));

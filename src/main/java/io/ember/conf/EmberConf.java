@@ -98,11 +98,18 @@ public record EmberConf(
    */
   public record Heartbeat(int intervalMs, int timeoutMs, int componentTimeoutMs) {}
 
-  /** {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed). */
-  public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes) {}
+  /**
+   * {@code spillDir} null: spilling disabled, an evicted object is dropped (and rebuilt from lineage when needed);
+   * {@code spillMaxBytes}: the most the spill files hold, beyond which evicted objects are dropped likewise.
+   */
+  public record Objects(long capacityBytes, long maxObjectBytes, Path spillDir, int transferPort, int inlineLimitBytes,
+      long spillMaxBytes) {}
 
-  /** {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound). */
-  public record Scheduler(int maxBlockedWorkers, int getTimeoutMs, int lineageTtlSec) {}
+  /**
+   * {@code lineageTtlSec}: how long a finished task's spec is kept for reconstruction (the lineage bound).
+   * {@code maxInFlight}: results the node's own client may have outstanding before its JSON doors answer UNAVAILABLE.
+   */
+  public record Scheduler(int maxBlockedWorkers, int getTimeoutMs, int lineageTtlSec, int maxInFlight) {}
 
   /**
    * {@code classes}: the actor classes this node may host. {@code threads}: the actor threads
@@ -175,10 +182,12 @@ public record EmberConf(
         mb(positive(source, "objects.maxObjectMb", obj.getInteger("maxObjectMb", 1024))),
         obj.getBoolean("spill", true) ? Path.of(obj.getString("spillDir", dataDir.resolve("spill").toString())) : null,
         port(source, "objects.transferPort", obj.getInteger("transferPort", 0)),
-        positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)));
+        positive(source, "objects.inlineLimitBytes", obj.getInteger("inlineLimitBytes", 64 * 1024)),
+        mb(positive(source, "objects.spillMaxMb", obj.getInteger("spillMaxMb", 10_240))));
     Scheduler s = new Scheduler(positive(source, "scheduler.maxBlockedWorkers", sch.getInteger("maxBlockedWorkers", 1024)),
         positive(source, "scheduler.getTimeoutMs", sch.getInteger("getTimeoutMs", 60_000)),
-        positive(source, "scheduler.lineageTtlSec", sch.getInteger("lineageTtlSec", 600)));
+        positive(source, "scheduler.lineageTtlSec", sch.getInteger("lineageTtlSec", 600)),
+        positive(source, "scheduler.maxInFlight", sch.getInteger("maxInFlight", 10_000)));
     List<String> functions = new ArrayList<>();
     for (Object f : json.getJsonArray("functions", new JsonArray())) functions.add((String) f);
     int componentTimeout = positive(source, "heartbeat.componentTimeoutMs", hb.getInteger("componentTimeoutMs", Math.max(10_000, 10 * timeout)));

@@ -59,6 +59,12 @@ public final class TaskTable {
     };
   }
 
+  /** The node the task's row names (null: no row, or none): what an owner checks a completion from an unexpected node against. */
+  public Future<NodeId> nodeOf(TaskId id) {
+    return store.send(Request.cmd(Command.HGET).arg(Keys.task(id)).arg("node"))
+        .map(r -> r == null || r.toString().isEmpty() ? null : new NodeId(r.toString()));
+  }
+
   /**
    * The owner received {@code id}'s result: a row a later verdict moved to LOST says FINISHED
    * again ({@code task-delivered.lua}); true if it did. A claim still re-runs it if no live copy

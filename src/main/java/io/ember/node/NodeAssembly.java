@@ -175,7 +175,7 @@ public final class NodeAssembly {
     gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks());
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
-        objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()));
+        objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()), objects.spillMaxBytes());
     transfers = new TransferClient(vertx, objects.maxObjectBytes(), security.tls().orElse(null));
     directory = new ObjectDirectory(nodeId, this::self, store, transfers, ObjectDirectory.Tables.of(gcs),
         (id, size) -> writer.objectCreated(id, size, id.task(), null, nodeId), // a copy: the row keeps its kind
@@ -237,7 +237,7 @@ public final class NodeAssembly {
 
   /** The object manager; peers fetch from the transfer address it listens on. */
   private Future<Void> deployObjectManager() {
-    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(client),
+    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(vertx, client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
     ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
         conf.cluster().host(), conf.objects().transferPort(), security.tls().orElse(null), conf.heartbeat().intervalMs(),
@@ -251,7 +251,8 @@ public final class NodeAssembly {
 
   /** This node's own client: owner of its event-bus submissions and of tasks submitted from tasks. */
   private Future<Void> startClient() {
-    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors);
+    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors,
+        conf.scheduler().maxInFlight());
     return EmberClient.forNode(vertx, local, conf.scheduler().getTimeoutMs(), transfers, view, gcs, writer, deaths, clock)
         .map(c -> {
           client = c;

@@ -98,7 +98,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     if ("get".equals(op)) return requests.get(id, Requests.timeoutMsHeader(m.headers().get("timeoutMs"), "timeoutMs", -1));
     if (!"put".equals(op)) throw Requests.bad("unknown object operation '" + op + "' (get, put)");
     if (!(m.body() instanceof Buffer bytes)) throw Requests.bad("object put: the body must be the object's bytes");
-    return requests.put(id, bytes);
+    return requests.put(id, bytes, Requests.clientIdHeader(m.headers().get("owner"), "owner"));
   }
 
   @Override

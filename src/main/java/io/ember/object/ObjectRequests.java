@@ -1,8 +1,10 @@
 package io.ember.object;
 
 import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.api.ObjectRef;
 import io.ember.gcs.TableWriter;
+import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.protocol.Requests;
@@ -28,6 +30,9 @@ public final class ObjectRequests {
     <T> ObjectRef<T> put(T value);
 
     Future<Location> ownedLocation(ObjectId id);
+
+    /** Whether client {@code client} is storing a put under {@code id}: false if it says no or does not answer. */
+    Future<Boolean> expectsPut(ClientId client, ObjectId id);
   }
 
   private final NodeId self;
@@ -86,8 +91,31 @@ public final class ObjectRequests {
     writer.objectLocationRemoved(id, self);
   }
 
-  /** A driver's put: stored here and recorded; answers this node's location of it. */
-  public Future<JsonObject> put(ObjectId id, Buffer bytes) {
+  /**
+   * A driver's put: stored here and recorded; answers this node's location of it. Only under an id
+   * its sender owns: a put's id ({@code <task id>.0}, never a task's or actor call's output), not
+   * held here already, and one that client {@code owner} says it is storing (an unknown client
+   * answers nothing). Otherwise FORBIDDEN and nothing is written.
+   */
+  public Future<JsonObject> put(ObjectId id, Buffer bytes, ClientId owner) {
+    if (id.index() != 0) return forbidden(id, owner, "a put's object id ends in .0; this one names an output of task " + id.task());
+    if (store.contains(id)) return forbidden(id, owner, "this node already holds that object");
+    return owner().expectsPut(owner, id).compose(mine -> {
+      if (!mine) return forbidden(id, owner, "client " + owner + " is not storing a put under it (or is not a client this node can reach)");
+      if (store.contains(id)) return forbidden(id, owner, "this node already holds that object");
+      return stored(id, bytes);
+    });
+  }
+
+  private static <T> Future<T> forbidden(ObjectId id, ClientId owner, String why) {
+    return Future.failedFuture(new EmberException(ErrorCode.FORBIDDEN, "put of object " + id + " by client " + owner + " refused: " + why));
+  }
+
+  private Owner owner() {
+    return owner.get();
+  }
+
+  private Future<JsonObject> stored(ObjectId id, Buffer bytes) {
     return store.put(id, bytes).map(v -> {
       writer.objectCreated(id, bytes.length(), id.task(), "put", self);
       return directory.self(bytes.length()).toJson();

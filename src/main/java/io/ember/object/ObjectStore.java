@@ -33,7 +33,7 @@ import java.util.logging.Logger;
  * <p>Eviction: whenever memory use, not counting objects already being spilled, exceeds the
  * capacity, the least recently used objects are evicted until it does not. An object that
  * already has a spill file (it was read back from disk) just loses its memory copy; otherwise it
- * is spilled, or, without a spill directory, dropped. {@link #put} and {@link #get} complete
+ * is spilled, or, without a spill directory or once the spill files hold {@code spillMaxBytes}, dropped. {@link #put} and {@link #get} complete
  * only once the evictions they started are finished, which pushes back on producers that outrun
  * the disk. One exception to the capacity: without a spill directory, an object larger than the
  * capacity is kept in memory (everything else is dropped) until a later operation evicts it,
@@ -84,15 +84,25 @@ public final class ObjectStore {
   private final LinkedHashMap<ObjectId, Entry> lru = new LinkedHashMap<>(16, 0.75f, true);
   private long memoryBytes;
   private long spillingBytes;
+  private final long spillMaxBytes;
+  /** Victims dropped because the spill files were full, since the last log line about it. */
+  private long spillRefused;
+  private long spillRefusedLoggedAt = Long.MIN_VALUE;
   private long diskBytes;
   private boolean closed;
 
   public ObjectStore(Vertx vertx, long capacityBytes, long maxObjectBytes, Path spillDirOrNull) {
-    if (capacityBytes < 0 || maxObjectBytes < 0) {
-      throw new IllegalArgumentException("capacity and max object size must be >= 0");
+    this(vertx, capacityBytes, maxObjectBytes, spillDirOrNull, Long.MAX_VALUE);
+  }
+
+  /** @param spillMaxBytes the most the spill files may hold together ({@code objects.spillMaxMb}) */
+  public ObjectStore(Vertx vertx, long capacityBytes, long maxObjectBytes, Path spillDirOrNull, long spillMaxBytes) {
+    if (capacityBytes < 0 || maxObjectBytes < 0 || spillMaxBytes < 0) {
+      throw new IllegalArgumentException("capacity, max object size and spill limit must be >= 0");
     }
     this.capacityBytes = capacityBytes;
     this.maxObjectBytes = maxObjectBytes;
+    this.spillMaxBytes = spillMaxBytes;
     this.files = spillDirOrNull == null ? null : new SpillFiles(vertx, spillDirOrNull);
   }
 
@@ -258,7 +268,7 @@ public final class ObjectStore {
         it.remove();
         victim.memory = null;
         memoryBytes -= victim.size;
-      } else if (files != null) {
+      } else if (files != null && diskBytes + spillingBytes + victim.size <= spillMaxBytes) {
         victim.spilling = true;
         spillingBytes += victim.size;
         toSpill.add(new Spill(victim, victim.memory));
@@ -268,6 +278,7 @@ public final class ObjectStore {
         victim.memory = null;
         memoryBytes -= victim.size;
         dropped.add(victim.id);
+        if (files != null) spillRefused++;
       }
     }
     return new Evictions(toSpill, dropped);
@@ -325,6 +336,7 @@ public final class ObjectStore {
   }
 
   private Future<Void> carryOut(Evictions evictions) {
+    if (!evictions.dropped().isEmpty() && files != null) logSpillFull();
     notifyDropped(evictions.dropped());
     if (evictions.toSpill().isEmpty()) return Future.succeededFuture();
     List<Future<Boolean>> spills = new ArrayList<>();
@@ -336,6 +348,21 @@ public final class ObjectStore {
           }));
     }
     return Future.join(spills).mapEmpty();
+  }
+
+  /** One line per 10 s at most: objects dropped, not spilled, because the spill files hold {@code objects.spillMaxMb}. */
+  private void logSpillFull() {
+    long n;
+    synchronized (lock) {
+      long now = System.currentTimeMillis();
+      if (spillRefusedLoggedAt != Long.MIN_VALUE && now - spillRefusedLoggedAt < 10_000) return;
+      spillRefusedLoggedAt = now;
+      n = spillRefused;
+      spillRefused = 0;
+    }
+    LOG.warning("the spill files hold " + diskBytes() + " of at most " + spillMaxBytes + " bytes (objects.spillMaxMb): dropped " + n
+        + " evicted object" + (n == 1 ? "" : "s") + " instead of spilling them (a task's output is rebuilt from its lineage when needed;"
+        + " a put's is OBJECT_LOST)");
   }
 
   private void notifyDropped(List<ObjectId> ids) {

@@ -107,10 +107,7 @@ public final class ActorCalls {
      */
     Future<ActorPlacement> create(NodeId node, ActorCreateSpec spec);
 
-    /**
-     * Hands a call to the actor's node: completes once that node holds it (its result comes to
-     * the owner's inbox later); fails if nobody acknowledged it.
-     */
+    /** Hands a call to the actor's node: completes once that node holds it (its result comes to the owner's inbox later). */
     Future<Void> send(NodeId node, ActorCallSpec call);
   }
 
@@ -213,6 +210,12 @@ public final class ActorCalls {
       resolve(r); // transition 2 (or a lookup already under way)
     }
     return c.returnId();
+  }
+
+  /** For a completion of {@code call}: the node it was sent to, and the node the actor table names; null if it waits for none. */
+  public CompletionCheck.Expected expectedFor(TaskId call) {
+    ActorRoute r = byCall.get(call);
+    return r == null ? null : new CompletionCheck.Expected(r.node, () -> rows.row(r.id).map(a -> a == null ? null : a.node()));
   }
 
   /**

@@ -3,6 +3,7 @@ package io.ember.owner;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.ids.ClientId;
+import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.object.Location;
@@ -44,11 +45,16 @@ public final class OwnedTasks {
   private static final class Pending {
     final Promise<TaskDone> promise = Promise.promise();
     final TaskSpec spec;
+    /** Whether it is a put this client is storing (a node asks before it stores one under this client's name). */
+    final boolean put;
     /** When it was last compared with the task table (0: not yet seen by a check, which only notes the time). */
     volatile long checkedAt;
+    /** The node this client last handed it to (null: not handed over the event bus). */
+    volatile NodeId handedTo;
 
-    Pending(TaskSpec spec) {
+    Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
+      this.put = put;
     }
 
     Promise<TaskDone> promise() {
@@ -74,6 +80,7 @@ public final class OwnedTasks {
   private final Map<TaskId, TaskDone> recent = bounded(RECENT_MAX);
   /** Failures decided here (not reported by a node), kept as the typed exceptions they were. */
   private final Map<TaskId, EmberException> raised = bounded(RAISED_MAX);
+  private final InFlightGate gate = new InFlightGate(pending::size);
 
   private static <V> Map<TaskId, V> bounded(int max) {
     return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
@@ -84,19 +91,47 @@ public final class OwnedTasks {
     });
   }
 
+  /** Admission control of this client's new submissions (see {@link InFlightGate}). */
+  public InFlightGate gate() {
+    return gate;
+  }
+
   /** Tracks a submitted task (once: a re-submission keeps the first waiters); returns its result. */
   public Future<TaskDone> track(TaskSpec spec) {
-    return pending.computeIfAbsent(spec.id(), k -> new Pending(spec)).promise().future();
+    return pending.computeIfAbsent(spec.id(), k -> new Pending(spec, false)).promise().future();
   }
 
   /** Registers a result this client will receive without a spec (an actor call's). */
   public void expect(TaskId task) {
-    pending.computeIfAbsent(task, k -> new Pending(null));
+    pending.computeIfAbsent(task, k -> new Pending(null, false));
+  }
+
+  /** This client is handing {@code task} to {@code node}: its completion is expected from there. Returns {@code node}. */
+  public NodeId handedTo(TaskId task, NodeId node) {
+    Pending p = pending.get(task);
+    if (p != null) p.handedTo = node;
+    return node;
+  }
+
+  /**
+   * Whether a completion of {@code task} may still be acted on: it is pending, or it failed here
+   * (a node's report replaces a failure decided here); never once a result arrived.
+   */
+  public boolean awaits(TaskId task) {
+    if (pending.containsKey(task)) return true;
+    TaskDone d = recent.get(task);
+    return d != null && !d.ok();
+  }
+
+  /** The node {@code task} was last handed to, or null. */
+  public NodeId handedTo(TaskId task) {
+    Pending p = pending.get(task);
+    return p == null ? null : p.handedTo;
   }
 
   /** Registers a put being stored (a fresh entry: a put id is never reused). */
   public void expectPut(TaskId task) {
-    pending.put(task, new Pending(null));
+    pending.put(task, new Pending(null, true));
   }
 
   /** A result arrived: remembered, and handed to whoever waits. */
@@ -106,6 +141,7 @@ public final class OwnedTasks {
         : done);
     if (!done.ok()) raised.remove(done.task()); // a node's report replaces an older failure decided here
     Pending p = pending.remove(done.task());
+    if (p != null) gate.settled();
     if (p != null && p.spec() != null && done.ok() && inlineBytes(p.spec()) <= LINEAGE_SPEC_MAX) lineage.put(done.task(), p.spec());
     if (p != null) p.promise().tryComplete(done);
   }
@@ -128,6 +164,7 @@ public final class OwnedTasks {
     if (err instanceof EmberException e) raised.put(task, e);
     recent.put(task, failed);
     Pending p = pending.remove(task);
+    if (p != null) gate.settled();
     if (p != null) p.promise().tryComplete(failed);
   }
 
@@ -162,12 +199,19 @@ public final class OwnedTasks {
   /**
    * Another node's wait for an object this client owns ({@code {"objectId", "timeoutMs"}}):
    * its location as JSON once its task is done, within the timeout; BAD_REQUEST for a malformed
-   * request, UNKNOWN_OBJECT for an object this client does not own.
+   * request, UNKNOWN_OBJECT for an object this client does not own. With {@code "put": true} it
+   * is a node asking, before it stores a put under this client's name, whether this client is
+   * storing that put: {@code {"expects": true|false}} at once.
    */
   public Future<JsonObject> answerWait(Object body, ClientId self, long defaultTimeoutMs, StillThere check) {
     try {
       JsonObject req = Requests.object(body);
+      Requests.onlyKeys(req, "objectId", "timeoutMs", "put");
       ObjectId id = Requests.objectId(req, "objectId");
+      if (req.containsKey("put") && Requests.bool(req, "put")) {
+        Pending p = id.index() == 0 ? pending.get(id.task()) : null;
+        return Future.succeededFuture(new JsonObject().put("expects", p != null && p.put));
+      }
       long timeout = Requests.timeoutMs(req, "timeoutMs", defaultTimeoutMs);
       Future<Location> f = location(id);
       if (f == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "client " + self + " does not own object " + id));

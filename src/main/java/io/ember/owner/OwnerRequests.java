@@ -49,6 +49,16 @@ public final class OwnerRequests implements ObjectRecovery.Owners {
         Addresses.STATUS, new JsonObject().put("brief", true), new DeliveryOptions().setSendTimeout(left(clock, deadline))));
   }
 
+  /**
+   * Whether client {@code owner} is storing a put under {@code id} (a node asks before it stores
+   * one in that client's name): false when it says no, or no such client answers in time.
+   */
+  public static Future<Boolean> expectsPut(Vertx vertx, ClientId owner, ObjectId id, long timeoutMs) {
+    JsonObject req = new JsonObject().put("objectId", id.toString()).put("put", true);
+    return vertx.eventBus().<JsonObject>request(Addresses.clientWait(owner), req, new DeliveryOptions().setSendTimeout(timeoutMs))
+        .map(m -> m.body() != null && Boolean.TRUE.equals(m.body().getValue("expects"))).otherwise(false);
+  }
+
   /** Asks the owner of a task for its result's location, waiting until it is done. */
   @Override
   public Future<Location> ask(ClientId owner, ObjectId id, long deadline) {
@@ -68,9 +78,10 @@ public final class OwnerRequests implements ObjectRecovery.Owners {
         .recover(err -> Future.failedFuture(Failures.ofRequest(id, err)));
   }
 
-  /** Stores a put value at the home node; says where it is. */
-  public Future<Location> putAtHome(ObjectId id, Buffer bytes, long timeoutMs) {
-    DeliveryOptions o = typed().addHeader("op", "put").addHeader("objectId", id.toString()).setSendTimeout(timeoutMs);
+  /** Stores a put value of client {@code owner} at the home node; says where it is. */
+  public Future<Location> putAtHome(ClientId owner, ObjectId id, Buffer bytes, long timeoutMs) {
+    DeliveryOptions o = typed().addHeader("op", "put").addHeader("objectId", id.toString()).addHeader("owner", owner.value())
+        .setSendTimeout(timeoutMs);
     return bus.<JsonObject>request(Addresses.objectsOf(home.get()), bytes, o)
         .map(m -> Location.fromJson(m.body()))
         .recover(err -> Future.failedFuture(Failures.ofRequest(id, err)));

@@ -2,6 +2,7 @@ package io.ember.protocol;
 
 import io.ember.api.ErrorCode;
 import io.ember.api.EmberException;
+import io.ember.ids.ClientId;
 import io.ember.ids.ObjectId;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -98,6 +99,16 @@ public final class Requests {
     if (header == null) throw bad("header '" + key + "' is required");
     try {
       return ObjectId.parse(header);
+    } catch (RuntimeException e) {
+      throw bad("header '" + key + "': " + e.getMessage());
+    }
+  }
+
+  /** A client id from a header: BAD_REQUEST naming the header when absent or malformed. */
+  public static ClientId clientIdHeader(String header, String key) {
+    if (header == null) throw bad("header '" + key + "' is required");
+    try {
+      return ClientId.parse(header);
     } catch (RuntimeException e) {
       throw bad("header '" + key + "': " + e.getMessage());
     }

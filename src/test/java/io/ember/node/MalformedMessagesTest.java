@@ -48,9 +48,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * One node in this JVM (its own embedded Redis, a one-member cluster) fed malformed messages on
- * every address and corrupt rows in its tables: every request gets a reply or a typed failure,
- * nothing throws on an event loop, a corrupt row fails only its own entity, and the node still
- * serves afterwards. Run under the cluster lock (it starts Hazelcast).
+ * every address (the fuzz test: {@value #PER_ADDRESS} per address, public and internal, with a
+ * fixed seed), well-formed messages its protocol forbids, and corrupt rows in its tables: every
+ * request gets a reply or a typed failure, nothing throws on an event loop, a corrupt row fails
+ * only its own entity, and the node serves a checked task after each batch. Run under the cluster lock (it starts Hazelcast).
  */
 class MalformedMessagesTest {
   private static final long SEED = 20_261_209L;
@@ -152,14 +153,56 @@ class MalformedMessagesTest {
           problems.add(address + " <- " + Garbage.show(bodies.get(i)) + ": " + f.cause());
         }
       }
+      servesACheckedTask(address);
     }
     assertEquals(List.of(), problems.subList(0, Math.min(10, problems.size())), problems.size() + " malformed messages had no typed answer");
     assertEquals(List.of(), severe.stream().map(LogRecord::getMessage).limit(5).toList(), "SEVERE log lines: " + severe.size());
-    // still serves a valid request
+  }
+
+  /** After each batch: a task submitted through the public door gives its exact result. */
+  static void servesACheckedTask(String afterBatchOn) throws Exception {
+    int x = afterBatchOn.hashCode() & 0xffff;
     JsonObject submitted = await(bus().<JsonObject>request(Addresses.SUBMIT,
-        new JsonObject().put("function", "io.ember.examples.Fns.add").put("args", new JsonArray().add(20).add(22)))).body();
+        new JsonObject().put("function", "io.ember.examples.Fns.add").put("args", new JsonArray().add(x).add(22)))).body();
     JsonObject got = await(bus().<JsonObject>request(Addresses.GET, new JsonObject().put("objectId", submitted.getString("objectId")))).body();
-    assertEquals(42, got.getInteger("value"));
+    assertEquals(x + 22, got.getLong("value"), "after the batch on " + afterBatchOn);
+  }
+
+  /**
+   * Well-formed messages a node's protocol does not allow, with a fixed seed: completions of
+   * random tasks from random nodes in a client's inbox, puts under ids the sender does not own,
+   * "is this your put?" probes. Puts are refused with FORBIDDEN, probes answered no; none
+   * changes a result (a task submitted after each batch gives its exact value).
+   */
+  @Test
+  void wellFormedButForbiddenMessagesAreRefusedAndChangeNothing() throws Exception {
+    Random random = new Random(SEED + 1);
+    List<String> problems = new ArrayList<>();
+    for (int batch = 0; batch < 3; batch++) {
+      List<Future<Message<Object>>> puts = new ArrayList<>();
+      List<Future<Message<JsonObject>>> probes = new ArrayList<>();
+      for (int i = 0; i < PER_ADDRESS; i++) {
+        ObjectId id = ObjectId.of(new TaskId(random.nextLong(), random.nextLong()), random.nextInt(3));
+        NodeId from = random.nextBoolean() ? self() : new NodeId("n" + random.nextInt(1000));
+        Buffer value = io.ember.serial.Values.encode(random.nextLong());
+        bus().send(Addresses.clientInbox(node.client().id()), io.ember.protocol.TaskDone.ok(id.task(), from, "127.0.0.1", 1, value.length(), value));
+        DeliveryOptions put = new DeliveryOptions().setSendTimeout(10_000).addHeader("op", "put").addHeader("objectId", id.toString())
+            .addHeader("owner", random.nextBoolean() ? node.client().id().value() : "c-" + Long.toHexString(random.nextLong() & 0xffffffffffL));
+        puts.add(bus().request(Addresses.objectsOf(self()), value, put));
+        probes.add(bus().request(Addresses.clientWait(node.client().id()), new JsonObject().put("objectId", id.toString()).put("put", true)));
+      }
+      await(Future.join(puts).otherwiseEmpty());
+      await(Future.join(probes).otherwiseEmpty());
+      for (Future<Message<Object>> f : puts) {
+        if (!(f.cause() instanceof ReplyException r) || r.failureCode() != ErrorCode.FORBIDDEN.code) problems.add("put: " + (f.succeeded() ? "stored" : f.cause()));
+      }
+      for (Future<Message<JsonObject>> f : probes) {
+        if (f.failed() || !Boolean.FALSE.equals(f.result().body().getValue("expects"))) problems.add("probe: " + (f.failed() ? f.cause() : f.result().body()));
+      }
+      servesACheckedTask("forbidden batch " + batch);
+    }
+    assertEquals(List.of(), problems.subList(0, Math.min(10, problems.size())), problems.size() + " forbidden messages were not refused");
+    assertEquals(List.of(), severe.stream().map(LogRecord::getMessage).limit(5).toList(), "SEVERE log lines: " + severe.size());
   }
 
   @Test
@@ -211,7 +254,7 @@ class MalformedMessagesTest {
   /** Random malformed bodies and headers, from a seeded {@link Random}. */
   static final class Garbage {
     private static final String[] KEYS = {"function", "args", "options", "objectId", "timeoutMs", "value", "brief", "class",
-        "actorId", "method", "kind", "maxRetries", "resources", "x"};
+        "actorId", "method", "kind", "maxRetries", "resources", "put", "x"};
 
     static Object body(Random r) {
       return switch (r.nextInt(10)) {
@@ -251,6 +294,7 @@ class MalformedMessagesTest {
       if (r.nextBoolean()) h.add("op", r.nextBoolean() ? (r.nextBoolean() ? "get" : "put") : (r.nextBoolean() ? "rebuild" : "create"));
       if (r.nextBoolean()) h.add("objectId", r.nextBoolean() ? randomString(r) : "0000000000000000000000000000000g.1");
       if (r.nextBoolean()) h.add("timeoutMs", r.nextBoolean() ? randomString(r) : Long.toString(-r.nextInt(10)));
+      if (r.nextBoolean()) h.add("owner", r.nextBoolean() ? randomString(r) : "c-0123456789ab");
       return h;
     }
 

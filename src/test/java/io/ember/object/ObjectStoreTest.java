@@ -68,6 +68,22 @@ class ObjectStoreTest {
   }
 
   @Test
+  void pastTheSpillLimitEvictedObjectsAreDroppedNotSpilledAndTheDiskStaysWithinIt() throws Exception {
+    ObjectStore store = new ObjectStore(vertx, 200, 1000, tmp.resolve("spill-limited"), 300);
+    List<ObjectId> dropped = new ArrayList<>();
+    store.onDropped(dropped::add);
+    for (int i = 0; i < 10; i++) {
+      await(store.put(id(i), random(100, i)));
+      assertTrue(store.diskBytes() <= 300, "disk " + store.diskBytes() + " after " + (i + 1) + " puts");
+      assertTrue(store.memoryBytes() <= 200, "memory " + store.memoryBytes());
+    }
+    assertEquals(300, store.diskBytes(), "the first three evicted were spilled");
+    assertEquals(List.of(id(3), id(4), id(5), id(6), id(7)), dropped, "the later ones were dropped, oldest first");
+    for (int i = 0; i < 3; i++) assertEquals(100, await(store.get(id(i))).length(), "spilled object " + i + " reads back");
+    assertTrue(!store.contains(id(3)), "a dropped object is gone");
+  }
+
+  @Test
   void accountsMemoryAndDiskExactly() throws Exception {
     ObjectStore store = new ObjectStore(vertx, 250, 1000, tmp.resolve("spill"));
     int[] sizes = {100, 50, 120, 30, 70, 1, 0, 249};
