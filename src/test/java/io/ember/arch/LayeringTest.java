@@ -42,9 +42,9 @@ class LayeringTest {
   }
 
   @Test
-  void storageWireIdsSerialisationAndConfDependOnNoComponent() {
+  void storageWireIdsSerialisationConfAndSecurityDependOnNoComponent() {
     noClasses().that().resideInAnyPackage("io.ember.gcs..", "io.ember.protocol..", "io.ember.ids..", "io.ember.serial..",
-            "io.ember.conf..", "io.ember.util..")
+            "io.ember.conf..", "io.ember.util..", "io.ember.security..")
         .should().dependOnClassesThat().resideInAnyPackage(COMPONENTS)
         .check(main);
   }
