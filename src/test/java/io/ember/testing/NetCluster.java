@@ -60,6 +60,14 @@ public final class NetCluster implements AutoCloseable {
       c.startDriver();
       c.awaitSnap("all " + n + " nodes ALIVE", Duration.ofSeconds(120), s -> alive(s) == n);
       c.ask("join", "JOINED", "JOIN-ERR", Duration.ofSeconds(120));
+      // every sentinel knows every replica, or a failover finds no replica it may promote
+      LocalCluster.poll("every sentinel knows the " + (n - 1) + " replicas", Duration.ofSeconds(60), () -> {
+        try {
+          return Integer.parseInt(c.ask("sentinels", "SENTINELS", "SENTINELS-ERR", Duration.ofSeconds(10))) >= n - 1;
+        } catch (Exception notYet) {
+          return false;
+        }
+      });
       return c;
     } catch (Exception | Error e) {
       c.close();

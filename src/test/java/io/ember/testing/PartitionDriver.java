@@ -4,6 +4,8 @@ import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
 import io.ember.examples.Fns;
 import io.ember.gcs.Gcs;
+import io.ember.gcs.GroupLink;
+import io.ember.gcs.RedisGroup;
 import io.ember.gcs.GcsTesting;
 import io.ember.gcs.RedisEndpoint;
 import io.ember.ids.JobId;
@@ -41,6 +43,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *   <li>{@code start}: runs jobs back to back until {@code stop}, each a sum of the squares of 1..40
  *       as a DAG of 79 tasks, each line {@code JOB <startMs> <endMs> ok|wrong|fail <detail>};</li>
  *   <li>{@code stop}: {@code STOPPED} once the running job is over;</li>
+ *   <li>{@code sentinels}: {@code SENTINELS <n>}: the fewest replicas any sentinel of the group knows of;</li>
  *   <li>{@code audit}: {@code AUDIT <JSON>}: every task row not {@code FINISHED}/{@code FAILED}, with state, owner and node.</li>
  * </ul>
  */
@@ -71,6 +74,7 @@ public final class PartitionDriver {
         case "start" -> d.start();
         case "stop" -> d.stop();
         case "audit" -> d.audit();
+        case "sentinels" -> d.sentinels();
         case "quit" -> Runtime.getRuntime().halt(0);
         default -> say("ERR unknown command " + line);
       }
@@ -162,6 +166,24 @@ public final class PartitionDriver {
       say("AUDIT " + new JsonObject().put("rows", rows).encode());
     } catch (Exception e) {
       say("AUDIT-ERR " + oneLine(e));
+    }
+  }
+
+  /**
+   * A sentinel learns the replicas from the primary's INFO, which it reads every 10 s: one that has
+   * not read it since the replicas joined cannot fail over (no replica it knows of is "good").
+   */
+  private void sentinels() {
+    try (GroupLink link = new GroupLink(1000, ClusterSecurity.resolve(conf.cluster()).redisPassword())) {
+      int fewest = Integer.MAX_VALUE;
+      for (String s : conf.redis().sentinels()) {
+        Response r = link.await(link.ask(RedisGroup.Address.parse(s),
+            Request.cmd(Command.SENTINEL).arg("REPLICAS").arg(conf.redis().masterName())));
+        fewest = Math.min(fewest, r.size());
+      }
+      say("SENTINELS " + fewest);
+    } catch (Exception e) {
+      say("SENTINELS-ERR " + oneLine(e));
     }
   }
 
