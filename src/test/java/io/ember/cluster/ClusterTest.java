@@ -32,7 +32,7 @@ class ClusterTest {
 
   @BeforeAll
   static void up() throws Exception {
-    cluster = LocalCluster.start(3);
+    cluster = LocalCluster.startWithTls(3, conf -> {});
     ember = cluster.client();
   }
 

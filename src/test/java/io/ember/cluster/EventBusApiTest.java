@@ -44,7 +44,7 @@ class EventBusApiTest {
 
   @BeforeAll
   static void up() throws Exception {
-    cluster = LocalCluster.start(2, conf -> conf.put("objects", new JsonObject().put("capacityMb", 4).put("maxObjectMb", 8)));
+    cluster = LocalCluster.startWithTls(2, conf -> conf.put("objects", new JsonObject().put("capacityMb", 4).put("maxObjectMb", 8)));
     user = new UserVerticle();
     await(cluster.vertx().deployVerticle(user));
   }

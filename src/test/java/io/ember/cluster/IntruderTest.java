@@ -66,7 +66,7 @@ class IntruderTest {
   @Test
   void aMemberWithoutTheSecretCanNeitherSendNorReceiveNorReadAnObjectNorTalkToRedis() throws Exception {
     int transferPort = Ports.freeRange(1);
-    cluster = LocalCluster.start(1, c -> c.put("objects", new JsonObject().put("transferPort", transferPort)));
+    cluster = LocalCluster.startWithTls(1, c -> c.put("objects", new JsonObject().put("transferPort", transferPort)));
     NodeId n0 = cluster.nodeIdOf("n0");
     byte[] input = new byte[200_000];
     for (int i = 0; i < input.length; i++) input[i] = (byte) i;

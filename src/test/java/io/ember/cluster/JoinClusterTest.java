@@ -24,7 +24,7 @@ import org.junit.jupiter.api.Timeout;
 class JoinClusterTest {
   @Test
   void aVertxJoinedFromANodeConfReachesThatClustersNodes() throws Exception {
-    try (LocalCluster cluster = LocalCluster.start(1)) {
+    try (LocalCluster cluster = LocalCluster.startWithTls(1, conf -> {})) {
       Path conf = cluster.dir().resolve("user.json");
       Files.writeString(conf, cluster.baseConf("user").encodePrettily());
       Vertx user = await(EmberNode.joinCluster(conf.toString()));
