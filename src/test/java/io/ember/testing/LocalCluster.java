@@ -45,10 +45,8 @@ public final class LocalCluster implements AutoCloseable {
   private final String secret = "test-secret-" + UUID.randomUUID();
   /**
    * The event bus's and transfer port's TLS ({@code cluster.tls}): off unless a test asks for it
-   * ({@link #startWithTls}). With it on, the suite's cluster tests took about 20 % longer on 2 cores
-   * (the node JVMs run C1 only, for their start-up time); the secret, the heartbeat HMAC and the
-   * Redis password stay on in every test. IntruderTest, ClusterTest, EventBusApiTest and
-   * JoinClusterTest run with TLS, as users do.
+   * ({@link #startWithTls}): on, cluster tests took ~20 % longer on 2 cores (node JVMs run C1 only).
+   * The secret, the heartbeat HMAC and the Redis password stay on in every test.
    */
   private boolean tls;
   private final int hzBase;
