@@ -22,7 +22,7 @@ public record ChaosSettings(double minutes, long seed, Duration get, Duration st
 
   /** The suite's short run: 90 s of faults every 5-12 s, 40 s gets, so it ends within about 2 minutes. */
   public static ChaosSettings shortRun(long seed) {
-    return new ChaosSettings(1.0, seed, Duration.ofSeconds(40), Duration.ofSeconds(15), 5_000, 12_000);
+    return new ChaosSettings(0.75, seed, Duration.ofSeconds(40), Duration.ofSeconds(15), 5_000, 12_000);
   }
 
   /** A get still blocked this long is hung, whatever it later returns. */

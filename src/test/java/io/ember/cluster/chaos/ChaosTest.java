@@ -11,10 +11,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
 /**
- * The chaos soak's short run: 60 s of {@code kill -9} and {@code SIGSTOP} of workers and of the
+ * The chaos soak's short run: 45 s of {@code kill -9} and {@code SIGSTOP} of workers and of the
  * head, one node at a time every 5-12 s, with replacements, under the full checked workload. Seed
- * {@value #SEED} freezes the head first and kills a worker second, so both kinds and a head fault
- * happen within the first two faults (about 40 s); the later ones add more of each.
+ * {@value #SEED} freezes the head first (at ~10 s) and kills a worker second (at ~38 s), so both
+ * kinds and a head fault happen within the run.
  */
 @Timeout(480)
 class ChaosTest {
