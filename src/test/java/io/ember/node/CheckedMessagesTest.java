@@ -15,6 +15,7 @@ import io.ember.ids.TaskId;
 import io.ember.protocol.Addresses;
 import io.ember.protocol.TaskDone;
 import io.ember.serial.Values;
+import io.ember.testing.LoneNodeConf;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -22,7 +23,6 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
@@ -43,10 +43,7 @@ class CheckedMessagesTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    JsonObject conf = new JsonObject()
-        .put("node", new JsonObject().put("dataDir", Files.createTempDirectory("ember-checked").toString())
-            .put("resources", new JsonObject().put("cpu", 2)))
-        .put("cluster", new JsonObject().put("name", "checked-" + UUID.randomUUID()).put("host", "127.0.0.1").put("port", 5970));
+    JsonObject conf = LoneNodeConf.of("checked");
     node = await(EmberNode.start(conf, "test"));
   }
 

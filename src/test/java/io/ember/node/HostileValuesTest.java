@@ -8,13 +8,12 @@ import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.api.ObjectRef;
 import io.ember.protocol.Addresses;
+import io.ember.testing.LoneNodeConf;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.ReplyException;
 import io.vertx.core.json.JsonObject;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -33,10 +32,7 @@ class HostileValuesTest {
 
   @BeforeAll
   static void startNode() throws Exception {
-    JsonObject conf = new JsonObject()
-        .put("node", new JsonObject().put("dataDir", Files.createTempDirectory("ember-hostile").toString())
-            .put("resources", new JsonObject().put("cpu", 2)))
-        .put("cluster", new JsonObject().put("name", "hostile-" + UUID.randomUUID()).put("host", "127.0.0.1").put("port", 5970));
+    JsonObject conf = LoneNodeConf.of("hostile");
     node = await(EmberNode.start(conf, "test"));
   }
 
