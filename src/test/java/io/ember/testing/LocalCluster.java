@@ -1,6 +1,5 @@
 package io.ember.testing;
 
-import io.ember.bench.BenchFns;
 import io.ember.client.EmberClient;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
@@ -223,24 +222,8 @@ public final class LocalCluster implements AutoCloseable {
     EmberConf conf = EmberConf.from("driver", baseConf("driver"));
     vertx = await(HazelcastSetup.vertxBuilder(conf.cluster(), new VertxOptions()).buildClustered());
     client = await(EmberClient.connect(vertx, JobId.random(), 60_000));
-    awaitEveryNodeReachable(Duration.ofSeconds(60));
+    DriverReady.await(vertx, client, nodes.stream().map(p -> p.name).toList(), Duration.ofSeconds(60));
   }
-
-  /**
-   * Ready means every node runs a task pinned to it and its result comes back: the driver's
-   * submission, the home's placement and forwarding, and the result's way back all work. One
-   * try each: a hand-off the product drops is a failure here, not something to try again.
-   */
-  private void awaitEveryNodeReachable(Duration timeout) {
-    for (NodeProcess p : nodes) {
-      try {
-        client.task(BenchFns::noop).resource("node:" + p.name, 0.001).remote().get(timeout);
-      } catch (RuntimeException e) {
-        throw new IllegalStateException("node " + p.name + " did not run a task pinned to it within " + timeout + ": " + e, e);
-      }
-    }
-  }
-
 
   public void awaitAlive(int n, Duration timeout) throws Exception {
     poll("" + n + " nodes ALIVE", timeout, () -> aliveCount() >= n);
