@@ -57,7 +57,8 @@ final class DriverConnection {
           NodeId home = new NodeId(m.body().getString("self"));
           RedisEndpoint redis = RedisEndpoint.parse(m.body().getString("redis")).withPassword(redisPassword(m.body()));
           int replicaAcks = m.body().getInteger("minReplicaAcks", 0);   // the cluster's: a driver's claims wait for replicas too
-          return Gcs.connect(vertx, redis).map(g -> g.requireReplicaAcks(replicaAcks)).compose(gcs -> {
+          boolean onceGrown = m.body().getBoolean("replicaAcksOnceGrown", false);
+          return Gcs.connect(vertx, redis).map(g -> g.requireReplicaAcks(replicaAcks, onceGrown)).compose(gcs -> {
             // a driver's resubmissions go to the same ledger as a node's, appended directly
             Ledger ledger = entry -> gcs.ledger().append(entry).onFailure(err -> LOG.warning("recovery ledger append failed: " + err));
             return EmberClient.driver(vertx, home, job, defaultTimeoutMs, gcs, ledger, clock);

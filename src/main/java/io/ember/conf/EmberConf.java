@@ -71,7 +71,8 @@ public record EmberConf(
    * whose members the nodes with this conf run; {@code port} is then its member 0's redis-server, and
    * {@code embedded} marks the head, which runs member 0. {@code minReplicaAcks}: how many replicas
    * must hold a write that recovery relies on before it counts (WAIT after each write batch, claim
-   * and declaration; 0 = the primary's word is enough).
+   * and declaration; 0 = the primary's word is enough; default 1 with {@code replicas} &gt; 0, where
+   * it starts once the group's primary has its replicas, else 0).
    */
   public record Redis(String host, int port, boolean embedded, String binary, Path dataDir, List<String> sentinels,
       String masterName, int replicas, int minReplicaAcks, String password) {
@@ -245,7 +246,7 @@ public record EmberConf(
     return new Redis(redis.getString("host", "127.0.0.1"), port, embedded, redis.getString("binary"),
         Path.of(redis.getString("dataDir", dataDir.resolve("redis").toString())), sentinels,
         redis.getString("masterName", Redis.DEFAULT_MASTER_NAME), replicas,
-        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", 0)), redis.getString("password"));
+        atLeastZero(source, "redis.minReplicaAcks", redis.getInteger("minReplicaAcks", replicas > 0 ? 1 : 0)), redis.getString("password"));
   }
 
   /**

@@ -149,8 +149,22 @@ public final class Gcs {
    * enough. Returns this.
    */
   public Gcs requireReplicaAcks(int n) {
-    store.replicaAcks(n);
+    return requireReplicaAcks(n, false);
+  }
+
+  /**
+   * As {@link #requireReplicaAcks(int)}; with {@code onceGrown} (an Ember Redis group, whose first
+   * primary runs alone until other members join) only from when the primary holds
+   * {@link Keys#GROUP_ACKS}: before that there is no replica a failover could promote.
+   */
+  public Gcs requireReplicaAcks(int n, boolean onceGrown) {
+    store.replicaAcks(n, onceGrown);
     return this;
+  }
+
+  /** The acknowledgements of {@link #replicaAcks} start once the group has its replicas ({@link #requireReplicaAcks(int, boolean)}). */
+  public boolean replicaAcksOnceGrown() {
+    return store.acksOnceGrown();
   }
 
   /** Replicas a write recovery relies on must reach (see {@link #requireReplicaAcks}). */
@@ -169,7 +183,7 @@ public final class Gcs {
 
   /** With the clock that stamps each batch's writes (tests use a fixed one to compare tables). */
   TableWriter writer(NodeId id, long epoch, WriterOptions tuning, LongSupplier clock) {
-    if (tuning.replicaAcks() == 0 && store.replicaAcks() > 0) tuning = tuning.withReplicaAcks(store.replicaAcks());
+    if (tuning.replicaAcks() == 0 && store.replicaAcks() > 0) tuning = tuning.withReplicaAcks(store.replicaAcks(), store.acksOnceGrown());
     TableWriter w = new TableWriter(vertx.getOrCreateContext(), endpoint.options().setMaxPoolSize(1), id, epoch,
         tuning, clock);
     writers.add(w);

@@ -97,6 +97,12 @@ public final class Keys {
   public static final String CONFIG = PREFIX + "config";
   /** The monitor lease, {@code <node>|<term>} with a TTL. */
   public static final String LEADER = PREFIX + "monitor:leader";
+  /**
+   * Set (to {@code redis.minReplicaAcks}) by the Redis group's primary once it has had that many
+   * replicas in touch: until then a group's writes count on the primary's reply alone (there is
+   * no replica to promote), from then on only once the replicas hold them.
+   */
+  public static final String GROUP_ACKS = PREFIX + "group:acks";
   /** The monitor term counter. */
   public static final String TERM = PREFIX + "monitor:term";
 

@@ -60,6 +60,8 @@ final class Store {
   private volatile Redis redis;
   private volatile boolean closed;
   private volatile int replicaAcks;
+  /** The replicas are there to wait for (see {@link Keys#GROUP_ACKS}); stays true once seen. */
+  private volatile boolean grown = true;
 
   Store(Vertx vertx, RedisEndpoint endpoint) {
     this(vertx, endpoint, REQUEST_TIMEOUT_MS);
@@ -87,9 +89,15 @@ final class Store {
   }
 
   /** Replicas that must hold a write made with {@link #runAcked} before it counts (0 = none). */
-  void replicaAcks(int n) {
+  void replicaAcks(int n, boolean onceGrown) {
     if (n < 0) throw new IllegalArgumentException("replica acknowledgements must be >= 0, got " + n);
     replicaAcks = n;
+    grown = !onceGrown;
+  }
+
+  /** An Ember Redis group's acknowledgements start once its primary holds {@link Keys#GROUP_ACKS}; anyone else's at once. */
+  boolean acksOnceGrown() {
+    return !grown;
   }
 
   int replicaAcks() {
@@ -97,7 +105,8 @@ final class Store {
   }
 
   /**
-   * As {@link #run}, for a write recovery relies on: with {@link #replicaAcks} > 0 the script and
+   * As {@link #run}, for a write recovery relies on: with {@link #replicaAcks} > 0 (and, for an
+   * Ember Redis group, once it has its replicas: {@link Keys#GROUP_ACKS}) the script and
    * then {@code WAIT} go over one connection taken from the pool (WAIT counts the writes of its own
    * connection), asked again while too few replicas have it, and the reply is given only once
    * enough do; if they do not within {@value #REQUEST_TIMEOUT_MS} ms it fails with UNAVAILABLE (the
@@ -108,8 +117,17 @@ final class Store {
     if (want == 0) return run(script, keys, args);
     long deadline = System.currentTimeMillis() + REQUEST_TIMEOUT_MS;
     return redis.connect().compose(c -> script.run(c::send, keys, args)
-        .compose(res -> replicated(c, want, deadline).map(res))
+        .compose(res -> grown(c).compose(g -> g ? replicated(c, want, deadline) : Future.<Void>succeededFuture()).map(res))
         .eventually(c::close));
+  }
+
+  /** Asked after the write on its connection: the group had its replicas when the write landed if it has them now. */
+  private Future<Boolean> grown(RedisConnection c) {
+    if (grown) return Future.succeededFuture(true);
+    return c.send(Request.cmd(Command.GET).arg(Keys.GROUP_ACKS)).map(r -> {
+      if (r != null) grown = true;
+      return r != null;
+    });
   }
 
   private Future<Void> replicated(RedisConnection c, int want, long deadline) {

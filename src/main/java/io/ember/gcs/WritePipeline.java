@@ -87,7 +87,7 @@ final class WritePipeline {
     this.options = options;
     this.bound = new QueueBound(options.maxQueued());
     this.link = new RedisLink(context, redis, options, SCRIPT, this::resend);
-    this.replicas = new ReplicaWait(node, link, options.replicaAcks());
+    this.replicas = new ReplicaWait(node, link, options.replicaAcks(), options.acksOnceGrown());
     context.runOnContext(v -> link.start());
   }
 

@@ -52,7 +52,7 @@ public final class StatusEndpoint {
     Requests.onlyKeys(req, "brief", "recoveries");
     if (req.containsKey("brief") && Requests.bool(req, "brief")) {
       return Future.succeededFuture(redisAuth(new JsonObject().put("self", self.value()).put("redis", gcs.endpoint().wire())
-          .put("minReplicaAcks", gcs.replicaAcks())));
+          .put("minReplicaAcks", gcs.replicaAcks()).put("replicaAcksOnceGrown", gcs.replicaAcksOnceGrown())));
     }
     return StatusReport.build(gcs, recoveriesAsked(req)).map(s -> s.put("self", self.value()))
         .recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.BAD_REQUEST ? err

@@ -1,6 +1,7 @@
 package io.ember.node;
 
 import io.ember.gcs.GroupLink;
+import io.ember.gcs.Keys;
 import io.ember.gcs.GroupProcesses;
 import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisGroup.Address;
@@ -183,18 +184,26 @@ public final class GroupSupervisor implements AutoCloseable {
    * stops accepting writes while the sentinels of the majority promote a replica. Not on a
    * primary that has fewer replicas than that yet (the group's first primary, before the other
    * members start: the head must register), so it is checked again at every check until set;
-   * a replica takes it at once (it matters once it is promoted).
+   * a replica takes it at once (it matters once it is promoted). A primary that has it also
+   * holds {@link Keys#GROUP_ACKS} (checked at every check: an emptied primary gets it back), from
+   * which on writers wait for the replicas ({@code redis.minReplicaAcks}).
    */
   private void requireReplicas(Member m) throws IOException {
     long pid = link.pid(m.redis());
-    if (pid == requiredAt) return;
     String info = link.await(link.ask(m.redis(), Request.cmd(Command.INFO).arg("replication"))).toString();
-    if (info.contains("role:master") && connectedReplicas(info) < minReplicasToWrite) return;
-    link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-max-lag").arg(MIN_REPLICAS_MAX_LAG_S)));
-    link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-to-write").arg(minReplicasToWrite)));
-    requiredAt = pid;
-    LOG.info("Redis group: member " + m.index() + "'s redis-server refuses writes with fewer than " + minReplicasToWrite
-        + " replicas in touch (min-replicas-to-write)");
+    boolean primary = info.contains("role:master");
+    if (primary && connectedReplicas(info) < minReplicasToWrite) return;
+    if (pid != requiredAt) {
+      link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-max-lag").arg(MIN_REPLICAS_MAX_LAG_S)));
+      link.await(link.ask(m.redis(), Request.cmd(Command.CONFIG).arg("SET").arg("min-replicas-to-write").arg(minReplicasToWrite)));
+      requiredAt = pid;
+      LOG.info("Redis group: member " + m.index() + "'s redis-server refuses writes with fewer than " + minReplicasToWrite
+          + " replicas in touch (min-replicas-to-write)");
+    }
+    if (primary && link.await(link.ask(m.redis(), Request.cmd(Command.GET).arg(Keys.GROUP_ACKS))) == null) {
+      link.await(link.ask(m.redis(), Request.cmd(Command.SET).arg(Keys.GROUP_ACKS).arg(minReplicasToWrite)));
+      LOG.info("Redis group: writes count once " + minReplicasToWrite + " replica(s) hold them (the group has its replicas)");
+    }
   }
 
   private static int connectedReplicas(String info) {

@@ -172,7 +172,7 @@ public final class NodeAssembly {
 
   /** Registers in the node table (the epoch), and builds the writer, the store and the directory. */
   private Future<Void> register(Gcs connected) {
-    gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks());
+    gcs = connected.requireReplicaAcks(conf.redis().minReplicaAcks(), conf.redis().replicas() > 0);
     EmberConf.Objects objects = conf.objects();
     store = new ObjectStore(vertx, objects.capacityBytes(), objects.maxObjectBytes(),
         objects.spillDir() == null ? null : objects.spillDir().resolve(nodeId.value()), objects.spillMaxBytes());

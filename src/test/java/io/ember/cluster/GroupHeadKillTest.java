@@ -9,6 +9,7 @@ import io.ember.gcs.RedisGroup.Member;
 import io.ember.testing.GroupCluster;
 import io.ember.testing.LocalCluster;
 import io.ember.examples.Fns;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -17,6 +18,7 @@ import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
@@ -80,12 +82,20 @@ class GroupHeadKillTest {
       System.out.printf("  (first exact DAG %d ms, new primary named and answering %d ms)%n", dagMs, primaryMs);
       assertEquals(385L, sumOfSquares(g, 10, Duration.ofSeconds(30)));
 
-      // status, with a worker's conf, reads the cluster through the sentinels
-      LocalCluster.NodeProcess status = g.cluster.launch("status-" + servedMs, List.of("status", "-conf", g.confOf("w1").toString()));
-      assertTrue(status.process.waitFor(60, TimeUnit.SECONDS), "status did not finish");
-      String out = Files.readString(status.log);
-      assertEquals(0, status.process.exitValue(), out);
-      assertTrue(out.contains("ALIVE") && out.contains("DEAD"), out);
+      // status, with a worker's conf, reads the cluster through the sentinels (and shows the head DEAD once declared)
+      AtomicInteger tries = new AtomicInteger();
+      LocalCluster.poll("status through the sentinels shows the head DEAD", Duration.ofSeconds(60), () -> {
+        try {
+          LocalCluster.NodeProcess status = g.cluster.launch("status-" + tries.incrementAndGet(),
+              List.of("status", "-conf", g.confOf("w1").toString()));
+          assertTrue(status.process.waitFor(60, TimeUnit.SECONDS), "status did not finish");
+          String out = Files.readString(status.log);
+          assertEquals(0, status.process.exitValue(), out);
+          return out.contains("ALIVE") && out.contains("DEAD");
+        } catch (IOException | InterruptedException e) {
+          throw new AssertionError(e);
+        }
+      });
 
       // the head, restarted on its data, comes back as a replica of the new primary: one primary in the group
       g.startNode("head");

@@ -107,8 +107,10 @@ class EmberConfTest {
   }
 
   @Test
-  void minReplicaAcksDefaultsToZeroAndMustBeAnIntegerAtLeastZero() {
+  void minReplicaAcksDefaultsToZeroWithoutAGroupAndToOneWithItAndMustBeAnIntegerAtLeastZero() {
     assertEquals(0, EmberConf.from("none", new JsonObject()).redis().minReplicaAcks());
+    assertEquals(1, EmberConf.from("none", new JsonObject("{\"redis\": {\"port\": 6390, \"replicas\": 2,"
+        + " \"sentinels\": [\"127.0.0.1:26390\", \"127.0.0.1:26391\", \"127.0.0.1:26392\"]}}")).redis().minReplicaAcks());
     assertEquals(0, EmberConf.from("none", new JsonObject("{\"redis\": {\"host\": \"h\"}}")).redis().minReplicaAcks());
     assertEquals(2, EmberConf.from("none", new JsonObject("{\"redis\": {\"host\": \"h\", \"minReplicaAcks\": 2}}"))
         .redis().minReplicaAcks());

@@ -3,6 +3,7 @@ package io.ember.testing;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.GroupLink;
 import io.ember.gcs.GroupProcesses;
+import io.ember.gcs.Keys;
 import io.ember.gcs.RedisEndpoint;
 import io.ember.gcs.RedisGroup;
 import io.ember.gcs.RedisGroup.Address;
@@ -53,6 +54,11 @@ public final class GroupCluster implements AutoCloseable {
       g.startNode("w2");
       g.cluster.awaitAlive(3, Duration.ofSeconds(90));
       g.cluster.joinAsDriver();
+      // a grown group, as the README's cluster is seconds after its workers join: the primary holds
+      // GROUP_ACKS (writes wait for a replica from now on), and every sentinel knows both replicas (a
+      // sentinel reads the primary's INFO every 10 s: one that has not since the replicas joined finds
+      // no replica to promote and tries again only after its 20 s failover timeout)
+      LocalCluster.poll("a grown Redis group", Duration.ofSeconds(60), g::grown);
       return g;
     } catch (Exception | Error e) {
       g.close();
@@ -101,6 +107,20 @@ public final class GroupCluster implements AutoCloseable {
   public boolean synced(Address at) {
     try {
       return link.await(link.ask(at, Request.cmd(Command.INFO).arg("replication"))).toString().contains("master_link_status:up");
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** The primary holds {@link Keys#GROUP_ACKS} and every sentinel knows {@link #REPLICAS} replicas. */
+  boolean grown() {
+    try {
+      Address primary = primary().orElse(null);
+      if (primary == null || link.await(link.ask(primary, Request.cmd(Command.GET).arg(Keys.GROUP_ACKS))) == null) return false;
+      for (Address s : group.sentinels()) {
+        if (link.await(link.ask(s, Request.cmd(Command.SENTINEL).arg("REPLICAS").arg(group.masterName()))).size() < REPLICAS) return false;
+      }
+      return true;
     } catch (IOException e) {
       return false;
     }
