@@ -68,8 +68,18 @@ public final class Gcs {
    * Connects (through the Sentinels, for a Sentinel endpoint) and loads the write script; fails
    * with UNAVAILABLE naming the endpoint if Redis does not answer, or answers only with a transient
    * refusal ({@link RedisErrors}: LOADING, BUSY, no primary yet, ...), so that a starting node waits.
+   * Through Sentinels, a failure has them all asked which primary they name ({@link SentinelOrder}):
+   * if that puts another sentinel first (the first one missed a failover), it is tried once more.
    */
   public static Future<Gcs> connect(Vertx vertx, RedisEndpoint endpoint) {
+    if (!(endpoint instanceof RedisEndpoint.Sentinel s)) return connectOnce(vertx, endpoint);
+    List<String> before = SentinelOrder.current(s.sentinels(), s.masterName());
+    return connectOnce(vertx, endpoint).recover(e -> SentinelOrder.suspect(vertx, endpoint.options())
+        .compose(v -> SentinelOrder.current(s.sentinels(), s.masterName()).equals(before) ? Future.failedFuture(e)
+            : connectOnce(vertx, endpoint)));
+  }
+
+  private static Future<Gcs> connectOnce(Vertx vertx, RedisEndpoint endpoint) {
     Store store = new Store(vertx, endpoint);
     return store.call(Request.cmd(Command.PING))
         .compose(pong -> store.call(Request.cmd(Command.SCRIPT).arg("LOAD").arg(TableWriter.SCRIPT.text())))

@@ -110,7 +110,7 @@ public sealed interface RedisEndpoint {
     @Override
     public RedisOptions options() {
       RedisOptions o = base(password).setType(RedisClientType.SENTINEL).setRole(RedisRole.MASTER).setMasterName(masterName);
-      for (String s : localFirst(sentinels)) o.addConnectionString("redis://" + s);
+      for (String s : SentinelOrder.current(sentinels, masterName)) o.addConnectionString("redis://" + s);
       return o;
     }
 

@@ -24,7 +24,9 @@ import java.util.concurrent.TimeUnit;
  * <p>Through Sentinels ({@link RedisEndpoint.Sentinel}), each connection asks them for the primary,
  * and a {@link SentinelWatch} drops the connection when they announce a new one: a primary that
  * was frozen rather than killed never closes the connection, and one demoted while alive keeps
- * accepting writes until the Sentinels reconfigure it. A connection attempt (connect and script
+ * accepting writes until the Sentinels reconfigure it. A failed attempt has every sentinel asked
+ * which primary it names ({@link SentinelOrder}), so that the next one does not ask a sentinel
+ * that missed the failover first. A connection attempt (connect and script
  * load) that does not complete within {@value #CONNECT_TIMEOUT_MS} ms (a frozen server accepts TCP
  * connections but never answers) counts as a loss.
  *
@@ -111,7 +113,7 @@ final class RedisLink {
   private void connect() {
     if (closed) return;
     int gen = ++generation;
-    client = Redis.createClient(context.owner(), options);
+    client = Redis.createClient(context.owner(), SentinelOrder.reordered(options));
     client.connect()
         .compose(c -> adopt(gen, c))
         .compose(this::loadScript)
@@ -122,6 +124,8 @@ final class RedisLink {
             ready = true;
             onReady.run();
           } else {
+            // through sentinels: one that missed a failover may name a dead primary; ask them all
+            SentinelOrder.suspect(context.owner(), options);
             lost(gen, ar.cause());
           }
         });

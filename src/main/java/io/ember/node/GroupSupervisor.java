@@ -24,6 +24,7 @@ import io.vertx.core.Vertx;
 import io.vertx.core.Future;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
+import io.vertx.redis.client.Response;
 
 /**
  * One node's place in the embedded Redis group ({@code redis.replicas > 0}): which member it
@@ -160,6 +161,8 @@ public final class GroupSupervisor implements AutoCloseable {
       long pid = processes.startSentinel(m, primary);
       LOG.info("Redis group: started member " + m.index() + "'s sentinel " + m.sentinel() + " (pid " + pid + ") watching "
           + primary + " in " + ms(t0) + " ms");
+    } else {
+      retireIfStale(m);
     }
     if (minReplicasToWrite > 0) {
       try {
@@ -169,6 +172,26 @@ public final class GroupSupervisor implements AutoCloseable {
         LOG.warning("Redis group: member " + m.index() + "'s redis-server: min-replicas-to-write not set yet: " + e.getMessage());
       }
     }
+  }
+
+  /**
+   * This member's sentinel names a primary that does not answer while most sentinels name another
+   * that does: it missed a failover (a sentinel started before the replicas and the other
+   * sentinels learns them only from the primary's INFO and hellos; one whose primary died first
+   * never hears of them, and names the dead primary for ever). It is shut down, and the next check
+   * starts it again watching the primary most sentinels name. A sentinel on the minority side of a
+   * partition names a primary that still answers: it is left alone.
+   */
+  private void retireIfStale(Member m) throws IOException {
+    Optional<Address> most = link.master(group.sentinels(), group.masterName());
+    Response said = link.await(link.ask(m.sentinel(), Request.cmd(Command.SENTINEL).arg("get-master-addr-by-name").arg(group.masterName())));
+    if (most.isEmpty() || said == null || said.size() < 2) return;
+    Address named = new Address(said.get(0).toString(), said.get(1).toInteger());
+    if (named.equals(most.get()) || link.answers(named) || !link.answers(most.get())) return;
+    LOG.warning("Redis group: member " + m.index() + "'s sentinel still names " + named + ", which is gone, while the others name "
+        + most.get() + ": restarting it");
+    link.ask(m.sentinel(), Request.cmd(Command.SHUTDOWN));   // its connection closes with it: no reply to wait for
+    GroupProcesses.live(processes.sentinelPidFile(m)).ifPresent(ProcessHandle::destroy);
   }
 
   /**

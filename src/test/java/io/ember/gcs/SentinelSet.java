@@ -70,6 +70,7 @@ public final class SentinelSet implements AutoCloseable {
   private final Path binary;
   private final List<Server> data = new ArrayList<>();
   private final List<Server> sentinels = new ArrayList<>();
+  private final List<Server> strays = new ArrayList<>();
   private volatile Server primary;
   /** The fixture's own look at each server (pooled clients: they reconnect by themselves). */
   private final Vertx vertx = Vertx.vertx();
@@ -158,6 +159,18 @@ public final class SentinelSet implements AutoCloseable {
     });
     primary = found[0];
     return found[0];
+  }
+
+  /**
+   * A fourth sentinel, not one of {@link #sentinels()}, monitoring {@link #MASTER} at
+   * {@code primaryPort} on its own (it learns of no other sentinel unless that primary answers):
+   * given a dead primary's port, it names that primary for ever, as a sentinel that missed the
+   * failover does. Stopped by {@link #close}.
+   */
+  public Server straySentinel(int primaryPort) throws IOException {
+    Server s = sentinel("stray-sentinel-" + strays.size(), primaryPort);
+    strays.add(s);
+    return s;
   }
 
   /** The three Sentinels. */
@@ -266,6 +279,7 @@ public final class SentinelSet implements AutoCloseable {
   @Override
   public void close() {
     for (Server s : sentinels) s.stop();
+    for (Server s : strays) s.stop();
     for (Server s : data) s.stop();
     try {
       vertx.close().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
