@@ -29,6 +29,7 @@ final class Faults {
   private final ChaosSettings settings;
   private final LocalCluster cluster;
   private final Members members;
+  private final RedisFaults redis;
   /** "kill -9 head", "SIGSTOP worker", ... -> count. */
   final Map<String, Integer> kinds = new ConcurrentSkipListMap<>();
   final List<String> frozenExits = Collections.synchronizedList(new ArrayList<>());
@@ -54,6 +55,7 @@ final class Faults {
     this.settings = settings;
     this.cluster = cluster;
     this.members = members;
+    this.redis = settings.redisFaults() ? new RedisFaults(settings.seed(), cluster) : null;
   }
 
   int total() {
@@ -66,6 +68,13 @@ final class Faults {
       long wakeAt = System.nanoTime() + d.pauseMs() * 1_000_000L;
       while (System.nanoTime() < wakeAt && !over.getAsBoolean()) Thread.sleep(200); // the fault schedule's pace
       if (over.getAsBoolean()) return;
+      if (redis != null && redis.takesThisOne()) {
+        long t0 = System.nanoTime();
+        redis.inject(kinds);
+        members.replace(over);
+        windows.add(new FaultWindow(t0, System.nanoTime() + WINDOW_TAIL_NANOS));
+        continue;
+      }
       List<String> live = members.live();
       String head = members.head(live);
       List<String> others = new ArrayList<>(live);
@@ -124,6 +133,11 @@ final class Faults {
       missing(n);
       members.faulted.remove(n); // it is back: a later death of it would be unplanned
     }
+  }
+
+  /** A fault's own length (a freeze, a time down): not a wait for a condition. */
+  static void hold(long ms) throws InterruptedException {
+    Thread.sleep(ms);
   }
 
   private void missing(String n) {
