@@ -19,9 +19,8 @@ import java.util.concurrent.TimeUnit;
 public final class ExampleJob {
   private ExampleJob() {}
 
-  public static int run(String[] args) {
-    int n = 1000;
-    for (int i = 0; i < args.length - 1; i++) if (args[i].equals("-n")) n = Integer.parseInt(args[i + 1]);
+  /** Runs the job over 1..{@code n}; 0 when every result is the expected one. */
+  public static int run(int n) {
     JsonObject conf = new JsonObject()
         .put("cluster", new JsonObject().put("name", "ember-example-" + ProcessHandle.current().pid()).put("port", 5901))
         .put("node", new JsonObject().put("dataDir", System.getProperty("java.io.tmpdir") + "/ember-example"));
