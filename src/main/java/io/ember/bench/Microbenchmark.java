@@ -7,6 +7,7 @@ import io.ember.examples.Counter;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
+import io.ember.logs.Logs;
 import io.ember.monitor.ClusterView;
 import io.ember.node.EmberNode;
 import io.ember.node.Ports;
@@ -41,8 +42,7 @@ public final class Microbenchmark {
     boolean quick = Arrays.asList(args).contains("--quick");
     int scale = quick ? 10 : 1;
     Path dir;
-    Process remote = null;
-    Process replica = null;
+    Process remote = null, replica = null;
     EmberNode node = null;
     try {
       dir = Files.createTempDirectory("ember-bench");
@@ -70,8 +70,9 @@ public final class Microbenchmark {
         if (System.currentTimeMillis() > deadline || !remote.isAlive()) throw new IllegalStateException("the second node did not join; see " + dir.resolve("remote.log"));
         TimeUnit.MILLISECONDS.sleep(100);
       }
-      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d%s; every task recorded in Redis%n",
-          Runtime.getRuntime().availableProcessors(), redisPort, acks < 0 ? "" : " with one replica, minReplicaAcks " + acks);
+      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d%s; every task recorded in Redis; logs in %s%n",
+          Runtime.getRuntime().availableProcessors(), redisPort, acks < 0 ? "" : " with one replica, minReplicaAcks " + acks,
+          (Logs.file() == null ? "the console" : Logs.file()) + " and " + dir + "/*.log"); // stdout holds the rows alone
       warmUp(ember);
       boolean actorsOnly = Arrays.asList(args).contains("--actors");
       if (!actorsOnly) {
@@ -396,5 +397,4 @@ public final class Microbenchmark {
     double secs = (System.nanoTime() - t0) / 1e9;
     row(name, bytes / 1e6 / secs, "MB/s", "(" + (reps - 2) + " objects after 2 warm-up ones, one at a time: TCP transfer, store, decode)");
   }
-
 }

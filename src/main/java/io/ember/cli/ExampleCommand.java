@@ -1,6 +1,7 @@
 package io.ember.cli;
 
 import io.ember.examples.ExampleJob;
+import io.ember.logs.Logs;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,6 +24,7 @@ final class ExampleCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     if (n < 1) throw new ParameterException(spec.commandLine(), "-n takes an integer >= 1, got " + n);
+    Logs.toFile(ExampleJob.dataDir());
     return ExampleJob.run(n);
   }
 }

@@ -2,6 +2,7 @@ package io.ember.cli;
 
 import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
+import io.ember.logs.Logs;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintWriter;
@@ -24,6 +25,7 @@ public final class Main {
   private Main() {}
 
   public static void main(String[] args) {
+    Logs.configure(); // before anything logs: every command and every node logs one line per event
     NodeCommand root = new NodeCommand();
     int code = commandLine(root).execute(args);
     if (code != 0 || !root.running()) System.exit(code);

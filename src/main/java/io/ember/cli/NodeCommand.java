@@ -1,6 +1,7 @@
 package io.ember.cli;
 
 import io.ember.conf.EmberConf;
+import io.ember.logs.Logs;
 import io.ember.node.HazelcastSetup;
 import io.ember.node.NodeVerticle;
 import io.ember.security.ClusterSecurity;
@@ -10,9 +11,11 @@ import io.vertx.core.VertxOptions;
 import io.vertx.launcher.application.HookContext;
 import io.vertx.launcher.application.VertxApplication;
 import io.vertx.launcher.application.VertxApplicationHooks;
+import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.logging.Logger;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.HelpCommand;
 import picocli.CommandLine.Mixin;
@@ -40,6 +43,8 @@ import picocli.CommandLine.Model.CommandSpec;
         "  java -jar node.jar -cluster -conf conf/worker.json &",
         "  java -jar node.jar status -conf conf/worker.json --watch"})
 final class NodeCommand implements Callable<Integer> {
+  private static final Logger LOG = Logger.getLogger(NodeCommand.class.getName());
+
   @Option(names = {"-cluster", "--cluster"}, description = "join the cluster the conf names (without it the node runs alone)")
   boolean cluster;
 
@@ -67,7 +72,10 @@ final class NodeCommand implements Callable<Integer> {
     String[] args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
     EmberConf c = conf.load();
     String alone = Main.aloneWarning(cluster, c);
-    if (c.rejoin() && !Rejoin.inChild()) return Rejoin.supervise(args); // the child runs the node
+    Logs.level(c.logLevel());
+    if (c.rejoin() && !Rejoin.inChild()) return Rejoin.supervise(args); // the child runs the node (and writes node.log)
+    Path log = Logs.toFile(c.dataDir());
+    if (log != null) LOG.info("node " + (c.nodeName() == null ? "" : c.nodeName() + " ") + "logging to " + log + " and stderr");
     if (alone != null) System.err.println(alone);
     System.setProperty("ember.conf.source", c.source());
     ClusterSecurity.resolve(c.cluster()); // a secret that cannot be had stops the node here, as a conf error (exit 2)
