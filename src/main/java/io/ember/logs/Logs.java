@@ -22,7 +22,8 @@ import java.util.logging.Logger;
  * {@code com.hazelcast.cp.CPSubsystem} when no CP members are configured: Ember uses no CP
  * structure for anything that needs strong consistency; Redis holds its state), and Vert.x's
  * "You're already on a Vert.x context" (Ember builds small Vert.x instances of its own on
- * purpose, for its Redis links that must not share a busy loop).
+ * purpose, for its Redis links that must not share a busy loop). And the event bus's
+ * "Connecting to server X failed", once per attempt, is logged once per dead node ({@link RepeatFilter}).
  *
  * <p>Never: replaces a configuration the user gave ({@code -Djava.util.logging.config.file} or
  * {@code .class}): then this class changes nothing.
@@ -36,6 +37,7 @@ public final class Logs {
       "com.hazelcast.cp.CPSubsystem", Level.SEVERE);
   private static final String VERTX_IMPL = "io.vertx.core.impl.VertxImpl";
   private static final String ON_A_CONTEXT = "You're already on a Vert.x context";
+  private static final String EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
 
   // Held: a logger's level is lost when the logger is garbage-collected.
   private static final Map<String, Logger> HELD = new HashMap<>();
@@ -57,6 +59,7 @@ public final class Logs {
     LIBRARIES.forEach((name, level) -> hold(name).setLevel(level));
     hold(EMBER).setLevel(Level.INFO);
     hold(VERTX_IMPL).setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith(ON_A_CONTEXT));
+    hold(EVENT_BUS).setFilter(new RepeatFilter("Connecting to server ", 10_000, System::currentTimeMillis));
   }
 
   /** Ember's own events from {@code level} up (the conf's {@code logging.level}). */

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -29,23 +30,35 @@ final class NodeLogFile extends StreamHandler {
 
   private final Path file;
   private final FileLock lock;
+  private final long limitBytes;
   private long written;
 
-  private NodeLogFile(Path file, FileLock lock) throws IOException {
+  private NodeLogFile(Path file, FileLock lock, long limitBytes) throws IOException {
     this.file = file;
     this.lock = lock;
+    this.limitBytes = limitBytes;
     setEncoding(StandardCharsets.UTF_8.name());
     open();
   }
 
   /** Opens the first of {@code node.log}, {@code node-2.log}, ... in {@code dir} that no other live JVM holds. */
   static NodeLogFile in(Path dir) throws IOException {
+    return in(dir, LIMIT_BYTES);
+  }
+
+  /** As above, rotating at {@code limitBytes}. */
+  static NodeLogFile in(Path dir, long limitBytes) throws IOException {
     Files.createDirectories(dir);
     for (int n = 1; n < 100; n++) {
       Path f = dir.resolve(n == 1 ? "node.log" : "node-" + n + ".log");
       FileChannel ch = FileChannel.open(dir.resolve(f.getFileName() + ".lck"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-      FileLock l = ch.tryLock();
-      if (l != null) return new NodeLogFile(f, l);
+      FileLock l;
+      try {
+        l = ch.tryLock();
+      } catch (OverlappingFileLockException e) {
+        l = null; // held by this JVM (another handler here)
+      }
+      if (l != null) return new NodeLogFile(f, l, limitBytes);
       ch.close();
     }
     throw new IOException("every log file name in " + dir + " is held by another JVM");
@@ -60,7 +73,7 @@ final class NodeLogFile extends StreamHandler {
     if (!isLoggable(r)) return;
     super.publish(r);
     flush(); // a node can be killed at any moment: what was logged is on disk
-    if (written >= LIMIT_BYTES) rotate();
+    if (written >= limitBytes) rotate();
   }
 
   @Override
