@@ -9,6 +9,7 @@ import java.util.logging.ConsoleHandler;
 import java.util.logging.Handler;
 import java.util.logging.Level;
 import java.util.logging.LogManager;
+import java.util.logging.LogRecord;
 import java.util.logging.Logger;
 
 /**
@@ -23,7 +24,8 @@ import java.util.logging.Logger;
  * structure for anything that needs strong consistency; Redis holds its state), and Vert.x's
  * "You're already on a Vert.x context" (Ember builds small Vert.x instances of its own on
  * purpose, for its Redis links that must not share a busy loop). And the event bus's
- * "Connecting to server X failed", once per attempt, is logged once per dead node ({@link RepeatFilter}).
+ * "Connecting to server X failed", once per attempt, is logged once per dead node ({@link RepeatFilter}),
+ * and its "Connection reset" when a peer dies is a warning, not an error ({@link #peerReset}).
  *
  * <p>Never: replaces a configuration the user gave ({@code -Djava.util.logging.config.file} or
  * {@code .class}): then this class changes nothing.
@@ -38,6 +40,7 @@ public final class Logs {
   private static final String VERTX_IMPL = "io.vertx.core.impl.VertxImpl";
   private static final String ON_A_CONTEXT = "You're already on a Vert.x context";
   private static final String EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
+  private static final String CONNECTION = "io.vertx.core.net.impl.ConnectionBase";
 
   // Held: a logger's level is lost when the logger is garbage-collected.
   private static final Map<String, Logger> HELD = new HashMap<>();
@@ -60,6 +63,7 @@ public final class Logs {
     hold(EMBER).setLevel(Level.INFO);
     hold(VERTX_IMPL).setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith(ON_A_CONTEXT));
     hold(EVENT_BUS).setFilter(new RepeatFilter("Connecting to server ", 10_000, System::currentTimeMillis));
+    hold(CONNECTION).setFilter(Logs::peerReset);
   }
 
   /** Ember's own events from {@code level} up (the conf's {@code logging.level}). */
@@ -115,6 +119,19 @@ public final class Logs {
       case "SEVERE", "WARNING", "INFO", "CONFIG", "FINE", "FINER", "FINEST", "ALL", "OFF" -> Level.parse(n);
       default -> null;
     };
+  }
+
+  /**
+   * Vert.x logs "Connection reset" as an error for a connection it set no exception handler on: the
+   * event bus's server side, when a peer's process dies. That is the peer's event, not an error of
+   * this node: a warning, saying what it means. Always logged.
+   */
+  static boolean peerReset(LogRecord r) {
+    if ("Connection reset".equals(r.getMessage()) && r.getLevel() == Level.SEVERE) {
+      r.setLevel(Level.WARNING);
+      r.setMessage("Connection reset (a peer's connection ended abruptly: its process died or was killed)");
+    }
+    return true;
   }
 
   private static boolean userConfigured() {

@@ -52,4 +52,15 @@ class LogLineTest {
     assertTrue(line.contains("\tat io.ember.logs.LogLineTest"), line);
     assertEquals("root", LogLine.shortName(""));
   }
+
+  @Test
+  void aPeersConnectionResetIsAWarningSayingWhatItMeansAndOtherErrorsStayErrors() {
+    LogRecord reset = record(Level.SEVERE, "io.vertx.core.net.impl.ConnectionBase", "Connection reset", null);
+    assertTrue(Logs.peerReset(reset));
+    assertEquals(Level.WARNING, reset.getLevel());
+    assertTrue(reset.getMessage().startsWith("Connection reset (a peer's connection ended abruptly"), reset.getMessage());
+    LogRecord other = record(Level.SEVERE, "io.vertx.core.net.impl.ConnectionBase", "Broken pipe", null);
+    assertTrue(Logs.peerReset(other));
+    assertEquals(Level.SEVERE, other.getLevel());
+  }
 }
