@@ -60,9 +60,7 @@ public final class Microbenchmark {
               .put("minReplicaAcks", Math.max(0, acks)));
       Path farConf = dir.resolve("remote.json");
       Files.writeString(farConf, far.encode());
-      remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", farConf.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
+      remote = new ProcessBuilder(NodeJvm.command("-Xmx2g", "-cluster", "-conf", farConf.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
       EmberClient ember = node.client();
       localGcs = node.node().gcs();
       long deadline = System.currentTimeMillis() + 90_000;
@@ -147,9 +145,7 @@ public final class Microbenchmark {
           .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort));
       Path file = dir.resolve(name + ".json");
       Files.writeString(file, c.encode());
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", file.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+      Process p = new ProcessBuilder(NodeJvm.command("-Xmx512m", "-cluster", "-conf", file.toString())).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
       try {
         ClusterView view = node.node().view();
         long deadline = System.currentTimeMillis() + 90_000;
