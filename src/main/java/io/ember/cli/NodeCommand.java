@@ -72,7 +72,6 @@ final class NodeCommand implements Callable<Integer> {
     String[] args = spec.commandLine().getParseResult().originalArgs().toArray(String[]::new);
     EmberConf c = conf.load();
     String alone = Main.aloneWarning(cluster, c);
-    Logs.level(c.logLevel());
     if (c.rejoin() && !Rejoin.inChild()) return Rejoin.supervise(args); // the child runs the node (and writes node.log)
     Path log = Logs.toFile(c.dataDir());
     if (log != null) LOG.info("node " + (c.nodeName() == null ? "" : c.nodeName() + " ") + "logging to " + log + " and stderr");
