@@ -12,8 +12,8 @@ import picocli.CommandLine.Spec;
 /** {@code example [-n N]}: Ember's main job on a fresh single node ({@link ExampleJob}). */
 @Command(name = "example", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Runs the example job on a fresh single node.",
-        "With an embedded Redis: the sum of the squares of 1..N as a DAG of tasks, a nested Fibonacci and a",
-        "counter actor; prints the results and the status. Exit code 0 when every result is the expected one."})
+        "With an embedded Redis: the sum of the squares of 1..N as a DAG of tasks, a nested Fibonacci and a"
+            + " counter actor; prints the results and the status. Exit code 0 when every result is the expected one."})
 final class ExampleCommand implements Callable<Integer> {
   @Option(names = "-n", paramLabel = "N", description = "sum the squares of 1..N (default ${DEFAULT-VALUE})")
   int n = 1000;

@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 /** {@code microbenchmark [--quick] [--no-failures] [--actors] [--replica-acks N]}: {@link Microbenchmark}, with its flags checked here. */
 @Command(name = "microbenchmark", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Measures a two-node cluster that it starts on this machine.",
-        "This JVM and one node JVM, every task recorded in Redis: one row per figure on stdout, then failure",
-        "detection and recovery timed with throw-away node JVMs."})
+        "This JVM and one node JVM, every task recorded in Redis: one row per figure on stdout (its logs go to a"
+            + " file named in the first line), then failure detection and recovery timed with throw-away node JVMs."})
 final class MicrobenchmarkCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "run less of each figure")
   boolean quick;

@@ -19,8 +19,8 @@ import picocli.CommandLine.Mixin;
  */
 @Command(name = "redis-stop", mixinStandardHelpOptions = true, versionProvider = Version.class,
     description = {"Stops the Redis group's processes.",
-        "Sentinels, replicas, then the primary, as the conf names them (redis.replicas > 0).",
-        "Stop the nodes first, or they start their members again."})
+        "Sentinels, replicas, then the primary, as the conf names them (redis.replicas > 0)."
+            + " Stop the nodes first, or they start their members again."})
 final class RedisStopCommand implements Callable<Integer> {
   @Mixin
   ConfOption conf;

@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
  */
 @Command(name = "status", mixinStandardHelpOptions = true, versionProvider = Version.class, sortOptions = false,
     description = {"Prints the cluster's state, once or every few seconds.",
-        "Nodes, tasks, objects, actors and recent recoveries, read straight from Redis (it does not join the",
-        "cluster): give the conf of a node whose Redis has a fixed port."})
+        "Nodes, tasks, objects, actors and recent recoveries, read straight from Redis (it does not join the"
+            + " cluster): give the conf of a node whose Redis has a fixed port."})
 final class StatusCommand implements Callable<Integer> {
   /** How often {@code --watch} alone prints. */
   static final int DEFAULT_WATCH_SECONDS = 2;
