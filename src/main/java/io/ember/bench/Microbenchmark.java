@@ -7,6 +7,7 @@ import io.ember.examples.Counter;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.RedisProcess;
 import io.ember.ids.NodeId;
+import io.ember.logs.Logs;
 import io.ember.monitor.ClusterView;
 import io.ember.node.EmberNode;
 import io.ember.node.Ports;
@@ -41,8 +42,7 @@ public final class Microbenchmark {
     boolean quick = Arrays.asList(args).contains("--quick");
     int scale = quick ? 10 : 1;
     Path dir;
-    Process remote = null;
-    Process replica = null;
+    Process remote = null, replica = null;
     EmberNode node = null;
     try {
       dir = Files.createTempDirectory("ember-bench");
@@ -60,9 +60,7 @@ public final class Microbenchmark {
               .put("minReplicaAcks", Math.max(0, acks)));
       Path farConf = dir.resolve("remote.json");
       Files.writeString(farConf, far.encode());
-      remote = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx2g",
-          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", farConf.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
+      remote = new ProcessBuilder(NodeJvm.command("-Xmx2g", "-cluster", "-conf", farConf.toString())).redirectErrorStream(true).redirectOutput(dir.resolve("remote.log").toFile()).start();
       EmberClient ember = node.client();
       localGcs = node.node().gcs();
       long deadline = System.currentTimeMillis() + 90_000;
@@ -70,8 +68,9 @@ public final class Microbenchmark {
         if (System.currentTimeMillis() > deadline || !remote.isAlive()) throw new IllegalStateException("the second node did not join; see " + dir.resolve("remote.log"));
         TimeUnit.MILLISECONDS.sleep(100);
       }
-      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d%s; every task recorded in Redis%n",
-          Runtime.getRuntime().availableProcessors(), redisPort, acks < 0 ? "" : " with one replica, minReplicaAcks " + acks);
+      System.out.printf("Ember microbenchmark: 2 nodes on this machine (%d cores), Redis %d%s; every task recorded in Redis; logs in %s%n",
+          Runtime.getRuntime().availableProcessors(), redisPort, acks < 0 ? "" : " with one replica, minReplicaAcks " + acks,
+          (Logs.file() == null ? "the console" : Logs.file()) + " and " + dir + "/*.log"); // stdout holds the rows alone
       warmUp(ember);
       boolean actorsOnly = Arrays.asList(args).contains("--actors");
       if (!actorsOnly) {
@@ -146,9 +145,7 @@ public final class Microbenchmark {
           .put("redis", new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort));
       Path file = dir.resolve(name + ".json");
       Files.writeString(file, c.encode());
-      Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx512m",
-          "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main", "-cluster", "-conf", file.toString())
-          .redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
+      Process p = new ProcessBuilder(NodeJvm.command("-Xmx512m", "-cluster", "-conf", file.toString())).redirectErrorStream(true).redirectOutput(dir.resolve(name + ".log").toFile()).start();
       try {
         ClusterView view = node.node().view();
         long deadline = System.currentTimeMillis() + 90_000;
@@ -396,5 +393,4 @@ public final class Microbenchmark {
     double secs = (System.nanoTime() - t0) / 1e9;
     row(name, bytes / 1e6 / secs, "MB/s", "(" + (reps - 2) + " objects after 2 warm-up ones, one at a time: TCP transfer, store, decode)");
   }
-
 }

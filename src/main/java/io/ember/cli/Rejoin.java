@@ -1,5 +1,6 @@
 package io.ember.cli;
 
+import io.ember.node.HazelcastSetup;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
@@ -96,6 +97,7 @@ final class Rejoin {
     for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
       if (!a.startsWith("-D" + CHILD + "=")) cmd.add(a);
     }
+    for (String a : HazelcastSetup.JVM_ACCESS) if (!cmd.contains(a)) cmd.add(a); // -cp: the jar manifest's grants do not apply
     cmd.add("-D" + CHILD + "=" + ProcessHandle.current().pid());
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));

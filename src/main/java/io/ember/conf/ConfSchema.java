@@ -54,6 +54,7 @@ final class ConfSchema {
         "checkpointEveryMs", Type.INT, "checkpointsKept", Type.INT, "maxRestarts", Type.INT));
     ROOT.put("startup", section("waitMs", Type.INT));
     ROOT.put("serial", section("allow", Type.STRING_LIST, "maxDepth", Type.INT));
+    ROOT.put("logging", section("level", Type.STRING));
   }
 
   private static Key section(Object... pairs) {

@@ -1,5 +1,6 @@
 package io.ember.conf;
 
+import io.ember.logs.Logs;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -10,6 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.logging.Level;
 
 /**
  * A node's configuration: the validated contents of a {@code conf/*.json} file with every
@@ -29,7 +31,8 @@ public record EmberConf(
     Actors actors,
     Startup startup,
     Serial serial,
-    boolean rejoin) {
+    boolean rejoin,
+    Level logLevel) {
 
   /**
    * What Java-tagged values may contain besides JDK value types and the packages of the
@@ -198,7 +201,19 @@ public record EmberConf(
     return new EmberConf(source, node.getString("name"), resources, dataDir, c, r, new Heartbeat(interval, timeout, componentTimeout), o, s, functions,
         actors(source, json.getJsonObject("actors", new JsonObject())),
         new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))),
-        serial(source, json.getJsonObject("serial", new JsonObject())), node.getBoolean("rejoin", false));
+        serial(source, json.getJsonObject("serial", new JsonObject())), node.getBoolean("rejoin", false),
+        logLevel(source, json.getJsonObject("logging", new JsonObject())));
+  }
+
+  /** {@code logging.level}: Ember's own events from this level up (Vert.x, Hazelcast and Netty stay at WARNING). */
+  private static Level logLevel(String source, JsonObject logging) {
+    String name = logging.getString("level", "INFO");
+    Level level = Logs.parse(name);
+    if (level == null) {
+      throw new ConfException(source + ": key 'logging.level' must be one of SEVERE (or ERROR), WARNING (or WARN), INFO, CONFIG,"
+          + " FINE (or DEBUG), FINER, FINEST (or TRACE), ALL, OFF; got \"" + name + "\"");
+    }
+    return level;
   }
 
   private static Serial serial(String source, JsonObject s) {

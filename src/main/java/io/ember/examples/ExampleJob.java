@@ -6,6 +6,7 @@ import io.ember.client.EmberClient;
 import io.ember.monitor.StatusReport;
 import io.ember.node.EmberNode;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -19,12 +20,16 @@ import java.util.concurrent.TimeUnit;
 public final class ExampleJob {
   private ExampleJob() {}
 
-  public static int run(String[] args) {
-    int n = 1000;
-    for (int i = 0; i < args.length - 1; i++) if (args[i].equals("-n")) n = Integer.parseInt(args[i + 1]);
+  /** The example node's data directory (its Redis data, spill files and node.log). */
+  public static Path dataDir() {
+    return Path.of(System.getProperty("java.io.tmpdir"), "ember-example");
+  }
+
+  /** Runs the job over 1..{@code n}; 0 when every result is the expected one. */
+  public static int run(int n) {
     JsonObject conf = new JsonObject()
         .put("cluster", new JsonObject().put("name", "ember-example-" + ProcessHandle.current().pid()).put("port", 5901))
-        .put("node", new JsonObject().put("dataDir", System.getProperty("java.io.tmpdir") + "/ember-example"));
+        .put("node", new JsonObject().put("dataDir", dataDir().toString()));
     EmberNode node;
     try {
       node = EmberNode.start(conf, "example").toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);

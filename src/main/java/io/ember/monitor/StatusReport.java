@@ -107,7 +107,8 @@ public final class StatusReport {
     sb.append(String.format("%nobjects: %d (%d bytes)%nactors:  %d%n", obj.getLong("count"), obj.getLong("bytes"),
         s.getJsonObject("actors").getLong("count")));
     JsonArray rec = s.getJsonArray("recoveries");
-    sb.append("recent recoveries: ").append(rec.isEmpty() ? "none" : "").append(shownOf(s)).append('\n');
+    String shown = shownOf(s);
+    sb.append("recent recoveries: ").append(!rec.isEmpty() ? shown : shown.isEmpty() ? "none" : "none (" + shown + ")").append('\n');
     for (Object r : rec) sb.append("  ").append(r).append('\n');
     return sb.toString();
   }

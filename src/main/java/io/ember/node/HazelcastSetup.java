@@ -22,6 +22,15 @@ import java.util.logging.Logger;
 public final class HazelcastSetup {
   private HazelcastSetup() {}
 
+  /**
+   * The access to JDK internals Hazelcast asks for (it warns at start without it), as the jar's
+   * manifest grants it ({@code Add-Opens}, {@code Add-Exports}): for node JVMs started with
+   * {@code -cp}, where the manifest does not apply.
+   */
+  public static final List<String> JVM_ACCESS = List.of("--add-exports=java.base/jdk.internal.ref=ALL-UNNAMED",
+      "--add-opens=java.base/java.lang=ALL-UNNAMED", "--add-opens=java.base/sun.nio.ch=ALL-UNNAMED",
+      "--add-opens=java.management/sun.management=ALL-UNNAMED", "--add-opens=jdk.management/com.sun.management.internal=ALL-UNNAMED");
+
   // Held so that the level is not lost when the logger is garbage-collected.
   private static final Logger HAZELCAST_LOG = Logger.getLogger("com.hazelcast");
 

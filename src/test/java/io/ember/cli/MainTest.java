@@ -17,19 +17,25 @@ class MainTest {
 
   @Test
   void aNodeStartedWithoutClusterOnAConfNamingNoMembersIsWarnedItRunsAlone() {
-    String warning = Main.aloneWarning(new String[] {"-conf", "lone.json"}, LONE);
+    String warning = Main.aloneWarning(false, LONE);
     assertTrue(warning != null && warning.contains("no -cluster") && warning.contains("runs alone") && !warning.contains("\n"), warning);
   }
 
   @Test
   void aConfNamingClusterMembersWithoutClusterIsRefusedSayingWhatToAdd() {
-    ConfException e = assertThrows(ConfException.class, () -> Main.aloneWarning(new String[] {"-conf", "conf/worker.json"}, WORKER));
+    ConfException e = assertThrows(ConfException.class, () -> Main.aloneWarning(false, WORKER));
     assertTrue(e.getMessage().contains("conf/worker.json names cluster.members") && e.getMessage().contains("add -cluster"), e.getMessage());
   }
 
   @Test
   void withClusterNothingIsSaid() {
-    assertNull(Main.aloneWarning(new String[] {"-cluster", "-conf", "conf/worker.json"}, WORKER));
-    assertNull(Main.aloneWarning(new String[] {"-cluster"}, LONE));
+    assertNull(Main.aloneWarning(true, WORKER));
+    assertNull(Main.aloneWarning(true, LONE));
+  }
+
+  @Test
+  void aMemberConfWithoutClusterIsRefusedBeforeAnythingStartsWithExitCodeTwo() {
+    CliRun r = CliRun.of("-conf", "{\"cluster\":{\"members\":[\"127.0.0.1:5701\"]}}");
+    r.assertRefused("add -cluster");
   }
 }

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.logging.Level;
 import org.junit.jupiter.api.Test;
 
 class EmberConfTest {
@@ -149,5 +150,16 @@ class EmberConfTest {
     assertEquals(5_000, EmberConf.from("none", new JsonObject("{\"startup\": {\"waitMs\": 5000}}")).startup().waitMs());
     assertTrue(error("{\"startup\": {\"waitMs\": 0}}").contains("'startup.waitMs' must be > 0"));
     assertTrue(error("{\"startup\": {\"waitMs\": \"60s\"}}").contains("'startup.waitMs' must be an integer"));
+  }
+
+  @Test
+  void loggingLevelDefaultsToInfoTakesJulNamesAndCommonAliasesAndNamesTheChoicesOtherwise() {
+    assertEquals(Level.INFO, EmberConf.from("none", new JsonObject()).logLevel());
+    assertEquals(Level.FINE, EmberConf.from("none", new JsonObject("{\"logging\": {\"level\": \"debug\"}}")).logLevel());
+    assertEquals(Level.WARNING, EmberConf.from("none", new JsonObject("{\"logging\": {\"level\": \"WARNING\"}}")).logLevel());
+    String m = error("{\"logging\": {\"level\": \"loud\"}}");
+    assertTrue(m.startsWith("conf/x.json: key 'logging.level' must be one of SEVERE (or ERROR), WARNING (or WARN), INFO") && m.endsWith("got \"loud\""), m);
+    assertTrue(error("{\"logging\": {\"level\": 3}}").contains("'logging.level' must be a string"));
+    assertTrue(error("{\"logging\": {\"file\": \"x\"}}").contains("unknown key 'logging.file'"));
   }
 }

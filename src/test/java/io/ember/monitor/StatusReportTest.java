@@ -95,6 +95,8 @@ class StatusReportTest extends RealRedis {
     JsonObject all = await(StatusReport.build(gcs, 70));
     assertEquals(130, all.getInteger("recoveriesShown"));
     assertEquals(130, all.getJsonArray("recoveries").size());
+    String none = StatusReport.render(await(StatusReport.build(gcs, 0)));
+    assertTrue(none.contains("recent recoveries: none (the newest 0 of 130 "), none);
   }
 
   @Test

@@ -207,6 +207,7 @@ public final class LocalCluster implements AutoCloseable {
     List<String> cmd = new ArrayList<>(List.of(javaBin(), "-Xmx1g", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
         "-Djava.util.concurrent.ForkJoinPool.common.parallelism=4",
         "-cp", System.getProperty("java.class.path"), "io.ember.cli.Main"));
+    cmd.addAll(1, HazelcastSetup.JVM_ACCESS); // as the jar's manifest grants: Hazelcast warns at start without it
     cmd.addAll(args);
     Path log = dir.resolve(name + ".log");
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
