@@ -88,7 +88,7 @@ abstract class RecoveryFakes {
   }
 
   ObjectRecovery recovery() {
-    ClaimService service = (task, claimer, at, maxRetries, reason, now) -> {
+    ClaimService service = (task, claimer, at, maxRetries, returns, reason, now) -> {
       claimsAsked.add(new Claim(ClaimOutcome.CLAIMED, claimer, at.value(), maxRetries, new TaskFailure(null, null, reason, null)));
       clock.now.addAndGet(100);
       return claims.apply(claimsAsked.size());
