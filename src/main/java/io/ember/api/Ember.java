@@ -47,8 +47,8 @@ public interface Ember {
 
   /**
    * The values of {@code refs}, in order, once all are ready, within one {@code timeout} for all
-   * of them: the first failure among them (in the order given) is thrown as {@code get} would
-   * throw it, and {@link GetTimeoutException} if the timeout passes first.
+   * of them. As soon as one of them fails its failure is thrown as {@code get} would throw it;
+   * {@link GetTimeoutException} if the timeout passes first. Blocks, as {@code wait} does.
    */
   <T> List<T> getAll(List<? extends ObjectRef<T>> refs, Duration timeout);
 
@@ -58,6 +58,9 @@ public interface Ember {
    * discarded either way). From then on every {@code get} of its results (and of the results of
    * tasks that take them as arguments) fails with {@link TaskCancelledException}
    * ({@link ErrorCode#CANCELLED}); a cancelled task is never retried nor re-run by recovery.
+   *
+   * <p>Returns at once when this client owns the task (it submitted it); a task owned by another
+   * client is cancelled by asking that owner, which blocks (not on an event loop).
    *
    * @return true if the task was cancelled; false if it had already finished (or failed), or
    *         {@code ref} is not the result of a task (a {@code put}, an actor call)

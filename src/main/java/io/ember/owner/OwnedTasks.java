@@ -86,6 +86,8 @@ public final class OwnedTasks {
   private final InFlightGate gate = new InFlightGate(pending::size);
   /** Tasks this client cancelled: final, whatever a node reports later (bounded, like the failures decided here). */
   private final Map<TaskId, Boolean> cancelled = bounded(RAISED_MAX);
+  /** False until this client's first cancel: completions then skip the lookup (set before any task is marked cancelled). */
+  private volatile boolean anyCancelled;
 
   private static <V> Map<TaskId, V> bounded(int max) {
     return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
@@ -123,7 +125,7 @@ public final class OwnedTasks {
    * (a node's report replaces a failure decided here); never once a result arrived.
    */
   public boolean awaits(TaskId task) {
-    if (cancelled.containsKey(task)) return false;
+    if (anyCancelled && cancelled.containsKey(task)) return false;
     if (pending.containsKey(task)) return true;
     TaskDone d = recent.get(task);
     return d != null && !d.ok();
@@ -142,7 +144,7 @@ public final class OwnedTasks {
 
   /** A result arrived: remembered, and handed to whoever waits; ignored for a task this client cancelled. */
   public void complete(TaskDone done) {
-    if (cancelled.containsKey(done.task())) return;
+    if (anyCancelled && cancelled.containsKey(done.task())) return;
     Pending p = pending.get(done.task());
     if (p == null) {
       completeNow(done);
@@ -184,6 +186,7 @@ public final class OwnedTasks {
   public boolean cancel(TaskId task) {
     Pending p = pending.get(task);
     if (p == null || p.spec() == null) return false;
+    anyCancelled = true;
     synchronized (p) {
       if (pending.get(task) != p) return false; // its result arrived meanwhile
       p.cancelled = true;
@@ -195,12 +198,12 @@ public final class OwnedTasks {
 
   /** Whether this client cancelled {@code task} (within the bound of remembered cancellations). */
   public boolean cancelled(TaskId task) {
-    return cancelled.containsKey(task);
+    return anyCancelled && cancelled.containsKey(task);
   }
 
   /** The task failed here (it will not be re-run): a later get of its object finds {@code err}. A cancelled task keeps its cancellation. */
   public void fail(TaskId task, Throwable err) {
-    if (cancelled.containsKey(task) && !(err instanceof TaskCancelledException)) return;
+    if (anyCancelled && cancelled.containsKey(task) && !(err instanceof TaskCancelledException)) return;
     TaskDone failed = TaskDone.failed(task, null, Failures.toFailure(err));
     if (err instanceof EmberException e) raised.put(task, e);
     recent.put(task, failed);

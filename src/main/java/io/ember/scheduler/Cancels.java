@@ -27,37 +27,43 @@ final class Cancels {
     }
   });
   private final Map<TaskId, Running> running = new ConcurrentHashMap<>();
+  /** False until the first cancel: the check on every task's path is then one volatile read. */
+  private volatile boolean any;
 
   private record Running(Thread thread, ClientId owner) {}
 
   /** Remembers {@code c}; interrupts the task's thread if it runs here now (for that owner). True if it did. */
   boolean cancel(TaskCancel c) {
+    any = true;
     cancelled.put(c.task(), c.owner());
-    synchronized (this) {
-      Running r = running.get(c.task());
-      if (r == null || !r.owner().equals(c.owner())) return false;
-      r.thread().interrupt();
-      return true;
-    }
+    boolean[] interrupted = {false};
+    running.computeIfPresent(c.task(), (k, r) -> { // atomic with ended()'s removal: no interrupt after the task ended
+      if (r.owner().equals(c.owner())) {
+        r.thread().interrupt();
+        interrupted[0] = true;
+      }
+      return r;
+    });
+    return interrupted[0];
   }
 
   /** Whether {@code spec}'s owner cancelled it. */
   boolean cancelled(TaskSpec spec) {
+    if (!any) return false;
     ClientId by = cancelled.get(spec.id());
     return by != null && by.equals(spec.owner());
   }
 
-  /** The calling worker thread starts running {@code spec}. */
+  /** The calling worker thread starts running {@code spec}; a cancel that came just before interrupts it at once. */
   void started(TaskSpec spec) {
     running.put(spec.id(), new Running(Thread.currentThread(), spec.owner()));
+    if (cancelled(spec)) Thread.currentThread().interrupt();
   }
 
   /** The calling worker thread is done with {@code task}: no interrupt reaches it for that task any more, and none is left pending. */
   void ended(TaskId task) {
-    synchronized (this) {
-      Running r = running.get(task);
-      if (r != null && r.thread() == Thread.currentThread()) running.remove(task);
-    }
+    Thread self = Thread.currentThread();
+    running.computeIfPresent(task, (k, r) -> r.thread() == self ? null : r);
     Thread.interrupted(); // clears an interrupt that arrived while the task ran
   }
 }
