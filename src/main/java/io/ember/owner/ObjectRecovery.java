@@ -20,9 +20,12 @@ import io.ember.protocol.TaskSpec;
 import io.ember.util.AsyncLimiter;
 import io.ember.util.Retry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -112,6 +115,8 @@ public final class ObjectRecovery {
   private final Clock clock;
   private final Retry retry;
   private final AsyncLimiter claimLimit = new AsyncLimiter(CLAIMS_IN_FLIGHT);
+  /** Recoveries for gets in progress, by task (see {@link #recoverOnce}). */
+  private final Map<TaskId, Future<Location>> inFlight = new ConcurrentHashMap<>();
 
   public ObjectRecovery(ClientId clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
       ActorOutputs actorOutputs, Submitter submitter, LiveLocation live, Ledger ledger, Retry retry, Clock clock) {
@@ -135,12 +140,30 @@ public final class ObjectRecovery {
    * never existed; never later than about {@code deadline}.
    */
   public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
-    return recover(ObjectId.of(task, 1), known, reason, deadline, true);
+    return recoverOnce(ObjectId.of(task, 1), known, reason, deadline);
   }
 
   /** As {@link #recover(TaskId, TaskSpec, String, long)}, for one of its task's return objects: where {@code oid} is. */
   public Future<Location> recover(ObjectId oid, String reason, long deadline) {
-    return recover(oid, null, reason, deadline, true);
+    return recoverOnce(oid, null, reason, deadline);
+  }
+
+  /**
+   * One recovery per task at a time: the return objects of one task are lost together (a task with
+   * {@code numReturns} n), and recovering each on its own would claim it n times at once, which a
+   * claimer whose home has just died turns into n re-runs (its retry budget spent in one go). Later
+   * ones wait for the first, then look again: its copies are back (EXISTS), or it runs (IN_PROGRESS).
+   */
+  private Future<Location> recoverOnce(ObjectId oid, TaskSpec known, String reason, long deadline) {
+    Promise<Location> mine = Promise.promise();
+    Future<Location> first = inFlight.putIfAbsent(oid.task(), mine.future());
+    if (first != null) return first.transform(ar -> recover(oid, known, reason, deadline, true));
+    recover(oid, known, reason, deadline, true).onComplete(ar -> {
+      inFlight.remove(oid.task(), mine.future());
+      if (ar.succeeded()) mine.complete(ar.result());
+      else mine.fail(ar.cause());
+    });
+    return mine.future();
   }
 
   /**

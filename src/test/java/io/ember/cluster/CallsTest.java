@@ -42,8 +42,9 @@ import org.junit.jupiter.api.Timeout;
 
 /**
  * The calls a Ray user reaches for, on three real node JVMs, from a driver and over the event bus:
- * wait for k of n, get many, cancel (queued and running; a dependent fails too; never re-run) and
- * tasks with several return values, the last of them rebuilt after the node holding them is killed.
+ * wait for k of n, get many, cancel (queued and running; a dependent fails too; never re-run, not
+ * even when its node dies) and tasks with several return values, rebuilt together after the node
+ * holding them is killed.
  */
 @Timeout(120)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -179,7 +180,10 @@ class CallsTest {
     assertEquals(12L, parts.get(0).get(Duration.ofSeconds(10)));
     String victim = Path.of(ranOn).getFileName().toString().replace(".json", "");
     TaskId task = ObjectId.parse(parts.get(0).id()).task();
+    ObjectRef<Long> doomed = ember.task(TestFns::block, 60_000).resource("node:" + victim, 1).remote();
+    poll("running on " + victim, Duration.ofSeconds(20), () -> state(doomed) == TaskState.RUNNING);
     cluster.kill(victim);
+    assertTrue(ember.cancel(doomed), "cancelled while its node is dead but not declared yet");
     poll(victim + " declared dead", Duration.ofSeconds(15), () -> {
       try {
         return "DEAD".equals(cluster.stateOf(victim));
@@ -193,6 +197,11 @@ class CallsTest {
     assertEquals(12L, again.get(0));
     assertEquals(144L, again.get(1), "never fetched before the kill: rebuilt with the others");
     assertNotEquals(ranOn, again.get(2), "ran again on a live node");
-    assertEquals(1, await(cluster.gcs().tasks().get(task)).attempts(), "one re-run rebuilt all three");
+    // one re-run rebuilt all three; two when the victim was the driver's home (its claim went to the dead home, then the verdict's)
+    int attempts = await(cluster.gcs().tasks().get(task)).attempts();
+    assertTrue(attempts == 1 || attempts == 2, "re-runs: " + attempts);
+    assertThrows(TaskCancelledException.class, () -> doomed.get(Duration.ofSeconds(5)));
+    assertEquals(TaskState.LOST, state(doomed), "its node's death made it LOST");
+    assertEquals(0, row(doomed).attempts(), "and the verdict did not re-run it");
   }
 }

@@ -76,6 +76,27 @@ class ObjectRecoveryTest extends RecoveryFakes {
   }
 
   @Test
+  void theReturnObjectsOfOneTaskLostTogetherAreClaimedOnceNotOnceEach() throws Exception {
+    TaskSpec three = new TaskSpec(TASK, SPEC.job(), SPEC.function(), List.of(), SPEC.resources(), 3, false, ME, 0, 3);
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.CLAIMED, ME, 1, null) : claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    for (int i = 1; i <= 3; i++) objects.put(ObjectId.of(TASK, i), new ObjectRecord(ObjectId.of(TASK, i), i, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    specs.put(TASK, three);
+    ObjectRecovery r = recovery();
+    List<Future<Location>> all = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) all.add(r.recover(ObjectId.of(TASK, i), "its node died", deadline()));
+    assertEquals(1, claimsAsked.size(), "one claim while the re-run is under way");
+    assertEquals(1, submitted.size());
+    tasks.complete(TaskDone.ok(TASK, PEER, "p", 2, 6, null));
+    assertEquals(PEER, await(all.get(0)).node());
+    assertEquals(new Location(PEER, "p", 2, 2), await(all.get(1)), "then each finds its own copy");
+    assertEquals(new Location(PEER, "p", 2, 3), await(all.get(2)));
+    assertEquals(1, submitted.size(), "run once");
+  }
+
+  @Test
   void missingIsResubmittedKeepingItsAttempt() {
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
     recovery().recover(TASK, SPEC.withAttempt(1), "why", deadline());
