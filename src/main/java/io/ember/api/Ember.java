@@ -4,6 +4,8 @@ import io.ember.api.Funcs.*;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
 
 /**
  * Ember's entry point, shaped like Ray's Java API: {@code ember.task(Fns::add, 1, 2).remote()}
@@ -31,6 +33,39 @@ public interface Ember {
 
   /** Status of the whole cluster as JSON (the same document as {@code status --json}). */
   Future<JsonObject> status();
+
+  /**
+   * Waits until {@code numReady} of {@code refs} are ready (their value or their failure is known,
+   * fetched to this JVM) or {@code timeout} passes, whichever is first, like Ray's
+   * {@code ray.wait}: never fails for a slow or failed object, never returns more than
+   * {@code numReady} in {@code ready}. Blocks (not on an event loop); inside a task it gives the
+   * worker slot back while it waits, as {@code get} does.
+   *
+   * @throws IllegalArgumentException if {@code numReady} is not within 0..refs.size()
+   */
+  <T> WaitResult<T> wait(List<? extends ObjectRef<T>> refs, int numReady, Duration timeout);
+
+  /**
+   * The values of {@code refs}, in order, once all are ready, within one {@code timeout} for all
+   * of them. As soon as one of them fails its failure is thrown as {@code get} would throw it;
+   * {@link GetTimeoutException} if the timeout passes first. Blocks, as {@code wait} does.
+   */
+  <T> List<T> getAll(List<? extends ObjectRef<T>> refs, Duration timeout);
+
+  /**
+   * Cancels the task that creates {@code ref}: if it is still queued it is dropped; if it is
+   * running its worker thread is interrupted (the function may stop early or not: its result is
+   * discarded either way). From then on every {@code get} of its results (and of the results of
+   * tasks that take them as arguments) fails with {@link TaskCancelledException}
+   * ({@link ErrorCode#CANCELLED}); a cancelled task is never retried nor re-run by recovery.
+   *
+   * <p>Returns at once when this client owns the task (it submitted it); a task owned by another
+   * client is cancelled by asking that owner, which blocks (not on an event loop).
+   *
+   * @return true if the task was cancelled; false if it had already finished (or failed), or
+   *         {@code ref} is not the result of a task (a {@code put}, an actor call)
+   */
+  boolean cancel(ObjectRef<?> ref);
 
   /** Submits a registered function by name with already-encoded-in-JSON arguments: the untyped door. */
   <R> TaskCall<R> taskByName(String function, Object... args);

@@ -30,6 +30,11 @@ public enum ErrorCode {
   NOT_SERIALIZABLE(415),
   /** The arguments do not match the function's parameters (count or type). */
   ARGUMENT_MISMATCH(422),
+  /**
+   * The task was cancelled by its owner ({@code cancel}) before it finished, or it depends on one
+   * that was. Final: a cancelled task is never retried or re-run.
+   */
+  CANCELLED(499),
   /** The user's code threw; the text carries the remote exception. */
   TASK_FAILED(500),
   /** The object existed but no live copy remains and it cannot be rebuilt. */

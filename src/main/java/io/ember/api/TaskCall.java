@@ -1,5 +1,6 @@
 package io.ember.api;
 
+import java.util.List;
 import java.util.function.Consumer;
 
 /** A task about to be submitted: set options, then {@link #remote()}. */
@@ -16,6 +17,19 @@ public interface TaskCall<R> {
 
   TaskCall<R> options(Consumer<TaskOptions> edit);
 
-  /** Submits the task; returns at once with the reference to its result. */
+  /**
+   * The task returns {@code n} values (default 1): its function returns an {@code Object[]} or a
+   * {@code List} of exactly {@code n} elements, each stored as an object of its own; submit it
+   * with {@link #remoteMany()}.
+   */
+  TaskCall<R> numReturns(int n);
+
+  /** Submits the task; returns at once with the reference to its result. Only for one return value. */
   ObjectRef<R> remote();
+
+  /**
+   * Submits the task; returns at once with one reference per return value ({@link #numReturns}),
+   * in order. A lost one is rebuilt by running the task again, which rebuilds them all.
+   */
+  <T> List<ObjectRef<T>> remoteMany();
 }

@@ -2,14 +2,28 @@ package io.ember.client;
 
 import io.ember.api.ActorCreation;
 import io.ember.api.ActorHandle;
+import io.ember.conf.EmberConf;
+import io.ember.ids.ActorId;
+import io.ember.ids.ClientId;
+import io.ember.protocol.ActorCreateSpec;
+import io.ember.protocol.TaskSpec;
 import java.time.Duration;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** An actor creation being built: its options, then {@link #remote()} creates it through the client. */
 final class ActorCreationImpl<A> implements ActorCreation<A> {
   /** What the builder was given; unset values are negative ({@code maxRestarts}: {@link Integer#MIN_VALUE}). */
-  record Options(Map<String, Double> resources, int maxRestarts, int checkpointCalls, long checkpointMs, String onNode) {}
+  record Options(Map<String, Double> resources, int maxRestarts, int checkpointCalls, long checkpointMs, String onNode) {
+    /** The creation's spec, each unset option from {@code d} (a node's conf; null for a driver: the built-in defaults). */
+    ActorCreateSpec spec(ActorId id, String className, List<TaskSpec.Arg> args, EmberConf.Actors d, ClientId owner) {
+      int restarts = maxRestarts != Integer.MIN_VALUE ? maxRestarts : d != null ? d.maxRestarts() : -1;
+      int calls = checkpointCalls >= 0 ? checkpointCalls : d != null ? d.checkpointEveryCalls() : 1000;
+      long ms = checkpointMs >= 0 ? checkpointMs : d != null ? d.checkpointEveryMs() : 10_000;
+      return new ActorCreateSpec(id, className, args, resources, restarts, calls, ms, owner);
+    }
+  }
 
   private final EmberClient client;
   private final IdSource source;

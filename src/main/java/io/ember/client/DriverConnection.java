@@ -8,9 +8,13 @@ import io.ember.ids.JobId;
 import io.ember.ids.NodeId;
 import io.ember.owner.Ledger;
 import io.ember.owner.OwnerRequests;
+import io.ember.monitor.ClusterView;
+import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
+import io.ember.protocol.Heartbeat;
 import io.ember.security.ClusterSecurity;
 import io.vertx.core.Future;
+import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.Vertx;
 import java.time.Clock;
@@ -45,6 +49,14 @@ final class DriverConnection {
 
   static int maxInFlight() {
     return Integer.getInteger(MAX_IN_FLIGHT_PROPERTY, DEFAULT_MAX_IN_FLIGHT);
+  }
+
+  /** A driver that is not a node keeps its own view of the cluster, from the heartbeats it hears. */
+  static MessageConsumer<Object> hearHeartbeats(Vertx vertx, ClusterView view, Clock clock) {
+    return vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
+      Heartbeat beat = Codecs.bodyOf(m, Heartbeat.class); // null when unreadable
+      if (beat != null) view.onHeartbeat(beat, clock.millis());
+    });
   }
 
   static Future<EmberClient> open(Vertx vertx, JobId job, long defaultTimeoutMs) {

@@ -8,6 +8,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
 import io.ember.api.TaskOptions;
+import io.ember.api.WaitResult;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.TableWriter;
@@ -33,14 +34,11 @@ import io.ember.owner.ObjectRecovery;
 import io.ember.owner.Reconciler;
 import io.ember.owner.OwnedTasks;
 import io.ember.owner.OwnerRequests;
-import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.Addresses;
-import io.ember.protocol.Handoff;
 import io.ember.protocol.Codecs;
 import io.ember.api.ErrorCode;
 import io.ember.protocol.JsonDoor;
 import io.ember.protocol.ActorsPlaced;
-import io.ember.protocol.Heartbeat;
 import io.ember.protocol.NodeDeath;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
@@ -55,14 +53,12 @@ import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.Set;
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
 
 /**
  * The Java API's implementation, a facade: submission, put, actor creation and calls, status and
@@ -74,7 +70,6 @@ import java.util.logging.Logger;
  * fetching logic of its own.
  */
 public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.OwnerLookup {
-  private static final Logger LOG = Logger.getLogger(EmberClient.class.getName());
 
   /** What a node's own client uses of its node (its JSON doors' in-flight limit too); null for a driver. */
   public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, TableWriter writer, BooleanSupplier fenced,
@@ -83,7 +78,6 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final Vertx vertx;
   private final ClientId clientId;
   private final Local local;
-  private final JobId job;
   private final IdSource ids;
   private final long defaultTimeoutMs;
   private final ClusterView view;
@@ -91,13 +85,15 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final Home home;
   private final OwnedTasks tasks = new OwnedTasks();
   private final OwnerRequests requests;
-  private final Handoff handoff;
+  private final Submissions submissions;
   private final Reconciler reconciler;
   private final ObjectRecovery recovery;
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
   private final Puts puts;
   private final Inbox completions;
+  private final Waits waits;
+  private final CancelRoute cancels;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
   private long actorTick = -1;
   private long deadlineTick = -1;
@@ -108,14 +104,13 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.clientId = clientId;
     this.local = local;
     this.home = new Home(home, view, local == null ? null : local.node(), local == null ? () -> false : local.fenced(), clock);
-    this.job = job;
     this.ids = new IdSource(TaskId.driverOf(job), tasks.gate()); // nested submissions (forTask) are not gated: they never wait
     tasks.gate().limit(local != null ? local.maxInFlight() : DriverConnection.maxInFlight(), defaultTimeoutMs);
     this.defaultTimeoutMs = defaultTimeoutMs;
     this.view = view;
     this.clock = clock;
     this.requests = new OwnerRequests(vertx, this.home, clock);
-    this.handoff = new Handoff(vertx, clock);
+    this.submissions = new Submissions(vertx, clientId, job, tasks, this.home, defaultTimeoutMs, clock);
     LiveLocation live = local == null ? LiveLocation.remote(view)
         : new LiveLocation(local.node(), local.store()::contains, local.directory()::self, view);
     ObjectRecovery.ActorOutputs rebuild = (oid, kind, deadline) -> {
@@ -123,15 +118,17 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
       return host != null ? host.rebuild(oid, kind, deadline) : requests.rebuildAtHome(oid, kind, deadline);
     };
     this.recovery = new ObjectRecovery(clientId, this.home, tasks, gcs.tasks()::claim, ObjectRecovery.Lineage.of(gcs),
-        requests, rebuild, this::handOff, live, ledger,
+        requests, rebuild, submissions::handOff, live, ledger,
         Retry.every(vertx, clock, 50), clock);
     this.getter = new ObjectGetter(tasks, new Deadlines(), vertx.getOrCreateContext(), local == null ? null : local.directory(),
         transfers, requests, recovery, clock);
     this.reconciler = new Reconciler(clientId, tasks, Reconciler.Rows.of(gcs.tasks()), Reconciler.deadOrSilent(view, clock), recovery,
-        this::handOff, defaultTimeoutMs, clock);
+        submissions::handOff, defaultTimeoutMs, clock);
     this.puts = new Puts(clientId, tasks, local, requests, defaultTimeoutMs, this::deliver);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
+    this.waits = new Waits(vertx, getter::bytesOf);
+    this.cancels = new CancelRoute(vertx, clientId, tasks, gcs.tasks(), defaultTimeoutMs);
     this.completions = new Inbox(tasks, actorCalls, gcs.tasks(), Retry.backoff(vertx, clock, 20, CompletionCheck.ROW_EVERY_MS), clock, clientId, this::deliver);
   }
 
@@ -168,6 +165,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         Codecs.consumer(Addresses.clientInbox(clientId), TaskDone.class, completions::received));
     MessageConsumer<Object> waits = vertx.eventBus().consumer(Addresses.clientWait(clientId),
         JsonDoor.serve("wait", m -> tasks.answerWait(m.body(), clientId, defaultTimeoutMs, this::stillThere)));
+    MessageConsumer<Object> cancel = vertx.eventBus().consumer(Addresses.clientCancel(clientId), JsonDoor.serve("cancel", m -> cancels.answer(m.body())));
     deaths.add(vertx.getOrCreateContext(), new VerdictFanout.Listener() {
       @Override
       public void onNodeDead(NodeDeath verdict) {
@@ -180,20 +178,16 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
         actorCalls.onPlaced(placed.actors());
       }
     });
-    consumers.addAll(List.of(inbox, waits));
+    consumers.addAll(List.of(inbox, waits, cancel));
     actorTick = vertx.setPeriodic(1000, t -> {
       actorCalls.tick();
       home.check();
       reconciler.round();
     });
     deadlineTick = vertx.setPeriodic(Deadlines.SWEEP_MS, t -> getter.sweep());
-    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion()));
+    List<Future<?>> ready = new ArrayList<>(List.of(inbox.completion(), waits.completion(), cancel.completion()));
     if (local == null) {
-      // a driver that is not a node keeps its own view of the cluster, from the heartbeats
-      MessageConsumer<Object> hb = vertx.eventBus().consumer(Addresses.HEARTBEAT, m -> {
-        Heartbeat beat = Codecs.bodyOf(m, Heartbeat.class); // null when unreadable
-        if (beat != null) view.onHeartbeat(beat, clock.millis());
-      });
+      MessageConsumer<Object> hb = DriverConnection.hearHeartbeats(vertx, view, clock);
       consumers.add(hb);
       ready.add(hb.completion());
     }
@@ -232,24 +226,11 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     if (local == null) Values.allowPackageOf(className);
   }
 
-  <R> ObjectRef<R> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
-    List<TaskSpec.Arg> encoded = TaskArgs.encode(args);
-    TaskId id = source.next();
-    TaskSpec spec = new TaskSpec(id, job, function, encoded, new LinkedHashMap<>(opts.resources()), opts.maxRetries(),
-        opts.retryExceptions(), clientId, 0);
-    tasks.track(spec);
-    handOff(home.get(), spec);
-    return new ObjectRefImpl<>(spec.returnId(), this);
-  }
-
-  /** Hands a task to {@code first}, then to the home (it may move), until the default timeout; fails it if no node held it. */
-  private void handOff(NodeId first, TaskSpec spec) {
-    long deadline = clock.millis() + defaultTimeoutMs;
-    AtomicBoolean firstTry = new AtomicBoolean(true);
-    Supplier<NodeId> to = () -> tasks.handedTo(spec.id(), firstTry.getAndSet(false) ? first : home.get()); // its result comes from there
-    handoff.deliver(() -> Addresses.submitTo(to.get()), spec, deadline).onFailure(err ->
-        tasks.fail(spec.id(), new EmberException(ErrorCode.UNAVAILABLE, "task " + spec.id() + " (" + spec.function()
-            + "): no node acknowledged it within " + defaultTimeoutMs + " ms: " + err.getMessage())));
+  /** Submits a task; one reference per return object, in order. */
+  <R> List<ObjectRef<R>> submit(IdSource source, String function, Object[] args, TaskOptions opts) {
+    List<ObjectRef<R>> refs = new ArrayList<>(opts.numReturns());
+    for (ObjectId oid : submissions.submit(source, function, args, opts).returnIds()) refs.add(new ObjectRefImpl<>(oid, this));
+    return refs;
   }
 
   @Override
@@ -282,7 +263,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   /** A copy on a node since declared dead is made to exist again before anyone is sent there (it may never have been recorded). */
   private Future<Location> stillThere(ObjectId id, Location recorded, long deadline) {
     if (recorded.node() == null || !view.isDead(recorded.node())) return Future.succeededFuture(recorded);
-    return recovery.recover(id.task(), null, "object " + id + ": its copy was on node " + recorded.node() + ", which died", deadline);
+    return recovery.recover(id, "object " + id + ": its copy was on node " + recorded.node() + ", which died", deadline);
   }
 
   @Override
@@ -306,6 +287,31 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     return getter.bytesOf(id, deadline);
   }
 
+  @Override
+  public <T> WaitResult<T> wait(List<? extends ObjectRef<T>> refs, int numReady, Duration timeout) {
+    return waits.await(refs, numReady, timeout);
+  }
+
+  @Override
+  public <T> List<T> getAll(List<? extends ObjectRef<T>> refs, Duration timeout) {
+    return waits.getAll(refs, timeout);
+  }
+
+  /** Wait and get-many as futures, for code on event loops (the JSON doors). */
+  public Waits waits() {
+    return waits;
+  }
+
+  @Override
+  public boolean cancel(ObjectRef<?> ref) {
+    return cancels.cancelNow(ObjectId.parse(ref.id()));
+  }
+
+  /** Cancels the task creating {@code id}, here or at its owner (see {@link #cancel(ObjectRef)}). */
+  public Future<Boolean> cancel(ObjectId id) {
+    return cancels.cancel(id);
+  }
+
   /** A reference to an existing object by id, resolved through this client. */
   public <T> ObjectRef<T> ref(ObjectId id) {
     return new ObjectRefImpl<>(id, this);
@@ -326,10 +332,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     reconciler.afterVerdict(lost);
   }
 
-  /** Makes sure {@code task}'s result exists again and says where (see {@link ObjectRecovery}). */
+  /** Makes sure object {@code id} exists again and says where (see {@link ObjectRecovery}). */
   @Override
-  public Future<Location> recover(TaskId task, String reason, long deadline) {
-    return recovery.recover(task, null, reason, deadline);
+  public Future<Location> recover(ObjectId id, String reason, long deadline) {
+    return recovery.recover(id, reason, deadline);
   }
 
   // ---- actors -----------------------------------------------------------------------------
@@ -364,11 +370,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   <A> ActorHandle<A> create(IdSource source, String className, Object[] args, ActorCreationImpl.Options o) {
     List<TaskSpec.Arg> encoded = TaskArgs.encode(args);
     ActorId id = ActorId.of(source.next());
-    EmberConf.Actors d = local != null ? local.actorDefaults() : null;
-    int restarts = o.maxRestarts() != Integer.MIN_VALUE ? o.maxRestarts() : d != null ? d.maxRestarts() : -1;
-    int calls = o.checkpointCalls() >= 0 ? o.checkpointCalls() : d != null ? d.checkpointEveryCalls() : 1000;
-    long ms = o.checkpointMs() >= 0 ? o.checkpointMs() : d != null ? d.checkpointEveryMs() : 10_000;
-    actorCalls.create(new ActorCreateSpec(id, className, encoded, o.resources(), restarts, calls, ms, clientId), o.onNode());
+    actorCalls.create(o.spec(id, className, encoded, local != null ? local.actorDefaults() : null, clientId), o.onNode());
     return new ActorHandleImpl<>(id, this);
   }
 

@@ -16,7 +16,9 @@ import java.util.function.Consumer;
  * client waits for it and it comes from the node that ran it ({@link CompletionCheck}): an actor
  * call's from the node the call was sent to or the actor table names, a task's from the node it
  * was handed to or the task table names. Everything else is dropped (counted, logged at most once
- * per 10 s): a forged completion cannot change what a {@code get} returns. Results from
+ * per 10 s): a forged completion cannot change what a {@code get} returns. A report of a task
+ * this client cancelled is expected (the node that dropped or interrupted it says so) and ignored
+ * silently. Results from
  * components in this JVM do not come through here.
  */
 final class Inbox {
@@ -36,6 +38,7 @@ final class Inbox {
 
   /** A completion from the event bus (any thread). */
   void received(TaskDone d) {
+    if (tasks.cancelled(d.task())) return; // the node's report of a task this client cancelled: nothing left to do
     CompletionCheck.Expected from = calls.expectedFor(d.task());
     if (from == null && tasks.awaits(d.task())) {
       from = new CompletionCheck.Expected(tasks.handedTo(d.task()), () -> rows.nodeOf(d.task()));

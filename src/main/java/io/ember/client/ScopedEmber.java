@@ -5,10 +5,13 @@ import io.ember.api.ActorHandle;
 import io.ember.api.Ember;
 import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
+import io.ember.api.WaitResult;
 import io.ember.ids.ActorId;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import java.io.Serializable;
+import java.time.Duration;
+import java.util.List;
 
 /** The Ember a running task or actor call sees: its client's, with ids that descend from the task's. */
 final class ScopedEmber implements Ember, ActorCaller {
@@ -43,6 +46,21 @@ final class ScopedEmber implements Ember, ActorCaller {
   @Override
   public <T> ObjectRef<T> put(T value) {
     return client.put(source, value);
+  }
+
+  @Override
+  public <T> WaitResult<T> wait(List<? extends ObjectRef<T>> refs, int numReady, Duration timeout) {
+    return client.wait(refs, numReady, timeout);
+  }
+
+  @Override
+  public <T> List<T> getAll(List<? extends ObjectRef<T>> refs, Duration timeout) {
+    return client.getAll(refs, timeout);
+  }
+
+  @Override
+  public boolean cancel(ObjectRef<?> ref) {
+    return client.cancel(ref);
   }
 
   @Override

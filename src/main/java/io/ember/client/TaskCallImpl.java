@@ -3,6 +3,7 @@ package io.ember.client;
 import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
 import io.ember.api.TaskOptions;
+import java.util.List;
 import java.util.function.Consumer;
 
 /** A task call being built: its options, then {@link #remote()} submits it through the client. */
@@ -45,7 +46,21 @@ final class TaskCallImpl<R> implements TaskCall<R> {
   }
 
   @Override
+  public TaskCall<R> numReturns(int n) {
+    options.numReturns(n);
+    return this;
+  }
+
+  @Override
   public ObjectRef<R> remote() {
+    if (options.numReturns() != 1) {
+      throw new IllegalStateException(function + ": a task with numReturns " + options.numReturns() + " is submitted with remoteMany()");
+    }
+    return client.<R>submit(source, function, args, options).get(0);
+  }
+
+  @Override
+  public <T> List<ObjectRef<T>> remoteMany() {
     return client.submit(source, function, args, options);
   }
 }

@@ -12,6 +12,9 @@ package io.ember.gcs;
  *                                               LOST ──(resubmitted)──▶ PENDING
  * </pre>
  *
+ * FAILED is final; it also records a task its owner cancelled ({@code errorCode} CANCELLED),
+ * written by the node that dropped or interrupted it, so that no claim re-runs it.
+ *
  * PENDING: recorded, held by no node yet. QUEUED: held by a node's scheduler (waiting for its
  * arguments or for a worker). The {@code node} field of the task table says where it is queued
  * or running; the {@code owner} (a client) receives its result. Only schedulers move a task

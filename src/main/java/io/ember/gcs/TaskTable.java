@@ -43,8 +43,13 @@ public final class TaskTable {
    * and the next claim finds out which).
    */
   public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, String reason, long now) {
+    return claim(id, claimerOwner, claimerNode, maxRetries, 1, reason, now);
+  }
+
+  /** As above, for a task with {@code returns} result objects: a finished one is re-run unless every one of them has a live copy. */
+  public Future<Claim> claim(TaskId id, ClientId claimerOwner, NodeId claimerNode, int maxRetries, int returns, String reason, long now) {
     return store.refusable(() -> store.runAcked(CLAIM, List.of(Keys.task(id), Keys.COUNTS), id.toString(), claimerOwner.value(),
-        claimerNode.value(), maxRetries, reason, now, Keys.PREFIX)).map(res -> claim(res, claimerOwner, claimerNode));
+        claimerNode.value(), maxRetries, reason, now, Keys.PREFIX, returns)).map(res -> claim(res, claimerOwner, claimerNode));
   }
 
   private static Claim claim(Response res, ClientId claimerOwner, NodeId claimerNode) {

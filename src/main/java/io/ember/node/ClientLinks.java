@@ -9,6 +9,7 @@ import io.ember.object.ObjectRequests;
 import io.ember.owner.OwnerRequests;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 
 /**
  * Adapts this node's {@link EmberClient} to the narrow interfaces the components below it
@@ -26,6 +27,16 @@ final class ClientLinks {
       @Override
       public Future<Object> valueOf(ObjectId id, long timeoutMs) {
         return client.valueOf(id, timeoutMs);
+      }
+
+      @Override
+      public Future<List<Object>> valuesOf(List<ObjectId> ids, long timeoutMs) {
+        return client.waits().values(ids, timeoutMs);
+      }
+
+      @Override
+      public Future<List<ObjectId>> ready(List<ObjectId> ids, int numReady, long timeoutMs) {
+        return client.waits().ready(ids, numReady, timeoutMs);
       }
 
       @Override

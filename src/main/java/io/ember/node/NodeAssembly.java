@@ -299,7 +299,7 @@ public final class NodeAssembly {
     EmberClient c = client;
     scheduler = new SchedulerVerticle(nodeId, writer::epoch, busNodeId,
         () -> new Scheduler(vertx, nodeId, conf, functions, writer, store, directory, view, c::forTask, transferHost, transferPort),
-        new JsonSubmit(functions, c), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock);
+        new JsonSubmit(functions, c, c::cancel), () -> actors == null ? 0 : actors.hosted(), conf.heartbeat().intervalMs(), clock);
     return vertx.deployVerticle(scheduler).mapEmpty();
   }
 

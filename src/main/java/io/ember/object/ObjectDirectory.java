@@ -29,8 +29,8 @@ public final class ObjectDirectory {
     /** Where an object this JVM's client owns is, once its task is done; null if it does not own it. */
     Future<Location> ownedLocation(ObjectId id);
 
-    /** Makes sure {@code task}'s result exists again (re-running it if needed) and says where. */
-    Future<Location> recover(TaskId task, String reason, long deadline);
+    /** Makes sure object {@code id} exists again (re-running its task if needed) and says where. */
+    Future<Location> recover(ObjectId id, String reason, long deadline);
 
     /** Asks client {@code owner} where an object it owns is, waiting until its task is done (UNKNOWN_OBJECT if it does not own it). */
     Future<Location> askOwner(ClientId owner, ObjectId id, long deadline);
@@ -44,8 +44,8 @@ public final class ObjectDirectory {
         }
 
         @Override
-        public Future<Location> recover(TaskId task, String reason, long deadline) {
-          return owner.get().recover(task, reason, deadline);
+        public Future<Location> recover(ObjectId id, String reason, long deadline) {
+          return owner.get().recover(id, reason, deadline);
         }
 
         @Override
@@ -144,7 +144,7 @@ public final class ObjectDirectory {
         if (!known && rec == null) {
           return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + id + " is not known to the cluster"));
         }
-        return owner.recover(id.task(), "object " + id + " needed at node " + self + " has no live copy", deadline);
+        return owner.recover(id, "object " + id + " needed at node " + self + " has no live copy", deadline);
       });
     });
   }

@@ -17,7 +17,7 @@ import java.util.function.LongSupplier;
 
 /**
  * The object manager's event-bus face (the seed's plasma manager): the public JSON
- * {@code ember.get} and {@code ember.put}, the binary per-node {@code ember.node.<id>.objects}
+ * {@code ember.get}, {@code ember.wait} and {@code ember.put}, the binary per-node {@code ember.node.<id>.objects}
  * used by drivers that are not nodes, the TCP transfer server that other nodes fetch from, and
  * this component's heartbeat (which tells peers where to fetch). Decodes, delegates to
  * {@link ObjectRequests}, replies. Object bytes never travel between nodes as one event-bus
@@ -78,10 +78,11 @@ public final class ObjectManagerVerticle extends VerticleBase {
       var bus = vertx.eventBus();
       var get = bus.consumer(Addresses.GET, JsonDoor.serve("get", m -> requests.getJson(m.body())));
       var put = bus.consumer(Addresses.PUT, JsonDoor.serve("put", m -> requests.putJson(m.body())));
+      var wait = bus.consumer(Addresses.WAIT, JsonDoor.serve("wait", m -> requests.waitJson(m.body())));
       var node = bus.consumer(Addresses.objectsOf(self), JsonDoor.serve("object manager", this::nodeOp));
       heartbeat();
       timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
-      return Future.all(get.completion(), put.completion(), node.completion());
+      return Future.all(get.completion(), put.completion(), wait.completion(), node.completion());
     });
   }
 

@@ -11,12 +11,16 @@ import io.ember.protocol.Requests;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * What the object manager answers: the public JSON {@code ember.get} / {@code ember.put} (through
+ * What the object manager answers: the public JSON {@code ember.get} (one object or several),
+ * {@code ember.wait} and {@code ember.put} (through
  * this node's client, which owns what is put) and the binary get / put of drivers that are not
  * nodes. Each returns a future the verticle replies with; malformed requests throw BAD_REQUEST (the verticle's
  * {@code JsonDoor} turns it into the reply).
@@ -26,6 +30,12 @@ public final class ObjectRequests {
   /** What these requests need of this node's own client. */
   public interface Owner {
     Future<Object> valueOf(ObjectId id, long timeoutMs);
+
+    /** The values of {@code ids}, in order; fails as soon as one fails. */
+    Future<List<Object>> valuesOf(List<ObjectId> ids, long timeoutMs);
+
+    /** The first {@code numReady} of {@code ids} to be ready (value or failure known), in the order given, within the timeout. */
+    Future<List<ObjectId>> ready(List<ObjectId> ids, int numReady, long timeoutMs);
 
     <T> ObjectRef<T> put(T value);
 
@@ -60,19 +70,65 @@ public final class ObjectRequests {
     this.clock = clock;
   }
 
-  /** {@code {"objectId", "timeoutMs"?}} → {@code {"objectId", "value"}} with the value as JSON, when it is ready. */
+  /**
+   * {@code {"objectId", "timeoutMs"?}} → {@code {"objectId", "value"}} with the value as JSON, when it is ready;
+   * {@code {"objectIds": [..], "timeoutMs"?}} → {@code {"objectIds", "values"}} once all are (the first failure fails it).
+   */
   public Future<JsonObject> getJson(Object body) {
     JsonObject req = Requests.object(body);
-    Requests.onlyKeys(req, "objectId", "timeoutMs");
-    ObjectId id = Requests.objectId(req, "objectId");
+    Requests.onlyKeys(req, "objectId", "objectIds", "timeoutMs");
     long timeout = Requests.timeoutMs(req, "timeoutMs", getTimeoutMs);
-    return owner.get().valueOf(id, timeout).compose(value -> {
-      try {
-        return Future.succeededFuture(new JsonObject().put("objectId", id.toString()).put("value", Values.toJson(value)));
-      } catch (EmberException e) {
-        return Future.failedFuture(new EmberException(e.code(), "object " + id + ": " + e.getMessage()));
-      }
+    if (req.containsKey("objectIds")) {
+      if (req.containsKey("objectId")) throw Requests.bad("give 'objectId' or 'objectIds', not both");
+      List<ObjectId> ids = objectIds(req);
+      return owner.get().valuesOf(ids, timeout).map(values -> {
+        JsonArray json = new JsonArray();
+        for (int i = 0; i < values.size(); i++) json.add(asJson(ids.get(i), values.get(i)));
+        return new JsonObject().put("objectIds", req.getJsonArray("objectIds")).put("values", json);
+      });
+    }
+    ObjectId id = Requests.objectId(req, "objectId");
+    return owner.get().valueOf(id, timeout).map(value -> new JsonObject().put("objectId", id.toString()).put("value", asJson(id, value)));
+  }
+
+  /** A value as JSON for a reply; NOT_SERIALIZABLE naming the object if it has no JSON form. */
+  private static Object asJson(ObjectId id, Object value) {
+    try {
+      return Values.toJson(value);
+    } catch (EmberException e) {
+      throw new EmberException(e.code(), "object " + id + ": " + e.getMessage());
+    }
+  }
+
+  /**
+   * {@code {"objectIds": [..], "numReady"?, "timeoutMs"?}} → {@code {"ready": [..], "notReady": [..]}} once
+   * {@code numReady} (default 1) of them are ready (value or failure known) or the timeout passed, as Ray's {@code wait}.
+   */
+  public Future<JsonObject> waitJson(Object body) {
+    JsonObject req = Requests.object(body);
+    Requests.onlyKeys(req, "objectIds", "numReady", "timeoutMs");
+    List<ObjectId> ids = objectIds(req);
+    int numReady = req.containsKey("numReady") ? Requests.integer(req, "numReady") : 1;
+    if (numReady < 0 || numReady > ids.size()) throw Requests.bad("'numReady' must be 0.." + ids.size() + ", got " + numReady);
+    long timeout = Requests.timeoutMs(req, "timeoutMs", getTimeoutMs);
+    return owner.get().ready(ids, numReady, timeout).map(ready -> {
+      JsonArray yes = new JsonArray();
+      JsonArray no = new JsonArray();
+      List<ObjectId> left = new ArrayList<>(ready);
+      for (ObjectId id : ids) (left.remove(id) ? yes : no).add(id.toString());
+      return new JsonObject().put("ready", yes).put("notReady", no);
     });
+  }
+
+  private static List<ObjectId> objectIds(JsonObject req) {
+    JsonArray a = Requests.array(req, "objectIds", null);
+    if (a == null || a.isEmpty()) throw Requests.bad("'objectIds' must be a non-empty JSON array of object ids");
+    List<ObjectId> ids = new ArrayList<>(a.size());
+    for (Object o : a) {
+      if (!(o instanceof String s)) throw Requests.bad("'objectIds' holds object ids (strings), got " + o);
+      ids.add(ObjectId.parse(s));
+    }
+    return ids;
   }
 
   /** {@code {"value": json}} → {@code {"objectId"}} once stored. */

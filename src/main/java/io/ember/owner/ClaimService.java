@@ -14,8 +14,8 @@ import io.vertx.core.Future;
 public interface ClaimService {
   /**
    * Claims {@code task} for {@code claimer} on node {@code at}, unless it is running on a live
-   * node, its result has a live copy, user code failed it, or {@code maxRetries} re-executions
-   * were spent.
+   * node, each of its {@code returns} result objects has a live copy, user code failed it (or it
+   * was cancelled), or {@code maxRetries} re-executions were spent.
    */
-  Future<Claim> claim(TaskId task, ClientId claimer, NodeId at, int maxRetries, String reason, long now);
+  Future<Claim> claim(TaskId task, ClientId claimer, NodeId at, int maxRetries, int returns, String reason, long now);
 }

@@ -4,6 +4,7 @@ import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.GetTimeoutException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.api.TaskFailedException;
 import io.ember.gcs.TaskFailure;
 import io.ember.ids.ActorId;
@@ -44,6 +45,7 @@ public final class Failures {
       case TASK_FAILED -> f.task() != null ? new TaskFailedException(f.task(), f.function(), f.type(), f.detail(), f.stack())
           : new EmberException(f.code(), message);
       case ACTOR_DIED -> ActorDiedException.reported(f.actor(), message);
+      case CANCELLED -> TaskCancelledException.reported(f.task() != null ? f.task() : "?", message);
       case OBJECT_LOST -> f.object() != null ? ObjectLostException.reported(f.object(), message) : new EmberException(f.code(), message);
       case TIMEOUT -> f.object() != null ? GetTimeoutException.reported(f.object(), message) : new EmberException(f.code(), message);
       default -> new EmberException(f.code(), message);
@@ -132,6 +134,7 @@ public final class Failures {
   private static EmberException typed(ObjectId id, ErrorCode code, String message, String subject) {
     return switch (code) {
       case ACTOR_DIED -> ActorDiedException.reported(subject != null ? subject : "?", message);
+      case CANCELLED -> TaskCancelledException.reported(subject != null ? subject : id.task().toString(), message);
       case OBJECT_LOST -> ObjectLostException.reported(subject != null ? subject : id.toString(), message);
       case TIMEOUT -> subject != null ? GetTimeoutException.reported(subject, message) : new EmberException(code, message);
       default -> new EmberException(code, message);

@@ -101,7 +101,7 @@ public final class ObjectGetter {
         .recover(err -> {
           if (clock.millis() >= deadline) return Future.failedFuture(err);
           // its copy is gone (node died, or evicted): re-locate, re-running its task if needed
-          return recovery.recover(id.task(), null, "object " + id + " could not be fetched from node " + l.node() + ": " + err.getMessage(),
+          return recovery.recover(id, "object " + id + " could not be fetched from node " + l.node() + ": " + err.getMessage(),
               deadline).compose(loc -> transfers.fetch(loc.host(), loc.port(), id));
         });
   }

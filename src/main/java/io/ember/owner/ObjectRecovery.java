@@ -2,6 +2,7 @@ package io.ember.owner;
 
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.gcs.Gcs;
 import io.ember.gcs.ObjectRecord;
 import io.ember.ids.ClientId;
@@ -19,9 +20,12 @@ import io.ember.protocol.TaskSpec;
 import io.ember.util.AsyncLimiter;
 import io.ember.util.Retry;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
 import java.time.Clock;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Supplier;
 
 /**
@@ -29,6 +33,7 @@ import java.util.function.Supplier;
  *
  * <p>The algorithm ({@link #recover}), one round:
  * <ol>
+ *   <li>A task this client cancelled is never re-run: it fails with {@link TaskCancelledException}.</li>
  *   <li>Find the task's spec: the one this client holds (pending, or the lineage it kept of a
  *       finished task), else the lineage in the task table.</li>
  *   <li>No spec: an actor-method output is rebuilt by replaying its actor ({@link ActorOutputs});
@@ -43,7 +48,8 @@ import java.util.function.Supplier;
  *       <li>IN_PROGRESS: if this client owns the run (the row's owner, or the spec's submitter
  *           when the row names none), wait for its result; else ask its owner, and if the owner
  *           does not answer, go to 4.</li>
- *       <li>EXISTS: the first live copy in the object table; if none is left any more, go to 4.</li>
+ *       <li>EXISTS (every return object of the task has a live copy): the first live copy of the
+ *           object asked for; if none is left any more, go to 4.</li>
  *       <li>FAILED: user code threw; fail with the recorded failure (its typed exception).</li>
  *       <li>EXHAUSTED: fail with {@link ObjectLostException} naming the object, the task, its
  *           function, how many times it ran and the retry budget.</li>
@@ -109,6 +115,8 @@ public final class ObjectRecovery {
   private final Clock clock;
   private final Retry retry;
   private final AsyncLimiter claimLimit = new AsyncLimiter(CLAIMS_IN_FLIGHT);
+  /** Recoveries for gets in progress, by task (see {@link #recoverOnce}). */
+  private final Map<TaskId, Future<Location>> inFlight = new ConcurrentHashMap<>();
 
   public ObjectRecovery(ClientId clientId, Supplier<NodeId> home, OwnedTasks tasks, ClaimService claims, Lineage lineage, Owners owners,
       ActorOutputs actorOutputs, Submitter submitter, LiveLocation live, Ledger ledger, Retry retry, Clock clock) {
@@ -132,7 +140,30 @@ public final class ObjectRecovery {
    * never existed; never later than about {@code deadline}.
    */
   public Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline) {
-    return recover(task, known, reason, deadline, true);
+    return recoverOnce(ObjectId.of(task, 1), known, reason, deadline);
+  }
+
+  /** As {@link #recover(TaskId, TaskSpec, String, long)}, for one of its task's return objects: where {@code oid} is. */
+  public Future<Location> recover(ObjectId oid, String reason, long deadline) {
+    return recoverOnce(oid, null, reason, deadline);
+  }
+
+  /**
+   * One recovery per task at a time: the return objects of one task are lost together (a task with
+   * {@code numReturns} n), and recovering each on its own would claim it n times at once, which a
+   * claimer whose home has just died turns into n re-runs (its retry budget spent in one go). Later
+   * ones wait for the first, then look again: its copies are back (EXISTS), or it runs (IN_PROGRESS).
+   */
+  private Future<Location> recoverOnce(ObjectId oid, TaskSpec known, String reason, long deadline) {
+    Promise<Location> mine = Promise.promise();
+    Future<Location> first = inFlight.putIfAbsent(oid.task(), mine.future());
+    if (first != null) return first.transform(ar -> recover(oid, known, reason, deadline, true));
+    recover(oid, known, reason, deadline, true).onComplete(ar -> {
+      inFlight.remove(oid.task(), mine.future());
+      if (ar.succeeded()) mine.complete(ar.result());
+      else mine.fail(ar.cause());
+    });
+    return mine.future();
   }
 
   /**
@@ -142,8 +173,8 @@ public final class ObjectRecovery {
    * being recovered while an attempt is in progress: if that attempt is lost too, the owner's
    * check finds it again.
    */
-  private Future<Location> recover(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
-    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(task, known, reason, deadline, waitForOwn))
+  private Future<Location> recover(ObjectId oid, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
+    return retry.until(deadline, err -> err instanceof TryAgain, () -> round(oid, known, reason, deadline, waitForOwn))
         .recover(err -> Future.failedFuture(err instanceof TryAgain t ? t.getCause() : err));
   }
 
@@ -174,7 +205,7 @@ public final class ObjectRecovery {
       tasks.recovered(task);
       return;
     }
-    recover(task, spec, reason, deadline, false).onComplete(ar -> {
+    recover(ObjectId.of(task, 1), spec, reason, deadline, false).onComplete(ar -> {
       tasks.recovered(task);
       if (ar.succeeded()) {
         Location l = ar.result(); // null: its attempt is in progress on a live node
@@ -185,13 +216,15 @@ public final class ObjectRecovery {
     });
   }
 
-  private Future<Location> round(TaskId task, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
+  private Future<Location> round(ObjectId oid, TaskSpec known, String reason, long deadline, boolean waitForOwn) {
+    TaskId task = oid.task();
+    if (tasks.cancelled(task)) return Future.failedFuture(new TaskCancelledException(task.toString(), "cancelled by its owner, never re-run"));
     TaskSpec kept = known != null ? known : tasks.lineageOf(task);
     return againIfUnavailable(kept != null ? Future.succeededFuture(kept) : lineage.spec(task)).compose(s -> {
-      if (s == null) return withoutLineage(task, deadline);
+      if (s == null) return withoutLineage(oid, deadline);
       NodeId at = home.get();
-      return againIfUnavailable(claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), reason, clock.millis())))
-          .compose(c -> onClaim(c, task, s, at, reason, deadline, waitForOwn));
+      return againIfUnavailable(claimLimit.submit(() -> claims.claim(task, clientId, at, s.maxRetries(), s.numReturns(), reason, clock.millis())))
+          .compose(c -> onClaim(c, oid, s, at, reason, deadline, waitForOwn));
     });
   }
 
@@ -200,9 +233,8 @@ public final class ObjectRecovery {
     return f.recover(err -> Future.failedFuture(err instanceof EmberException e && e.code() == ErrorCode.UNAVAILABLE ? new TryAgain(err) : err));
   }
 
-  private Future<Location> withoutLineage(TaskId task, long deadline) {
-    ObjectId oid = ObjectId.of(task, 1);
-    ObjectId put = ObjectId.of(task, 0);
+  private Future<Location> withoutLineage(ObjectId oid, long deadline) {
+    ObjectId put = ObjectId.of(oid.task(), 0);
     return lineage.object(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
         ? actorOutputs.rebuild(oid, rec.kind(), deadline)
         : lineage.object(put).compose(p -> Future.failedFuture(p != null
@@ -210,8 +242,8 @@ public final class ObjectRecovery {
             : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
   }
 
-  private Future<Location> onClaim(Claim c, TaskId task, TaskSpec s, NodeId at, String reason, long deadline, boolean waitForOwn) {
-    ObjectId oid = ObjectId.of(task, 1);
+  private Future<Location> onClaim(Claim c, ObjectId oid, TaskSpec s, NodeId at, String reason, long deadline, boolean waitForOwn) {
+    TaskId task = oid.task();
     return switch (c.outcome()) {
       case CLAIMED, MISSING -> {
         Future<Location> rerun = resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
@@ -250,9 +282,7 @@ public final class ObjectRecovery {
   }
 
   private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {
-    TaskSpec again = s.withAttempt(attempt);
-    again = new TaskSpec(again.id(), again.job(), again.function(), again.args(), again.resources(), again.maxRetries(),
-        again.retryExceptions(), clientId, again.attempt());
+    TaskSpec again = s.ownedBy(clientId, attempt);
     Future<Location> result = tasks.locationOf(tasks.track(s), oid);
     submitter.submit(at, again);
     ledger.record(new LedgerEntry.TaskResubmitted(s.id(), s.function(), again.attempt(), clientId, reason, clock.millis()));

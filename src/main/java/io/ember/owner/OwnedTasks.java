@@ -2,6 +2,7 @@ package io.ember.owner;
 
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
+import io.ember.api.TaskCancelledException;
 import io.ember.ids.ClientId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
@@ -51,6 +52,8 @@ public final class OwnedTasks {
     volatile long checkedAt;
     /** The node this client last handed it to (null: not handed over the event bus). */
     volatile NodeId handedTo;
+    /** Set (under this entry's lock) when its owner cancelled it: no result completes it after that. */
+    boolean cancelled;
 
     Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
@@ -81,6 +84,10 @@ public final class OwnedTasks {
   /** Failures decided here (not reported by a node), kept as the typed exceptions they were. */
   private final Map<TaskId, EmberException> raised = bounded(RAISED_MAX);
   private final InFlightGate gate = new InFlightGate(pending::size);
+  /** Tasks this client cancelled: final, whatever a node reports later (bounded, like the failures decided here). */
+  private final Map<TaskId, Boolean> cancelled = bounded(RAISED_MAX);
+  /** False until this client's first cancel: completions then skip the lookup (set before any task is marked cancelled). */
+  private volatile boolean anyCancelled;
 
   private static <V> Map<TaskId, V> bounded(int max) {
     return Collections.synchronizedMap(new LinkedHashMap<>(1024, 0.75f, false) {
@@ -118,6 +125,7 @@ public final class OwnedTasks {
    * (a node's report replaces a failure decided here); never once a result arrived.
    */
   public boolean awaits(TaskId task) {
+    if (anyCancelled && cancelled.containsKey(task)) return false;
     if (pending.containsKey(task)) return true;
     TaskDone d = recent.get(task);
     return d != null && !d.ok();
@@ -134,8 +142,20 @@ public final class OwnedTasks {
     pending.put(task, new Pending(null, true));
   }
 
-  /** A result arrived: remembered, and handed to whoever waits. */
+  /** A result arrived: remembered, and handed to whoever waits; ignored for a task this client cancelled. */
   public void complete(TaskDone done) {
+    if (anyCancelled && cancelled.containsKey(done.task())) return;
+    Pending p = pending.get(done.task());
+    if (p == null) {
+      completeNow(done);
+      return;
+    }
+    synchronized (p) { // against a cancel deciding at the same time: one of the two wins
+      if (!p.cancelled) completeNow(done);
+    }
+  }
+
+  private void completeNow(TaskDone done) {
     recent.put(done.task(), done.inline() != null && done.inline().length() > RECENT_INLINE_MAX
         ? new TaskDone(done.task(), done.node(), done.transferHost(), done.transferPort(), done.size(), null, done.error())
         : done);
@@ -158,8 +178,32 @@ public final class OwnedTasks {
     return pendingSpec != null ? pendingSpec : lineage.get(task);
   }
 
-  /** The task failed here (it will not be re-run): a later get of its object finds {@code err}. */
+  /**
+   * Cancels a pending task (one with a spec: not a put, not an actor call): from now on it fails
+   * here with {@link TaskCancelledException} for good, whatever a node reports. False if it is not
+   * pending here (its result arrived, it failed, or this client does not own it).
+   */
+  public boolean cancel(TaskId task) {
+    Pending p = pending.get(task);
+    if (p == null || p.spec() == null) return false;
+    anyCancelled = true;
+    synchronized (p) {
+      if (pending.get(task) != p) return false; // its result arrived meanwhile
+      p.cancelled = true;
+      cancelled.put(task, Boolean.TRUE);
+    }
+    fail(task, new TaskCancelledException(task.toString(), "cancelled by its owner"));
+    return true;
+  }
+
+  /** Whether this client cancelled {@code task} (within the bound of remembered cancellations). */
+  public boolean cancelled(TaskId task) {
+    return anyCancelled && cancelled.containsKey(task);
+  }
+
+  /** The task failed here (it will not be re-run): a later get of its object finds {@code err}. A cancelled task keeps its cancellation. */
   public void fail(TaskId task, Throwable err) {
+    if (anyCancelled && cancelled.containsKey(task) && !(err instanceof TaskCancelledException)) return;
     TaskDone failed = TaskDone.failed(task, null, Failures.toFailure(err));
     if (err instanceof EmberException e) raised.put(task, e);
     recent.put(task, failed);

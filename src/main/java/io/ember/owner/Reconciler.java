@@ -113,8 +113,7 @@ public final class Reconciler {
     TaskSpec spec = tasks.specOf(task);
     if (spec == null || row == null || row.node() == null || row.state() == TaskState.RUNNING) return; // RUNNING: written by its holder
     if (row.owner() != null && !row.owner().equals(self)) return;
-    submitter.submit(row.node(), new TaskSpec(spec.id(), spec.job(), spec.function(), spec.args(), spec.resources(),
-        spec.maxRetries(), spec.retryExceptions(), self, row.attempts()));
+    submitter.submit(row.node(), spec.ownedBy(self, row.attempts()));
   }
 
   /**

@@ -13,13 +13,20 @@ public final class Addresses {
 
   /**
    * Public: submit a task. JSON request {@code {"function", "args", "options"}}, replies at once
-   * {@code {"taskId", "objectId"}} (the task's one return object).
+   * {@code {"taskId", "objectId", "objectIds"}} (its first return object, and all of them).
    */
   public static final String SUBMIT = "ember.submit";
-  /** Public: get an object's value. JSON request {@code {"objectId", "timeoutMs"}}. */
+  /** Public: get an object's value, {@code {"objectId", "timeoutMs"}}, or several, {@code {"objectIds", "timeoutMs"}}. */
   public static final String GET = "ember.get";
   /** Public: store a value. JSON request {@code {"value"}}, replies {@code {"objectId"}}. */
   public static final String PUT = "ember.put";
+  /**
+   * Public: wait for the first k of n objects. JSON request {@code {"objectIds", "numReady", "timeoutMs"}},
+   * replies {@code {"ready", "notReady"}} (object ids, in the order asked).
+   */
+  public static final String WAIT = "ember.wait";
+  /** Public: cancel the task that creates an object. JSON request {@code {"objectId"}}, replies {@code {"cancelled"}}. */
+  public static final String CANCEL_TASK = "ember.cancel";
   /** Public: cluster status as JSON. */
   public static final String STATUS = "ember.status";
 
@@ -28,6 +35,8 @@ public final class Addresses {
   /** Public: call an actor method. JSON request {@code {"actorId", "method", "args"}}, replies {@code {"taskId", "objectId"}}. */
   public static final String ACTOR_CALL = "ember.actor.call";
 
+  /** An owner cancelled a task: a {@link TaskCancel} to every scheduler (publish). */
+  public static final String CANCEL = "ember.tasks.cancel";
   /** Heartbeats of every scheduler and object manager: a {@link Heartbeat} (publish). */
   public static final String HEARTBEAT = "ember.monitor.heartbeat";
   /** The acting monitor's verdicts: a {@link NodeDeath} (publish). */
@@ -55,6 +64,11 @@ public final class Addresses {
   /** A client (a node's own, or a driver's): where its owned objects are, once they exist. */
   public static String clientWait(ClientId clientId) {
     return "ember.client." + clientId + ".wait";
+  }
+
+  /** A client: cancel a task it owns (JSON {@code {"taskId"}}, replies {@code {"cancelled"}}); for {@code ember.cancel} at a node that does not own it. */
+  public static String clientCancel(ClientId clientId) {
+    return "ember.client." + clientId + ".cancel";
   }
 
   /** A client's completion inbox: the scheduler sends task results there. */

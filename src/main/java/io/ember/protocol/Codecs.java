@@ -85,6 +85,7 @@ public final class Codecs {
       bus.registerDefaultCodec(Heartbeat.class, heartbeatCodec());
       bus.registerDefaultCodec(NodeDeath.class, nodeDeathCodec());
       bus.registerDefaultCodec(ActorsPlaced.class, actorsPlacedCodec());
+      bus.registerDefaultCodec(TaskCancel.class, taskCancelCodec());
     } catch (IllegalStateException alreadyRegistered) {
       // Several Ember components in one Vert.x instance: the first registration serves all.
     }
@@ -149,6 +150,10 @@ public final class Codecs {
 
   public static MessageCodec<NodeDeath, NodeDeath> nodeDeathCodec() {
     return codec("ember.NodeDeath", (b, v) -> v.encodeTo(b), NodeDeath::decode);
+  }
+
+  public static MessageCodec<TaskCancel, TaskCancel> taskCancelCodec() {
+    return codec("ember.TaskCancel", (b, c) -> c.encodeTo(b), TaskCancel::decode);
   }
 
   public static MessageCodec<ActorsPlaced, ActorsPlaced> actorsPlacedCodec() {

@@ -5,6 +5,7 @@ import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.GetTimeoutException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.api.TaskFailedException;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -58,6 +59,9 @@ public final class RemoteFailure extends ReplyException {
     if (err instanceof RemoteFailure f) return f;
     if (err instanceof TaskFailedException t) {
       return new RemoteFailure(t.code(), t.getMessage(), t.remoteType(), t.remoteMessage(), t.remoteStack(), t.taskId(), t.function(), null, null);
+    }
+    if (err instanceof TaskCancelledException c) {
+      return new RemoteFailure(c.code(), c.getMessage(), c.getClass().getName(), null, null, c.taskId(), null, null, null);
     }
     if (err instanceof EmberException e) {
       String actor = e instanceof ActorDiedException a ? a.actorId() : null;

@@ -5,6 +5,7 @@ import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.api.GetTimeoutException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.api.TaskFailedException;
 import io.ember.ids.NodeId;
 import io.ember.ids.TaskId;
@@ -49,6 +50,7 @@ public record TaskDone(
       if (e instanceof ObjectLostException l) return l.objectId();
       if (e instanceof GetTimeoutException g) return g.objectId();
       if (e instanceof TaskFailedException t) return t.taskId();
+      if (e instanceof TaskCancelledException c) return c.taskId();
       return null;
     }
 

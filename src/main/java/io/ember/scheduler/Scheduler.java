@@ -17,6 +17,7 @@ import io.ember.placement.Candidate;
 import io.ember.placement.Placement;
 import io.ember.protocol.Addresses;
 import io.ember.api.ErrorCode;
+import io.ember.protocol.TaskCancel;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Context;
@@ -33,6 +34,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedDeque;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -55,6 +57,7 @@ public final class Scheduler {
   private final ClusterView view;
   private final WorkerPool<TaskSpec> pool;
   private final TaskRunner runner;
+  private final Cancels cancels = new Cancels();
   /** A backlogged task runs here while the pool holds fewer than this many times its slots (so workers never idle). */
   private static final int BACKLOG_HEADROOM = 4;
   /** How often a stopping scheduler looks whether its running tasks are done. */
@@ -106,7 +109,7 @@ public final class Scheduler {
     this.peers = view::candidates; // built only when a task does not stay here
     this.handoff = new Handoff(vertx, Clock.systemUTC());
     this.runner = new TaskRunner(self, writer, store, functions, scopes, vertx.eventBus(), transferHost, transferPort,
-        conf.objects(), spec -> vertx.runOnContext(v -> runHere(spec)));
+        conf.objects(), spec -> vertx.runOnContext(v -> runHere(spec)), cancels);
     this.pool = new WorkerPool<>("ember-worker", conf.cpus(), conf.scheduler().maxBlockedWorkers(), runner);
     runner.pool(pool);
     // a worker ran dry: drain the backlog on the scheduler's context (at most one hop pending)
@@ -162,6 +165,7 @@ public final class Scheduler {
 
   /** Local first; spill to the least loaded feasible peer when every local slot is taken ({@link Placement#forTask}). */
   void place(TaskSpec spec) {
+    if (droppedAsCancelled(spec)) return;
     if (leaving) {
       handOn(spec);
       return;
@@ -260,6 +264,7 @@ public final class Scheduler {
 
   /** Runs a task on this node: fetches its argument objects here, then queues it for a worker. */
   public void runHere(TaskSpec spec) {
+    if (droppedAsCancelled(spec)) return;
     if (leaving) {
       handOn(spec);
       return;
@@ -276,9 +281,34 @@ public final class Scheduler {
     }
     Future.all(fetches).onComplete(ar -> {
       if (ar.failed()) failFrom(spec, ar.cause());
+      else if (droppedAsCancelled(spec)) return;
       else if (leaving) handOn(spec);
       else pool.submit(spec);
     });
+  }
+
+  /**
+   * An owner cancelled a task (on the scheduler's context): remembered (a copy still on its way is
+   * dropped when it arrives); if it waits here (the pool's queue, the backlog, waiting for
+   * resources) it is dropped and reported CANCELLED; if it runs here its thread is interrupted and
+   * the runner reports it when the function returns. A task waiting for its arguments or their
+   * transfer here is dropped once they arrive. Nothing happens to another owner's task of that id.
+   */
+  public void cancel(TaskCancel c) {
+    cancels.cancel(c);
+    Predicate<TaskSpec> it = spec -> spec.id().equals(c.task()) && cancels.cancelled(spec);
+    List<TaskSpec> dropped = new ArrayList<>(pool.takeQueued(it));
+    for (TaskSpec spec : backlog) if (it.test(spec) && backlog.remove(spec)) dropped.add(spec);
+    Waiting w = waitingForResources.get(c.task());
+    if (w != null && it.test(w.spec()) && waitingForResources.remove(c.task(), w)) dropped.add(w.spec());
+    dropped.forEach(runner::finishCancelled);
+  }
+
+  /** A task its owner cancelled is not placed nor run: reported CANCELLED instead. True if so. */
+  private boolean droppedAsCancelled(TaskSpec spec) {
+    if (!cancels.cancelled(spec)) return false;
+    runner.finishCancelled(spec);
+    return true;
   }
 
   /**

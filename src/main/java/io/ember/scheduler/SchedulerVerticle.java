@@ -6,6 +6,7 @@ import io.ember.protocol.Addresses;
 import io.ember.protocol.Codecs;
 import io.ember.protocol.Handoff;
 import io.ember.protocol.JsonDoor;
+import io.ember.protocol.TaskCancel;
 import io.ember.protocol.TaskSpec;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -17,7 +18,8 @@ import java.util.function.LongSupplier;
 
 /**
  * The scheduler's event-bus face: binary submissions from clients ({@code ember.node.<id>.submit}),
- * tasks placed here by other schedulers ({@code .execute}), the public JSON {@code ember.submit},
+ * tasks placed here by other schedulers ({@code .execute}), the public JSON {@code ember.submit} and
+ * {@code ember.cancel}, owners' cancels ({@code ember.tasks.cancel}, published to every node),
  * and this scheduler's heartbeat (which carries its load, for spillback placement elsewhere).
  * Decodes, delegates to {@link Scheduler} and {@link JsonSubmit}, replies; holds no scheduling
  * logic itself.
@@ -66,12 +68,15 @@ public final class SchedulerVerticle extends VerticleBase {
       if (scheduler.firstCopy(t)) scheduler.runHere(t);
     }));
     var json = bus.consumer(Addresses.SUBMIT, JsonDoor.serve("submit", m -> jsonSubmit.submit(m.body())));
+    var jsonCancel = bus.consumer(Addresses.CANCEL_TASK, JsonDoor.serve("cancel", m -> jsonSubmit.cancel(m.body())));
+    var cancels = bus.consumer(Addresses.CANCEL, Codecs.consumer(Addresses.CANCEL, TaskCancel.class, scheduler::cancel));
     drainTimer = vertx.setPeriodic(5, t -> scheduler.drain());
     // the first heartbeat (which makes this node placeable elsewhere) only once its consumers are registered
-    return Future.all(submit.completion(), execute.completion(), json.completion()).andThen(ar -> {
-      heartbeat();
-      timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
-    });
+    return Future.all(submit.completion(), execute.completion(), json.completion(), jsonCancel.completion(), cancels.completion())
+        .andThen(ar -> {
+          heartbeat();
+          timer = vertx.setPeriodic(heartbeatIntervalMs, t -> heartbeat());
+        });
   }
 
   private void heartbeat() {

@@ -4,6 +4,7 @@ import io.ember.api.Current;
 import io.ember.api.Ember;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.gcs.TaskState;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.TableWriter;
@@ -17,15 +18,20 @@ import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
+import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.function.Function;
 
 /**
  * Runs one task on a worker thread: decodes its arguments (already in the local store), calls
- * the user's function, stores the result, records the outcome and tells the owner. Never runs
- * on an event loop; never lets a user exception escape.
+ * the user's function, stores its result (or each of its {@code numReturns} results), records the
+ * outcome and tells the owner. A task cancelled before it starts is not run; one cancelled while it
+ * runs is interrupted and reported CANCELLED whatever it returns or throws, never retried. Never
+ * runs on an event loop; never lets a user exception escape.
  */
 final class TaskRunner implements Consumer<TaskSpec> {
 
@@ -40,6 +46,7 @@ final class TaskRunner implements Consumer<TaskSpec> {
   private final long maxObjectBytes;
   private final int inlineLimitBytes;
   private final Consumer<TaskSpec> retry;
+  private final Cancels cancels;
   private WorkerPool<TaskSpec> pool;
 
   /**
@@ -47,7 +54,7 @@ final class TaskRunner implements Consumer<TaskSpec> {
    * @param retry  takes a task to run again after its user code threw (when it asked for that)
    */
   TaskRunner(NodeId self, TableWriter writer, ObjectStore store, FunctionRegistry functions, Function<TaskId, Ember> scopes,
-      EventBus bus, String transferHost, int transferPort, EmberConf.Objects objects, Consumer<TaskSpec> retry) {
+      EventBus bus, String transferHost, int transferPort, EmberConf.Objects objects, Consumer<TaskSpec> retry, Cancels cancels) {
     this.self = self;
     this.writer = writer;
     this.store = store;
@@ -59,6 +66,7 @@ final class TaskRunner implements Consumer<TaskSpec> {
     this.maxObjectBytes = objects.maxObjectBytes();
     this.inlineLimitBytes = objects.inlineLimitBytes();
     this.retry = retry;
+    this.cancels = cancels;
   }
 
   void pool(WorkerPool<TaskSpec> pool) {
@@ -67,37 +75,47 @@ final class TaskRunner implements Consumer<TaskSpec> {
 
   @Override
   public void accept(TaskSpec spec) {
-    writer.taskState(spec.id(), TaskState.RUNNING, self, spec.attempt(), null);
-    Buffer bytes;
-    try {
-      RemoteFunction fn = functions.lookup(spec.function());
-      Object[] args = decodeArgs(spec);
-      Object result;
-      TaskContext.enter(pool);
-      Current.setForThread(scopes.apply(spec.id()));
-      try {
-        result = fn.invoke(args);
-      } finally {
-        Current.setForThread(null);
-        TaskContext.exit();
-      }
-      bytes = Values.encode(result);
-      if (bytes.length() > maxObjectBytes) {
-        throw new EmberException(ErrorCode.OBJECT_TOO_LARGE, spec.function() + " returned " + bytes.length()
-            + " bytes; the maximum object size is " + maxObjectBytes + " (objects.maxObjectMb)");
-      }
-    } catch (EmberException e) {
-      finishFailed(spec, TaskDone.Failure.of(spec.function(), e));
-      return;
-    } catch (Throwable userError) {
-      if (spec.retryExceptions() && spec.attempt() < spec.maxRetries()) {
-        retry.accept(spec.withAttempt(spec.attempt() + 1));
-        return;
-      }
-      finishFailed(spec, TaskDone.Failure.ofUser(spec.function(), userError));
+    if (cancels.cancelled(spec)) {
+      finishCancelled(spec);
       return;
     }
-    finishOk(spec, bytes);
+    writer.taskState(spec.id(), TaskState.RUNNING, self, spec.attempt(), null);
+    List<Buffer> values = null;
+    Throwable error = null;
+    try {
+      values = run(spec);
+    } catch (Throwable t) {
+      error = t;
+    }
+    if (cancels.cancelled(spec)) {
+      finishCancelled(spec); // whatever the function did once interrupted: its result is discarded, it is never retried
+    } else if (error == null) {
+      finishOk(spec, values);
+    } else if (error instanceof EmberException e) {
+      finishFailed(spec, TaskDone.Failure.of(spec.function(), e));
+    } else if (spec.retryExceptions() && spec.attempt() < spec.maxRetries()) {
+      retry.accept(spec.withAttempt(spec.attempt() + 1));
+    } else {
+      finishFailed(spec, TaskDone.Failure.ofUser(spec.function(), error));
+    }
+  }
+
+  /** Calls the function (interruptible by a cancel while it runs) and encodes its return values. */
+  private List<Buffer> run(TaskSpec spec) throws Throwable {
+    RemoteFunction fn = functions.lookup(spec.function());
+    Object[] args = decodeArgs(spec);
+    Object result;
+    TaskContext.enter(pool);
+    Current.setForThread(scopes.apply(spec.id()));
+    cancels.started(spec);
+    try {
+      result = fn.invoke(args);
+    } finally {
+      cancels.ended(spec.id());
+      Current.setForThread(null);
+      TaskContext.exit();
+    }
+    return Returns.encode(spec, result, maxObjectBytes);
   }
 
   private Object[] decodeArgs(TaskSpec spec) throws Exception {
@@ -117,22 +135,32 @@ final class TaskRunner implements Consumer<TaskSpec> {
     return b;
   }
 
-  private void finishOk(TaskSpec spec, Buffer bytes) {
-    ObjectId oid = spec.returnId();
-    int size = bytes.length();
-    store.put(oid, bytes).onComplete(ar -> {
+  /** Stores every return value, records them and the task FINISHED, then tells the owner (one value inline when small). */
+  private void finishOk(TaskSpec spec, List<Buffer> values) {
+    List<Future<Void>> stored = new ArrayList<>(values.size());
+    for (int i = 0; i < values.size(); i++) stored.add(store.put(ObjectId.of(spec.id(), i + 1), values.get(i)));
+    Future.all(stored).onComplete(ar -> {
       if (ar.failed()) {
         Throwable e = ar.cause();
         finishFailed(spec, e instanceof EmberException ee ? TaskDone.Failure.of(spec.function(), ee)
             : new TaskDone.Failure(ErrorCode.INTERNAL, spec.function(), e.getClass().getName(), e.getMessage(), null, null));
         return;
       }
-      writer.objectCreated(oid, size, spec.id(), "task", self);
+      long size = 0;
+      for (int i = 0; i < values.size(); i++) {
+        writer.objectCreated(ObjectId.of(spec.id(), i + 1), values.get(i).length(), spec.id(), "task", self);
+        size += values.get(i).length();
+      }
       writer.taskState(spec.id(), TaskState.FINISHED, self, spec.attempt(), null);
-      Buffer inline = size <= inlineLimitBytes ? bytes : null;
-      bus.send(Addresses.clientInbox(spec.owner()),
-          TaskDone.ok(spec.id(), self, transferHost, transferPort, size, inline));
+      Buffer inline = values.size() == 1 && size <= inlineLimitBytes ? values.get(0) : null; // several: each is fetched by its id
+      bus.send(Addresses.clientInbox(spec.owner()), TaskDone.ok(spec.id(), self, transferHost, transferPort, size, inline));
     });
+  }
+
+  /** The task's owner cancelled it: recorded FAILED with code CANCELLED (so no claim re-runs it), and the owner told. */
+  void finishCancelled(TaskSpec spec) {
+    finishFailed(spec, TaskDone.Failure.of(spec.function(), new TaskCancelledException(spec.id().toString(), "cancelled by its owner "
+        + spec.owner() + " (" + spec.function() + ")")));
   }
 
   void finishFailed(TaskSpec spec, TaskDone.Failure f) {

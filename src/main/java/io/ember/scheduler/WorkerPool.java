@@ -7,6 +7,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
+import java.util.function.Predicate;
 
 /**
  * Runs tasks off the event loop with at most {@code cpu} of them computing at once. A task that
@@ -105,6 +106,13 @@ public final class WorkerPool<T> {
   public void unblocked() {
     blockedCount.decrementAndGet();
     permits.decrementAndGet();
+  }
+
+  /** Takes the tasks not started yet that {@code which} selects out of the pool (a cancel); running ones go on. */
+  public List<T> takeQueued(Predicate<T> which) {
+    List<T> out = new ArrayList<>();
+    for (T t : ready) if (which.test(t) && ready.remove(t)) out.add(t);
+    return out;
   }
 
   /** Takes every task not started yet out of the pool (a stopping node hands them on); running ones go on. */

@@ -1,4 +1,5 @@
--- KEYS: task hash, counts; ARGV: task id, claimer owner, claimer node, max retries, reason, now, prefix
+-- KEYS: task hash, counts; ARGV: task id, claimer owner, claimer node, max retries, reason, now, prefix,
+-- return objects (optional, default 1: a FINISHED task EXISTS only if each of <id>.1..<id>.n has a live copy)
 -- Replies {outcome, ..}: outcome is a ClaimOutcome (see TaskTable.claim). FAILED and EXHAUSTED
 -- end with the row's failure as its four fields: error errorCode errorType errorSubject ('' =
 -- absent; a row written before codes were stored has only error).
@@ -22,12 +23,21 @@ local function alive(n)
   return s == 'ALIVE'
 end
 if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
-if state == 'FINISHED' then
-  local obj = readHash(P .. 'obj:' .. ARGV[1] .. '.1', 'HGETALL') or {}
-  for i = 1, #obj, 2 do
-    local f = obj[i]
-    if string.sub(f, 1, 1) == '@' and alive(string.sub(f, 2)) then return {'EXISTS', string.sub(f, 2)} end
+-- the first node holding a live copy of return object i, or nil
+local function liveCopy(i)
+  local obj = readHash(P .. 'obj:' .. ARGV[1] .. '.' .. i, 'HGETALL') or {}
+  for j = 1, #obj, 2 do
+    local f = obj[j]
+    if string.sub(f, 1, 1) == '@' and alive(string.sub(f, 2)) then return string.sub(f, 2) end
   end
+  return nil
+end
+if state == 'FINISHED' then
+  local first = liveCopy(1)
+  for i = 2, tonumber(ARGV[8] or '1') do
+    if first and not liveCopy(i) then first = nil end
+  end
+  if first then return {'EXISTS', first} end
 elseif state == 'QUEUED' or state == 'RUNNING' then
   if alive(node) then return {'IN_PROGRESS', owner or '', node} end
 elseif state == 'PENDING' then

@@ -121,6 +121,21 @@ class TaskTableTest extends RealRedis {
   }
 
   @Test
+  void aFinishedTaskWithSeveralReturnsExistsOnlyIfEachHasALiveCopy() throws Exception {
+    TableWriter wa = registered(A);
+    registered(B);
+    wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
+    wa.taskState(task(1), TaskState.FINISHED, A, 0, null);
+    wa.objectCreated(ObjectId.of(task(1), 1), 10, task(1), ObjectRecord.KIND_TASK, A);
+    wa.objectCreated(ObjectId.of(task(1), 2), 10, task(1), ObjectRecord.KIND_TASK, A);
+    wa.objectLocationRemoved(ObjectId.of(task(1), 2), A); // the second evicted with spilling off
+    await(wa.flush());
+    assertEquals(new Claim(ClaimOutcome.EXISTS, null, "a", 0, null), claim(task(1), "owner-b", B, 3), "one return asked: it exists");
+    Claim both = await(gcs.tasks().claim(task(1), new ClientId("owner-b"), B, 3, 2, "its object was lost", 5_000));
+    assertEquals(new Claim(ClaimOutcome.CLAIMED, new ClientId("owner-b"), "b", 1, null), both, "a re-run rebuilds them all");
+  }
+
+  @Test
   void aFinishedTaskWithALiveCopyExists() throws Exception {
     TableWriter wa = registered(A);
     wa.taskSubmitted(task(1), new byte[] {1}, JOB, "f", ClientId.ofNode(A));

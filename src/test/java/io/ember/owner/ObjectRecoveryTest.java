@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.api.TaskFailedException;
 import io.ember.gcs.ObjectRecord;
 import io.ember.ids.ClientId;
@@ -47,6 +48,52 @@ class ObjectRecoveryTest extends RecoveryFakes {
     assertEquals(HOME.value(), claimsAsked.get(0).node());
     tasks.complete(TaskDone.ok(TASK, PEER, "h", 1234, 5, null));
     assertEquals(new Location(PEER, "h", 1234, 5), await(where));
+  }
+
+  @Test
+  void aTaskItsOwnerCancelledIsNeverReRun() {
+    tasks.track(SPEC);
+    tasks.cancel(TASK);
+    TaskCancelledException e = assertInstanceOf(TaskCancelledException.class, failure(recovery().recover(TASK, SPEC, "node x died", deadline())));
+    assertEquals(TASK.toString(), e.taskId());
+    recovery().recoverLost(true, Set.of(TASK), "its node died", deadline());
+    assertTrue(claimsAsked.isEmpty(), "not even claimed");
+    assertTrue(submitted.isEmpty());
+  }
+
+  @Test
+  void aClaimOfATaskWithSeveralReturnsAsksForEachAndExistsGivesTheCopyOfTheObjectAsked() throws Exception {
+    TaskSpec three = new TaskSpec(TASK, SPEC.job(), SPEC.function(), List.of(), SPEC.resources(), 3, false, ME, 0, 3);
+    ObjectId second = ObjectId.of(TASK, 2);
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    objects.put(second, new ObjectRecord(second, 7, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    specs.put(TASK, three);
+    assertEquals(new Location(PEER, "p", 2, 7), await(recovery().recover(second, "why", deadline())));
+    assertEquals(List.of(3), returnsAsked, "the claim checks every return object");
+  }
+
+  @Test
+  void theReturnObjectsOfOneTaskLostTogetherAreClaimedOnceNotOnceEach() throws Exception {
+    TaskSpec three = new TaskSpec(TASK, SPEC.job(), SPEC.function(), List.of(), SPEC.resources(), 3, false, ME, 0, 3);
+    claims = n -> Future.succeededFuture(n == 1 ? claim(ClaimOutcome.CLAIMED, ME, 1, null) : claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    for (int i = 1; i <= 3; i++) objects.put(ObjectId.of(TASK, i), new ObjectRecord(ObjectId.of(TASK, i), i, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    specs.put(TASK, three);
+    ObjectRecovery r = recovery();
+    List<Future<Location>> all = new ArrayList<>();
+    for (int i = 1; i <= 3; i++) all.add(r.recover(ObjectId.of(TASK, i), "its node died", deadline()));
+    assertEquals(1, claimsAsked.size(), "one claim while the re-run is under way");
+    assertEquals(1, submitted.size());
+    tasks.complete(TaskDone.ok(TASK, PEER, "p", 2, 6, null));
+    assertEquals(PEER, await(all.get(0)).node());
+    assertEquals(new Location(PEER, "p", 2, 2), await(all.get(1)), "then each finds its own copy");
+    assertEquals(new Location(PEER, "p", 2, 3), await(all.get(2)));
+    assertEquals(1, submitted.size(), "run once");
   }
 
   @Test

@@ -49,6 +49,7 @@ abstract class RecoveryFakes {
   final OwnedTasks tasks = new OwnedTasks();
   final ClusterView view = new ClusterView();
   final List<Claim> claimsAsked = new CopyOnWriteArrayList<>();
+  final List<Integer> returnsAsked = new CopyOnWriteArrayList<>();
   Function<Integer, Future<Claim>> claims = n -> Future.succeededFuture(claim(ClaimOutcome.CLAIMED, null, 1, null));
   final Map<TaskId, TaskSpec> specs = new HashMap<>();
   final Map<ObjectId, ObjectRecord> objects = new HashMap<>();
@@ -88,8 +89,9 @@ abstract class RecoveryFakes {
   }
 
   ObjectRecovery recovery() {
-    ClaimService service = (task, claimer, at, maxRetries, reason, now) -> {
+    ClaimService service = (task, claimer, at, maxRetries, returns, reason, now) -> {
       claimsAsked.add(new Claim(ClaimOutcome.CLAIMED, claimer, at.value(), maxRetries, new TaskFailure(null, null, reason, null)));
+      returnsAsked.add(returns);
       clock.now.addAndGet(100);
       return claims.apply(claimsAsked.size());
     };

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import io.ember.api.ActorDiedException;
 import io.ember.api.EmberException;
 import io.ember.api.ObjectLostException;
+import io.ember.api.TaskCancelledException;
 import io.ember.api.TaskFailedException;
 import io.ember.ids.ActorId;
 import io.ember.ids.ClientId;
@@ -54,6 +55,37 @@ class CodecsTest {
     assertEquals(new ClientId("owner-1"), back.owner());
     assertEquals(2, back.attempt());
     assertEquals(spec.encode(), TaskSpec.decodeBuffer(spec.encode()).encode());
+  }
+
+  @Test
+  void aSpecKeepsItsNumberOfReturnsAndAnOlderRowWithoutOneHasOne() {
+    TaskId id = TaskId.child(TaskId.driverOf(JobId.named("j")), 8);
+    TaskSpec three = new TaskSpec(id, JobId.named("j"), "a.B.c", List.of(), Map.of("cpu", 1.0), 3, false, new ClientId("o"), 1, 3);
+    assertEquals(3, overTheWire(Codecs.taskSpecCodec(), three).numReturns());
+    assertEquals(3, TaskSpec.decodeBuffer(three.encode()).numReturns());
+    assertEquals(List.of(ObjectId.of(id, 1), ObjectId.of(id, 2), ObjectId.of(id, 3)), three.returnIds());
+    assertEquals(3, three.withAttempt(2).numReturns());
+    assertEquals(3, three.ownedBy(new ClientId("p"), 2).numReturns());
+    Buffer older = three.encode();
+    older = older.getBuffer(0, older.length() - 4); // a row written before numReturns existed
+    TaskSpec back = TaskSpec.decodeBuffer(older);
+    assertEquals(1, back.numReturns());
+    assertEquals(1, back.attempt());
+  }
+
+  @Test
+  void taskCancelRoundTrips() {
+    TaskCancel c = new TaskCancel(TaskId.child(TaskId.driverOf(JobId.named("j")), 3), new ClientId("owner-7"));
+    assertEquals(c, overTheWire(Codecs.taskCancelCodec(), c));
+  }
+
+  @Test
+  void aCancelledTaskFailureNamesItsTaskOnTheWire() {
+    RemoteFailure f = overTheWire(Codecs.remoteFailureCodec(), RemoteFailure.of(new TaskCancelledException("abc", "cancelled by its owner")));
+    assertEquals(ErrorCode.CANCELLED, f.code());
+    assertEquals(499, f.failureCode());
+    assertEquals("abc", f.task());
+    assertEquals("abc", TaskDone.Failure.subjectOf(new TaskCancelledException("abc", null)));
   }
 
   @Test

@@ -4,6 +4,8 @@ import io.ember.api.ActorHandle;
 import io.ember.api.Remote;
 import io.ember.examples.Counter;
 import java.util.ArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
 /** Functions the integration tests register through the conf key {@code functions}. */
@@ -61,6 +63,19 @@ public final class TestFns {
       LockSupport.parkNanos(ms * 1_000_000L); // paced, so a failure lands mid-way
     }
     return seen;
+  }
+
+  /** Blocks for {@code ms} (a long task for the cancel tests); an interrupt ends it at once. */
+  @Remote
+  public static long block(int ms) throws InterruptedException {
+    new CountDownLatch(1).await(ms, TimeUnit.MILLISECONDS);
+    return ms;
+  }
+
+  /** Three return values (numReturns 3): x, x squared, and the node that ran it. */
+  @Remote
+  public static Object[] parts(long x) {
+    return new Object[] {x, x * x, whereAmI()};
   }
 
   /** Not @Remote: registration must refuse to run it. */
