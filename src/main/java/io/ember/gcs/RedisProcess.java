@@ -38,7 +38,14 @@ import redis.embedded.core.ExecutableProvider;
  * shutdown, or from a worker, never from an event loop. It never downloads a binary.
  */
 public final class RedisProcess implements AutoCloseable {
-  private static final long START_DEADLINE_MS = 10_000;
+  /**
+   * How long a started redis-server may take to answer. One that cannot start (the port is
+   * taken, a bad option, an unreadable file) exits at once and is reported at once; one that runs
+   * but does not answer is reading its append-only file's RDB preamble, which it does answering
+   * nobody, for as long as the data takes (over 10 s for a soak's worth of rows here). Once it
+   * answers, even {@code LOADING}, it is up: every client waits out {@code LOADING}.
+   */
+  private static final long START_DEADLINE_MS = 120_000;
   /** The guard's name in {@code ps}, and how a live head's redis-server is told from an orphan. */
   static final String GUARD_NAME = "ember-redis-guard";
   /** Runs its arguments (redis-server ...) in the background, then waits for EOF on stdin and stops it. */
@@ -187,6 +194,13 @@ public final class RedisProcess implements AutoCloseable {
           return StaleRedis.pid(link);
         } catch (IOException e) {
           last = e.toString();
+          if (String.valueOf(e.getMessage()).startsWith("LOADING")) {
+            try {
+              return StaleRedis.pid(link);   // INFO answers while it loads: it is up, and its clients wait
+            } catch (IOException notYet) {
+              last = notYet.toString();
+            }
+          }
         }
         pause();
       }
