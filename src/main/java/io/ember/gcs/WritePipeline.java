@@ -3,6 +3,7 @@ package io.ember.gcs;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.ids.NodeId;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -247,6 +248,7 @@ final class WritePipeline {
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
         if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
+        EmberMetrics.redisBatch(System.nanoTime() - sentNanos);
         applied(b, ar.result());
       } else {
         refused(b, gen, sentEpoch, sentNanos, ar.cause());

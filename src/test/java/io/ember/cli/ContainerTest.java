@@ -83,7 +83,7 @@ class ContainerTest {
     List<Integer> exposed = DockerfileText.last(DockerfileText.read(DOCKERFILE).image(), "EXPOSE").words().stream().map(Integer::parseInt).toList();
     for (String name : List.of("head", "worker")) {
       EmberConf c = dockerConf(name, "172.28.0.10");
-      List<Integer> fixed = new ArrayList<>(List.of(c.cluster().port(), c.cluster().busPort(), c.objects().transferPort()));
+      List<Integer> fixed = new ArrayList<>(List.of(c.cluster().port(), c.cluster().busPort(), c.objects().transferPort(), c.metricsPort()));
       for (RedisGroup.Member m : RedisGroup.of(c).members()) fixed.addAll(List.of(m.redis().port(), m.sentinel().port()));
       for (int port : fixed) assertTrue(port > 0 && exposed.contains(port), name + ": port " + port + " not in EXPOSE " + exposed);
     }
