@@ -55,7 +55,6 @@ final class WritePipeline {
   private final RedisLink link;
   /** Time of a batch's writes (updatedAt, createdAt), in ms. */
   private final LongSupplier clock;
-
   private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
   private final QueueBound bound;
   private final AtomicInteger pendingOps = new AtomicInteger();
@@ -74,7 +73,6 @@ final class WritePipeline {
   private boolean resyncing;
   /** Send time (nanoTime) of the newest batch Redis applied: the node was current at least then. */
   private volatile long currentSinceNanos = System.nanoTime();
-
   private final WriteSequence sequence = new WriteSequence();
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
