@@ -13,6 +13,7 @@ import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -211,6 +212,7 @@ final class ActorInstance {
         }
         stateLock.lock();
         try {
+          EmberMetrics.ACTOR_CALLS.increment();
           execute(c);
         } finally {
           stateLock.unlock();

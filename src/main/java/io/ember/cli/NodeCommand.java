@@ -2,6 +2,7 @@ package io.ember.cli;
 
 import io.ember.conf.EmberConf;
 import io.ember.logs.Logs;
+import io.ember.metrics.MetricsSetup;
 import io.ember.node.HazelcastSetup;
 import io.ember.node.NodeVerticle;
 import io.ember.security.ClusterSecurity;
@@ -89,7 +90,8 @@ final class NodeCommand implements Callable<Integer> {
     return new VertxApplicationHooks() {
       @Override
       public VertxBuilder createVertxBuilder(VertxOptions options) {
-        return HazelcastSetup.vertxBuilder(conf.cluster(), options);
+        if (!conf.metricsOn()) return HazelcastSetup.vertxBuilder(conf.cluster(), options);
+        return MetricsSetup.withMetrics(HazelcastSetup.vertxBuilder(conf.cluster(), MetricsSetup.enable(options)));
       }
 
       @Override

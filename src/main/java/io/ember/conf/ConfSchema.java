@@ -55,6 +55,7 @@ final class ConfSchema {
     ROOT.put("startup", section("waitMs", Type.INT));
     ROOT.put("serial", section("allow", Type.STRING_LIST, "maxDepth", Type.INT));
     ROOT.put("logging", section("level", Type.STRING));
+    ROOT.put("metrics", section("port", Type.INT));
   }
 
   private static Key section(Object... pairs) {

@@ -32,7 +32,8 @@ public record EmberConf(
     Startup startup,
     Serial serial,
     boolean rejoin,
-    Level logLevel) {
+    Level logLevel,
+    int metricsPort) {
 
   /**
    * What Java-tagged values may contain besides JDK value types and the packages of the
@@ -202,7 +203,18 @@ public record EmberConf(
         actors(source, json.getJsonObject("actors", new JsonObject())),
         new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))),
         serial(source, json.getJsonObject("serial", new JsonObject())), node.getBoolean("rejoin", false),
-        logLevel(source, json.getJsonObject("logging", new JsonObject())));
+        logLevel(source, json.getJsonObject("logging", new JsonObject())),
+        metricsPort(source, json.getJsonObject("metrics", new JsonObject())));
+  }
+
+  /** {@code metrics.port}: where {@code GET /metrics} is served on {@code cluster.host}; 0 (the default): not served. */
+  private static int metricsPort(String source, JsonObject metrics) {
+    return port(source, "metrics.port", metrics.getInteger("port", 0));
+  }
+
+  /** True when the node serves Prometheus metrics (and Vert.x collects its own). */
+  public boolean metricsOn() {
+    return metricsPort > 0;
   }
 
   /** {@code logging.level}: Ember's own events from this level up (Vert.x, Hazelcast and Netty stay at WARNING). */

@@ -7,6 +7,7 @@ import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.ids.TaskId;
 import io.ember.protocol.ActorCreateSpec;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -78,6 +79,7 @@ public final class TableWriter {
 
   /** Records a new task (state PENDING) with its spec, the lineage kept for reconstruction. */
   public void taskSubmitted(TaskId id, byte[] spec, JobId job, String function, ClientId owner) {
+    EmberMetrics.TASKS_SUBMITTED.increment();
     enqueue(new WriteOp.Submitted(id, spec.clone(), text(job), text(function), text(owner)));
   }
 
@@ -88,6 +90,8 @@ public final class TableWriter {
    * (null clears them).
    */
   public void taskState(TaskId id, TaskState state, NodeId node, int attempts, TaskFailure failureOrNull) {
+    if (state == TaskState.FINISHED) EmberMetrics.TASKS_FINISHED.increment();
+    else if (state == TaskState.FAILED) EmberMetrics.TASKS_FAILED.increment();
     enqueue(new WriteOp.StateChanged(id, state, text(node), Integer.toString(attempts), failureOrNull));
   }
 
@@ -116,6 +120,7 @@ public final class TableWriter {
 
   /** Appends an entry to the recovery ledger (newest first, capped at {@value Keys#RECOVERIES_CAP}). */
   public void recovery(LedgerEntry entry) {
+    EmberMetrics.recovery(entry.kind());
     enqueue(new WriteOp.Recovery(entry.toJson().encode(), RecoveryLedger.taskLevel(entry)));
   }
 

@@ -3,6 +3,7 @@ package io.ember.gcs;
 import io.ember.api.EmberException;
 import io.ember.api.ErrorCode;
 import io.ember.ids.NodeId;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Handler;
@@ -54,7 +55,6 @@ final class WritePipeline {
   private final RedisLink link;
   /** Time of a batch's writes (updatedAt, createdAt), in ms. */
   private final LongSupplier clock;
-
   private final ConcurrentLinkedQueue<WriteOp> queue = new ConcurrentLinkedQueue<>();
   private final QueueBound bound;
   private final AtomicInteger pendingOps = new AtomicInteger();
@@ -73,7 +73,6 @@ final class WritePipeline {
   private boolean resyncing;
   /** Send time (nanoTime) of the newest batch Redis applied: the node was current at least then. */
   private volatile long currentSinceNanos = System.nanoTime();
-
   private final WriteSequence sequence = new WriteSequence();
   /** Sent and not yet acknowledged, oldest first (context-confined). */
   private final ArrayDeque<Batch> inFlight = new ArrayDeque<>();
@@ -247,6 +246,7 @@ final class WritePipeline {
     link.send(b.request).onComplete(ar -> {
       if (ar.succeeded()) {
         if (sentNanos - currentSinceNanos > 0) currentSinceNanos = sentNanos;
+        EmberMetrics.redisBatch(System.nanoTime() - sentNanos);
         applied(b, ar.result());
       } else {
         refused(b, gen, sentEpoch, sentNanos, ar.cause());

@@ -3,9 +3,11 @@ package io.ember.node;
 import io.ember.client.EmberClient;
 import io.ember.conf.ConfException;
 import io.ember.conf.EmberConf;
+import io.ember.metrics.MetricsSetup;
 import io.vertx.core.DeploymentOptions;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import io.vertx.core.VertxBuilder;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.json.JsonObject;
 import java.nio.file.Path;
@@ -27,7 +29,10 @@ public final class EmberNode {
   public static Future<EmberNode> start(JsonObject conf, String source) {
     EmberConf parsed = EmberConf.from(source, conf);
     System.setProperty("ember.conf.source", source);
-    return HazelcastSetup.vertxBuilder(parsed.cluster(), new VertxOptions()).buildClustered()
+    VertxBuilder builder = parsed.metricsOn()
+        ? MetricsSetup.withMetrics(HazelcastSetup.vertxBuilder(parsed.cluster(), MetricsSetup.enable(new VertxOptions())))
+        : HazelcastSetup.vertxBuilder(parsed.cluster(), new VertxOptions());
+    return builder.buildClustered()
         .compose(vertx -> {
           NodeVerticle v = new NodeVerticle();
           return vertx.deployVerticle(v, new DeploymentOptions().setConfig(conf))

@@ -2,6 +2,7 @@ package io.ember.node;
 
 import io.ember.actor.ActorRegistry;
 import io.ember.conf.EmberConf;
+import io.ember.metrics.MetricsServer;
 import io.ember.scheduler.FunctionRegistry;
 import io.ember.serial.DecodePolicy;
 import io.ember.serial.Values;
@@ -23,6 +24,7 @@ public final class NodeVerticle extends VerticleBase {
   static final String[] BUILT_IN_ACTORS = {"io.ember.examples.Counter", "io.ember.bench.BenchActor"};
 
   private volatile NodeAssembly node;
+  private volatile MetricsServer metrics;
 
   @Override
   public Future<?> start() {
@@ -35,7 +37,9 @@ public final class NodeVerticle extends VerticleBase {
     for (String c : BUILT_IN_ACTORS) actorClasses.register(c, loader);
     for (String c : conf.actors().classes()) actorClasses.register(c, loader);
     Values.policy(decodePolicy(conf));
-    return NodeAssembly.assemble(vertx, conf, functions, actorClasses, Clock.systemUTC()).onSuccess(n -> node = n);
+    return NodeAssembly.assemble(vertx, conf, functions, actorClasses, Clock.systemUTC()).onSuccess(n -> node = n)
+        .compose(n -> conf.metricsOn() ? MetricsServer.start(vertx, conf.cluster().host(), conf.metricsPort()) : Future.succeededFuture(null))
+        .onSuccess(m -> metrics = m);
   }
 
   /** What values this node decodes: JDK types, the packages of every function and actor class it hosts, and serial.allow. */
@@ -54,6 +58,7 @@ public final class NodeVerticle extends VerticleBase {
 
   @Override
   public Future<?> stop() {
-    return node == null ? Future.succeededFuture() : node.close();
+    Future<Void> served = metrics == null ? Future.succeededFuture() : metrics.close();
+    return served.eventually(() -> node == null ? Future.succeededFuture() : node.close());
   }
 }

@@ -3,6 +3,7 @@ package io.ember.object;
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
 import io.ember.api.ErrorCode;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
@@ -104,6 +105,9 @@ public final class ObjectStore {
     this.maxObjectBytes = maxObjectBytes;
     this.spillMaxBytes = spillMaxBytes;
     this.files = spillDirOrNull == null ? null : new SpillFiles(vertx, spillDirOrNull);
+    EmberMetrics.gauge("ember.object.store.bytes", "where", "memory", "bytes of objects held in memory", this, ObjectStore::memoryBytes);
+    EmberMetrics.gauge("ember.object.store.bytes", "where", "disk", "bytes of objects held in spill files", this, ObjectStore::diskBytes);
+    EmberMetrics.gauge("ember.object.store.objects", "objects held (in memory or spilled)", this, ObjectStore::count);
   }
 
   /**
@@ -278,6 +282,7 @@ public final class ObjectStore {
         victim.memory = null;
         memoryBytes -= victim.size;
         dropped.add(victim.id);
+        EmberMetrics.OBJECTS_DROPPED.increment();
         if (files != null) spillRefused++;
       }
     }
@@ -296,6 +301,7 @@ public final class ObjectStore {
       if (failure == null) {
         victim.onDisk = true;
         diskBytes += victim.size;
+        EmberMetrics.OBJECTS_SPILLED.increment();
         return true;
       }
       entries.remove(victim.id);

@@ -3,6 +3,7 @@ package io.ember.object;
 import io.ember.api.EmberException;
 import io.ember.ids.ObjectId;
 import io.ember.api.ErrorCode;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.buffer.Buffer;
@@ -95,6 +96,7 @@ final class ServerConnection {
     long size = store.sizeOf(id);
     if (file != null && size >= 0) {
       socket.write(TransferProtocol.found(size));
+      EmberMetrics.TRANSFER_BYTES_SENT.increment(size);
       return size == 0 ? Future.succeededFuture() : socket.sendFile(file.toString(), 0, size);
     }
     // Between states (being read back, or just deleted): take the slow, exact path.
@@ -109,6 +111,7 @@ final class ServerConnection {
 
   private Future<Void> sendBuffer(Buffer value) {
     socket.write(TransferProtocol.found(value.length()));
+    EmberMetrics.TRANSFER_BYTES_SENT.increment(value.length());
     if (value.length() == 0) return Future.succeededFuture();
     streaming = Promise.promise();
     new SliceWriter(value, streaming).run();

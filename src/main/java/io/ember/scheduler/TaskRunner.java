@@ -18,6 +18,7 @@ import io.ember.api.ErrorCode;
 import io.ember.protocol.TaskDone;
 import io.ember.protocol.TaskSpec;
 import io.ember.serial.Values;
+import io.ember.metrics.EmberMetrics;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.EventBus;
@@ -71,6 +72,8 @@ final class TaskRunner implements Consumer<TaskSpec> {
 
   void pool(WorkerPool<TaskSpec> pool) {
     this.pool = pool;
+    EmberMetrics.gauge("ember.scheduler.queued", "tasks ready to run, waiting for a free slot", pool, WorkerPool::queued);
+    EmberMetrics.gauge("ember.scheduler.running", "tasks computing now", pool, WorkerPool::busy);
   }
 
   @Override
