@@ -190,7 +190,7 @@ final class Store {
               .onFailure(e -> {
                 if (e instanceof Response) lastReply.set(e);
                 if (e instanceof TimeoutException && endpoint instanceof RedisEndpoint.Sentinel) replace(used, "went silent");
-                else if (!(e instanceof Response) && endpoint instanceof RedisEndpoint.Sentinel) reorder(used);
+                else if (!(e instanceof Response) && endpoint instanceof RedisEndpoint.Sentinel s) reorder(used, s);
               });
         })
         .recover(e -> Future.failedFuture(translate(e instanceof Response || lastReply.get() == null ? e : lastReply.get(), start)));
@@ -228,10 +228,9 @@ final class Store {
    * A connection through the sentinels failed: if asking them all puts another sentinel first
    * (the first one missed a failover and names a dead primary), a new pooled client asks that one.
    */
-  private void reorder(Redis used) {
-    List<String> before = SentinelOrder.current(((RedisEndpoint.Sentinel) endpoint).sentinels(), ((RedisEndpoint.Sentinel) endpoint).masterName());
-    SentinelOrder.suspect(vertx, endpoint.options()).onComplete(v -> {
-      RedisEndpoint.Sentinel s = (RedisEndpoint.Sentinel) endpoint;
+  private void reorder(Redis used, RedisEndpoint.Sentinel s) {
+    List<String> before = SentinelOrder.current(s.sentinels(), s.masterName());
+    SentinelOrder.suspect(vertx, s.options()).onComplete(v -> {
       if (!SentinelOrder.current(s.sentinels(), s.masterName()).equals(before)) replace(used, "could not be reached as the sentinels named it");
     });
   }
