@@ -7,7 +7,11 @@ package io.ember.gcs;
 public enum ClaimOutcome {
   /** The claimer won: the task is QUEUED on the claimer's node as a new attempt; run it. */
   CLAIMED,
-  /** The task has no row (never recorded, or its lineage expired): the claimer resubmits it as it is. */
+  /**
+   * The task has no row (never recorded, its lineage expired, or Redis lost its tables) and not
+   * every return object has a live copy (then it is {@link #EXISTS}): the claimer resubmits it as a
+   * fresh attempt.
+   */
   MISSING,
   /** It is queued or running on a live node: wait for its owner. */
   IN_PROGRESS,

@@ -84,6 +84,15 @@ public final class TableWriter {
   }
 
   /**
+   * As {@link #taskSubmitted}, for a re-run (not counted as a submission): the spec fields are
+   * written only where the row has none, and its state only where the row has none either (a
+   * row's later state stays; see {@code table-writer.lua}).
+   */
+  public void taskSpecKept(TaskId id, byte[] spec, JobId job, String function, ClientId owner) {
+    enqueue(new WriteOp.Submitted(id, spec.clone(), text(job), text(function), text(owner)));
+  }
+
+  /**
    * Moves a task to {@code state}; {@code node} is where it is queued, running or ended (null =
    * leave the recorded node as it is). While the recorded state is QUEUED or RUNNING the task is
    * in the recorded node's task set. {@code failureOrNull} is stored in the row's error fields

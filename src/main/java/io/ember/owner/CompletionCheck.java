@@ -57,7 +57,7 @@ public final class CompletionCheck {
     return rowRetry.until(deadline, () -> table.get().compose(n ->
             d.node().equals(n) ? Future.succeededFuture(true) : Future.<Boolean>failedFuture(NOT_YET)))
         .recover(err -> rejected(d, "it came from node " + d.node() + ", which did not run it (handed to " + handedTo
-            + (err == NOT_YET ? "; the table names another node" : "; the table could not be read: " + err.getMessage()) + ")"));
+            + (err == NOT_YET ? "; the table names another node, or none" : "; the table could not be read: " + err.getMessage()) + ")"));
   }
 
   /** Drops a completion for work this owner is not waiting for (never submitted, or already answered). */

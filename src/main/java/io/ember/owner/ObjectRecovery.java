@@ -43,7 +43,9 @@ import java.util.function.Supplier;
  *       claims in flight (a verdict listing thousands of tasks must not flood Redis), at this
  *       client's home node. By outcome:
  *     <ol type="a">
- *       <li>CLAIMED (attempt n) or MISSING (no row: same attempt): re-submit it to the home node,
+ *       <li>CLAIMED (attempt n) or MISSING (no row, and no live copy of every return object: a
+ *           fresh attempt above any this client handed out, as a node drops a second copy of an
+ *           attempt it was handed): re-submit it to the home node,
  *           owned by this client, record {@code task-resubmitted} in the ledger, and wait for it.</li>
  *       <li>IN_PROGRESS: if this client owns the run (the row's owner, or the spec's submitter
  *           when the row names none), wait for its result; else ask its owner, and if the owner
@@ -246,7 +248,7 @@ public final class ObjectRecovery {
     TaskId task = oid.task();
     return switch (c.outcome()) {
       case CLAIMED, MISSING -> {
-        Future<Location> rerun = resubmit(s, at, c.outcome() == ClaimOutcome.MISSING ? s.attempt() : c.attempts(), reason, oid);
+        Future<Location> rerun = resubmit(s, at, c.outcome() == ClaimOutcome.MISSING, c.attempts(), reason, oid);
         yield waitForOwn ? rerun : Future.succeededFuture(null); // the owner's pending task waits for it
       }
       case IN_PROGRESS -> !clientId.equals(ownerOf(c, s)) ? askOwner(ownerOf(c, s), oid, deadline)
@@ -281,9 +283,10 @@ public final class ObjectRecovery {
     return asked.recover(err -> Future.failedFuture(new TryAgain(err)));
   }
 
-  private Future<Location> resubmit(TaskSpec s, NodeId at, int attempt, String reason, ObjectId oid) {
-    TaskSpec again = s.ownedBy(clientId, attempt);
+  /** {@code missing}: the row is gone, so a fresh attempt number (see {@link OwnedTasks#freshAttempt}); else the claim's. */
+  private Future<Location> resubmit(TaskSpec s, NodeId at, boolean missing, int claimed, String reason, ObjectId oid) {
     Future<Location> result = tasks.locationOf(tasks.track(s), oid);
+    TaskSpec again = s.ownedBy(clientId, missing ? tasks.freshAttempt(s.id(), s.attempt()) : tasks.handedAttempt(s.id(), claimed));
     submitter.submit(at, again);
     ledger.record(new LedgerEntry.TaskResubmitted(s.id(), s.function(), again.attempt(), clientId, reason, clock.millis()));
     return result;

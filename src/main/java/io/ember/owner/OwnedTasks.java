@@ -54,10 +54,13 @@ public final class OwnedTasks {
     volatile NodeId handedTo;
     /** Set (under this entry's lock) when its owner cancelled it: no result completes it after that. */
     boolean cancelled;
+    /** The highest attempt this client handed out (under this entry's lock). */
+    int lastAttempt;
 
     Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
       this.put = put;
+      this.lastAttempt = spec == null ? 0 : spec.attempt();
     }
 
     Promise<TaskDone> promise() {
@@ -111,6 +114,32 @@ public final class OwnedTasks {
   /** Registers a result this client will receive without a spec (an actor call's). */
   public void expect(TaskId task) {
     pending.computeIfAbsent(task, k -> new Pending(null, false));
+  }
+
+  /**
+   * An attempt number above every one this client has handed out for {@code task}, and above
+   * {@code floor}; recorded as handed out. For a re-run whose row is missing: a node that was
+   * handed an earlier attempt drops a copy of it as a duplicate (it may have run it, or passed it
+   * on, and its answer may be what was lost), so the same attempt would never run again.
+   */
+  public int freshAttempt(TaskId task, int floor) {
+    Pending p = pending.get(task);
+    if (p == null) return floor + 1;
+    synchronized (p) {
+      p.lastAttempt = Math.max(floor, p.lastAttempt) + 1;
+      return p.lastAttempt;
+    }
+  }
+
+  /** This client hands out {@code attempt} of {@code task} (a claim's); returns it. */
+  public int handedAttempt(TaskId task, int attempt) {
+    Pending p = pending.get(task);
+    if (p != null) {
+      synchronized (p) {
+        p.lastAttempt = Math.max(p.lastAttempt, attempt);
+      }
+    }
+    return attempt;
   }
 
   /** This client is handing {@code task} to {@code node}: its completion is expected from there. Returns {@code node}. */

@@ -145,6 +145,9 @@ public final class Scheduler {
     }
     if (spec.attempt() == 0) {
       writer.taskSubmitted(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), spec.owner());
+    } else {
+      // a re-run: its row may be gone (an emptied Redis, expired lineage), and its spec with it
+      writer.taskSpecKept(spec.id(), spec.encode().getBytes(), spec.job(), spec.function(), spec.owner());
     }
     // held by this node from now on: if it dies, the task is found in its task set
     writer.taskState(spec.id(), TaskState.QUEUED, self, spec.attempt(), null);

@@ -11,18 +11,12 @@ local t = readHash(KEYS[1], 'HMGET', 'state', 'node', 'owner', 'attempts', 'erro
 if not t or not expectNumber(KEYS[1], 'attempts', t[4]) then return corrupt() end
 local state, node, owner, attempts, err = t[1], t[2], t[3], tonumber(t[4] or '0'), t[5] or ''
 local code, typ, subject = t[6] or '', t[7] or '', t[8] or ''
-if not state then return {'MISSING'} end
-expectCounts(KEYS[2])
-if node then expect(P .. 'node:' .. node .. ':tasks', 'set') end
-expect(P .. 'node:' .. ARGV[3] .. ':tasks', 'set')
-if CORRUPT then return corrupt() end
 -- a node whose row is not a hash is not alive
 local function alive(n)
   if not n or n == '' then return false end
   local s = redis.pcall('HGET', P .. 'node:' .. n, 'state')
   return s == 'ALIVE'
 end
-if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
 -- the first node holding a live copy of return object i, or nil
 local function liveCopy(i)
   local obj = readHash(P .. 'obj:' .. ARGV[1] .. '.' .. i, 'HGETALL') or {}
@@ -32,11 +26,30 @@ local function liveCopy(i)
   end
   return nil
 end
-if state == 'FINISHED' then
+-- the first live copy of each of the n return objects, or nil when one has none
+local function allCopies()
   local first = liveCopy(1)
   for i = 2, tonumber(ARGV[8] or '1') do
     if first and not liveCopy(i) then first = nil end
   end
+  return first
+end
+-- no row: its submission was never recorded, or Redis lost its tables (the rows of the node that
+-- ran it are gone, its copies were written back by the resync): a live copy of every return
+-- object is its result all the same
+if not state then
+  local first = allCopies()
+  if CORRUPT then return corrupt() end
+  if first then return {'EXISTS', first} end
+  return {'MISSING'}
+end
+expectCounts(KEYS[2])
+if node then expect(P .. 'node:' .. node .. ':tasks', 'set') end
+expect(P .. 'node:' .. ARGV[3] .. ':tasks', 'set')
+if CORRUPT then return corrupt() end
+if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
+if state == 'FINISHED' then
+  local first = allCopies()
   if first then return {'EXISTS', first} end
 elseif state == 'QUEUED' or state == 'RUNNING' then
   if alive(node) then return {'IN_PROGRESS', owner or '', node} end

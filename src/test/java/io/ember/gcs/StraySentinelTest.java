@@ -5,12 +5,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import io.ember.ids.NodeId;
+import io.ember.node.RedisWait;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
 import io.vertx.junit5.VertxExtension;
 import io.vertx.redis.client.Command;
 import io.vertx.redis.client.Request;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -41,7 +43,8 @@ class StraySentinelTest {
       SentinelSet.Server stray = set.straySentinel(old.port);
       List<String> sentinels = new ArrayList<>(List.of("127.0.0.1:" + stray.port));
       for (SentinelSet.Server s : set.sentinels()) sentinels.add("127.0.0.1:" + s.port);
-      Gcs gcs = await(Gcs.connect(vertx, RedisEndpoint.sentinel(sentinels, SentinelSet.MASTER)));
+      // as a starting node connects: tried again with back-off while no primary answers
+      Gcs gcs = await(RedisWait.connect(vertx, Clock.systemUTC(), RedisEndpoint.sentinel(sentinels, SentinelSet.MASTER), 30_000));
       try {
         NodeId n = new NodeId("node-stray-sentinel");
         TableWriter w = gcs.writer(n, await(gcs.nodes().register(n, Map.of()), Duration.ofSeconds(30)));

@@ -38,6 +38,21 @@ class TaskTableTest extends RealRedis {
     assertEquals(new Claim(ClaimOutcome.MISSING, null, null, 0, null), claim(task(1), "owner-b", B, 3));
   }
 
+  /**
+   * Redis lost its tables: the task's row is gone, but the node holding its result wrote the copy
+   * back when it resynced. The copy is the result (EXISTS there); once that node is dead, MISSING.
+   */
+  @Test
+  void aTaskWithNoRowButALiveCopyOfItsResultExists() throws Exception {
+    TableWriter wa = registered(A);
+    registered(B);
+    wa.objectCreated(ObjectId.of(task(7), 1), 8, task(7), "", A);
+    await(wa.flush());
+    assertEquals(ClaimOutcome.EXISTS, claim(task(7), "owner-b", B, 3).outcome());
+    await(GcsTesting.markNodeDead(gcs, A, "gone"));
+    assertEquals(new Claim(ClaimOutcome.MISSING, null, null, 0, null), claim(task(7), "owner-b", B, 3));
+  }
+
   @Test
   void aTaskRunningOnALiveNodeIsInProgressThenClaimedOnceItsNodeIsDead() throws Exception {
     TableWriter wa = registered(A);

@@ -76,7 +76,7 @@ class ReconcilerTest extends RecoveryFakes {
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.MISSING, null, 0, null));
     twoRounds(reconciler());
     assertEquals(1, submitted.size());
-    assertEquals(0, submitted.get(0).attempt());
+    assertEquals(1, submitted.get(0).attempt(), "a fresh attempt: a home that was handed attempt 0 drops a copy of it");
   }
 
   @Test
@@ -88,6 +88,7 @@ class ReconcilerTest extends RecoveryFakes {
     assertEquals(1, submitted.size());
     twoRounds(r); // that attempt vanished too (its node was fenced before recording it)
     assertEquals(2, submitted.size());
+    assertTrue(submitted.get(1).attempt() > submitted.get(0).attempt(), "each re-sending a new attempt: " + submitted);
   }
 
   @Test

@@ -2,6 +2,8 @@ package io.ember.testing;
 
 import static io.ember.testing.LocalCluster.poll;
 
+import io.ember.api.EmberException;
+import io.ember.api.ErrorCode;
 import io.ember.bench.BenchFns;
 import io.ember.client.EmberClient;
 import io.vertx.core.Vertx;
@@ -16,7 +18,9 @@ import java.util.List;
  * the event bus), then every node runs a task pinned to it and its result comes back: the
  * driver's submission, the home's placement and forwarding, and the result's way back all work.
  * One try each for the tasks: a hand-off the product drops is a failure here, not something to
- * try again.
+ * try again. A typed {@code UNAVAILABLE} answer is not a drop: the home had not yet heard the
+ * pinned node's first heartbeat (it learns a peer's resources from them), so the task is asked
+ * again until the deadline.
  */
 final class DriverReady {
   private DriverReady() {}
@@ -26,10 +30,23 @@ final class DriverReady {
     poll(members + " Hazelcast members (the nodes and this driver)", timeout,
         () -> ((VertxInternal) vertx).clusterManager().getNodes().size() >= members);
     for (String name : nodeNames) {
+      long deadline = System.nanoTime() + timeout.toNanos();
+      RuntimeException[] last = new RuntimeException[1];
       try {
-        client.task(BenchFns::noop).resource("node:" + name, 0.001).remote().get(timeout);
-      } catch (RuntimeException e) {
-        throw new IllegalStateException("node " + name + " did not run a task pinned to it within " + timeout + ": " + e, e);
+        poll("node " + name + " runs a task pinned to it", timeout, () -> {
+          try {
+            client.task(BenchFns::noop).resource("node:" + name, 0.001).remote()
+                .get(Duration.ofNanos(Math.max(1, deadline - System.nanoTime())));
+            return true;
+          } catch (EmberException e) {
+            if (e.code() != ErrorCode.UNAVAILABLE) throw e;
+            last[0] = e;
+            return false;
+          }
+        });
+      } catch (RuntimeException | AssertionError e) {
+        throw new IllegalStateException("node " + name + " did not run a task pinned to it within " + timeout + ": "
+            + (last[0] != null ? last[0] : e), e);
       }
     }
   }
