@@ -2,6 +2,7 @@ package io.ember.metrics;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
@@ -57,14 +58,25 @@ public final class EmberMetrics {
     REDIS_BATCHES.record(nanos, TimeUnit.NANOSECONDS);
   }
 
-  /** A gauge read from {@code owner} at each scrape (held weakly: a closed component stops counting). */
+  /**
+   * A gauge read from {@code owner} at each scrape (held weakly: a closed component stops
+   * counting). A later owner of the same series (a writer replaced after a resync, a node's
+   * second start in one JVM) takes it over: Micrometer would keep the first owner's gauge and
+   * ignore the new one with a warning, so the series would go on reading a discarded component.
+   */
   public static <T> void gauge(String name, String description, T owner, ToDoubleFunction<T> read) {
-    Gauge.builder(name, owner, read).description(description).register(REGISTRY);
+    replace(Gauge.builder(name, owner, read).description(description), name, Tags.empty());
   }
 
   /** A gauge with one tag. */
   public static <T> void gauge(String name, String tag, String value, String description, T owner, ToDoubleFunction<T> read) {
-    Gauge.builder(name, owner, read).tag(tag, value).description(description).register(REGISTRY);
+    replace(Gauge.builder(name, owner, read).tag(tag, value).description(description), name, Tags.of(tag, value));
+  }
+
+  private static synchronized <T> void replace(Gauge.Builder<T> gauge, String name, Tags tags) {
+    Gauge old = REGISTRY.find(name).tags(tags).gauge();
+    if (old != null) REGISTRY.remove(old);
+    gauge.register(REGISTRY);
   }
 
   private static Counter counter(String name, String description) {

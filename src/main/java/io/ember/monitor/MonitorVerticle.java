@@ -22,6 +22,7 @@ import java.time.Clock;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.function.Consumer;
 import java.util.function.IntConsumer;
 import java.util.function.IntSupplier;
@@ -146,17 +147,17 @@ public final class MonitorVerticle extends VerticleBase {
   private final class OnContext implements LeaseKeeper.Actions {
     @Override
     public void tookOver(long term) {
-      context.runOnContext(v -> takeOver(term));
+      hop(() -> takeOver(term));
     }
 
     @Override
     public void declare(List<Monitor.Declaration> declarations) {
-      context.runOnContext(v -> MonitorVerticle.this.declare(declarations));
+      hop(() -> MonitorVerticle.this.declare(declarations));
     }
 
     @Override
     public void placeUnplacedActors() {
-      context.runOnContext(v -> MonitorVerticle.this.placeUnplacedActors());
+      hop(() -> MonitorVerticle.this.placeUnplacedActors());
     }
   }
 
@@ -173,6 +174,20 @@ public final class MonitorVerticle extends VerticleBase {
     }
   }
 
+  /**
+   * Runs {@code action} on this verticle's context, from another thread (Hazelcast's, the lease
+   * keeper's). Once Vert.x is closing its executors refuse work: at a node's shutdown the other
+   * members' departures no longer matter here, so that refusal is dropped, not thrown back into
+   * Hazelcast (which logged it as a SEVERE stack trace).
+   */
+  private void hop(Runnable action) {
+    try {
+      context.runOnContext(v -> action.run());
+    } catch (RejectedExecutionException closing) {
+      // this node's Vert.x is shutting down
+    }
+  }
+
   private void watchMembership() {
     if (!(vertx instanceof VertxInternal vi) || vi.clusterManager() == null) return;
     ClusterManager cm = vi.clusterManager();
@@ -184,7 +199,7 @@ public final class MonitorVerticle extends VerticleBase {
       @Override
       public void nodeLeft(String busNodeId) {
         // Hazelcast's thread: hop to our context, do nothing here
-        context.runOnContext(v -> declare(monitor.onMemberLeft(busNodeId)));
+        hop(() -> declare(monitor.onMemberLeft(busNodeId)));
       }
     });
   }
