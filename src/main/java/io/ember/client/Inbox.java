@@ -40,6 +40,7 @@ final class Inbox {
   void received(TaskDone d) {
     if (tasks.cancelled(d.task())) return; // the node's report of a task this client cancelled: nothing left to do
     CompletionCheck.Expected from = calls.expectedFor(d.task());
+    boolean isCall = from != null;
     if (from == null && tasks.awaits(d.task())) {
       from = new CompletionCheck.Expected(tasks.handedTo(d.task()), () -> rows.nodeOf(d.task()));
     }
@@ -49,6 +50,7 @@ final class Inbox {
     }
     check.accepts(d, from).onSuccess(ok -> {
       if (ok) deliver.accept(d);
+      else if (!isCall) tasks.answerRefused(d.task());
     });
   }
 }

@@ -56,6 +56,8 @@ public final class OwnedTasks {
     boolean cancelled;
     /** The highest attempt this client handed out (under this entry's lock). */
     int lastAttempt;
+    /** A node reported its result and the check refused it (the table did not name that node). */
+    volatile boolean answerRefused;
 
     Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
@@ -129,6 +131,23 @@ public final class OwnedTasks {
       p.lastAttempt = Math.max(floor, p.lastAttempt) + 1;
       return p.lastAttempt;
     }
+  }
+
+  /**
+   * A completion of {@code task} came from a node the table did not name, and was refused. A
+   * forgery, or a genuine answer after Redis lost the rows that named that node (emptied, or
+   * back behind): the owner's check then asks the table for a live copy of the result instead of
+   * trusting a row that says the task is still queued or running ({@link Reconciler}).
+   */
+  public void answerRefused(TaskId task) {
+    Pending p = pending.get(task);
+    if (p != null && p.spec() != null) p.answerRefused = true;
+  }
+
+  /** Whether an answer for pending {@code task} was refused ({@link #answerRefused}). */
+  public boolean wasAnswerRefused(TaskId task) {
+    Pending p = pending.get(task);
+    return p != null && p.answerRefused;
   }
 
   /** This client hands out {@code attempt} of {@code task} (a claim's); returns it. */

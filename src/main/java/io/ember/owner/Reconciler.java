@@ -33,7 +33,11 @@ import java.util.function.Predicate;
  * holds that attempt drops the copy (it remembers the attempts it was handed), and a node the
  * row names but that never got it (a claim whose reply was lost, a submission record that
  * landed while the hand-off did not) runs it. So a QUEUED row is never taken on trust for
- * ever. It also puts right the table after a verdict that named as lost a task whose
+ * ever. A task whose answer the completion check refused (the table did not name the node that
+ * sent it) is handed to recovery whatever its row says: after Redis came back behind, a row can
+ * say QUEUED or RUNNING on a live node for ever while that node has long finished it and written
+ * back only its result's copy; the claim finds that copy ({@code EXISTS}) and completes it. It
+ * also puts right the table after a verdict that named as lost a task whose
  * result had already arrived here: that row says {@code FINISHED}, not {@code LOST}.
  *
  * <p>Never: claims a task the table says is in progress on a live node, or reads more than
@@ -96,6 +100,7 @@ public final class Reconciler {
     for (TaskId task : tasks.dueForCheck(now, STALE_MS, MAX_PER_ROUND)) {
       rows.row(task).onSuccess(row -> {
         String why = whyRecover(row, knownDead);
+        if (why == null && tasks.wasAnswerRefused(task)) why = "a node's answer was refused and the row says " + row.state();
         if (why != null) recovery.recoverPending(task, "owner's check: " + why, clock.millis() + timeoutMs);
         else nudge(task, row);
       });

@@ -48,9 +48,13 @@ if node then expect(P .. 'node:' .. node .. ':tasks', 'set') end
 expect(P .. 'node:' .. ARGV[3] .. ':tasks', 'set')
 if CORRUPT then return corrupt() end
 if state == 'FAILED' then return {'FAILED', err, code, typ, subject} end
+-- a live copy of every return object is the task's result whatever the row says: a QUEUED or
+-- RUNNING row with one is stale (Redis came back behind, so the FINISHED write is gone, and the
+-- node that ran it wrote back only its copies)
+local first = allCopies()
+if first then return {'EXISTS', first} end
 if state == 'FINISHED' then
-  local first = allCopies()
-  if first then return {'EXISTS', first} end
+  -- no live copy left: claimed below
 elseif state == 'QUEUED' or state == 'RUNNING' then
   if alive(node) then return {'IN_PROGRESS', owner or '', node} end
 elseif state == 'PENDING' then

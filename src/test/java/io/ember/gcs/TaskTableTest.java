@@ -38,6 +38,20 @@ class TaskTableTest extends RealRedis {
     assertEquals(new Claim(ClaimOutcome.MISSING, null, null, 0, null), claim(task(1), "owner-b", B, 3));
   }
 
+  /** A row left RUNNING on a live node by a Redis that came back behind, with a live copy of the result: EXISTS. */
+  @Test
+  void aStaleRunningRowWithALiveCopyOfTheResultExists() throws Exception {
+    TableWriter wa = registered(A);
+    registered(B);
+    wa.taskSubmitted(task(8), new byte[] {1}, JOB, "f", ClientId.ofNode(A));
+    wa.taskState(task(8), TaskState.RUNNING, A, 0, null);
+    await(wa.flush());
+    assertEquals(ClaimOutcome.IN_PROGRESS, claim(task(8), "owner-b", B, 3).outcome());
+    wa.objectCreated(ObjectId.of(task(8), 1), 8, task(8), "", A);
+    await(wa.flush());
+    assertEquals(ClaimOutcome.EXISTS, claim(task(8), "owner-b", B, 3).outcome());
+  }
+
   /**
    * Redis lost its tables: the task's row is gone, but the node holding its result wrote the copy
    * back when it resynced. The copy is the result (EXISTS there); once that node is dead, MISSING.

@@ -105,6 +105,31 @@ class ReconcilerTest extends RecoveryFakes {
     assertTrue(submitted.isEmpty(), "a result with a live copy is not run again");
   }
 
+  /**
+   * Redis came back behind: the row says RUNNING on a live node for ever (the FINISHED write was
+   * lost, the node that ran it wrote back only its copy), and that node's answer was refused (the
+   * table did not name it). The check claims it anyway and completes it from the live copy.
+   */
+  @Test
+  void aTaskWhoseAnswerWasRefusedCompletesFromItsLiveCopyThoughItsRowSaysRunning() throws Exception {
+    tasks.track(SPEC);
+    rows.put(TASK, row(TaskState.RUNNING, PEER));
+    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    Reconciler r = reconciler();
+    twoRounds(r);
+    assertTrue(claimsAsked.isEmpty(), "no answer refused: a RUNNING row on a live node is trusted");
+    tasks.answerRefused(TASK);
+    clock.now.addAndGet(Reconciler.STALE_MS);
+    r.round();
+    assertEquals(1, claimsAsked.size());
+    assertEquals(new Location(PEER, "p", 2, 5), await(tasks.location(OUT)));
+    assertTrue(submitted.isEmpty(), "a result with a live copy is not run again");
+  }
+
   @Test
   void aTaskRunningOnALiveNodeIsLeftAloneAndOneOnADeadNodeIsReRun() {
     tasks.track(SPEC);
