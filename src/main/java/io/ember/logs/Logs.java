@@ -3,6 +3,7 @@ package io.ember.logs;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.logging.ConsoleHandler;
@@ -42,6 +43,20 @@ public final class Logs {
   private static final String EVENT_BUS = "io.vertx.core.eventbus.impl.clustered.ClusteredEventBus";
   private static final String CONNECTION = "io.vertx.core.net.impl.ConnectionBase";
 
+  /**
+   * Hazelcast's loggers that report a member's departure, several lines each (its connection
+   * closed with the socket's exception, each failed reconnection with a count, "suspected to be
+   * dead", "Not Member!" for operations still aimed at it, the partition table's unknown
+   * addresses): a peer's death is an event Ember expects and reports itself, once (the monitor's
+   * verdict). Each of these loggers logs at most one line per 10 s ({@link BurstFilter}).
+   */
+  private static final List<String> MEMBER_CHURN = List.of(
+      "com.hazelcast.internal.server.tcp.TcpServerConnection",
+      "com.hazelcast.internal.server.tcp.TcpServerConnectionErrorHandler",
+      "com.hazelcast.internal.cluster.impl.MembershipManager",
+      "com.hazelcast.spi.impl.operationservice.OperationService",
+      "com.hazelcast.internal.partition.InternalPartitionService");
+
   // Held: a logger's level is lost when the logger is garbage-collected.
   private static final Map<String, Logger> HELD = new HashMap<>();
   private static volatile Handler console;
@@ -64,6 +79,7 @@ public final class Logs {
     hold(VERTX_IMPL).setFilter(r -> r.getMessage() == null || !r.getMessage().startsWith(ON_A_CONTEXT));
     hold(EVENT_BUS).setFilter(new RepeatFilter("Connecting to server ", 10_000, System::currentTimeMillis));
     hold(CONNECTION).setFilter(Logs::peerReset);
+    for (String name : MEMBER_CHURN) hold(name).setFilter(new BurstFilter(10_000, System::currentTimeMillis));
   }
 
   /** Ember's own events from {@code level} up (the conf's {@code logging.level}). */

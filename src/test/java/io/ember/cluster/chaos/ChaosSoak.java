@@ -7,6 +7,7 @@ import io.ember.client.EmberClient;
 import io.ember.cluster.FaultToleranceTest;
 import io.ember.cluster.chaos.ChaosReport.Counts;
 import io.ember.examples.Counter;
+import io.ember.logs.Logs;
 import io.ember.testing.LocalCluster;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -72,6 +73,7 @@ public final class ChaosSoak {
   }
 
   public static void main(String[] args) {
+    Logs.configure(); // as a node logs: one line per event, libraries' notices quiet
     double minutes = args.length > 0 ? Double.parseDouble(args[0]) : 10;
     long seed = args.length > 1 ? Long.parseLong(args[1]) : ChaosSettings.DEFAULT_SEED;
     boolean redisFaults = args.length > 2 && args[2].equals("redis");
