@@ -93,16 +93,21 @@ class ReconcilerTest extends RecoveryFakes {
 
   @Test
   void aFinishedTaskWhoseAnswerWasLostCompletesFromItsLiveCopy() throws Exception {
+    pendingWithALiveCopyOnPeer(TaskState.FINISHED);
+    twoRounds(reconciler());
+    assertEquals(new Location(PEER, "p", 2, 5), await(tasks.location(OUT)));
+    assertTrue(submitted.isEmpty(), "a result with a live copy is not run again");
+  }
+
+  /** A pending task whose row says {@code state} on PEER, which is live and holds its result; the claim says EXISTS. */
+  private void pendingWithALiveCopyOnPeer(TaskState state) {
     tasks.track(SPEC);
-    rows.put(TASK, row(TaskState.FINISHED, PEER));
+    rows.put(TASK, row(state, PEER));
     claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
     ClusterView.Peer live = view.peer(PEER);
     live.host = "p";
     live.transferPort = 2;
     objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
-    twoRounds(reconciler());
-    assertEquals(new Location(PEER, "p", 2, 5), await(tasks.location(OUT)));
-    assertTrue(submitted.isEmpty(), "a result with a live copy is not run again");
   }
 
   /**
@@ -112,13 +117,7 @@ class ReconcilerTest extends RecoveryFakes {
    */
   @Test
   void aTaskWhoseAnswerWasRefusedCompletesFromItsLiveCopyThoughItsRowSaysRunning() throws Exception {
-    tasks.track(SPEC);
-    rows.put(TASK, row(TaskState.RUNNING, PEER));
-    claims = n -> Future.succeededFuture(claim(ClaimOutcome.EXISTS, null, 0, null));
-    ClusterView.Peer live = view.peer(PEER);
-    live.host = "p";
-    live.transferPort = 2;
-    objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "task", new LinkedHashSet<>(List.of(PEER))));
+    pendingWithALiveCopyOnPeer(TaskState.RUNNING);
     Reconciler r = reconciler();
     twoRounds(r);
     assertTrue(claimsAsked.isEmpty(), "no answer refused: a RUNNING row on a live node is trusted");
