@@ -62,7 +62,7 @@ function drawNodes(c) {
   fill("#nodes tbody", c.nodes.map(n => {
     const load = n.load ? compact({ busy: n.load.busy, slots: n.load.slots, queued: n.load.queued }) : "–";
     return row([el("td", n.id), stateCell(n.state), num(n.epoch), el("td", n.host),
-      el("td", n.state === "ALIVE" ? age(n.heartbeatAgeMs) : (n.deadReason || "") + (n.deadAt ? " at " + time(n.deadAt) : "")),
+      el("td", n.state === "ALIVE" ? age(n.heartbeatAgeMs) : (n.deadReason || "") + (n.deadAt ? " at " + time(n.deadAt) : ""), "wrap"),
       el("td", load), el("td", compact(n.resources)), num(n.objects), el("td", bytes(n.objectBytes), "num")],
       { "data-node": n.id, "data-state": n.state });
   }), "no nodes registered", 9);
@@ -132,7 +132,7 @@ function drawRecoveries(c) {
     const what = Object.assign({}, r);
     delete what.kind;
     delete what.at;
-    return row([el("td", time(r.at)), el("td", r.kind), el("td", compact(what))], { "data-kind": r.kind, class: "kind-" + r.kind });
+    return row([el("td", time(r.at)), el("td", r.kind), el("td", compact(what), "wrap")], { "data-kind": r.kind, class: "kind-" + r.kind });
   }), "none yet", 3);
 }
 
