@@ -37,7 +37,7 @@ final class DashboardAuth implements Handler<RoutingContext> {
       return;
     }
     ctx.response().setStatusCode(401).putHeader(HttpHeaders.CONTENT_TYPE, "text/plain; charset=utf-8")
-        .putHeader(HttpHeaders.WWW_AUTHENTICATE, "Bearer realm=\"ember\"")
+        .putHeader("WWW-Authenticate", "Bearer realm=\"ember\"")
         .end("401 the Ember dashboard needs its token: java -jar node.jar dashboard -conf <your conf> prints the address with it\n");
   }
 
