@@ -4,6 +4,7 @@ import io.ember.conf.EmberConf;
 import io.ember.dashboard.DashboardServer;
 import io.ember.security.ClusterSecurity;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,6 +13,8 @@ import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
 
 /**
  * {@code dashboard [-conf file]}: prints the address that opens the dashboard of this host's
@@ -27,26 +30,31 @@ final class DashboardCommand implements Callable<Integer> {
   @Mixin
   ConfOption conf;
 
+  @Spec
+  CommandSpec spec;
+
   @Override
   public Integer call() throws InterruptedException {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
     EmberConf c = conf.load();
     if (!c.dashboardOn()) {
-      System.err.println("ember dashboard: " + c.source() + " sets dashboard.port to 0: its nodes serve no dashboard");
+      err.println("ember dashboard: " + c.source() + " sets dashboard.port to 0: its nodes serve no dashboard");
       return 2;
     }
     String host = c.cluster().host();
     String token = ClusterSecurity.resolve(c.cluster()).dashboardToken();
-    System.out.println(DashboardServer.url(host, c.dashboardPort(), token));
+    out.println(DashboardServer.url(host, c.dashboardPort(), token));
     String address = DashboardServer.address(host, c.dashboardPort());
     try {
       HttpResponse<Void> r = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build().send(
           HttpRequest.newBuilder(URI.create(address + "/api/cluster")).header("Authorization", "Bearer " + token)
               .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding());
       if (r.statusCode() == 200) return 0;
-      System.err.println("ember dashboard: " + address + " answers " + r.statusCode()
+      err.println("ember dashboard: " + address + " answers " + r.statusCode()
           + (r.statusCode() == 401 ? " to this token: it serves a cluster with another secret" : ""));
     } catch (IOException e) {
-      System.err.println("ember dashboard: nothing answers at " + address + " (" + e + "): is a node with this conf running on this host?");
+      err.println("ember dashboard: nothing answers at " + address + " (" + e + "): is a node with this conf running on this host?");
     }
     return 1;
   }
