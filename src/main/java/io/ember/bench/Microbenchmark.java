@@ -255,7 +255,8 @@ public final class Microbenchmark {
     for (int p = hzBase; p < hzBase + 6; p++) members.add("127.0.0.1:" + p);
     return new JsonObject().put("node", new JsonObject().put("name", name).put("dataDir", dir.resolve(name).toString()))
         .put("cluster", new JsonObject().put("name", cluster).put("port", hzBase).put("members", members)
-            .put("secretFile", dir.resolve("cluster.secret").toString()).put("tls", !"false".equals(System.getProperty("ember.bench.tls"))));
+            .put("secretFile", dir.resolve("cluster.secret").toString()).put("tls", !"false".equals(System.getProperty("ember.bench.tls"))))
+        .put("dashboard", new JsonObject().put("port", 0)); // the benchmark's nodes serve none
   }
 
   static void row(String name, double value, String unit, String extra) {

@@ -38,7 +38,7 @@ import picocli.CommandLine.Model.CommandSpec;
 @Command(name = "java -jar node.jar", versionProvider = Version.class, sortOptions = false, usageHelpAutoWidth = true,
     description = {"Starts an Ember node (-cluster -conf FILE), or runs one of the commands below.",
         "Exit codes: 0 done, 1 failed, 2 refused (bad command, flag, value or conf)."},
-    subcommands = {StatusCommand.class, RedisStopCommand.class, ExampleCommand.class, MicrobenchmarkCommand.class, HelpCommand.class},
+    subcommands = {StatusCommand.class, DashboardCommand.class, RedisStopCommand.class, ExampleCommand.class, MicrobenchmarkCommand.class, HelpCommand.class},
     footer = {"", "Start a cluster on one machine:",
         "  java -jar node.jar -cluster -conf conf/head.json &",
         "  java -jar node.jar -cluster -conf conf/worker.json &",

@@ -56,6 +56,7 @@ final class ConfSchema {
     ROOT.put("serial", section("allow", Type.STRING_LIST, "maxDepth", Type.INT));
     ROOT.put("logging", section("level", Type.STRING));
     ROOT.put("metrics", section("port", Type.INT));
+    ROOT.put("dashboard", section("port", Type.INT));
   }
 
   private static Key section(Object... pairs) {

@@ -33,7 +33,8 @@ public record EmberConf(
     Serial serial,
     boolean rejoin,
     Level logLevel,
-    int metricsPort) {
+    int metricsPort,
+    int dashboardPort) {
 
   /**
    * What Java-tagged values may contain besides JDK value types and the packages of the
@@ -204,7 +205,16 @@ public record EmberConf(
         new Startup(positive(source, "startup.waitMs", json.getJsonObject("startup", new JsonObject()).getInteger("waitMs", 60_000))),
         serial(source, json.getJsonObject("serial", new JsonObject())), node.getBoolean("rejoin", false),
         logLevel(source, json.getJsonObject("logging", new JsonObject())),
-        metricsPort(source, json.getJsonObject("metrics", new JsonObject())));
+        metricsPort(source, json.getJsonObject("metrics", new JsonObject())),
+        port(source, "dashboard.port", json.getJsonObject("dashboard", new JsonObject()).getInteger("port", DEFAULT_DASHBOARD_PORT)));
+  }
+
+  /** Where the dashboard is served when the conf names no {@code dashboard.port} (Ray's port). */
+  public static final int DEFAULT_DASHBOARD_PORT = 8265;
+
+  /** True when the node serves the dashboard ({@code dashboard.port} not 0). */
+  public boolean dashboardOn() {
+    return dashboardPort > 0;
   }
 
   /** {@code metrics.port}: where {@code GET /metrics} is served on {@code cluster.host}; 0 (the default): not served. */

@@ -90,6 +90,47 @@ public final class ActorTable {
     });
   }
 
+  /**
+   * One actor as an operator sees it (the dashboard): class, host node ({@code ""}: none), state,
+   * restarts, incarnation, and when its newest checkpoint was taken and its row last changed (ms;
+   * 0 = never).
+   */
+  public record Summary(ActorId id, String className, String node, String state, int restarts, long incarnation,
+      long checkpointAt, long updatedAt) {}
+
+  /** Actors in the table ({@code ember:actors}), at most {@code max} of them (the smallest ids), and how many there are. */
+  public record Summaries(long total, List<Summary> shown) {}
+
+  /** The first {@code max} actors by id, each read in one pipelined batch; a row gone meanwhile is left out. */
+  public Future<Summaries> summaries(int max) {
+    return store.call(Request.cmd(Command.SMEMBERS).arg(Keys.ACTORS)).compose(members -> {
+      List<String> ids = new ArrayList<>(members.size());
+      for (Response m : members) ids.add(m.toString());
+      ids.sort(null);
+      List<String> shown = ids.subList(0, Math.min(max, ids.size()));
+      if (shown.isEmpty()) return Future.succeededFuture(new Summaries(ids.size(), List.of()));
+      List<Request> reads = new ArrayList<>(shown.size());
+      for (String id : shown) {
+        reads.add(Request.cmd(Command.HMGET).arg(Keys.actor(ActorId.parse(id))).arg("class").arg("node").arg("state")
+            .arg("restarts").arg("incarnation").arg("checkpointAt").arg("updatedAt"));
+      }
+      return store.batch(reads).map(rows -> {
+        List<Summary> out = new ArrayList<>(rows.size());
+        for (int i = 0; i < rows.size(); i++) {
+          Response r = rows.get(i);
+          if (r.get(2) == null) continue; // removed between the two reads
+          try {
+            out.add(new Summary(ActorId.parse(shown.get(i)), str(r.get(0)), str(r.get(1)), str(r.get(2)), (int) num(r.get(3)),
+                num(r.get(4)), num(r.get(5)), num(r.get(6))));
+          } catch (RuntimeException unreadable) {
+            continue; // a corrupt row is reported where it is used (row, load), not by a view of the table
+          }
+        }
+        return new Summaries(ids.size(), out);
+      });
+    });
+  }
+
   /** Takes the rebuild lock of one call's output for {@code ttlMs}; false if someone else holds it. */
   public Future<Boolean> lockRebuild(ActorId actor, long index, String holder, long ttlMs) {
     return store.call(Request.cmd(Command.SET).arg(Keys.actorRebuild(actor, index)).arg(holder).arg("NX").arg("PX").arg(ttlMs))

@@ -51,8 +51,8 @@ import io.ember.ids.TaskId;
  *       {@code resources} (JSON), {@code maxRestarts} (-1 = unlimited), {@code restarts}, {@code node} (its host;
  *       {@code ""} while no live node can host it), {@code incarnation} (1, then +1 per recreation),
  *       {@code state} (an ActorState), {@code error}, {@code logBase} (index of the first entry still in the log),
- *       {@code owner}, {@code createdAt}, {@code updatedAt}</td>
- *       <td>write script (N R D), declare-dead script</td></tr>
+ *       {@code owner}, {@code createdAt}, {@code updatedAt}, {@code checkpointAt} (ms of its newest checkpoint; absent = none)</td>
+ *       <td>write script (N R D C Y), declare-dead script</td></tr>
  *   <tr><td>{@code ember:actor:<actorId>:log}</td><td>LIST</td>
  *       <td>the method log: entry {@code logBase + i} at list index {@code i}, each an encoded MethodLogEntry
  *       (call id, caller, seq, method, arguments, outcome digest)</td><td>write script (A; trimmed by C)</td></tr>

@@ -2,8 +2,10 @@ package io.ember.node;
 
 import io.ember.actor.ActorRegistry;
 import io.ember.conf.EmberConf;
+import io.ember.dashboard.DashboardServer;
 import io.ember.metrics.MetricsServer;
 import io.ember.scheduler.FunctionRegistry;
+import io.ember.security.ClusterSecurity;
 import io.ember.serial.DecodePolicy;
 import io.ember.serial.Values;
 import io.vertx.core.Future;
@@ -25,6 +27,7 @@ public final class NodeVerticle extends VerticleBase {
 
   private volatile NodeAssembly node;
   private volatile MetricsServer metrics;
+  private volatile DashboardServer dashboard;
 
   @Override
   public Future<?> start() {
@@ -39,7 +42,10 @@ public final class NodeVerticle extends VerticleBase {
     Values.policy(decodePolicy(conf));
     return NodeAssembly.assemble(vertx, conf, functions, actorClasses, Clock.systemUTC()).onSuccess(n -> node = n)
         .compose(n -> conf.metricsOn() ? MetricsServer.start(vertx, conf.cluster().host(), conf.metricsPort()) : Future.succeededFuture(null))
-        .onSuccess(m -> metrics = m);
+        .onSuccess(m -> metrics = m)
+        .compose(m -> conf.dashboardOn() ? DashboardServer.start(vertx, conf.cluster().host(), conf.dashboardPort(), node.gcs(),
+            ClusterSecurity.resolve(conf.cluster()).dashboardToken()) : Future.succeededFuture(null))
+        .onSuccess(d -> dashboard = d);
   }
 
   /** What values this node decodes: JDK types, the packages of every function and actor class it hosts, and serial.allow. */
@@ -59,6 +65,7 @@ public final class NodeVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     Future<Void> served = metrics == null ? Future.succeededFuture() : metrics.close();
-    return served.eventually(() -> node == null ? Future.succeededFuture() : node.close());
+    Future<Void> shown = dashboard == null ? Future.succeededFuture() : dashboard.close();
+    return Future.join(served, shown).eventually(() -> node == null ? Future.succeededFuture() : node.close());
   }
 }

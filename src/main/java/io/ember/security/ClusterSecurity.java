@@ -84,6 +84,14 @@ public final class ClusterSecurity {
     return r.password() != null ? r.password() : redisPassword();
   }
 
+  /**
+   * The dashboard's access token (hex, 64 digits): whoever holds it reads the cluster's state over
+   * HTTP. Derived, so every node and the CLI compute the same one; never logged by a node.
+   */
+  public String dashboardToken() {
+    return HexFormat.of().formatHex(secret.derive("ember dashboard token"));
+  }
+
   /** The key that tags UDP heartbeats (HMAC-SHA256). */
   public byte[] heartbeatKey() {
     return secret.derive("ember heartbeat hmac");

@@ -299,7 +299,7 @@ local function actorRepublished(id, inc, spec, class, resources, maxRestarts, re
     'restarts', restarts, 'node', SELF, 'incarnation', inc, 'state', 'ALIVE', 'error', '', 'logBase', position,
     'owner', owner, 'createdAt', now, 'updatedAt', now)
   redis.call('DEL', key .. ':log')
-  if blob ~= '' then redis.call('HSET', key .. ':ckpt', position, blob) end
+  if blob ~= '' then redis.call('HSET', key .. ':ckpt', position, blob); redis.call('HSET', key, 'checkpointAt', now) end
   redis.call('SADD', P .. 'actors', id)
   member(P .. 'node:' .. SELF .. ':actors', id, true)
   bump('actor.ALIVE', 1)
@@ -332,6 +332,7 @@ local function actorCheckpoint(id, inc, position, keep, blob)
   if not a then return end
   local ckey = P .. 'actor:' .. id .. ':ckpt'
   redis.call('HSET', ckey, position, blob)
+  redis.call('HSET', P .. 'actor:' .. id, 'checkpointAt', now)
   local ps = redis.call('HKEYS', ckey)
   for j = 1, #ps do ps[j] = tonumber(ps[j]) end
   table.sort(ps, function(x, y) return x > y end)

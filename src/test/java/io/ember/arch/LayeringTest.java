@@ -19,7 +19,7 @@ class LayeringTest {
   /** Packages that hold a component (or assemble, or use, components). */
   private static final String[] COMPONENTS = {"io.ember.scheduler..", "io.ember.object..", "io.ember.monitor..",
       "io.ember.actor..", "io.ember.client..", "io.ember.owner..", "io.ember.node..", "io.ember.bench..",
-      "io.ember.examples..", "io.ember.cli..", "io.ember.placement.."};
+      "io.ember.examples..", "io.ember.cli..", "io.ember.placement..", "io.ember.dashboard.."};
 
   private static JavaClasses main;
 

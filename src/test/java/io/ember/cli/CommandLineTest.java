@@ -10,7 +10,7 @@ import org.junit.jupiter.api.Test;
 
 /** The command line without a cluster: what each documented invocation parses to, help, refusals, the version. */
 class CommandLineTest {
-  private static final List<String> COMMANDS = List.of("status", "redis-stop", "example", "microbenchmark");
+  private static final List<String> COMMANDS = List.of("status", "dashboard", "redis-stop", "example", "microbenchmark");
 
   @Test
   void theDocumentedNodeInvocationParsesToTheNodeWithClusterAndConf() {

@@ -101,6 +101,28 @@ class ActorTableTest {
   }
 
   @Test
+  void summariesShowEachActorAndWhenItsNewestCheckpointWasTaken(Vertx vertx) throws Exception {
+    Path dir = Files.createTempDirectory("actors");
+    try (RedisProcess redis = GcsTesting.startRedis(dir, RedisProcess.freePort())) {
+      Gcs gcs = await(Gcs.connect(vertx, "127.0.0.1", redis.port()));
+      NodeId a = new NodeId("a");
+      TableWriter wa = gcs.writer(a, await(gcs.nodes().register(a, Map.of("host", "h"))));
+      await(wa.actorCreated(spec(-1), "{}", ActorState.ALIVE, null));
+      ActorTable.Summaries before = await(gcs.actors().summaries(10));
+      assertEquals(1, before.total());
+      ActorTable.Summary s = before.shown().get(0);
+      assertEquals(List.of(ACTOR, "x.Counter", "a", "ALIVE", 0, 1L, 0L), List.of(s.id(), s.className(), s.node(), s.state(),
+          s.restarts(), s.incarnation(), s.checkpointAt()));
+      long t0 = System.currentTimeMillis();
+      await(wa.actorCheckpoint(ACTOR, 1, 0, 2, new byte[] {0}));
+      long at = await(gcs.actors().summaries(10)).shown().get(0).checkpointAt();
+      assertTrue(at >= t0 && at <= System.currentTimeMillis(), "checkpointAt " + at + " not taken at the checkpoint, after " + t0);
+      assertEquals(0, await(gcs.actors().summaries(0)).shown().size());
+      await(gcs.close());
+    }
+  }
+
+  @Test
   void declareDeadRecreatesActorsElsewhereUntilTheBudgetIsSpent(Vertx vertx) throws Exception {
     Path dir = Files.createTempDirectory("actors");
     try (RedisProcess redis = GcsTesting.startRedis(dir, RedisProcess.freePort())) {

@@ -186,6 +186,7 @@ public final class LocalCluster implements AutoCloseable {
         .put("redis", sentinels != null ? sentinels.redisConf()
             : new JsonObject().put("embedded", false).put("host", "127.0.0.1").put("port", redisPort))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
+        .put("dashboard", new JsonObject().put("port", 0)) // off: a test that wants it sets a free port
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"))
         .put("actors", new JsonObject().put("classes", new JsonArray().add(TestActors.Blob.class.getName())
             .add(TestActors.Broken.class.getName()).add(TestActors.Clock.class.getName())

@@ -14,6 +14,7 @@ public final class LoneNodeConf {
     return new JsonObject()
         .put("node", new JsonObject().put("dataDir", Files.createTempDirectory("ember-" + label).toString())
             .put("resources", new JsonObject().put("cpu", 2)))
-        .put("cluster", new JsonObject().put("name", label + "-" + UUID.randomUUID()).put("host", "127.0.0.1").put("port", 5970));
+        .put("cluster", new JsonObject().put("name", label + "-" + UUID.randomUUID()).put("host", "127.0.0.1").put("port", 5970))
+        .put("dashboard", new JsonObject().put("port", 0));
   }
 }

@@ -98,6 +98,7 @@ public final class NetCluster implements AutoCloseable {
         .put("redis", new JsonObject().put("embedded", host == 0).put("host", hosts.address(0)).put("port", REDIS_PORT)
             .put("replicas", hosts.size() - 1).put("sentinels", sentinels).put("minReplicaAcks", 1))
         .put("heartbeat", new JsonObject().put("intervalMs", 100).put("timeoutMs", 1200))
+        .put("dashboard", new JsonObject().put("port", 0))
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"));
   }
 
