@@ -13,6 +13,8 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -107,9 +109,16 @@ public final class PutCopies {
         if (p != null) p.storeBytes += size; // counted until its next heartbeat, so a burst spreads
         return Future.succeededFuture();
       }
+      ClusterView.Peer p = view.find(target);
+      if (p != null && unanswered(ar.cause())) p.unreachableFor(ATTEMPT_MS); // the puts behind this one pass it over too
       LOG.warning("put " + id + ": node " + target + " did not take its second copy (" + ar.cause().getMessage() + "); trying another");
       return copy(id, size, tried, deadline);
     });
+  }
+
+  /** No answer in time, or nobody there: the peer is unreachable, not refusing. */
+  private static boolean unanswered(Throwable err) {
+    return err instanceof ReplyException r && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);
   }
 
   private Future<Void> ask(NodeId target, ObjectId id, long deadline) {
