@@ -239,7 +239,7 @@ public final class NodeAssembly {
 
   /** The object manager; peers fetch from the transfer address it listens on. */
   private Future<Void> deployObjectManager() {
-    puts = new PutCopies(nodeId, store, writer, this::self, view, transfers, vertx, clock);
+    puts = new PutCopies(nodeId, store, writer, this::self, view, transfers, vertx, conf.objects().inlineLimitBytes(), clock);
     deaths.add(vertx.getOrCreateContext(), verdict -> puts.onNodeDead(verdict.node())); // a survivor copies the puts it held with the dead node
     ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, puts, () -> ClientLinks.objectOwner(vertx, client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);

@@ -97,7 +97,7 @@ public final class ObjectManagerVerticle extends VerticleBase {
     String op = m.headers().get("op");
     ObjectId id = Requests.objectIdHeader(m.headers().get("objectId"), "objectId");
     if ("get".equals(op)) return requests.get(id, Requests.timeoutMsHeader(m.headers().get("timeoutMs"), "timeoutMs", -1));
-    if ("copy".equals(op)) return requests.copy(id, Requests.nodeIdHeader(m.headers().get("from"), "from"));
+    if ("copy".equals(op)) return requests.copy(id, Requests.nodeIdHeader(m.headers().get("from"), "from"), m.body() instanceof Buffer b ? b : null);
     if (!"put".equals(op)) throw Requests.bad("unknown object operation '" + op + "' (get, put, copy)");
     if (!(m.body() instanceof Buffer bytes)) throw Requests.bad("object put: the body must be the object's bytes");
     return requests.put(id, bytes, Requests.clientIdHeader(m.headers().get("owner"), "owner"),

@@ -175,8 +175,8 @@ public final class ObjectRequests {
   }
 
   /** Another node asks this one to take the second copy of a put it holds (see {@link PutCopies#take}). */
-  public Future<JsonObject> copy(ObjectId id, NodeId from) {
-    return puts.take(id, from);
+  public Future<JsonObject> copy(ObjectId id, NodeId from, Buffer inline) {
+    return puts.take(id, from, inline);
   }
 
   /** A driver's get: the bytes when small enough to travel inline, else where this node holds them (a fetched copy). */

@@ -29,15 +29,15 @@ import java.util.logging.Logger;
 /**
  * Keeps every put value in two places, since a put has no lineage to rebuild it from. A put is
  * stored here (the putting node, or a driver's home) and acknowledged only once one other live
- * node ({@link CopyTarget}) has taken a copy: that node fetches it from here over the transfer
- * port and records its location, and answers. A node that does not answer in time is passed
+ * node ({@link CopyTarget}) has taken a copy: that node stores the value (sent along when small,
+ * else fetched from here over the transfer port), records its location, and answers. A node that does not answer in time is passed
  * over for the next one, until the caller's deadline; with no live peer at all the put keeps one
  * copy. Each of the two holders remembers the other (its partner); when the monitor's verdict
  * says a partner died, the survivor makes a new second copy. Only the partner of the dead holder
  * acts, once per copy, so successive single deaths converge without duplicate copies.
  *
- * <p>Never: sends object bytes on the event bus (the taker fetches them), blocks, or fetches
- * from a node that is not a live peer in this node's view.
+ * <p>Never: sends more than {@code objects.inlineLimitBytes} of a value on the event bus (the
+ * taker fetches a larger one), blocks, or fetches from a node that is not a live peer in its view.
  */
 public final class PutCopies {
   /** Copies being made at once (a burst of puts must not flood one peer). */
@@ -58,6 +58,7 @@ public final class PutCopies {
   private final ClusterView view;
   private final TransferClient transfers;
   private final Vertx vertx;
+  private final int inlineLimitBytes;
   private final Clock clock;
   private final AsyncLimiter limit = new AsyncLimiter(COPIES_IN_FLIGHT);
   /** For each put copy held here, the node that holds the other one. */
@@ -66,7 +67,7 @@ public final class PutCopies {
   private final Set<ObjectId> replicating = ConcurrentHashMap.newKeySet();
 
   public PutCopies(NodeId self, ObjectStore store, TableWriter writer, LongFunction<Location> selfAt, ClusterView view,
-      TransferClient transfers, Vertx vertx, Clock clock) {
+      TransferClient transfers, Vertx vertx, int inlineLimitBytes, Clock clock) {
     this.self = self;
     this.store = store;
     this.writer = writer;
@@ -74,6 +75,7 @@ public final class PutCopies {
     this.view = view;
     this.transfers = transfers;
     this.vertx = vertx;
+    this.inlineLimitBytes = inlineLimitBytes;
     this.clock = clock;
     store.onDropped(partners::remove);
   }
@@ -82,12 +84,13 @@ public final class PutCopies {
   public Future<Location> put(ObjectId id, Buffer bytes, long deadline) {
     return store.put(id, bytes).compose(v -> {
       writer.objectCreated(id, bytes.length(), id.task(), ObjectRecord.KIND_PUT, self);
-      return limit.submit(() -> copy(id, bytes.length(), new HashSet<>(), deadline));
+      Buffer inline = bytes.length() <= inlineLimitBytes ? bytes : null;
+      return limit.submit(() -> copy(id, bytes.length(), inline, new HashSet<>(), deadline));
     }).map(v -> selfAt.apply(bytes.length()));
   }
 
   /** One copy to the next live peer not tried yet; when every one has failed, all again after a pause, until the deadline. */
-  private Future<Void> copy(ObjectId id, long size, Set<NodeId> tried, long deadline) {
+  private Future<Void> copy(ObjectId id, long size, Buffer inline, Set<NodeId> tried, long deadline) {
     NodeId target = CopyTarget.choose(CopyTarget.of(view), self, tried);
     if (target == null && tried.isEmpty()) {
       partners.remove(id); // no live peer at all: one copy (the README says so)
@@ -99,10 +102,10 @@ public final class PutCopies {
             + " only; no other node (tried " + tried + ") took its second copy in time"));
       }
       tried.clear();
-      return vertx.timer(AGAIN_MS).compose(t -> copy(id, size, tried, deadline));
+      return vertx.timer(AGAIN_MS).compose(t -> copy(id, size, inline, tried, deadline));
     }
     tried.add(target);
-    return ask(target, id, deadline).transform(ar -> {
+    return ask(target, id, inline, deadline).transform(ar -> {
       if (ar.succeeded()) {
         partners.put(id, target);
         ClusterView.Peer p = view.find(target);
@@ -112,7 +115,7 @@ public final class PutCopies {
       ClusterView.Peer p = view.find(target);
       if (p != null && unanswered(ar.cause())) p.unreachableFor(ATTEMPT_MS); // the puts behind this one pass it over too
       LOG.warning("put " + id + ": node " + target + " did not take its second copy (" + ar.cause().getMessage() + "); trying another");
-      return copy(id, size, tried, deadline);
+      return copy(id, size, inline, tried, deadline);
     });
   }
 
@@ -121,19 +124,21 @@ public final class PutCopies {
     return err instanceof ReplyException r && (r.failureType() == ReplyFailure.TIMEOUT || r.failureType() == ReplyFailure.NO_HANDLERS);
   }
 
-  private Future<Void> ask(NodeId target, ObjectId id, long deadline) {
+  /** {@code inline}: the value itself, sent along when small (as a small result travels in its completion); null: the taker fetches it. */
+  private Future<Void> ask(NodeId target, ObjectId id, Buffer inline, long deadline) {
     long left = Math.max(1, deadline - clock.millis());
     DeliveryOptions o = new DeliveryOptions().addHeader("op", "copy").addHeader("objectId", id.toString())
         .addHeader("from", self.value()).setSendTimeout(Math.min(left, ATTEMPT_MS));
-    return vertx.eventBus().request(Addresses.objectsOf(target), null, o).mapEmpty();
+    return vertx.eventBus().request(Addresses.objectsOf(target), inline, o).mapEmpty();
   }
 
   /**
-   * Another node asks this one to take the second copy of put {@code id}, which it holds: fetched
-   * from it, stored, recorded, and answered with this node's location. Only a put's id, and only
-   * from a live peer with a known transfer endpoint; taking one already held just notes the partner.
+   * Another node asks this one to take the second copy of put {@code id}, which it holds: its
+   * bytes as sent ({@code inline}, a small value) or else fetched from it, stored, recorded, and
+   * answered with this node's location. Only a put's id, and only fetched from a live peer with a
+   * known transfer endpoint; taking one already held just notes the partner.
    */
-  public Future<JsonObject> take(ObjectId id, NodeId from) {
+  public Future<JsonObject> take(ObjectId id, NodeId from, Buffer inline) {
     if (id.index() != 0) {
       return Future.failedFuture(new EmberException(ErrorCode.FORBIDDEN, "copy of " + id + " refused: only put values (ids ending in .0) are copied"));
     }
@@ -141,6 +146,7 @@ public final class PutCopies {
       partners.put(id, from);
       return Future.succeededFuture(selfAt.apply(store.sizeOf(id)).toJson());
     }
+    if (inline != null) return stored(id, inline, from);
     ClusterView.Peer p = view.find(from);
     if (p == null || p.dead || p.host == null || p.transferPort <= 0) {
       return Future.failedFuture(new EmberException(ErrorCode.UNAVAILABLE, "copy of put " + id + ": node " + from
@@ -148,11 +154,15 @@ public final class PutCopies {
     }
     return transfers.fetch(p.host, p.transferPort, id).compose(bytes -> {
       if (bytes == null) return Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST, "put " + id + " is no longer at node " + from));
-      return store.put(id, bytes).map(v -> {
-        writer.objectCreated(id, bytes.length(), id.task(), ObjectRecord.KIND_PUT, self);
-        partners.put(id, from);
-        return selfAt.apply(bytes.length()).toJson();
-      });
+      return stored(id, bytes, from);
+    });
+  }
+
+  private Future<JsonObject> stored(ObjectId id, Buffer bytes, NodeId partner) {
+    return store.put(id, bytes).map(v -> {
+      writer.objectCreated(id, bytes.length(), id.task(), ObjectRecord.KIND_PUT, self);
+      partners.put(id, partner);
+      return selfAt.apply(bytes.length()).toJson();
     });
   }
 
@@ -166,7 +176,7 @@ public final class PutCopies {
     LOG.info("node " + dead + " died holding the other copy of " + orphans.size() + " put value(s) held here: copying them to other nodes");
     long deadline = clock.millis() + REPLICATE_MS;
     for (ObjectId id : orphans) {
-      limit.submit(() -> copy(id, store.sizeOf(id), new HashSet<>(), deadline)).onComplete(ar -> {
+      limit.submit(() -> copy(id, store.sizeOf(id), null, new HashSet<>(), deadline)).onComplete(ar -> {
         replicating.remove(id);
         if (ar.failed()) LOG.warning("put " + id + " keeps one copy, at node " + self + ": " + ar.cause().getMessage());
       });
