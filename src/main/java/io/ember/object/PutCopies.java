@@ -40,8 +40,9 @@ import java.util.logging.Logger;
  * taker fetches a larger one), blocks, or fetches from a node that is not a live peer in its view.
  */
 public final class PutCopies {
-  /** Copies being made at once (a burst of puts must not flood one peer). */
-  static final int COPIES_IN_FLIGHT = 64;
+  /** Copies being made at once: small ones (sent along), and large ones (fetched by the taker, held whole in its memory). */
+  static final int SMALL_IN_FLIGHT = 1_024;
+  static final int LARGE_IN_FLIGHT = 16;
   /** How long one peer gets to take a copy before the next is tried. */
   static final long ATTEMPT_MS = 5_000;
   /** The pause before trying every live peer again once each has failed. */
@@ -60,7 +61,8 @@ public final class PutCopies {
   private final Vertx vertx;
   private final int inlineLimitBytes;
   private final Clock clock;
-  private final AsyncLimiter limit = new AsyncLimiter(COPIES_IN_FLIGHT);
+  private final AsyncLimiter small = new AsyncLimiter(SMALL_IN_FLIGHT);
+  private final AsyncLimiter large = new AsyncLimiter(LARGE_IN_FLIGHT);
   /** For each put copy held here, the node that holds the other one. */
   private final Map<ObjectId, NodeId> partners = new ConcurrentHashMap<>();
   /** Puts whose new second copy is being made after a verdict. */
@@ -85,7 +87,7 @@ public final class PutCopies {
     return store.put(id, bytes).compose(v -> {
       writer.objectCreated(id, bytes.length(), id.task(), ObjectRecord.KIND_PUT, self);
       Buffer inline = bytes.length() <= inlineLimitBytes ? bytes : null;
-      return limit.submit(() -> copy(id, bytes.length(), inline, new HashSet<>(), deadline));
+      return (inline != null ? small : large).submit(() -> copy(id, bytes.length(), inline, new HashSet<>(), deadline));
     }).map(v -> selfAt.apply(bytes.length()));
   }
 
@@ -176,7 +178,7 @@ public final class PutCopies {
     LOG.info("node " + dead + " died holding the other copy of " + orphans.size() + " put value(s) held here: copying them to other nodes");
     long deadline = clock.millis() + REPLICATE_MS;
     for (ObjectId id : orphans) {
-      limit.submit(() -> copy(id, store.sizeOf(id), null, new HashSet<>(), deadline)).onComplete(ar -> {
+      large.submit(() -> copy(id, store.sizeOf(id), null, new HashSet<>(), deadline)).onComplete(ar -> {
         replicating.remove(id);
         if (ar.failed()) LOG.warning("put " + id + " keeps one copy, at node " + self + ": " + ar.cause().getMessage());
       });
