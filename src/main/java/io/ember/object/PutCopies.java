@@ -178,7 +178,9 @@ public final class PutCopies {
     LOG.info("node " + dead + " died holding the other copy of " + orphans.size() + " put value(s) held here: copying them to other nodes");
     long deadline = clock.millis() + REPLICATE_MS;
     for (ObjectId id : orphans) {
-      large.submit(() -> copy(id, store.sizeOf(id), null, new HashSet<>(), deadline)).onComplete(ar -> {
+      Buffer mem = store.getIfInMemory(id);
+      Buffer inline = mem != null && mem.length() <= inlineLimitBytes ? mem : null;
+      (inline != null ? small : large).submit(() -> copy(id, store.sizeOf(id), inline, new HashSet<>(), deadline)).onComplete(ar -> {
         replicating.remove(id);
         if (ar.failed()) LOG.warning("put " + id + " keeps one copy, at node " + self + ": " + ar.cause().getMessage());
       });
