@@ -28,12 +28,17 @@ import org.junit.jupiter.api.Timeout;
 /**
  * Put values on a real 3-node cluster: kept in two places, re-copied when a holder dies, lost
  * (typed, at once) only when both holders die together. Values are larger than a driver keeps
- * inline, so every get really fetches from a node.
+ * inline, so every get really fetches from a node; some are small enough to travel in the copy request.
  */
 @Timeout(120)
 public class PutReplicationTest {
   static final int SIZE = 64 * 1024;
   static final int PUTS = 4;
+
+  /** Even puts are too large to travel in the copy request (the taker fetches them), odd ones small enough. */
+  static int size(int i) {
+    return i % 2 == 0 ? SIZE : 4 * 1024;
+  }
   LocalCluster cluster;
 
   @AfterEach
@@ -46,8 +51,8 @@ public class PutReplicationTest {
     cluster = LocalCluster.start(3);
     EmberClient ember = cluster.client();
     List<ObjectRef<byte[]>> puts = new ArrayList<>();
-    for (int i = 0; i < PUTS; i++) puts.add(ember.put(Fns.bytes(SIZE, i)));
-    for (int i = 0; i < PUTS; i++) assertArrayEquals(Fns.bytes(SIZE, i), puts.get(i).get(Duration.ofSeconds(20)));
+    for (int i = 0; i < PUTS; i++) puts.add(ember.put(Fns.bytes(size(i), i)));
+    for (int i = 0; i < PUTS; i++) assertArrayEquals(Fns.bytes(size(i), i), puts.get(i).get(Duration.ofSeconds(20)));
     poll("every put recorded on two nodes", Duration.ofSeconds(10), () -> puts.stream().allMatch(p -> liveHolders(p).size() == 2));
     ObjectId first = ObjectId.parse(puts.get(0).id());
     NodeId home = await(ember.ownedLocation(first)).node(); // the driver's home holds the first copy of each
@@ -90,8 +95,8 @@ public class PutReplicationTest {
     List<ObjectRef<Long>> sums = new ArrayList<>();
     for (ObjectRef<byte[]> p : puts) sums.add(ember.task(Fns::checksum, p).remote());
     for (int i = 0; i < puts.size(); i++) {
-      assertArrayEquals(Fns.bytes(SIZE, i), puts.get(i).get(Duration.ofSeconds(20)), "put " + i);
-      assertEquals(Fns.checksum(Fns.bytes(SIZE, i)), sums.get(i).get(Duration.ofSeconds(20)), "a task consuming put " + i);
+      assertArrayEquals(Fns.bytes(size(i), i), puts.get(i).get(Duration.ofSeconds(20)), "put " + i);
+      assertEquals(Fns.checksum(Fns.bytes(size(i), i)), sums.get(i).get(Duration.ofSeconds(20)), "a task consuming put " + i);
     }
   }
 
