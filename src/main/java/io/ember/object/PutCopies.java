@@ -107,14 +107,13 @@ public final class PutCopies {
       return vertx.timer(AGAIN_MS).compose(t -> copy(id, size, inline, tried, deadline));
     }
     tried.add(target);
+    ClusterView.Peer p = view.find(target);
+    if (p != null) p.storeBytes += size; // counted from now until its next heartbeat, so that a burst spreads
     return ask(target, id, inline, deadline).transform(ar -> {
       if (ar.succeeded()) {
         partners.put(id, target);
-        ClusterView.Peer p = view.find(target);
-        if (p != null) p.storeBytes += size; // counted until its next heartbeat, so a burst spreads
         return Future.succeededFuture();
       }
-      ClusterView.Peer p = view.find(target);
       if (p != null && unanswered(ar.cause())) p.unreachableFor(ATTEMPT_MS); // the puts behind this one pass it over too
       LOG.warning("put " + id + ": node " + target + " did not take its second copy (" + ar.cause().getMessage() + "); trying another");
       return copy(id, size, inline, tried, deadline);
