@@ -23,11 +23,13 @@ public interface Ember {
   }
 
   /**
-   * Stores a value in the cluster's object store: one copy, in the store of the node that took it
-   * (this node, or a driver's home node), spilled to that node's disk under memory pressure and
-   * copied to other nodes only as tasks there read it. A put value has no lineage to rebuild it
-   * from: once every node holding a copy has died, a {@code get} fails with
-   * {@link ObjectLostException} ("a put object whose every copy was on dead nodes").
+   * Stores a value in the cluster's object store, in two places: the store of the node that took
+   * it (this node, or a driver's home node) and one other live node (the one whose store holds the
+   * fewest bytes). Its ref is ready (a {@code get} answers) only once both copies are made; with a
+   * single live node there is one copy. When a holder dies, the other makes a new second copy on
+   * another live node. A put value has no lineage to rebuild it from: once every node holding a
+   * copy has died (two at once), a {@code get} fails with {@link ObjectLostException} naming the
+   * put ("a put object whose every copy was on dead nodes").
    */
   <T> ObjectRef<T> put(T value);
 

@@ -11,7 +11,6 @@ import io.ember.api.TaskOptions;
 import io.ember.api.WaitResult;
 import io.ember.conf.EmberConf;
 import io.ember.gcs.Gcs;
-import io.ember.gcs.TableWriter;
 import io.ember.ids.ActorId;
 import io.ember.ids.ClientId;
 import io.ember.ids.JobId;
@@ -24,6 +23,7 @@ import io.ember.object.LiveLocation;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectStore;
+import io.ember.object.PutCopies;
 import io.ember.object.TransferClient;
 import io.ember.owner.ActorCalls;
 import io.ember.owner.CompletionCheck;
@@ -71,8 +71,8 @@ import java.util.function.Supplier;
  */
 public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.OwnerLookup {
 
-  /** What a node's own client uses of its node (its JSON doors' in-flight limit too); null for a driver. */
-  public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, TableWriter writer, BooleanSupplier fenced,
+  /** What a node's own client uses of its node (its JSON doors' in-flight limit too, and where puts are kept twice); null for a driver. */
+  public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, PutCopies puts, BooleanSupplier fenced,
       EmberConf.Actors actorDefaults, Supplier<ActorHost> actors, int maxInFlight) {}
 
   private final Vertx vertx;
@@ -134,10 +134,10 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
 
   /** The client of a node: owner of its event-bus submissions and nested tasks. */
   public static Future<EmberClient> forNode(Vertx vertx, Local local, long getTimeoutMs, TransferClient transfers,
-      ClusterView view, Gcs gcs, TableWriter writer, VerdictFanout deaths, Clock clock) {
+      ClusterView view, Gcs gcs, Ledger ledger, VerdictFanout deaths, Clock clock) {
     NodeId node = local.node();
     EmberClient c = new EmberClient(vertx, ClientId.ofNode(node), local, node, JobId.named("node:" + node), getTimeoutMs, transfers, view,
-        gcs, writer::recovery, clock);
+        gcs, ledger, clock);
     return c.listen(deaths);
   }
 

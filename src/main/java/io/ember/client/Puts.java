@@ -13,8 +13,10 @@ import java.util.function.Consumer;
 
 /**
  * {@code put}: a value stored as an object this client owns, as if a task had returned it. A
- * node's client stores it in its own node and records it; a driver asks its home to. The owner
- * learns the location the way it learns a task's result ({@code deliver}).
+ * node's client stores it in its own node and records it; a driver asks its home to. Either way
+ * the node makes a second copy on another live node before it answers ({@code PutCopies}). The
+ * owner learns the location the way it learns a task's result ({@code deliver}), so a get waits
+ * until both copies are made.
  */
 final class Puts {
   private final ClientId self;
@@ -39,10 +41,7 @@ final class Puts {
     ObjectId id = ObjectId.of(source.next(), 0);
     tasks.expectPut(id.task());
     Future<Location> stored = local == null ? requests.putAtHome(self, id, bytes, timeoutMs)
-        : local.store().put(id, bytes).map(v -> {
-          local.writer().objectCreated(id, bytes.length(), id.task(), "put", local.node());
-          return local.directory().self(bytes.length());
-        });
+        : local.puts().put(id, bytes, System.currentTimeMillis() + timeoutMs);
     stored.onComplete(ar -> {
       if (ar.succeeded()) {
         Location l = ar.result();

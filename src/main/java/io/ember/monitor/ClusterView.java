@@ -34,6 +34,8 @@ public final class ClusterView {
     public volatile long epoch;
     public volatile String host;
     public volatile int transferPort;
+    /** Bytes in its object store (memory and spill) as last reported, plus put copies sent there since. */
+    public volatile long storeBytes;
     public volatile Map<String, Double> resources = Map.of();
     public volatile int slots;
     public volatile int busy;
@@ -118,6 +120,7 @@ public final class ClusterView {
         if (store == null) return;
         p.host = store.host();
         p.transferPort = store.transferPort();
+        p.storeBytes = store.memoryBytes() + store.diskBytes();
       }
     }
   }

@@ -27,6 +27,7 @@ import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
 import io.ember.object.ObjectManagerVerticle;
 import io.ember.object.ObjectRequests;
+import io.ember.object.PutCopies;
 import io.ember.object.ObjectStore;
 import io.ember.object.TransferClient;
 import io.ember.protocol.Addresses;
@@ -93,6 +94,7 @@ public final class NodeAssembly {
   private ObjectStore store;
   private TransferClient transfers;
   private ObjectDirectory directory;
+  private PutCopies puts;
   private volatile String transferHost;
   private volatile int transferPort;
   private volatile int heartbeatPort;
@@ -237,7 +239,9 @@ public final class NodeAssembly {
 
   /** The object manager; peers fetch from the transfer address it listens on. */
   private Future<Void> deployObjectManager() {
-    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, () -> ClientLinks.objectOwner(vertx, client),
+    puts = new PutCopies(nodeId, store, writer, this::self, view, transfers, vertx, conf.objects().inlineLimitBytes(), clock);
+    deaths.add(vertx.getOrCreateContext(), verdict -> puts.onNodeDead(verdict.node())); // a survivor copies the puts it held with the dead node
+    ObjectRequests requests = new ObjectRequests(nodeId, store, writer, directory, puts, () -> ClientLinks.objectOwner(vertx, client),
         conf.scheduler().getTimeoutMs(), conf.objects().inlineLimitBytes(), clock);
     ObjectManagerVerticle objects = new ObjectManagerVerticle(nodeId, writer::epoch, busNodeId, store, requests,
         conf.cluster().host(), conf.objects().transferPort(), security.tls().orElse(null), conf.heartbeat().intervalMs(),
@@ -251,9 +255,9 @@ public final class NodeAssembly {
 
   /** This node's own client: owner of its event-bus submissions and of tasks submitted from tasks. */
   private Future<Void> startClient() {
-    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, writer, fence::isFenced, conf.actors(), () -> actors,
+    EmberClient.Local local = new EmberClient.Local(nodeId, store, directory, puts, fence::isFenced, conf.actors(), () -> actors,
         conf.scheduler().maxInFlight());
-    return EmberClient.forNode(vertx, local, conf.scheduler().getTimeoutMs(), transfers, view, gcs, writer, deaths, clock)
+    return EmberClient.forNode(vertx, local, conf.scheduler().getTimeoutMs(), transfers, view, gcs, writer::recovery, deaths, clock)
         .map(c -> {
           client = c;
           return null;

@@ -92,14 +92,16 @@ public final class ObjectManagerVerticle extends VerticleBase {
     vertx.eventBus().publish(Addresses.HEARTBEAT, hb);
   }
 
-  /** Binary operations for drivers that are not nodes; the op is in the {@code op} header. */
+  /** Binary operations for drivers that are not nodes, and a peer's copy of a put; the op is in the {@code op} header. */
   private Future<?> nodeOp(Message<Object> m) {
     String op = m.headers().get("op");
     ObjectId id = Requests.objectIdHeader(m.headers().get("objectId"), "objectId");
     if ("get".equals(op)) return requests.get(id, Requests.timeoutMsHeader(m.headers().get("timeoutMs"), "timeoutMs", -1));
-    if (!"put".equals(op)) throw Requests.bad("unknown object operation '" + op + "' (get, put)");
+    if ("copy".equals(op)) return requests.copy(id, Requests.nodeIdHeader(m.headers().get("from"), "from"), m.body() instanceof Buffer b ? b : null);
+    if (!"put".equals(op)) throw Requests.bad("unknown object operation '" + op + "' (get, put, copy)");
     if (!(m.body() instanceof Buffer bytes)) throw Requests.bad("object put: the body must be the object's bytes");
-    return requests.put(id, bytes, Requests.clientIdHeader(m.headers().get("owner"), "owner"));
+    return requests.put(id, bytes, Requests.clientIdHeader(m.headers().get("owner"), "owner"),
+        Requests.timeoutMsHeader(m.headers().get("timeoutMs"), "timeoutMs", -1));
   }
 
   @Override

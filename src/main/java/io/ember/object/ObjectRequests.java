@@ -49,6 +49,7 @@ public final class ObjectRequests {
   private final ObjectStore store;
   private final TableWriter writer;
   private final ObjectDirectory directory;
+  private final PutCopies puts;
   private final Supplier<Owner> owner;
   private final long getTimeoutMs;
   private final int inlineLimitBytes;
@@ -58,12 +59,13 @@ public final class ObjectRequests {
    * @param owner this node's client; late-bound: the client is built after the object manager
    *              deploys, and is asked for only when a JSON request arrives
    */
-  public ObjectRequests(NodeId self, ObjectStore store, TableWriter writer, ObjectDirectory directory, Supplier<Owner> owner,
-      long getTimeoutMs, int inlineLimitBytes, Clock clock) {
+  public ObjectRequests(NodeId self, ObjectStore store, TableWriter writer, ObjectDirectory directory, PutCopies puts,
+      Supplier<Owner> owner, long getTimeoutMs, int inlineLimitBytes, Clock clock) {
     this.self = self;
     this.store = store;
     this.writer = writer;
     this.directory = directory;
+    this.puts = puts;
     this.owner = owner;
     this.getTimeoutMs = getTimeoutMs;
     this.inlineLimitBytes = inlineLimitBytes;
@@ -148,18 +150,19 @@ public final class ObjectRequests {
   }
 
   /**
-   * A driver's put: stored here and recorded; answers this node's location of it. Only under an id
+   * A driver's put: stored here and recorded, and a second copy made on another node within
+   * {@code timeoutMs} (-1: the get timeout; {@link PutCopies}); answers this node's location of it. Only under an id
    * its sender owns: a put's id ({@code <task id>.0}, never a task's or actor call's output), not
    * held here already, and one that client {@code owner} says it is storing (an unknown client
    * answers nothing). Otherwise FORBIDDEN and nothing is written.
    */
-  public Future<JsonObject> put(ObjectId id, Buffer bytes, ClientId owner) {
+  public Future<JsonObject> put(ObjectId id, Buffer bytes, ClientId owner, long timeoutMs) {
     if (id.index() != 0) return forbidden(id, owner, "a put's object id ends in .0; this one names an output of task " + id.task());
     if (store.contains(id)) return forbidden(id, owner, "this node already holds that object");
     return owner().expectsPut(owner, id).compose(mine -> {
       if (!mine) return forbidden(id, owner, "client " + owner + " is not storing a put under it (or is not a client this node can reach)");
       if (store.contains(id)) return forbidden(id, owner, "this node already holds that object");
-      return stored(id, bytes);
+      return puts.put(id, bytes, clock.millis() + (timeoutMs > 0 ? timeoutMs : getTimeoutMs)).map(Location::toJson);
     });
   }
 
@@ -171,11 +174,9 @@ public final class ObjectRequests {
     return owner.get();
   }
 
-  private Future<JsonObject> stored(ObjectId id, Buffer bytes) {
-    return store.put(id, bytes).map(v -> {
-      writer.objectCreated(id, bytes.length(), id.task(), "put", self);
-      return directory.self(bytes.length()).toJson();
-    });
+  /** Another node asks this one to take the second copy of a put it holds (see {@link PutCopies#take}). */
+  public Future<JsonObject> copy(ObjectId id, NodeId from, Buffer inline) {
+    return puts.take(id, from, inline);
   }
 
   /** A driver's get: the bytes when small enough to travel inline, else where this node holds them (a fetched copy). */

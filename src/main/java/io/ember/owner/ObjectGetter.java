@@ -2,6 +2,7 @@ package io.ember.owner;
 
 import io.ember.api.EmberException;
 import io.ember.api.GetTimeoutException;
+import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.object.Location;
 import io.ember.object.ObjectDirectory;
@@ -26,6 +27,8 @@ import java.util.concurrent.TimeoutException;
  * never re-runs a task itself and never blocks a thread.
  */
 public final class ObjectGetter {
+  static final long REFETCH_MS = 100;
+
   private final OwnedTasks tasks;
   private final Deadlines deadlines;
   private final Context context;
@@ -95,15 +98,24 @@ public final class ObjectGetter {
 
   private Future<Buffer> fetchFrom(ObjectId id, Location l, long deadline) {
     if (directory != null) return directory.fetch(id, deadline); // the store first, then wherever it is
+    return fetchAt(id, l).recover(err -> refetch(id, l.node(), err, deadline));
+  }
+
+  private Future<Buffer> fetchAt(ObjectId id, Location l) {
     return transfers.fetch(l.host(), l.port(), id)
         .compose(b -> b != null ? Future.succeededFuture(b) : Future.failedFuture(new EmberException(ErrorCode.OBJECT_LOST,
-            "object " + id + " is no longer at node " + l.node())))
-        .recover(err -> {
-          if (clock.millis() >= deadline) return Future.failedFuture(err);
-          // its copy is gone (node died, or evicted): re-locate, re-running its task if needed
-          return recovery.recover(id, "object " + id + " could not be fetched from node " + l.node() + ": " + err.getMessage(),
-              deadline).compose(loc -> transfers.fetch(loc.host(), loc.port(), id));
-        });
+            "object " + id + " is no longer at node " + l.node())));
+  }
+
+  /**
+   * Its copy is gone (node died, or evicted): re-locate, re-running its task if needed. A copy
+   * found on a node that cannot be reached either (it died too, and its verdict is not in yet)
+   * is looked for again every {@value #REFETCH_MS} ms; a recovery that fails ends it with its typed error.
+   */
+  private Future<Buffer> refetch(ObjectId id, NodeId from, Throwable err, long deadline) {
+    if (clock.millis() >= deadline) return Future.failedFuture(err);
+    return recovery.recover(id, "object " + id + " could not be fetched from node " + from + ": " + err.getMessage(), deadline)
+        .compose(loc -> fetchAt(id, loc).recover(again -> context.owner().timer(REFETCH_MS).compose(t -> refetch(id, loc.node(), again, deadline))));
   }
 
   private Future<Buffer> askHome(ObjectId id, long deadline) {

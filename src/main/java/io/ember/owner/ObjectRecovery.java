@@ -37,7 +37,8 @@ import java.util.function.Supplier;
  *   <li>Find the task's spec: the one this client holds (pending, or the lineage it kept of a
  *       finished task), else the lineage in the task table.</li>
  *   <li>No spec: an actor-method output is rebuilt by replaying its actor ({@link ActorOutputs});
- *       a put value has no lineage and fails with {@link ObjectLostException} (every copy was on
+ *       a put value has no lineage: its first live copy (puts are kept on two nodes, and
+ *       re-copied when one dies), else it fails with {@link ObjectLostException} (every copy was on
  *       dead nodes); anything else was never known ({@code UNKNOWN_OBJECT}).</li>
  *   <li>Claim the task cluster-wide ({@link ClaimService}), at most {@value #CLAIMS_IN_FLIGHT}
  *       claims in flight (a verdict listing thousands of tasks must not flood Redis), at this
@@ -239,9 +240,15 @@ public final class ObjectRecovery {
     ObjectId put = ObjectId.of(oid.task(), 0);
     return lineage.object(oid).compose(rec -> rec != null && rec.kind() != null && rec.kind().startsWith("actor:")
         ? actorOutputs.rebuild(oid, rec.kind(), deadline)
-        : lineage.object(put).compose(p -> Future.failedFuture(p != null
-            ? new ObjectLostException(put.toString(), "a put object whose every copy was on dead nodes")
-            : new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"))));
+        : lineage.object(put).compose(p -> putCopy(oid, put, p)));
+  }
+
+  /** A put has no lineage: a live copy of it (its second copy, see {@code PutCopies}), else it is lost. */
+  private Future<Location> putCopy(ObjectId oid, ObjectId put, ObjectRecord p) {
+    if (p == null) return Future.failedFuture(new EmberException(ErrorCode.UNKNOWN_OBJECT, "object " + oid + " is not known to the cluster (no lineage)"));
+    Location l = live.first(p);
+    return l != null ? Future.succeededFuture(l)
+        : Future.failedFuture(new ObjectLostException(put.toString(), "a put object whose every copy was on dead nodes"));
   }
 
   private Future<Location> onClaim(Claim c, ObjectId oid, TaskSpec s, NodeId at, String reason, long deadline, boolean waitForOwn) {

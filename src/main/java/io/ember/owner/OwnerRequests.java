@@ -78,10 +78,10 @@ public final class OwnerRequests implements ObjectRecovery.Owners {
         .recover(err -> Future.failedFuture(Failures.ofRequest(id, err)));
   }
 
-  /** Stores a put value of client {@code owner} at the home node; says where it is. */
+  /** Stores a put value of client {@code owner} at the home node, which also makes its second copy within the timeout; says where it is. */
   public Future<Location> putAtHome(ClientId owner, ObjectId id, Buffer bytes, long timeoutMs) {
     DeliveryOptions o = typed().addHeader("op", "put").addHeader("objectId", id.toString()).addHeader("owner", owner.value())
-        .setSendTimeout(timeoutMs);
+        .addHeader("timeoutMs", Long.toString(timeoutMs)).setSendTimeout(timeoutMs + 1000);
     return bus.<JsonObject>request(Addresses.objectsOf(home.get()), bytes, o)
         .map(m -> Location.fromJson(m.body()))
         .recover(err -> Future.failedFuture(Failures.ofRequest(id, err)));

@@ -3,6 +3,7 @@ package io.ember.protocol;
 import io.ember.api.ErrorCode;
 import io.ember.api.EmberException;
 import io.ember.ids.ClientId;
+import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
@@ -99,6 +100,16 @@ public final class Requests {
     if (header == null) throw bad("header '" + key + "' is required");
     try {
       return ObjectId.parse(header);
+    } catch (RuntimeException e) {
+      throw bad("header '" + key + "': " + e.getMessage());
+    }
+  }
+
+  /** A node id from a header: BAD_REQUEST naming the header when absent or malformed. */
+  public static NodeId nodeIdHeader(String header, String key) {
+    if (header == null) throw bad("header '" + key + "' is required");
+    try {
+      return new NodeId(header);
     } catch (RuntimeException e) {
       throw bad("header '" + key + "': " + e.getMessage());
     }

@@ -288,6 +288,24 @@ class ObjectRecoveryTest extends RecoveryFakes {
   }
 
   @Test
+  void withoutLineageAPutWithALiveCopyLeftIsFoundThere() throws Exception {
+    ObjectId put = ObjectId.of(TASK, 0);
+    ClusterView.Peer dead = view.peer(new NodeId("dead"));
+    dead.host = "d";
+    dead.transferPort = 1;
+    dead.dead = true;
+    ClusterView.Peer live = view.peer(PEER);
+    live.host = "p";
+    live.transferPort = 2;
+    objects.put(put, new ObjectRecord(put, 5, TASK, "put", new LinkedHashSet<>(List.of(new NodeId("dead"), PEER))));
+    assertEquals(new Location(PEER, "p", 2, 5), await(recovery().recover(put, "its first copy died", deadline())));
+    live.dead = true; // the second holder dies too: lost, naming the put, at once
+    ObjectLostException lost = assertInstanceOf(ObjectLostException.class, failure(recovery().recover(put, "why", deadline())));
+    assertEquals(put.toString(), lost.objectId());
+    assertTrue(claimsAsked.isEmpty(), "a put has no lineage to claim");
+  }
+
+  @Test
   void withoutLineageAnActorOutputIsRebuilt() throws Exception {
     objects.put(OUT, new ObjectRecord(OUT, 5, TASK, "actor:abc", Set.of()));
     assertEquals(PEER, await(recovery().recover(TASK, null, "why", deadline())).node());
