@@ -184,11 +184,13 @@ public final class ActorCalls {
     return route(actor).created.future();
   }
 
-  /** A kill: runs {@code kill} once this client's creation has an answer; if it succeeds, transition 8 with {@code why}. */
-  public <T> Future<T> kill(ActorId actor, Supplier<Future<T>> kill, EmberException why) {
+  /** A kill: runs {@code kill} once this client's creation has an answer; if that ended it (true), transition 8 with {@code why}. */
+  public Future<Boolean> kill(ActorId actor, Supplier<Future<Boolean>> kill, EmberException why) {
     ActorRoute r = actors.get(actor);
     Future<?> created = r != null && r.state() == State.CREATING ? r.created.future() : Future.succeededFuture();
-    return created.transform(ar -> kill.get()).onSuccess(x -> dead(route(actor), why));
+    return created.transform(ar -> kill.get()).onSuccess(ended -> {
+      if (ended) dead(route(actor), why); // dead already: the next call reads why from the table
+    });
   }
 
   // ---- calls ------------------------------------------------------------------------------
