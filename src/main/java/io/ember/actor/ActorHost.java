@@ -180,9 +180,9 @@ public final class ActorHost {
    */
   public Future<Boolean> killed(ActorId id) {
     return onContext(table.row(id)).map(row -> {
-      if (row != null && row.state() != ActorState.DEAD) {
-        throw new EmberException(ErrorCode.FORBIDDEN, "actor " + id + " is " + row.state() + ", not killed: kill it through "
-            + "ember.actor.kill");
+      if (row == null || row.state() != ActorState.DEAD) {
+        throw new EmberException(ErrorCode.FORBIDDEN, "actor " + id + " is " + (row == null ? "not in the table" : row.state())
+            + ", not killed: kill it through ember.actor.kill");
       }
       ActorInstance a = instances.remove(id);
       if (a != null) a.stop("actor " + id + " was killed");
