@@ -176,7 +176,7 @@ public final class ActorHost {
   /**
    * The actor was killed ({@code ember.actor.kill}): stops its instance here, so that its waiting
    * and later calls are told to look again and find it DEAD. Acts only if the table says it is DEAD
-   * (a forged request for a live actor is refused FORBIDDEN); true if an instance was stopped.
+   * (a forged request for a live or not yet recorded actor is refused FORBIDDEN); true if an instance was stopped.
    */
   public Future<Boolean> killed(ActorId id) {
     return onContext(table.row(id)).map(row -> {
