@@ -185,8 +185,10 @@ public final class ActorHost {
             + ", not killed: kill it through ember.actor.kill");
       }
       ActorInstance a = instances.remove(id);
-      if (a != null) a.stop("actor " + id + " was killed");
-      return a != null;
+      if (a == null) return false;
+      LOG.info("actor " + id + " was killed: its instance on node " + node.self() + " stopped");
+      a.stop("actor " + id + " was killed");
+      return true;
     });
   }
 
