@@ -87,32 +87,40 @@ public final class ActorHost {
         return Future.succeededFuture(located(new NodeId(row.node()), row.incarnation()));
       }
       if (instances.containsKey(spec.actor())) return Future.succeededFuture(located(node.self(), 1));
-      ActorInstance inst = new ActorInstance(node, this::refused, spec, cls, 1);
-      instances.put(spec.actor(), inst);
-      Promise<JsonObject> p = Promise.promise();
-      String resources = new JsonObject(new HashMap<>(spec.resources())).encode();
-      node.threads().execute(() -> {
-        String why = null;
-        try {
-          inst.construct();
-        } catch (Throwable t) {
-          why = "its constructor threw " + t;
-        }
-        String error = why;
-        node.writer().actorCreated(spec, resources, error == null ? ActorState.ALIVE : ActorState.DEAD, error).onComplete(ar -> context.runOnContext(v -> {
-          if (ar.succeeded() && error == null) {
-            inst.serve();
-            p.complete(located(node.self(), 1));
-            return;
-          }
-          instances.remove(spec.actor(), inst);
-          String reason = error != null ? error : "its creation was not recorded: " + ar.cause().getMessage();
-          for (ActorCallSpec c : inst.drainEarly()) replies.replyDied(c, reason);
-          p.fail(error != null ? new ActorDiedException(spec.actor().toString(), reason) : ar.cause());
-        }));
-      });
-      return p.future();
+      return spec.name().isEmpty() ? construct(spec, cls) : onContext(table.claimName(spec.name(), spec.actor(), node.self()))
+          .compose(holder -> holder == null ? construct(spec, cls) : Future.failedFuture(new EmberException(ErrorCode.ALREADY_EXISTS,
+              "actor name '" + spec.name() + "' is held by live actor " + holder)));
     });
+  }
+
+  /** Constructs a new actor here (on an actor thread) and records it: ALIVE, or DEAD with why its constructor threw. */
+  private Future<JsonObject> construct(ActorCreateSpec spec, ActorClass cls) {
+    if (instances.containsKey(spec.actor())) return Future.succeededFuture(located(node.self(), 1));
+    ActorInstance inst = new ActorInstance(node, this::refused, spec, cls, 1);
+    instances.put(spec.actor(), inst);
+    Promise<JsonObject> p = Promise.promise();
+    String resources = new JsonObject(new HashMap<>(spec.resources())).encode();
+    node.threads().execute(() -> {
+      String why = null;
+      try {
+        inst.construct();
+      } catch (Throwable t) {
+        why = "its constructor threw " + t;
+      }
+      String error = why;
+      node.writer().actorCreated(spec, resources, error == null ? ActorState.ALIVE : ActorState.DEAD, error).onComplete(ar -> context.runOnContext(v -> {
+        if (ar.succeeded() && error == null) {
+          inst.serve();
+          p.complete(located(node.self(), 1));
+          return;
+        }
+        instances.remove(spec.actor(), inst);
+        String reason = error != null ? error : "its creation was not recorded: " + ar.cause().getMessage();
+        for (ActorCallSpec c : inst.drainEarly()) replies.replyDied(c, reason);
+        p.fail(error != null ? new ActorDiedException(spec.actor().toString(), reason) : ar.cause());
+      }));
+    });
+    return p.future();
   }
 
   private static JsonObject located(NodeId node, long incarnation) {
@@ -163,6 +171,25 @@ public final class ActorHost {
       }
       ensureLoaded(a.actor());
     }
+  }
+
+  /**
+   * The actor was killed ({@code ember.actor.kill}): stops its instance here, so that its waiting
+   * and later calls are told to look again and find it DEAD. Acts only if the table says it is DEAD
+   * (a forged request for a live or not yet recorded actor is refused FORBIDDEN); true if an instance was stopped.
+   */
+  public Future<Boolean> killed(ActorId id) {
+    return onContext(table.row(id)).map(row -> {
+      if (row == null || row.state() != ActorState.DEAD) {
+        throw new EmberException(ErrorCode.FORBIDDEN, "actor " + id + " is " + (row == null ? "not in the table" : row.state())
+            + ", not killed: kill it through ember.actor.kill");
+      }
+      ActorInstance a = instances.remove(id);
+      if (a == null) return false;
+      LOG.info("actor " + id + " was killed: its instance on node " + node.self() + " stopped");
+      a.stop("actor " + id + " was killed");
+      return true;
+    });
   }
 
   /** Safety net for lost verdicts: restore every actor the table says this node hosts and it does not. */

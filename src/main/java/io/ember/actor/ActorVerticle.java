@@ -1,5 +1,6 @@
 package io.ember.actor;
 
+import io.ember.ids.ActorId;
 import io.ember.ids.NodeId;
 import io.ember.ids.ObjectId;
 import io.ember.monitor.VerdictFanout;
@@ -19,6 +20,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.json.JsonObject;
 import java.time.Clock;
+import java.util.List;
 import java.util.function.BooleanSupplier;
 import java.util.function.Function;
 
@@ -86,18 +88,35 @@ public final class ActorVerticle extends VerticleBase {
     });
     var create = bus.consumer(Addresses.ACTOR_CREATE, JsonDoor.serve("actor create", m -> jsonDoor.create(m.body())));
     var call = bus.consumer(Addresses.ACTOR_CALL, JsonDoor.serve("actor call", m -> jsonDoor.call(m.body())));
+    var kill = bus.consumer(Addresses.ACTOR_KILL, JsonDoor.serve("actor kill", m -> jsonDoor.kill(m.body())));
+    var named = bus.consumer(Addresses.ACTOR_NAMED, JsonDoor.serve("actor named", m -> jsonDoor.named(m.body())));
     sweepTimer = vertx.setPeriodic(sweepMs, t -> host.sweep());
-    return Future.all(requests.completion(), calls.completion(), create.completion(), call.completion());
+    return Future.all(List.of(requests.completion(), calls.completion(), create.completion(), call.completion(), kill.completion(),
+        named.completion()));
   }
 
-  /** Header {@code op}: {@code create} (an {@link ActorCreateSpec}) or {@code rebuild} ({@code {"objectId", "kind", "timeoutMs"?}}). */
+  /**
+   * Header {@code op}: {@code create} (an {@link ActorCreateSpec}), {@code rebuild} ({@code {"objectId", "kind", "timeoutMs"?}})
+   * or {@code kill} ({@code {"actorId"}}: stop the instance of an actor the table says is DEAD; replies {@code {"stopped"}}).
+   */
   private Future<?> onRequest(Message<Object> m) {
     String op = m.headers().get("op");
     if ("create".equals(op)) {
       if (!(m.body() instanceof ActorCreateSpec spec)) throw Requests.bad("actor host: op 'create' takes an ActorCreateSpec");
       return host.create(spec);
     }
-    if (!"rebuild".equals(op)) throw Requests.bad("actor host: unknown op '" + op + "' (create, rebuild)");
+    if ("kill".equals(op)) {
+      JsonObject req = Requests.object(m.body());
+      Requests.onlyKeys(req, "actorId");
+      ActorId id;
+      try {
+        id = ActorId.parse(Requests.string(req, "actorId"));
+      } catch (IllegalArgumentException e) {
+        throw Requests.bad("actorId: " + e.getMessage());
+      }
+      return host.killed(id).map(stopped -> new JsonObject().put("stopped", stopped));
+    }
+    if (!"rebuild".equals(op)) throw Requests.bad("actor host: unknown op '" + op + "' (create, rebuild, kill)");
     JsonObject req = Requests.object(m.body());
     Requests.onlyKeys(req, "objectId", "kind", "timeoutMs");
     ObjectId oid = Requests.objectId(req, "objectId");

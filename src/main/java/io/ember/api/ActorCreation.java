@@ -15,6 +15,15 @@ public interface ActorCreation<A> {
    */
   ActorCreation<A> onNode(String nodeName);
 
+  /**
+   * Registers the actor cluster-wide under {@code name}, so that any driver or task can get a
+   * handle with {@link Ember#getActor}. The name is held while the actor lives; creating another
+   * actor with a held name fails with {@link EmberException} {@code ALREADY_EXISTS} (nothing is
+   * created); a dead or killed actor's name is free. {@link #remote()} of a named actor waits
+   * until it is created (except on an event loop, where it returns at once) and throws that failure.
+   */
+  ActorCreation<A> name(String name);
+
   /** How many times the actor may be recreated after its node dies (default: conf {@code actors.maxRestarts}; -1 = unlimited). */
   ActorCreation<A> maxRestarts(int n);
 

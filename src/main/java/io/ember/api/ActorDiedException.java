@@ -2,10 +2,13 @@ package io.ember.api;
 
 
 /**
- * An actor that will not serve again: its constructor threw, or its node died after its restart
- * budget was spent. Every pending and later call to it fails with this error.
+ * An actor that will not serve again: its constructor threw, its node died after its restart
+ * budget was spent, or it was killed ({@link ActorHandle#kill()}: the reason is {@value #KILLED}). Every pending and later call to it fails with this error.
  */
 public class ActorDiedException extends EmberException {
+  /** The reason a killed actor's row and failures carry. */
+  public static final String KILLED = "killed";
+
   private final String actorId;
 
   public ActorDiedException(String actorId, String why) {

@@ -16,6 +16,16 @@ public interface ActorHandle<A> {
   /** The actor's id (stable across its recreations). */
   String id();
 
+  /**
+   * Ends the actor for good, wherever it runs: its row goes DEAD ("killed"), it is never
+   * recreated after a node death, its method log and checkpoints are deleted and its name (if
+   * any) is freed. Its pending and later calls fail with {@link ActorDiedException} whose message
+   * ends in "killed". Idempotent: killing a dead actor does nothing. Any holder of the handle may
+   * kill it. Blocks until the table says DEAD (never on an event loop); throws
+   * {@link EmberException} {@code UNKNOWN_ACTOR} if no such actor was ever created.
+   */
+  void kill();
+
   /** The untyped core every overload ends in: {@code method} is a reference like {@code Counter::incr}. */
   <R> ActorCall<R> call(Serializable method, Object... args);
 

@@ -229,4 +229,11 @@ public interface Ember {
 
   /** A handle to an existing actor, by id. */
   <A> ActorHandle<A> actorHandle(String actorId);
+
+  /**
+   * A handle to the live actor created with {@code name(name)}, from any driver or task. Throws
+   * {@link EmberException} {@code UNKNOWN_ACTOR} if no live actor holds that name (never created,
+   * dead or killed), {@code ARGUMENT_MISMATCH} if it is not a {@code type}. Blocks (never on an event loop).
+   */
+  <A> ActorHandle<A> getActor(String name, Class<A> type);
 }

@@ -18,6 +18,11 @@ public enum ErrorCode {
   UNKNOWN_OBJECT(406),
   /** No actor with this id exists. */
   UNKNOWN_ACTOR(407),
+  /**
+   * The name is taken: an actor created with {@code name(...)} while a live actor (ALIVE or
+   * RESTARTING, or still being constructed on a live node) holds that name. Nothing was created.
+   */
+  ALREADY_EXISTS(412),
   /** The actor will not serve again (constructor failed, or its restart budget is spent). */
   ACTOR_DIED(410),
   /** Internal, retried by clients: the actor is not (or no longer) hosted on the node that was asked. */

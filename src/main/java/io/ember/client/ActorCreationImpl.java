@@ -7,6 +7,7 @@ import io.ember.ids.ActorId;
 import io.ember.ids.ClientId;
 import io.ember.protocol.ActorCreateSpec;
 import io.ember.protocol.TaskSpec;
+import io.vertx.core.Context;
 import java.time.Duration;
 import java.util.List;
 import java.util.LinkedHashMap;
@@ -15,13 +16,13 @@ import java.util.Map;
 /** An actor creation being built: its options, then {@link #remote()} creates it through the client. */
 final class ActorCreationImpl<A> implements ActorCreation<A> {
   /** What the builder was given; unset values are negative ({@code maxRestarts}: {@link Integer#MIN_VALUE}). */
-  record Options(Map<String, Double> resources, int maxRestarts, int checkpointCalls, long checkpointMs, String onNode) {
+  record Options(Map<String, Double> resources, int maxRestarts, int checkpointCalls, long checkpointMs, String onNode, String name) {
     /** The creation's spec, each unset option from {@code d} (a node's conf; null for a driver: the built-in defaults). */
     ActorCreateSpec spec(ActorId id, String className, List<TaskSpec.Arg> args, EmberConf.Actors d, ClientId owner) {
       int restarts = maxRestarts != Integer.MIN_VALUE ? maxRestarts : d != null ? d.maxRestarts() : -1;
       int calls = checkpointCalls >= 0 ? checkpointCalls : d != null ? d.checkpointEveryCalls() : 1000;
       long ms = checkpointMs >= 0 ? checkpointMs : d != null ? d.checkpointEveryMs() : 10_000;
-      return new ActorCreateSpec(id, className, args, resources, restarts, calls, ms, owner);
+      return new ActorCreateSpec(id, className, args, resources, restarts, calls, ms, owner, name);
     }
   }
 
@@ -34,6 +35,7 @@ final class ActorCreationImpl<A> implements ActorCreation<A> {
   private int checkpointCalls = -1;
   private long checkpointMs = -1;
   private String onNode;
+  private String name = "";
 
   ActorCreationImpl(EmberClient client, IdSource source, String className, Object[] args) {
     this.client = client;
@@ -55,6 +57,13 @@ final class ActorCreationImpl<A> implements ActorCreation<A> {
   }
 
   @Override
+  public ActorCreation<A> name(String name) {
+    if (name == null || name.isBlank() || name.length() > 256) throw new IllegalArgumentException("an actor name is 1 to 256 characters, not blank");
+    this.name = name;
+    return this;
+  }
+
+  @Override
   public ActorCreation<A> maxRestarts(int n) {
     if (n < -1) throw new IllegalArgumentException("maxRestarts is -1 (unlimited) or >= 0, got " + n);
     maxRestarts = n;
@@ -71,7 +80,11 @@ final class ActorCreationImpl<A> implements ActorCreation<A> {
 
   @Override
   public ActorHandle<A> remote() {
-    return client.create(source, className, args, new Options(new LinkedHashMap<>(resources), maxRestarts, checkpointCalls,
-        checkpointMs, onNode));
+    ActorHandle<A> h = client.create(source, className, args, new Options(new LinkedHashMap<>(resources), maxRestarts, checkpointCalls,
+        checkpointMs, onNode, name));
+    if (!name.isEmpty() && !Context.isOnEventLoopThread()) {
+      ActorAdmin.await(client.whenCreated(h), client.defaultTimeoutMs(), "creation of actor '" + name + "'");
+    }
+    return h;
   }
 }

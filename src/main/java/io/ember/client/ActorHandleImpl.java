@@ -38,6 +38,12 @@ final class ActorHandleImpl<A> implements ActorHandle<A>, Serializable {
   }
 
   @Override
+  public void kill() {
+    ActorAdmin admin = caller().admin();
+    ActorAdmin.await(admin.kill(actor()), admin.timeoutMs(), "kill of actor " + actorId);
+  }
+
+  @Override
   public <R> ActorCall<R> callByName(String method, Object... args) {
     Object[] a = args == null ? new Object[] {null} : args;
     return () -> caller().callActor(actor(), method, a);

@@ -69,7 +69,7 @@ import java.util.function.Supplier;
  * {@link #connect(Vertx)} and sends its tasks to one node, its home. It holds no recovery or
  * fetching logic of its own.
  */
-public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.OwnerLookup {
+public final class EmberClient implements ActorCaller, ObjectDirectory.OwnerLookup {
 
   /** What a node's own client uses of its node (its JSON doors' in-flight limit too, and where puts are kept twice); null for a driver. */
   public record Local(NodeId node, ObjectStore store, ObjectDirectory directory, PutCopies puts, BooleanSupplier fenced,
@@ -90,6 +90,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   private final ObjectRecovery recovery;
   private final ObjectGetter getter;
   private final ActorCalls actorCalls;
+  private final ActorAdmin admin;
   private final Puts puts;
   private final Inbox completions;
   private final Waits waits;
@@ -127,6 +128,7 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
     this.puts = new Puts(clientId, tasks, local, requests, defaultTimeoutMs, this::deliver);
     this.actorCalls = new ActorCalls(clientId, tasks, ActorCalls.ActorRows.of(gcs.actors()), new ActorWire(vertx, local,
         defaultTimeoutMs), view, this.home, defaultTimeoutMs, Retry.every(vertx, clock, 50), clock, System::nanoTime);
+    this.admin = new ActorAdmin(vertx, gcs.actors(), actorCalls, defaultTimeoutMs, clock);
     this.waits = new Waits(vertx, getter::bytesOf);
     this.cancels = new CancelRoute(vertx, clientId, tasks, gcs.tasks(), defaultTimeoutMs);
     this.completions = new Inbox(tasks, actorCalls, gcs.tasks(), Retry.backoff(vertx, clock, 20, CompletionCheck.ROW_EVERY_MS), clock, clientId, this::deliver);
@@ -341,19 +343,15 @@ public final class EmberClient implements Ember, ActorCaller, ObjectDirectory.Ow
   // ---- actors -----------------------------------------------------------------------------
 
   @Override
-  public <A> ActorCreation<A> createActor(Serializable ctor, Object... args) {
-    return actorByName(Lambdas.constructorClass(ctor), args);
-  }
-
-  @Override
   public <A> ActorCreation<A> actorByName(String className, Object... args) {
     valuesOf(className);
     return new ActorCreationImpl<>(this, ids, className, args);
   }
 
+  /** Kills and name lookups of actors (the JSON doors use it too). */
   @Override
-  public <A> ActorHandle<A> actorHandle(String actorId) {
-    return new ActorHandleImpl<>(ActorId.parse(actorId), this);
+  public ActorAdmin admin() {
+    return admin;
   }
 
   @Override

@@ -2,7 +2,6 @@ package io.ember.client;
 
 import io.ember.api.ActorCreation;
 import io.ember.api.ActorHandle;
-import io.ember.api.Ember;
 import io.ember.api.ObjectRef;
 import io.ember.api.TaskCall;
 import io.ember.api.WaitResult;
@@ -14,7 +13,7 @@ import java.time.Duration;
 import java.util.List;
 
 /** The Ember a running task or actor call sees: its client's, with ids that descend from the task's. */
-final class ScopedEmber implements Ember, ActorCaller {
+final class ScopedEmber implements ActorCaller {
   private final EmberClient client;
   private final IdSource source;
 
@@ -24,18 +23,13 @@ final class ScopedEmber implements Ember, ActorCaller {
   }
 
   @Override
-  public <A> ActorCreation<A> createActor(Serializable ctor, Object... args) {
-    return new ActorCreationImpl<>(client, source, Lambdas.constructorClass(ctor), args);
-  }
-
-  @Override
   public <A> ActorCreation<A> actorByName(String className, Object... args) {
     return new ActorCreationImpl<>(client, source, className, args);
   }
 
   @Override
-  public <A> ActorHandle<A> actorHandle(String actorId) {
-    return new ActorHandleImpl<>(ActorId.parse(actorId), this);
+  public ActorAdmin admin() {
+    return client.admin();
   }
 
   @Override

@@ -18,7 +18,8 @@ import java.util.Map;
  * what recreating an actor needs ({@code actor-load.lua}, one atomic read), and the rebuild
  * lock. An actor's {@link ActorState} moves as drawn there: by a node's fenced
  * {@link TableWriter} (ops N A C R D of the write script) or the {@link NodeDeaths} scripts.
- * This class never writes a row; it only reads, apart from the advisory rebuild lock.
+ * This class writes rows in two places only: a kill ({@code actor-kill.lua}) and the name table
+ * ({@code actor-name.lua}); otherwise it reads, apart from the advisory rebuild lock.
  */
 public final class ActorTable {
 
@@ -38,6 +39,11 @@ public final class ActorTable {
   public record Load(Row row, long checkpointPosition, Buffer checkpoint, long from, List<Buffer> entries) {}
 
   private static final Script LOAD = Script.load("actor-load.lua");
+  private static final Script KILL = Script.load("actor-kill.lua");
+  private static final Script NAME = Script.load("actor-name.lua");
+
+  /** What a kill found: the actor's state and node before it ({@code ""} = none). */
+  public record Killed(ActorState before, String node) {}
 
   private final Store store;
   private final CorruptRows corrupt;
@@ -79,6 +85,36 @@ public final class ActorTable {
     List<Buffer> entries = new ArrayList<>(res.get(4).size());
     for (Response e : res.get(4)) entries.add(e.toBuffer());
     return new Load(row, pos, blob, from, entries);
+  }
+
+  /**
+   * Kills the actor for good ({@code actor-kill.lua}): DEAD with {@code reason}, out of every set
+   * that would recreate it, its log, checkpoints and name gone. Null if it has no row. Idempotent.
+   */
+  public Future<Killed> kill(ActorId actor, String reason, long now) {
+    List<String> keys = List.of(Keys.actor(actor), Keys.actorLog(actor), Keys.actorCheckpoints(actor), Keys.COUNTS,
+        Keys.ACTORS_UNPLACED, Keys.nameOf(actor));
+    return store.refusable(() -> store.runAcked(KILL, keys, Keys.PREFIX, now, reason))
+        .map(r -> r == null || r.type() != ResponseType.MULTI ? null : new Killed(ActorState.valueOf(r.get(0).toString()), r.get(1).toString()))
+        .recover(err -> unreadable(actor, err));
+  }
+
+  /**
+   * Claims {@code name} for {@code actor}, created on {@code node} ({@code actor-name.lua}):
+   * null once it holds the name, else the id of the live actor that does.
+   */
+  public Future<ActorId> claimName(String name, ActorId actor, NodeId node) {
+    return store.refusable(() -> store.runAcked(NAME, List.of(Keys.actorName(name), Keys.nameOf(actor)), "claim", Keys.PREFIX,
+        actor.toString(), node.value())).map(ActorTable::holder);
+  }
+
+  /** The live actor named {@code name}, or null if none holds it. */
+  public Future<ActorId> named(String name) {
+    return store.run(NAME, List.of(Keys.actorName(name), Keys.actorName(name)), "get", Keys.PREFIX).map(ActorTable::holder);
+  }
+
+  private static ActorId holder(Response r) {
+    return r == null || r.size() == 0 ? null : ActorId.parse(r.get(0).toString());
   }
 
   /** The ids of the actors the table says {@code node} hosts or must restore. */

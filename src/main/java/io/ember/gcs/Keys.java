@@ -52,7 +52,7 @@ import io.ember.ids.TaskId;
  *       {@code ""} while no live node can host it), {@code incarnation} (1, then +1 per recreation),
  *       {@code state} (an ActorState), {@code error}, {@code logBase} (index of the first entry still in the log),
  *       {@code owner}, {@code createdAt}, {@code updatedAt}, {@code checkpointAt} (ms of its newest checkpoint; absent = none)</td>
- *       <td>write script (N R D C Y), declare-dead script</td></tr>
+ *       <td>write script (N R D C Y), declare-dead script, kill script (DEAD, error {@code killed})</td></tr>
  *   <tr><td>{@code ember:actor:<actorId>:log}</td><td>LIST</td>
  *       <td>the method log: entry {@code logBase + i} at list index {@code i}, each an encoded MethodLogEntry
  *       (call id, caller, seq, method, arguments, outcome digest)</td><td>write script (A; trimmed by C)</td></tr>
@@ -65,6 +65,12 @@ import io.ember.ids.TaskId;
  *   <tr><td>{@code ember:actors:unplaced}</td><td>SET</td>
  *       <td>actors to recreate for which no live node had the resources; the acting monitor retries them</td>
  *       <td>declare-dead script, place script</td></tr>
+ *   <tr><td>{@code ember:actorName:<name>}</td><td>HASH</td>
+ *       <td>a named actor: {@code actor} (its id), {@code node} (the node that claimed the name, before the
+ *       constructor ran). Held while that actor is ALIVE or RESTARTING, or has no row yet and that node is
+ *       ALIVE; free otherwise ({@code actor-name.lua} is the one rule)</td><td>name script, kill script</td></tr>
+ *   <tr><td>{@code ember:actor:<actorId>:name}</td><td>STRING</td>
+ *       <td>the name that actor claimed (so a kill frees it)</td><td>name script, kill script</td></tr>
  *   <tr><td>{@code ember:actor:<actorId>:rebuild:<index>}</td><td>STRING (TTL)</td>
  *       <td>who is rebuilding that call's lost output (one rebuild cluster-wide at a time)</td><td>ActorTable</td></tr>
  *   <tr><td>{@code ember:config}</td><td>HASH</td><td>{@code lineageTtlMs}</td><td>ConfigTable</td></tr>
@@ -156,6 +162,15 @@ public final class Keys {
 
   public static String actorCheckpoints(ActorId actor) {
     return actor(actor) + ":ckpt";
+  }
+
+  public static String actorName(String name) {
+    return PREFIX + "actorName:" + name;
+  }
+
+  /** The name {@code actor} claimed, if any. */
+  public static String nameOf(ActorId actor) {
+    return actor(actor) + ":name";
   }
 
   public static String actorRebuild(ActorId actor, long index) {

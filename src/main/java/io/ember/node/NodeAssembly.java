@@ -291,7 +291,7 @@ public final class NodeAssembly {
     ActorVerticle verticle = new ActorVerticle(nodeId,
         context -> new ActorHost(context, services, actorClasses, table,
             new OutputRebuilder(context, services, actorClasses, table, id -> gcs.objects().get(id), view)),
-        new ActorJsonDoor(actorClasses, table, client, client::whenCreated), deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
+        new ActorJsonDoor(actorClasses, table, client, client::whenCreated, client.admin()), deaths, Math.max(1000, conf.heartbeat().timeoutMs()),
         conf.scheduler().getTimeoutMs(), clock, writer::saturated);
     return vertx.deployVerticle(verticle).map(id -> {
       actors = verticle.host();

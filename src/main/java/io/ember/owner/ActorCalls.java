@@ -32,17 +32,14 @@ import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
- * A client's side of actors: where each actor it calls is (node and incarnation), and every
- * call it made that has no final answer yet. When the actor moves (its node died and the
- * monitor recreated it, or a node answered that it does not host it), the client finds it again
- * in the actor table and re-sends those calls, each caller's in seq order; the actor runs the
- * ones it had not logged and answers the others from their recorded results. Calls made while
- * the actor is being created or moved wait here. Once the actor is dead, every pending and
- * later call fails with {@link ActorDiedException}. It never runs an actor and never writes the
- * actor table.
+ * A client's side of actors: where each actor it calls is (node and incarnation), and every call it made that has no
+ * final answer yet. When the actor moves (its node died and the monitor recreated it, or a node answered that it
+ * does not host it), the client finds it again in the actor table and re-sends those calls, each caller's in seq
+ * order; the actor runs the ones it had not logged and answers the others from their recorded results. Calls made
+ * while the actor is being created or moved wait here. Once the actor is dead, every pending and later call fails
+ * with {@link ActorDiedException}. It never runs an actor and never writes the actor table.
  *
- * <p>Each actor's route ({@link ActorRoute}) is a state machine; every transition goes through
- * {@link #moveTo}:
+ * <p>Each actor's route ({@link ActorRoute}) is a state machine; every transition goes through {@link #moveTo}:
  * <pre>
  *            (1) create()          (3) created / (7) placed
  *   NEW ───────────────────► CREATING ─────────────────────────► READY ◄──┐
@@ -51,10 +48,10 @@ import java.util.function.Supplier;
  *    └─────────────────────► RESOLVING ─────────────────────────────┼──┘    │
  *                               ▲   (6) ACTOR_MOVED, stall, node died│       │
  *                               └────────────────────────────────────┘───────┘
- *   (8) any state ──► DEAD: creation refused, the table says DEAD, an ACTOR_DIED answer, or a
- *       verdict that says it died. Final.
- *   (9) RESOLVING ──► NEW: no live node served it (or no row existed) within the timeout: the
- *       waiting calls fail, the next call looks again. Nothing but the table's DEAD is final.
+ *   (8) any state ──► DEAD: creation refused, the table says DEAD, an ACTOR_DIED answer, a verdict that says it
+ *       died, or this client killed it ({@link #kill}). Final.
+ *   (9) RESOLVING ──► NEW: no live node served it (or no row existed) within the timeout: the waiting calls fail,
+ *       the next call looks again. Nothing but the table's DEAD is final.
  * </pre>
  * <ol>
  *   <li>NEW → CREATING: this client sends the creation.</li>
@@ -62,20 +59,18 @@ import java.util.function.Supplier;
  *   <li>CREATING → READY: the node answered the creation with where it runs.</li>
  *   <li>CREATING → RESOLVING: nobody answered the creation: the table says whether it exists.</li>
  *   <li>RESOLVING → READY: the table names a live node (the same place as before only after a pause).</li>
- *   <li>READY → RESOLVING: its node answered ACTOR_MOVED, no call progressed for {@value #STALL_MS} ms,
- *       or its node was declared dead.</li>
+ *   <li>READY → RESOLVING: its node answered ACTOR_MOVED, no call progressed for {@value #STALL_MS} ms, or its node died.</li>
  *   <li>any live state → READY: a verdict placed it at a newer incarnation.</li>
  *   <li>any state → DEAD.</li>
- *   <li>RESOLVING → NEW: the lookup timed out; its calls fail with UNKNOWN_ACTOR (no row was ever
- *       seen) or UNAVAILABLE (a row, but no live node served it).</li>
+ *   <li>RESOLVING → NEW: the lookup timed out; its calls fail with UNKNOWN_ACTOR (no row was ever seen) or
+ *       UNAVAILABLE (a row, but no live node served it).</li>
  * </ol>
- * <b>No row is not "unknown" yet.</b> A handle can reach another node (in a task's arguments)
- * before its creation has written the actor's row, so a lookup that finds no row keeps looking
- * until the caller's timeout; only then do the waiting calls fail with {@code UNKNOWN_ACTOR}
- * ("never created, or its creation never completed"). The failure is not remembered: the next
- * call looks up again.
- * Entering READY re-sends every unanswered call (each caller's in seq order) when the place
- * changed or calls wait. Safe from any thread.
+ * <b>No row is not "unknown" yet.</b> A handle can reach another node (in a task's arguments) before its creation
+ * has written the actor's row, so a lookup that finds no row keeps looking until the caller's timeout; only then do
+ * the waiting calls fail with {@code UNKNOWN_ACTOR} ("never created, or its creation never completed"). The failure
+ * is not remembered: the next call looks up again.
+ * Entering READY re-sends every unanswered call (each caller's in seq order) when the place changed or calls wait.
+ * Safe from any thread.
  */
 public final class ActorCalls {
   static final long RESOLVE_POLL_MS = 50;
@@ -83,7 +78,6 @@ public final class ActorCalls {
   /** How long a creation waits for a live node that fits before its home is asked (and refuses with the reason). */
   static final long PLACE_WAIT_MS = 5_000;
   private static final long STALL_NANOS = STALL_MS * 1_000_000L;
-
 
   /** The actor table as the route reads it: null when there is no row. */
   public record ActorRow(boolean dead, NodeId node, long incarnation, String error) {}
@@ -188,6 +182,15 @@ public final class ActorCalls {
   /** Completes with the actor's node once it is created (fails with why it could not be). */
   public Future<NodeId> whenCreated(ActorId actor) {
     return route(actor).created.future();
+  }
+
+  /** A kill: runs {@code kill} once this client's creation has an answer; if that ended it (true), transition 8 with {@code why}. */
+  public Future<Boolean> kill(ActorId actor, Supplier<Future<Boolean>> kill, EmberException why) {
+    ActorRoute r = actors.get(actor);
+    Future<?> created = r != null && r.state() == State.CREATING ? r.created.future() : Future.succeededFuture();
+    return created.transform(ar -> kill.get()).onSuccess(ended -> {
+      if (ended) dead(route(actor), why); // dead already: the next call reads why from the table
+    });
   }
 
   // ---- calls ------------------------------------------------------------------------------

@@ -12,10 +12,21 @@ import java.util.Map;
  * id of the creating submission), registered class, constructor arguments, the resources its
  * node must have, its restart budget ({@code maxRestarts}, -1 = unlimited) and checkpoint rule
  * (every {@code checkpointCalls} calls or {@code checkpointMs} ms; 0 = not by that rule).
- * {@code owner} is the creating client. Stored in the actor table.
+ * {@code owner} is the creating client; {@code name} the cluster-wide name it registers ({@code ""}
+ * = none). Stored in the actor table.
  */
 public record ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg> args, Map<String, Double> resources,
-    int maxRestarts, int checkpointCalls, long checkpointMs, ClientId owner) {
+    int maxRestarts, int checkpointCalls, long checkpointMs, ClientId owner, String name) {
+
+  public ActorCreateSpec {
+    name = name == null ? "" : name;
+  }
+
+  /** An unnamed actor's spec. */
+  public ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg> args, Map<String, Double> resources,
+      int maxRestarts, int checkpointCalls, long checkpointMs, ClientId owner) {
+    this(actor, className, args, resources, maxRestarts, checkpointCalls, checkpointMs, owner, "");
+  }
 
   public Buffer encode() {
     Buffer b = Buffer.buffer(128);
@@ -34,6 +45,7 @@ public record ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg
     }
     b.appendInt(maxRestarts).appendInt(checkpointCalls).appendLong(checkpointMs);
     Wire.putClient(b, owner);
+    Wire.putString(b, name);
   }
 
   public static ActorCreateSpec decodeBuffer(Buffer b) {
@@ -68,6 +80,6 @@ public record ActorCreateSpec(ActorId actor, String className, List<TaskSpec.Arg
     int r = w.getInt();
     Map<String, Double> resources = new LinkedHashMap<>();
     for (int i = 0; i < r; i++) resources.put(w.getString(), w.getDouble());
-    return new ActorCreateSpec(actor, cls, args, resources, w.getInt(), w.getInt(), w.getLong(), w.getClient());
+    return new ActorCreateSpec(actor, cls, args, resources, w.getInt(), w.getInt(), w.getLong(), w.getClient(), w.getString());
   }
 }

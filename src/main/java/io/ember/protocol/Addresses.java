@@ -34,6 +34,10 @@ public final class Addresses {
   public static final String ACTOR_CREATE = "ember.actor.create";
   /** Public: call an actor method. JSON request {@code {"actorId", "method", "args"}}, replies {@code {"taskId", "objectId"}}. */
   public static final String ACTOR_CALL = "ember.actor.call";
+  /** Public: kill an actor for good. JSON request {@code {"actorId"}}, replies {@code {"actorId", "killed"}}. */
+  public static final String ACTOR_KILL = "ember.actor.kill";
+  /** Public: find a named actor. JSON request {@code {"name"}}, replies {@code {"actorId"}}. */
+  public static final String ACTOR_NAMED = "ember.actor.named";
 
   /** An owner cancelled a task: a {@link TaskCancel} to every scheduler (publish). */
   public static final String CANCEL = "ember.tasks.cancel";
@@ -76,7 +80,7 @@ public final class Addresses {
     return "ember.client." + clientId + ".done";
   }
 
-  /** A node's actor host: create and rebuild requests (request/reply). */
+  /** A node's actor host: create, rebuild and kill requests (request/reply). */
   public static String actorsOf(NodeId node) {
     return NODE + node + ".actors";
   }

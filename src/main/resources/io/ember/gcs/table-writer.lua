@@ -36,7 +36,7 @@
 --                                       (this node, that incarnation, ALIVE, logBase = position)
 --                                       and the fresh checkpoint at position; a row Redis kept is
 --                                       replaced only if it is an older incarnation or holds fewer
---                                       calls than `position`
+--                                       calls than `position`, never if it is DEAD
 -- The actor ops (A C R D) apply only if the actor row names this node and that incarnation;
 -- otherwise the op is skipped and the actor's id is returned as refused (the reply is then
 -- {ops, refusedId, ..} instead of ops): an old incarnation can never add to the log.
@@ -284,6 +284,7 @@ local function actorRepublished(id, inc, spec, class, resources, maxRestarts, re
   local key = P .. 'actor:' .. id
   pre[key] = nil
   local row = redis.call('HMGET', key, 'node', 'incarnation', 'state', 'logBase')
+  if row[3] == 'DEAD' then return end        -- DEAD is final (killed, or died): never re-published
   if row[3] then
     -- a row Redis kept from before it fell behind: replaced only if it is an older incarnation, or
     -- this one with fewer calls (checkpoint plus log) than the fresh checkpoint holds

@@ -134,7 +134,8 @@ class MalformedMessagesTest {
         Addresses.ACTOR_CALL, Addresses.objectsOf(self()), Addresses.actorsOf(self()), Addresses.clientWait(node.client().id()),
         Addresses.submitTo(self()), Addresses.executeOn(self()), Addresses.actorCallsOf(self()),
         Addresses.clientInbox(node.client().id()), Addresses.HEARTBEAT, Addresses.NODE_DEAD, Addresses.ACTORS_PLACED,
-        Addresses.WAIT, Addresses.CANCEL_TASK, Addresses.CANCEL, Addresses.clientCancel(node.client().id()));
+        Addresses.WAIT, Addresses.CANCEL_TASK, Addresses.CANCEL, Addresses.clientCancel(node.client().id()), Addresses.ACTOR_KILL,
+        Addresses.ACTOR_NAMED);
     List<String> problems = new ArrayList<>();
     for (String address : addresses) {
       List<Future<Message<Object>>> sent = new ArrayList<>();

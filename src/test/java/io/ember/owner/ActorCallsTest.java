@@ -308,4 +308,32 @@ class ActorCallsTest {
     EmberException unavailable = assertInstanceOf(EmberException.class, failureOf(c2));
     assertEquals(ErrorCode.UNAVAILABLE, unavailable.code());
   }
+
+  @Test
+  void aKillWaitsForThisClientsCreationThenFailsEveryPendingAndLaterCallWithItsReason() throws Exception {
+    create();
+    ObjectId before = call(1);
+    AtomicInteger killed = new AtomicInteger();
+    ActorDiedException why = new ActorDiedException(ACTOR.toString(), ActorDiedException.KILLED);
+    Future<Boolean> k = calls.kill(ACTOR, () -> {
+      killed.incrementAndGet();
+      return Future.succeededFuture(true);
+    }, why);
+    assertEquals(0, killed.get(), "the kill waits while the creation has no answer (the row may not exist yet)");
+    creation.complete(new ActorPlacement(ACTOR, N1, 1));
+    eventually("the kill ran", () -> k.succeeded());
+    assertEquals(1, killed.get());
+    assertEquals(State.DEAD, calls.stateOf(ACTOR));
+    assertTrue(failureOf(before).getMessage().endsWith("killed"), failureOf(before).getMessage());
+    assertEquals(why, failureOf(call(2)));
+  }
+
+  @Test
+  void aKillOfAnActorThatWasDeadAlreadyLeavesItsOwnReasonToTheTable() throws Exception {
+    Future<Boolean> k = calls.kill(ACTOR, () -> Future.succeededFuture(false), new ActorDiedException(ACTOR.toString(), "killed"));
+    eventually("the kill ran", () -> k.succeeded());
+    table.put(ACTOR, new ActorRow(true, N1, 1, "its constructor threw"));
+    Throwable e = failureOf(call(1));
+    assertTrue(e.getMessage().endsWith("its constructor threw"), e.getMessage());
+  }
 }

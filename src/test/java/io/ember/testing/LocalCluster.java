@@ -190,7 +190,8 @@ public final class LocalCluster implements AutoCloseable {
         .put("functions", new JsonArray().add("io.ember.testing.TestFns"))
         .put("actors", new JsonObject().put("classes", new JsonArray().add(TestActors.Blob.class.getName())
             .add(TestActors.Broken.class.getName()).add(TestActors.Clock.class.getName())
-            .add(TestActors.Relay.class.getName()).add(TestActors.Log.class.getName())));
+            .add(TestActors.Relay.class.getName()).add(TestActors.Log.class.getName())
+            .add(TestActors.Slow.class.getName())));
   }
 
   public NodeProcess startNode(String name, Consumer<JsonObject> edit) throws IOException {

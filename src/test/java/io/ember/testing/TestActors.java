@@ -95,4 +95,27 @@ public final class TestActors {
       seen = new ArrayList<>((List<Integer>) checkpoint);
     }
   }
+
+  /**
+   * Counts its calls; {@code nap(ms)} holds the actor for {@code ms} first, so that calls made
+   * after it queue behind it (for the kill tests). Checkpointable, so its checkpoints exist too.
+   */
+  public static final class Slow implements Checkpointable {
+    private int calls;
+
+    public int nap(int ms) throws InterruptedException {
+      if (ms > 0) Thread.sleep(ms);
+      return ++calls;
+    }
+
+    @Override
+    public Object saveCheckpoint() {
+      return calls;
+    }
+
+    @Override
+    public void restoreCheckpoint(Object checkpoint) {
+      calls = (Integer) checkpoint;
+    }
+  }
 }
