@@ -38,26 +38,16 @@ public final class OwnedTasks {
   public static final int RECENT_INLINE_MAX = 1024;
   private static final int RAISED_MAX = 10_000;
 
-  /**
-   * A task this client owns whose result has not arrived: its promise, its spec for
-   * re-submission (null for puts and actor calls), and when it was last compared with the task
-   * table.
-   */
+  /** A task this client owns whose result has not arrived; its spec is null for puts and actor calls. */
   private static final class Pending {
     final Promise<TaskDone> promise = Promise.promise();
     final TaskSpec spec;
-    /** Whether it is a put this client is storing (a node asks before it stores one under this client's name). */
-    final boolean put;
-    /** When it was last compared with the task table (0: not yet seen by a check, which only notes the time). */
-    volatile long checkedAt;
-    /** The node this client last handed it to (null: not handed over the event bus). */
-    volatile NodeId handedTo;
-    /** Set (under this entry's lock) when its owner cancelled it: no result completes it after that. */
-    boolean cancelled;
-    /** The highest attempt this client handed out (under this entry's lock). */
-    int lastAttempt;
-    /** A node reported its result and the check refused it (the table did not name that node). */
-    volatile boolean answerRefused;
+    final boolean put; // a put this client is storing (a node asks before it stores one under this client's name)
+    volatile long checkedAt; // last compared with the task table (0: not yet seen by a check, which only notes the time)
+    volatile NodeId handedTo; // the node this client last handed it to (null: not handed over the event bus)
+    boolean cancelled; // under this entry's lock: its owner cancelled it, no result completes it after that
+    int lastAttempt; // under this entry's lock: the highest attempt this client handed out
+    volatile boolean answerRefused; // a node reported its result and the check refused it
 
     Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
@@ -119,35 +109,16 @@ public final class OwnedTasks {
   }
 
   /**
-   * An attempt number above every one this client has handed out for {@code task}, and above
-   * {@code floor}; recorded as handed out. For a re-run whose row is missing: a node that was
-   * handed an earlier attempt drops a copy of it as a duplicate (it may have run it, or passed it
-   * on, and its answer may be what was lost), so the same attempt would never run again.
+   * An attempt above every one this client handed out for {@code task} and above {@code floor},
+   * recorded as handed out: for a re-run whose row is missing (a node drops a second copy of an
+   * attempt it was handed, and its answer may be what was lost).
    */
   public int freshAttempt(TaskId task, int floor) {
     Pending p = pending.get(task);
     if (p == null) return floor + 1;
     synchronized (p) {
-      p.lastAttempt = Math.max(floor, p.lastAttempt) + 1;
-      return p.lastAttempt;
+      return p.lastAttempt = Math.max(floor, p.lastAttempt) + 1;
     }
-  }
-
-  /**
-   * A completion of {@code task} came from a node the table did not name, and was refused. A
-   * forgery, or a genuine answer after Redis lost the rows that named that node (emptied, or
-   * back behind): the owner's check then asks the table for a live copy of the result instead of
-   * trusting a row that says the task is still queued or running ({@link Reconciler}).
-   */
-  public void answerRefused(TaskId task) {
-    Pending p = pending.get(task);
-    if (p != null && p.spec() != null) p.answerRefused = true;
-  }
-
-  /** Whether an answer for pending {@code task} was refused ({@link #answerRefused}). */
-  public boolean wasAnswerRefused(TaskId task) {
-    Pending p = pending.get(task);
-    return p != null && p.answerRefused;
   }
 
   /** This client hands out {@code attempt} of {@code task} (a claim's); returns it. */
@@ -159,6 +130,22 @@ public final class OwnedTasks {
       }
     }
     return attempt;
+  }
+
+  /**
+   * A completion of {@code task} from a node the table did not name was refused: a forgery, or a
+   * genuine answer after Redis lost the rows naming that node. The owner's check then asks for a
+   * live copy of the result whatever the row says ({@link Reconciler}).
+   */
+  public void answerRefused(TaskId task) {
+    Pending p = pending.get(task);
+    if (p != null && p.spec() != null) p.answerRefused = true;
+  }
+
+  /** Whether an answer for pending {@code task} was refused ({@link #answerRefused}). */
+  public boolean wasAnswerRefused(TaskId task) {
+    Pending p = pending.get(task);
+    return p != null && p.answerRefused;
   }
 
   /** This client is handing {@code task} to {@code node}: its completion is expected from there. Returns {@code node}. */
