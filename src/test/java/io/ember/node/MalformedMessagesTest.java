@@ -1,7 +1,6 @@
 package io.ember.node;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -244,11 +243,17 @@ class MalformedMessagesTest {
     try {
       await(redis().send(Request.cmd(Command.SET).arg(Keys.COUNTS).arg("not a hash")));
       JsonObject status = await(bus().<JsonObject>request(Addresses.STATUS, new JsonObject())).body();
-      assertNotEquals(null, status.getJsonArray("unreadable"), status.encode());
-      assertTrue(status.getJsonArray("unreadable").encode().contains(Keys.COUNTS), status.encode());
       assertEquals(self().value(), status.getJsonArray("nodes").getJsonObject(0).getString("id"));
+      if (status.getJsonArray("unreadable") == null) {
+        // the node's table writer got there first: it renames corrupt counters aside and counts
+        // afresh (table-writer.lua), so the status read found none; that is the other right outcome
+        Object aside = await(redis().send(Request.cmd(Command.GET).arg(Keys.COUNTS + ":corrupt")));
+        assertEquals("not a hash", String.valueOf(aside), "neither reported unreadable nor renamed aside: " + status.encode());
+      } else {
+        assertTrue(status.getJsonArray("unreadable").encode().contains(Keys.COUNTS), status.encode());
+      }
     } finally {
-      await(redis().send(Request.cmd(Command.DEL).arg(Keys.COUNTS)));
+      await(redis().send(Request.cmd(Command.DEL).arg(Keys.COUNTS).arg(Keys.COUNTS + ":corrupt")));
       await(redis().send(Request.cmd(Command.RENAME).arg(saved).arg(Keys.COUNTS)).otherwiseEmpty());
     }
   }
