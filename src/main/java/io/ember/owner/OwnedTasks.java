@@ -48,6 +48,7 @@ public final class OwnedTasks {
     boolean cancelled; // under this entry's lock: its owner cancelled it, no result completes it after that
     int lastAttempt; // under this entry's lock: the highest attempt this client handed out
     volatile boolean answerRefused; // a node reported its result and the check refused it
+    volatile int checks; // how many times the owner's check has compared it with the table
 
     Pending(TaskSpec spec, boolean put) {
       this.spec = spec;
@@ -108,11 +109,7 @@ public final class OwnedTasks {
     pending.computeIfAbsent(task, k -> new Pending(null, false));
   }
 
-  /**
-   * An attempt above every one this client handed out for {@code task} and above {@code floor},
-   * recorded as handed out: for a re-run whose row is missing (a node drops a second copy of an
-   * attempt it was handed, and its answer may be what was lost).
-   */
+  /** An attempt above all this client handed out for {@code task} and above {@code floor}, now handed out (a re-run of a missing row). */
   public int freshAttempt(TaskId task, int floor) {
     Pending p = pending.get(task);
     if (p == null) return floor + 1;
@@ -132,11 +129,7 @@ public final class OwnedTasks {
     return attempt;
   }
 
-  /**
-   * A completion of {@code task} from a node the table did not name was refused: a forgery, or a
-   * genuine answer after Redis lost the rows naming that node. The owner's check then asks for a
-   * live copy of the result whatever the row says ({@link Reconciler}).
-   */
+  /** An answer for {@code task} from a node the table did not name was refused (forged, or the rows were lost): see {@link Reconciler}. */
   public void answerRefused(TaskId task) {
     Pending p = pending.get(task);
     if (p != null && p.spec() != null) p.answerRefused = true;
@@ -146,6 +139,12 @@ public final class OwnedTasks {
   public boolean wasAnswerRefused(TaskId task) {
     Pending p = pending.get(task);
     return p != null && p.answerRefused;
+  }
+
+  /** How many times {@link #dueForCheck} has handed out pending {@code task} (0 if not pending). */
+  public int checksOf(TaskId task) {
+    Pending p = pending.get(task);
+    return p == null ? 0 : p.checks;
   }
 
   /** This client is handing {@code task} to {@code node}: its completion is expected from there. Returns {@code node}. */
@@ -373,6 +372,7 @@ public final class OwnedTasks {
       if (p.checkedAt == 0) p.checkedAt = now;
       if (now - p.checkedAt < staleMs) continue;
       p.checkedAt = now;
+      p.checks++;
       due.add(e.getKey());
       if (due.size() >= max) break;
     }

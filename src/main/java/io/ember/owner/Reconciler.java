@@ -48,6 +48,14 @@ public final class Reconciler {
   static final long STALE_MS = 5_000;
   static final int MAX_PER_ROUND = 256;
   static final long SILENT_MS = 5_000;
+  /**
+   * Every this many checks of one pending task, a row that says it is in progress on a node this
+   * client thinks live is not trusted on this client's view alone: the claim asks Redis (the
+   * node's own row, and a live copy of the result), which is read-only while both say it goes
+   * on. This client's view can miss a node's departure (a verdict that never reached it, a node
+   * it never heard from), and nudging a node that has left would go on for ever.
+   */
+  static final int CLAIM_EVERY = 3;
 
   /** The task table as this check reads and corrects it. */
   public interface Rows {
@@ -101,6 +109,8 @@ public final class Reconciler {
       rows.row(task).onSuccess(row -> {
         String why = whyRecover(row, knownDead);
         if (why == null && tasks.wasAnswerRefused(task)) why = "a node's answer was refused and the row says " + row.state();
+        if (why == null && tasks.checksOf(task) % CLAIM_EVERY == 0) why = "its row has said " + row.state() + " on " + row.node()
+            + " for " + CLAIM_EVERY + " checks";
         if (why != null) recovery.recoverPending(task, "owner's check: " + why, clock.millis() + timeoutMs);
         else nudge(task, row);
       });
