@@ -47,15 +47,17 @@ public final class Logs {
    * Hazelcast's loggers that report a member's departure, several lines each (its connection
    * closed with the socket's exception, each failed reconnection with a count, "suspected to be
    * dead", "Not Member!" for operations still aimed at it, the partition table's unknown
-   * addresses): a peer's death is an event Ember expects and reports itself, once (the monitor's
-   * verdict). Each of these loggers logs at most one line per 10 s ({@link BurstFilter}).
+   * addresses, one line per partition it was the only owner of): a peer's death is an event
+   * Ember expects and reports itself, once (the monitor's verdict). Each of these loggers logs at
+   * most one line per 10 s ({@link BurstFilter}).
    */
   private static final List<String> MEMBER_CHURN = List.of(
       "com.hazelcast.internal.server.tcp.TcpServerConnection",
       "com.hazelcast.internal.server.tcp.TcpServerConnectionErrorHandler",
       "com.hazelcast.internal.cluster.impl.MembershipManager",
       "com.hazelcast.spi.impl.operationservice.OperationService",
-      "com.hazelcast.internal.partition.InternalPartitionService");
+      "com.hazelcast.internal.partition.InternalPartitionService",
+      "com.hazelcast.internal.partition.impl.MigrationManager");
 
   // Held: a logger's level is lost when the logger is garbage-collected.
   private static final Map<String, Logger> HELD = new HashMap<>();
