@@ -6,6 +6,7 @@ import io.ember.examples.Counter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.locks.LockSupport;
 
 /** Actor classes the integration tests register through the conf key {@code actors.classes}. */
 public final class TestActors {
@@ -103,8 +104,8 @@ public final class TestActors {
   public static final class Slow implements Checkpointable {
     private int calls;
 
-    public int nap(int ms) throws InterruptedException {
-      if (ms > 0) Thread.sleep(ms);
+    public int nap(int ms) {
+      if (ms > 0) LockSupport.parkNanos(ms * 1_000_000L); // simulated work, as TestFns.squareSlow
       return ++calls;
     }
 
